@@ -1,0 +1,53 @@
+import type { HistoryEntry } from '@/utils/jobs/history';
+import { sendMessage } from '@/utils/messages';
+import { formatBytes, formatDuration } from '@/utils/format';
+import { useCommand } from './useCommand';
+
+function CompletedRow({ entry }: { entry: HistoryEntry }) {
+  const { error, run } = useCommand();
+  const entryId = entry.id;
+  return (
+    <li className="job" aria-label={entry.fileName}>
+      <div className="job__title">
+        <span className="file-name" title={entry.fileName}>
+          {entry.fileName}
+        </span>
+      </div>
+      <p className="muted">
+        {formatBytes(entry.size)} · {formatDuration(entry.durationSeconds)}
+      </p>
+      <div className="job__actions">
+        {entry.stored && (
+          <button type="button" className="button" onClick={() => run(() => sendMessage('history:download-again', { entryId }))}>
+            Download again
+          </button>
+        )}
+        <button type="button" className="button" onClick={() => run(() => sendMessage('history:show-in-folder', { entryId }))}>
+          Show in folder
+        </button>
+      </div>
+      {error && (
+        <p role="alert" className="alert">
+          {error}
+        </p>
+      )}
+    </li>
+  );
+}
+
+export function CompletedDownloads({ entries }: { entries: HistoryEntry[] }) {
+  return (
+    <section aria-labelledby="completed-heading">
+      <h2 id="completed-heading">Completed downloads</h2>
+      {entries.length === 0 ? (
+        <p className="muted">Your MP3s will be listed here.</p>
+      ) : (
+        <ul className="list">
+          {entries.map((entry) => (
+            <CompletedRow key={entry.id} entry={entry} />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,69 @@
+import { useId, useState, type DragEvent } from 'react';
+import { putBlob } from '@/utils/blob-store';
+import { sendMessage } from '@/utils/messages';
+import { useCommand } from './useCommand';
+
+/** Hands the chosen files to the background queue; the bytes go through IndexedDB. */
+async function startJobs(files: File[]) {
+  const stored = await Promise.all(
+    files.map(async (file) => {
+      const inputKey = crypto.randomUUID();
+      await putBlob('inputs', inputKey, file);
+      return { inputKey, fileName: file.name, size: file.size };
+    }),
+  );
+  return sendMessage('jobs:start', { files: stored });
+}
+
+export function FilePicker() {
+  const inputId = useId();
+  const [dragging, setDragging] = useState(false);
+  const [adding, setAdding] = useState(false);
+  const { error, run } = useCommand();
+
+  const add = async (files: File[]) => {
+    if (files.length === 0) return;
+    setAdding(true);
+    await run(() => startJobs(files));
+    setAdding(false);
+  };
+  const onDrop = (event: DragEvent) => {
+    event.preventDefault();
+    setDragging(false);
+    void add([...event.dataTransfer.files]);
+  };
+
+  return (
+    <section
+      className={`drop-zone${dragging ? ' drop-zone--active' : ''}`}
+      onDragOver={(event) => {
+        event.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={onDrop}
+    >
+      <label htmlFor={inputId} className="button button--primary">
+        Choose video
+      </label>
+      <input
+        id={inputId}
+        className="visually-hidden"
+        type="file"
+        multiple
+        accept="video/*,.mp4,.mov,.m4v,.webm,.mkv,.avi,.ts,.mts,.m2ts"
+        onChange={(event) => {
+          const files = [...(event.currentTarget.files ?? [])];
+          event.currentTarget.value = '';
+          void add(files);
+        }}
+      />
+      <p className="hint">{adding ? 'Adding…' : 'or drop videos here'}</p>
+      {error && (
+        <p role="alert" className="alert">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,92 @@
+import type { Job } from '@/utils/jobs/job';
+import { sendMessage } from '@/utils/messages';
+import { formatBytes } from '@/utils/format';
+import { useCommand } from './useCommand';
+
+const stateLabels: Record<Job['state'], string> = {
+  queued: 'Waiting…',
+  reading: 'Reading…',
+  converting: 'Converting…',
+  saving: 'Saving…',
+  done: 'Done',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+  interrupted: 'Interrupted',
+};
+
+function JobRow({ job }: { job: Job }) {
+  const { error, run } = useCommand();
+  const percent = Math.round(job.progress * 100);
+  const inProgress = ['queued', 'reading', 'converting', 'saving'].includes(job.state);
+  const jobId = job.id;
+
+  return (
+    <li className="job" aria-label={job.sourceName}>
+      <div className="job__title">
+        <span className="file-name" title={job.sourceName}>
+          {job.sourceName}
+        </span>
+        <span className="muted">{formatBytes(job.sourceSize)}</span>
+      </div>
+      {inProgress && (
+        <div className="job__progress">
+          <div
+            role="progressbar"
+            aria-label={`Converting ${job.sourceName}`}
+            aria-valuemin={0}
+            aria-valuemax={100}
+            aria-valuenow={percent}
+            aria-valuetext={`${stateLabels[job.state]} ${percent}%`}
+            className="progress"
+          >
+            <div className="progress__bar" style={{ width: `${percent}%` }} />
+          </div>
+          <span className="muted job__state">
+            {stateLabels[job.state]} {job.state === 'converting' ? `${percent}%` : ''}
+          </span>
+          <button type="button" className="button" onClick={() => run(() => sendMessage('jobs:cancel', { jobId }))}>
+            Cancel
+          </button>
+        </div>
+      )}
+      {!inProgress && (
+        <>
+          {job.error ? (
+            <p role="alert" className="alert">
+              {job.error}
+            </p>
+          ) : (
+            <p className="muted">{stateLabels[job.state]}</p>
+          )}
+          <div className="job__actions">
+            <button type="button" className="button" onClick={() => run(() => sendMessage('jobs:retry', { jobId }))}>
+              Retry
+            </button>
+            <button type="button" className="button button--quiet" onClick={() => run(() => sendMessage('jobs:remove', { jobId }))}>
+              Remove
+            </button>
+          </div>
+        </>
+      )}
+      {error && (
+        <p role="alert" className="alert">
+          {error}
+        </p>
+      )}
+    </li>
+  );
+}
+
+export function JobList({ jobs }: { jobs: Job[] }) {
+  if (jobs.length === 0) return null;
+  return (
+    <section aria-labelledby="jobs-heading">
+      <h2 id="jobs-heading">Converting</h2>
+      <ul className="list">
+        {jobs.map((job) => (
+          <JobRow key={job.id} job={job} />
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,26 @@
+import { jobsItem } from '@/utils/jobs/job-store';
+import { historyItem } from '@/utils/jobs/history';
+import { FilePicker } from './FilePicker';
+import { JobList } from './JobList';
+import { CompletedDownloads } from './CompletedDownloads';
+import { useStorageItem } from './useStorageItem';
+
+export function PopupApp() {
+  const jobs = useStorageItem(jobsItem);
+  const history = useStorageItem(historyItem);
+  const jobList = Object.values(jobs ?? {}).sort((a, b) => a.createdAt - b.createdAt);
+
+  return (
+    <main className="popup">
+      <header className="header">
+        <h1>Video to MP3</h1>
+        <button type="button" className="button button--quiet" onClick={() => void browser.runtime.openOptionsPage()}>
+          Settings
+        </button>
+      </header>
+      <FilePicker />
+      <JobList jobs={jobList} />
+      <CompletedDownloads entries={history ?? []} />
+    </main>
+  );
+}

@@ -1,0 +1,97 @@
+import { useEffect, useId, useState } from 'react';
+import { BITRATES, cloudUrlSchema, ENGINES, engineLabels, settingsItem, settingsSchema, updateSettings, type Settings } from '@/utils/settings';
+import { useStorageItem } from './useStorageItem';
+
+const parseSettings = (raw: Settings) => settingsSchema.parse(raw);
+
+export function SettingsForm() {
+  const settings = useStorageItem(settingsItem, parseSettings);
+  const ids = { engine: useId(), bitrate: useId(), url: useId(), urlError: useId(), engineNote: useId() };
+  const [url, setUrl] = useState('');
+  const [urlError, setUrlError] = useState<string>();
+  const [saveError, setSaveError] = useState<string>();
+
+  useEffect(() => {
+    if (settings && !urlError) setUrl(settings.cloudBaseUrl);
+  }, [settings?.cloudBaseUrl]);
+
+  if (!settings) return null;
+
+  const save = async (change: Partial<Settings>) => {
+    setSaveError(undefined);
+    try {
+      await updateSettings(change);
+    } catch {
+      setSaveError('That setting could not be saved. Please try again.');
+    }
+  };
+  const onUrlChange = (value: string) => {
+    setUrl(value);
+    const valid = cloudUrlSchema.safeParse(value.trim()).success;
+    setUrlError(valid ? undefined : 'Enter a full http:// or https:// address, for example https://mega-api-prod.nemovideo.ai');
+    if (valid) void save({ cloudBaseUrl: value.trim() });
+  };
+
+  return (
+    <form className="settings" onSubmit={(event) => event.preventDefault()}>
+      <div className="field">
+        <label htmlFor={ids.engine}>Engine</label>
+        <select
+          id={ids.engine}
+          value={settings.engine}
+          aria-describedby={ids.engineNote}
+          onChange={(event) => void save({ engine: event.currentTarget.value as Settings['engine'] })}
+        >
+          {ENGINES.map((engine) => (
+            <option key={engine} value={engine}>
+              {engineLabels[engine]}
+            </option>
+          ))}
+        </select>
+        <p id={ids.engineNote} className={settings.engine === 'cloud' ? 'alert' : 'muted'}>
+          {settings.engine === 'cloud'
+            ? 'The NemoVideo cloud engine is not available in this version yet: jobs sent to it will stop with a message. Choose “On this device” or “Automatic” to convert now.'
+            : 'Automatic and On this device convert on your computer: fast, private and offline.'}
+        </p>
+      </div>
+      <div className="field">
+        <label htmlFor={ids.bitrate}>Bitrate</label>
+        <select
+          id={ids.bitrate}
+          value={settings.bitrate}
+          onChange={(event) => void save({ bitrate: Number(event.currentTarget.value) as Settings['bitrate'] })}
+        >
+          {BITRATES.map((bitrate) => (
+            <option key={bitrate} value={bitrate}>
+              {bitrate} kbps
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor={ids.url}>Cloud API base URL</label>
+        <input
+          id={ids.url}
+          type="url"
+          inputMode="url"
+          spellCheck={false}
+          value={url}
+          aria-invalid={urlError ? true : undefined}
+          aria-describedby={urlError ? ids.urlError : undefined}
+          onChange={(event) => onUrlChange(event.currentTarget.value)}
+        />
+        {urlError && (
+          <p id={ids.urlError} role="alert" className="alert">
+            {urlError}
+          </p>
+        )}
+      </div>
+      {saveError && (
+        <p role="alert" className="alert">
+          {saveError}
+        </p>
+      )}
+      <p className="muted">Changes are saved as you make them.</p>
+    </form>
+  );
+}

@@ -1,0 +1,17 @@
+import { useEffect, useState } from 'react';
+import type { WxtStorageItem } from 'wxt/utils/storage';
+
+/** The item's current value, kept up to date as the background writes it. `undefined` while loading. */
+export function useStorageItem<T>(item: WxtStorageItem<T, Record<string, unknown>>, parse: (raw: T) => T = (raw) => raw): T | undefined {
+  const [value, setValue] = useState<T>();
+  useEffect(() => {
+    let live = true;
+    void item.getValue().then((initial) => live && setValue(parse(initial)));
+    const unwatch = item.watch((next) => setValue(parse(next)));
+    return () => {
+      live = false;
+      unwatch();
+    };
+  }, [item]);
+  return value;
+}

@@ -1,0 +1,17 @@
+import { jobQueue } from '@/utils/jobs/queue';
+import { onMessage } from '@/utils/messages';
+
+export default defineBackground(() => {
+  onMessage('jobs:start', ({ files }) => jobQueue.start(files));
+  onMessage('jobs:cancel', ({ jobId }) => jobQueue.cancel(jobId));
+  onMessage('jobs:retry', ({ jobId }) => jobQueue.retry(jobId));
+  onMessage('jobs:remove', ({ jobId }) => jobQueue.remove(jobId));
+  onMessage('history:download-again', ({ entryId }) => jobQueue.downloadAgain(entryId));
+  onMessage('history:show-in-folder', ({ entryId }) => jobQueue.showInFolder(entryId));
+  onMessage('job:progress', (report) => jobQueue.onProgress(report));
+  onMessage('job:converted', (report) => jobQueue.onConverted(report));
+  onMessage('job:failed', (report) => jobQueue.onFailed(report));
+  browser.downloads.onChanged.addListener((delta) => void jobQueue.onDownloadChanged(delta));
+
+  void jobQueue.recover();
+});

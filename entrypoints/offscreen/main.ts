@@ -1,0 +1,16 @@
+import { getBlob } from '@/utils/blob-store';
+import { localEngine } from '@/utils/engines/local/local-engine';
+import { onMessage } from '@/utils/messages';
+import { ConversionHost } from '@/utils/offscreen/conversions';
+
+const host = new ConversionHost(localEngine);
+
+onMessage('offscreen:convert', (request) => host.start(request));
+onMessage('offscreen:cancel', ({ jobId }) => host.cancel(jobId));
+onMessage('offscreen:running', () => host.runningJobIds());
+onMessage('offscreen:object-url', async ({ outputKey }) => {
+  const blob = await getBlob('outputs', outputKey);
+  if (!blob) throw new Error(`No stored output ${outputKey}`);
+  return URL.createObjectURL(blob);
+});
+onMessage('offscreen:revoke-url', ({ url }) => URL.revokeObjectURL(url));

@@ -1,0 +1,318 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { AudioSample, AudioSampleSource, BufferTarget, Mp3OutputFormat, Output } from 'mediabunny';
+import { registerMp3Encoder } from '@mediabunny/mp3-encoder';
+import {
+  LAME_ENCODER_DELAY,
+  addLameTag,
+  computeGapless,
+  crc16Lame,
+  lameFrameCount,
+  parseXingFrame,
+  patchMediabunnyXingFrame,
+  readLameTag,
+} from '../../utils/engines/local/lame-tag';
+
+const hasFfmpeg =
+  spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' }).status === 0 &&
+  spawnSync('ffprobe', ['-version'], { stdio: 'ignore' }).status === 0;
+
+const workDir = mkdtempSync(join(tmpdir(), 'lame-tag-test-'));
+afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+let fileCounter = 0;
+const tmpFile = (ext: string) => join(workDir, `f${fileCounter++}.${ext}`);
+
+const SILENCE_SECONDS = 0.25;
+const TONE_HZ = 1000;
+const TONE_AMPLITUDE = 0.5;
+
+/** 0.25 s of silence, then a 1 kHz sine starting at phase 0; interleaved float samples. */
+function makeSignal(sampleRate: number, channels: number, sampleCount: number): Float32Array {
+  const onset = Math.round(SILENCE_SECONDS * sampleRate);
+  const data = new Float32Array(sampleCount * channels);
+  for (let i = onset; i < sampleCount; i++) {
+    const v = TONE_AMPLITUDE * Math.sin((2 * Math.PI * TONE_HZ * (i - onset)) / sampleRate);
+    for (let c = 0; c < channels; c++) data[i * channels + c] = v;
+  }
+  return data;
+}
+
+function toS16(data: Float32Array): Uint8Array {
+  const out = new Int16Array(data.length);
+  for (let i = 0; i < data.length; i++) out[i] = Math.round(Math.max(-1, Math.min(1, data[i] ?? 0)) * 32767);
+  return new Uint8Array(out.buffer);
+}
+
+function run(cmd: string, args: string[], input?: Uint8Array): Buffer {
+  const r = spawnSync(cmd, args, { input, maxBuffer: 256 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr.toString()}`);
+  return r.stdout;
+}
+
+/** Encodes raw PCM with ffmpeg's libmp3lame (LAME 3.100); no ID3v2, so the Xing frame is at byte 0. */
+function ffmpegEncode(sampleRate: number, channels: number, signal: Float32Array, bitrate = '128k'): Uint8Array {
+  const out = tmpFile('mp3');
+  run(
+    'ffmpeg',
+    ['-hide_banner', '-loglevel', 'error', '-y', '-f', 's16le', '-ar', `${sampleRate}`, '-ac', `${channels}`,
+      '-i', 'pipe:0', '-c:a', 'libmp3lame', '-b:a', bitrate, '-id3v2_version', '0', out],
+    toS16(signal),
+  );
+  return new Uint8Array(readFileSync(out));
+}
+
+/** Decodes an MP3 with ffmpeg to interleaved s16; returns samples of channel 0 and the sample count. */
+function ffmpegDecode(mp3: Uint8Array, channels: number): { samples: number; ch0: Int16Array } {
+  const file = tmpFile('mp3');
+  writeFileSync(file, mp3);
+  const pcm = run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-i', file, '-f', 's16le', '-acodec', 'pcm_s16le', '-']);
+  const all = new Int16Array(pcm.buffer, pcm.byteOffset, pcm.byteLength / 2);
+  const samples = all.length / channels;
+  const ch0 = new Int16Array(samples);
+  for (let i = 0; i < samples; i++) ch0[i] = all[i * channels] ?? 0;
+  return { samples, ch0 };
+}
+
+function ffprobeEncoderTag(mp3: Uint8Array): string {
+  const file = tmpFile('mp3');
+  writeFileSync(file, mp3);
+  return run('ffprobe', ['-v', 'error', '-show_entries', 'stream_tags=encoder', '-of', 'default=nw=1:nk=1', file])
+    .toString()
+    .trim();
+}
+
+/** Seconds until the decoded tone first exceeds half its amplitude (reached 1/12 period after the onset). */
+function onsetSeconds(ch0: Int16Array, sampleRate: number): number {
+  const threshold = 0.5 * TONE_AMPLITUDE * 32767;
+  const idx = ch0.findIndex((v) => Math.abs(v) > threshold);
+  return idx / sampleRate;
+}
+const EXPECTED_ONSET = SILENCE_SECONDS + 1 / (12 * TONE_HZ);
+
+/** Encodes with mediabunny + @mediabunny/mp3-encoder (LAME wasm, in a worker thread) - the real app path. */
+async function mediabunnyEncode(sampleRate: number, channels: number, signal: Float32Array, bitrate = 128_000) {
+  let xing: { data: Uint8Array; position: number } | null = null;
+  const output = new Output({
+    format: new Mp3OutputFormat({ onXingFrame: (data, position) => (xing = { data: data.slice(), position }) }),
+    target: new BufferTarget(),
+  });
+  const source = new AudioSampleSource({ codec: 'mp3', bitrate });
+  output.addAudioTrack(source);
+  await output.start();
+  const total = signal.length / channels;
+  const chunk = 4096;
+  for (let off = 0; off < total; off += chunk) {
+    const n = Math.min(chunk, total - off);
+    const sample = new AudioSample({
+      data: signal.subarray(off * channels, (off + n) * channels),
+      format: 'f32',
+      numberOfChannels: channels,
+      sampleRate,
+      timestamp: off / sampleRate,
+    });
+    await source.add(sample);
+    sample.close();
+  }
+  await output.finalize();
+  const buffer = output.target.buffer;
+  if (!buffer || !xing) throw new Error('mediabunny produced no output / no Xing frame');
+  const got: { data: Uint8Array; position: number } = xing;
+  return { file: new Uint8Array(buffer), xingFrame: got.data, position: got.position };
+}
+
+registerMp3Encoder();
+
+describe('lameFrameCount / computeGapless', () => {
+  it.each([
+    // inputSamples, samplesPerFrame, frames, padding: frames*spf = 576 + n + padding, 576 <= padding < 576 + spf
+    [0, 1152, 1, 576],
+    [1, 1152, 2, 1727],
+    [576, 1152, 2, 1152],
+    [44100, 1152, 40, 1404],
+    [48000, 1152, 43, 960],
+    [22050, 576, 41, 990],
+  ])('n=%i spf=%i -> %i frames, padding %i', (n, spf, frames, padding) => {
+    expect(lameFrameCount(n, spf)).toBe(frames);
+    const gapless = computeGapless({ inputSamples: n, frameCount: frames, samplesPerFrame: spf });
+    expect(gapless).toEqual({ encoderDelay: LAME_ENCODER_DELAY, padding });
+    expect(frames * spf).toBe(gapless.encoderDelay + n + gapless.padding);
+  });
+
+  it('matches hand-computed LAME values', () => {
+    expect(lameFrameCount(44100)).toBe(40); // 576+44100 = 44676 = 38*1152 + 900 -> pad 252 < 576 -> 1404
+    expect(computeGapless({ inputSamples: 44100, frameCount: 40 })).toEqual({ encoderDelay: 576, padding: 1404 });
+    expect(lameFrameCount(576)).toBe(2); // 1152 % 1152 = 0 -> pad 1152
+    expect(computeGapless({ inputSamples: 576, frameCount: 2 }).padding).toBe(1152);
+  });
+
+  it('rejects impossible inputs', () => {
+    expect(() => computeGapless({ inputSamples: 44100, frameCount: 38 })).toThrow(/cannot hold/);
+    expect(() => computeGapless({ inputSamples: 100, frameCount: 10 })).toThrow(/12 bits/);
+    expect(() => computeGapless({ inputSamples: -1, frameCount: 10 })).toThrow(RangeError);
+  });
+
+  it('CRC-16 is CRC-16/ARC', () => {
+    expect(crc16Lame(new TextEncoder().encode('123456789'))).toBe(0xbb3d);
+  });
+});
+
+describe.skipIf(!hasFfmpeg)('LAME convention, measured against ffmpeg -c:a libmp3lame', () => {
+  const rows = [32000, 44100, 48000, 16000, 22050, 24000].flatMap((sr) => [1, 2].map((ch) => [sr, ch] as const));
+  it.each(rows)('%i Hz, %i ch: frames, delay and padding equal what LAME wrote', (sampleRate, channels) => {
+    const spf = sampleRate >= 32000 ? 1152 : 576;
+    const counts = [1, 575, 576, 577, spf, spf + 1, 4 * spf - 576, Math.round(0.75 * sampleRate) + 123, sampleRate];
+    for (const n of counts) {
+      const mp3 = ffmpegEncode(sampleRate, channels, makeSignal(sampleRate, channels, n), '64k');
+      const info = parseXingFrame(mp3);
+      const tag = readLameTag(mp3);
+      expect(tag, `n=${n}`).not.toBeNull();
+      if (!tag || info.frameCount === null) throw new Error('unreachable');
+      expect(info.samplesPerFrame).toBe(spf);
+      expect(info.frameCount, `frames n=${n}`).toBe(lameFrameCount(n, spf));
+      const ours = computeGapless({ inputSamples: n, frameCount: info.frameCount, samplesPerFrame: spf });
+      expect({ encoderDelay: tag.encoderDelay, padding: tag.padding }, `n=${n}`).toEqual(ours);
+      expect(tag.crcValid, `tag CRC n=${n}`).toBe(true);
+      // ffmpeg's own Xing frame is big enough for the canonical layout, where the CRC covers bytes 0..189.
+      if (info.xingOffset === 36 && info.toc && info.quality !== null) {
+        expect(crc16Lame(mp3.subarray(0, 190))).toBe(tag.tagCrc);
+      }
+      // Sanity: ffmpeg decodes its own file to exactly n samples.
+      expect(ffmpegDecode(mp3, channels).samples, `decoded n=${n}`).toBe(n);
+    }
+  });
+});
+
+describe('addLameTag', () => {
+  // A mediabunny-style 44.1 kHz joint-stereo Xing frame: 156 bytes, Xing at 36, frames|bytes|toc.
+  function bareFrame(): Uint8Array {
+    const f = new Uint8Array(156);
+    f.set([0xff, 0xfa, 0x30, 0x64]);
+    f.set([0x58, 0x69, 0x6e, 0x67, 0, 0, 0, 7, 0, 0, 0, 41, 0, 0, 0x41, 0xea], 36);
+    for (let i = 0; i < 100; i++) f[52 + i] = Math.floor((i * 256) / 100);
+    return f;
+  }
+
+  it('throws without a Xing/Info header', () => {
+    const f = bareFrame();
+    f.set([0x41, 0x42, 0x43, 0x44], 36);
+    expect(() => addLameTag(f, { encoderDelay: 576, padding: 1000 })).toThrow(/No Xing\/Info header/);
+    expect(() => addLameTag(new Uint8Array(200), { encoderDelay: 576, padding: 1000 })).toThrow(/frame sync/);
+  });
+
+  it('throws when there is no room and the TOC must be kept', () => {
+    expect(() => addLameTag(bareFrame(), { encoderDelay: 576, padding: 1000 }, { toc: 'keep' })).toThrow(
+      /No room for a LAME tag/,
+    );
+    // A frame too small even without the TOC (frame data cut short).
+    expect(() => addLameTag(bareFrame().subarray(0, 80), { encoderDelay: 576, padding: 1000 })).toThrow(
+      /Xing header truncated|No room/,
+    );
+  });
+
+  it('writes the tag in place (TOC dropped when it does not fit), same length, input untouched', () => {
+    const input = bareFrame();
+    const copy = input.slice();
+    const out = addLameTag(input, { encoderDelay: 576, padding: 1404 }, { frameCount: 40 });
+    expect(input).toEqual(copy);
+    expect(out.length).toBe(input.length);
+    expect(out[1]).toBe(0xfb); // protection bit cleared: no CRC follows the header
+    const info = parseXingFrame(out);
+    expect(info.flags).toBe(0x1 | 0x2 | 0x8);
+    expect(info.frameCount).toBe(40);
+    expect(info.byteCount).toBe(0x41ea);
+    expect(info.lameTagOffset).toBe(36 + 4 + 4 + 4 + 4 + 4);
+    const tag = readLameTag(out);
+    expect(tag).toMatchObject({
+      encoderVersion: 'LAME3.100',
+      encoderDelay: 576,
+      padding: 1404,
+      musicLength: 0x41ea,
+      crcValid: true,
+    });
+  });
+
+  it('keeps the TOC when the frame is big enough (canonical layout, CRC over 190 bytes)', () => {
+    const big = new Uint8Array(417);
+    big.set(bareFrame());
+    big[2] = 0x90; // 128 kbps, 44.1 kHz -> 417-byte frame
+    const out = addLameTag(big, { encoderDelay: 576, padding: 1404 });
+    const info = parseXingFrame(out);
+    expect(info.flags).toBe(0xf);
+    expect(info.toc).toEqual(bareFrame().subarray(52, 152));
+    expect(info.lameTagOffset).toBe(156);
+    expect(crc16Lame(out.subarray(0, 190))).toBe(readLameTag(out)?.tagCrc);
+  });
+});
+
+describe.skipIf(!hasFfmpeg)('end to end: ffmpeg decodes exactly the input samples', () => {
+  const rows = [32000, 44100, 48000].flatMap((sr) => [1, 2].map((ch) => [sr, ch] as const));
+
+  it.each(rows)('ffmpeg-made MP3 with its LAME tag wiped, re-tagged: %i Hz, %i ch', (sampleRate, channels) => {
+    const n = Math.round(0.75 * sampleRate) + 321;
+    const mp3 = ffmpegEncode(sampleRate, channels, makeSignal(sampleRate, channels, n));
+    const info = parseXingFrame(mp3);
+    const frameEnd = info.frameSize ?? 0;
+    const bare = mp3.slice();
+    bare.fill(0, info.lameTagOffset, frameEnd); // what a bare Xing frame (mediabunny) looks like
+    expect(readLameTag(bare)).toBeNull();
+    const untagged = ffmpegDecode(bare, channels);
+    expect(untagged.samples).not.toBe(n);
+
+    if (info.frameCount === null) throw new Error('no frame count');
+    const gapless = computeGapless({ inputSamples: n, frameCount: info.frameCount, samplesPerFrame: 1152 });
+    const patched = bare.slice();
+    patched.set(addLameTag(bare.subarray(0, frameEnd), gapless), 0);
+    const decoded = ffmpegDecode(patched, channels);
+    expect(decoded.samples).toBe(n);
+    expect(Math.abs(onsetSeconds(decoded.ch0, sampleRate) - EXPECTED_ONSET)).toBeLessThan(0.001);
+    expect(ffprobeEncoderTag(patched)).toBe('LAME3.100'); // ffmpeg only exports it if the tag CRC matches
+  });
+
+  const mbRows = [
+    ...rows.map(([sr, ch]) => [sr, ch, 128_000] as const),
+    ...[16000, 22050, 24000].map((sr) => [sr, 2, 64_000] as const),
+  ];
+  it.each(mbRows)('real mediabunny MP3 (LAME wasm): %i Hz, %i ch, %i bps', async (sampleRate, channels, bitrate) => {
+    const n = Math.round(0.75 * sampleRate) + 123;
+    const { file, xingFrame, position } = await mediabunnyEncode(
+      sampleRate,
+      channels,
+      makeSignal(sampleRate, channels, n),
+      bitrate,
+    );
+    const spf = sampleRate >= 32000 ? 1152 : 576;
+    const bare = parseXingFrame(xingFrame);
+    expect(bare.tagId).toBe('Xing');
+    expect(bare.frameCount).toBe(lameFrameCount(n, spf) + 1); // mediabunny 1.61 counts its own Xing frame
+    expect(readLameTag(xingFrame)).toBeNull();
+
+    const before = ffmpegDecode(file, channels);
+    expect(before.samples).toBe(lameFrameCount(n, spf) * spf); // nothing trimmed without a LAME tag
+    const lateBy = onsetSeconds(before.ch0, sampleRate) - EXPECTED_ONSET;
+    expect(lateBy).toBeGreaterThan((LAME_ENCODER_DELAY + 529 - 10) / sampleRate);
+
+    const { frame, gapless, audioFrameCount } = patchMediabunnyXingFrame(xingFrame, { inputSamples: n });
+    expect(frame.length).toBe(xingFrame.length);
+    expect(audioFrameCount).toBe(lameFrameCount(n, spf));
+    expect(gapless.encoderDelay).toBe(576);
+    expect(audioFrameCount * spf).toBe(576 + n + gapless.padding);
+    const patched = file.slice();
+    patched.set(frame, position);
+
+    const after = ffmpegDecode(patched, channels);
+    expect(after.samples).toBe(n);
+    expect(Math.abs(onsetSeconds(after.ch0, sampleRate) - EXPECTED_ONSET)).toBeLessThan(0.001);
+    expect(ffprobeEncoderTag(patched)).toBe('LAME3.100');
+    const probe = run('ffprobe', ['-v', 'error', '-show_entries', 'stream=duration_ts,duration', '-of', 'json', (() => {
+      const f = tmpFile('mp3');
+      writeFileSync(f, patched);
+      return f;
+    })()]).toString();
+    // Container duration is now frames * spf (no longer one frame too long).
+    const duration = Number((JSON.parse(probe) as { streams: { duration: string }[] }).streams[0]?.duration);
+    expect(duration).toBeCloseTo((audioFrameCount * spf) / sampleRate, 5);
+  });
+});

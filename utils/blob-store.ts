@@ -1,0 +1,66 @@
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+
+/** Bytes shared by the extension's pages and its background, which runtime messages (JSON) can't carry. */
+interface StoredBlob {
+  blob: Blob;
+  size: number;
+  createdAt: number;
+}
+
+interface BlobDatabase extends DBSchema {
+  inputs: { key: string; value: StoredBlob };
+  outputs: { key: string; value: StoredBlob };
+}
+
+export type BlobStoreName = 'inputs' | 'outputs';
+
+let database: Promise<IDBPDatabase<BlobDatabase>> | undefined;
+
+function db(): Promise<IDBPDatabase<BlobDatabase>> {
+  database ??= openDB<BlobDatabase>('video-to-mp3', 1, {
+    upgrade(upgrading) {
+      upgrading.createObjectStore('inputs');
+      upgrading.createObjectStore('outputs');
+    },
+  });
+  return database;
+}
+
+export async function putBlob(store: BlobStoreName, key: string, blob: Blob): Promise<void> {
+  await (await db()).put(store, { blob, size: blob.size, createdAt: Date.now() }, key);
+}
+
+export async function getBlob(store: BlobStoreName, key: string): Promise<Blob | undefined> {
+  return (await (await db()).get(store, key))?.blob;
+}
+
+export async function hasBlob(store: BlobStoreName, key: string): Promise<boolean> {
+  return (await (await db()).getKey(store, key)) !== undefined;
+}
+
+export async function deleteBlob(store: BlobStoreName, key: string): Promise<void> {
+  await (await db()).delete(store, key);
+}
+
+/**
+ * Deletes the oldest blobs until the store holds at most `capBytes`; `keep` is never evicted.
+ * Returns the evicted keys.
+ */
+export async function evictOldest(store: BlobStoreName, capBytes: number, keep?: string): Promise<string[]> {
+  const tx = (await db()).transaction(store, 'readwrite');
+  const entries: { key: string; size: number; createdAt: number }[] = [];
+  for (let cursor = await tx.store.openCursor(); cursor; cursor = await cursor.continue()) {
+    entries.push({ key: cursor.key, size: cursor.value.size, createdAt: cursor.value.createdAt });
+  }
+  let total = entries.reduce((sum, entry) => sum + entry.size, 0);
+  const evicted: string[] = [];
+  for (const entry of entries.sort((a, b) => a.createdAt - b.createdAt)) {
+    if (total <= capBytes) break;
+    if (entry.key === keep) continue;
+    await tx.store.delete(entry.key);
+    total -= entry.size;
+    evicted.push(entry.key);
+  }
+  await tx.done;
+  return evicted;
+}

@@ -1,0 +1,20 @@
+export interface ConversionRequest {
+  input: Blob;
+  /** The source's file name, for messages and the title tag. */
+  fileName: string;
+  /** MP3 bitrate in kbps (CBR). */
+  bitrateKbps: number;
+  title: string;
+}
+
+export interface ConversionResult {
+  mp3: Blob;
+  durationSeconds: number;
+}
+
+export type ProgressListener = (progress: number) => void;
+
+/** What every engine (on this device, in the cloud) does: a video in, an MP3 out. */
+export interface Engine {
+  convert(request: ConversionRequest, onProgress: ProgressListener, signal: AbortSignal): Promise<ConversionResult>;
+}

@@ -1,0 +1,144 @@
+import { FFmpeg, FFFSType } from '@ffmpeg/ffmpeg';
+import { z } from 'zod';
+import type { ConversionRequest, ConversionResult, Engine, ProgressListener } from '../engine';
+import { ConversionError } from '../../failures';
+import { outputChannels, outputSampleRate } from './audio-layout';
+
+/** Where the build puts ffmpeg.wasm's single-thread core inside the extension package. */
+export const FFMPEG_CORE_DIR = 'ffmpeg';
+
+const probeSchema = z.object({
+  streams: z
+    .array(
+      z.object({
+        index: z.number(),
+        codec_type: z.string().optional(),
+        codec_name: z.string().optional(),
+        sample_rate: z.coerce.number().optional(),
+        channels: z.number().optional(),
+        duration: z.coerce.number().optional(),
+        disposition: z.object({ default: z.number().optional() }).partial().optional(),
+      }),
+    )
+    .default([]),
+  format: z.object({ duration: z.coerce.number().optional() }).partial().optional(),
+});
+type ProbedStream = z.infer<typeof probeSchema>['streams'][number];
+
+/** The files are copied in by wxt.config.ts at build time, so WXT's typed public paths don't know them. */
+function packagedFileUrl(file: string): string {
+  return (browser.runtime.getURL as (path: string) => string)(`/${FFMPEG_CORE_DIR}/${file}`);
+}
+
+let loading: Promise<FFmpeg> | undefined;
+let queue: Promise<unknown> = Promise.resolve();
+
+function loadFfmpeg(): Promise<FFmpeg> {
+  loading ??= (async () => {
+    const ffmpeg = new FFmpeg();
+    await ffmpeg.load({
+      coreURL: packagedFileUrl('ffmpeg-core.js'),
+      wasmURL: packagedFileUrl('ffmpeg-core.wasm'),
+    });
+    return ffmpeg;
+  })();
+  loading.catch(() => (loading = undefined));
+  return loading;
+}
+
+/** ffmpeg.wasm runs one command at a time; jobs take turns. */
+function exclusive<T>(task: () => Promise<T>): Promise<T> {
+  const run = queue.then(task);
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+const DAMAGED_SIGNS = /moov atom not found|partial file|truncat|end of file|invalid atom size|error reading header/i;
+
+function chooseAudioStream(streams: ProbedStream[]): ProbedStream | undefined {
+  const audio = streams.filter((stream) => stream.codec_type === 'audio');
+  return audio.find((stream) => stream.disposition?.default === 1) ?? audio[0];
+}
+
+/**
+ * The fallback for what WebCodecs and mediabunny can't read (AVI, AC-3, …). It reads the whole
+ * input into wasm memory, so it is used only when the streaming engine gives up.
+ */
+export function createFfmpegEngine(containerRecognised: boolean): Engine {
+  return {
+    convert: (request, onProgress, signal) =>
+      exclusive(() => convertWithFfmpeg(request, onProgress, signal, containerRecognised)),
+  };
+}
+
+async function convertWithFfmpeg(
+  request: ConversionRequest,
+  onProgress: ProgressListener,
+  signal: AbortSignal,
+  containerRecognised: boolean,
+): Promise<ConversionResult> {
+  const ffmpeg = await loadFfmpeg();
+  const log: string[] = [];
+  const collectLog = ({ message }: { message: string }) => log.push(message);
+  const reportProgress = ({ progress }: { progress: number }) => {
+    if (progress >= 0 && progress <= 1) onProgress(progress);
+  };
+  const abort = () => {
+    ffmpeg.terminate();
+    loading = undefined;
+  };
+  signal.addEventListener('abort', abort, { once: true });
+  ffmpeg.on('log', collectLog);
+  const mountPoint = `/job-${crypto.randomUUID()}`;
+  const inputPath = `${mountPoint}/input`;
+  try {
+    await ffmpeg.createDir(mountPoint);
+    await ffmpeg.mount(FFFSType.WORKERFS, { blobs: [{ name: 'input', data: request.input }] }, mountPoint);
+
+    const probeCode = await ffmpeg.ffprobe(
+      ['-v', 'error', '-show_streams', '-show_format', '-of', 'json', inputPath, '-o', '/probe.json'],
+      -1,
+      { signal },
+    );
+    const probe = probeCode === 0 ? probeSchema.safeParse(JSON.parse(String(await ffmpeg.readFile('/probe.json', 'utf8')))) : undefined;
+    if (!probe?.success) {
+      throw new ConversionError(containerRecognised || DAMAGED_SIGNS.test(log.join('\n')) ? 'damaged' : 'not-a-video');
+    }
+    const stream = chooseAudioStream(probe.data.streams);
+    if (!stream) throw new ConversionError(probe.data.streams.length > 0 ? 'no-audio' : 'not-a-video');
+
+    const sampleRate = outputSampleRate(stream.sample_rate ?? 48_000);
+    const channels = outputChannels(stream.channels ?? 2);
+    log.length = 0;
+    ffmpeg.on('progress', reportProgress);
+    const code = await ffmpeg.exec(
+      [
+        '-nostdin', '-i', inputPath,
+        '-map', `0:${stream.index}`, '-vn', '-sn', '-dn', '-map_metadata', '-1',
+        '-ac', String(channels), '-ar', String(sampleRate),
+        '-c:a', 'libmp3lame', '-b:a', `${request.bitrateKbps}k`,
+        '-metadata', `title=${request.title}`,
+        '-y', '/output.mp3',
+      ],
+      -1,
+      { signal },
+    );
+    if (code !== 0) throw new ConversionError(/decoder .*not found|not supported|unknown codec/i.test(log.join('\n')) ? 'unsupported-audio' : 'damaged');
+    const bytes = await ffmpeg.readFile('/output.mp3');
+    if (typeof bytes === 'string' || bytes.byteLength === 0) throw new ConversionError('damaged');
+    await ffmpeg.deleteFile('/output.mp3');
+    const durationSeconds = stream.duration ?? probe.data.format?.duration ?? 0;
+    return { mp3: new Blob([bytes as BlobPart], { type: 'audio/mpeg' }), durationSeconds };
+  } catch (error) {
+    if (signal.aborted) throw new DOMException('Cancelled', 'AbortError');
+    throw error;
+  } finally {
+    signal.removeEventListener('abort', abort);
+    if (!signal.aborted) {
+      ffmpeg.off('log', collectLog);
+      ffmpeg.off('progress', reportProgress);
+      await ffmpeg.unmount(mountPoint).catch(() => undefined);
+      await ffmpeg.deleteDir(mountPoint).catch(() => undefined);
+    }
+  }
+}

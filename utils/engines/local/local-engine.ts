@@ -1,0 +1,18 @@
+import type { Engine } from '../engine';
+import { ConversionError } from '../../failures';
+import { mediabunnyEngine, NeedsFallbackError } from './mediabunny-engine';
+import { createFfmpegEngine } from './ffmpeg-engine';
+
+/** On this device: mediabunny streams what it can read; ffmpeg.wasm takes the rest. */
+export const localEngine: Engine = {
+  async convert(request, onProgress, signal) {
+    if (request.input.size === 0) throw new ConversionError('empty');
+    try {
+      return await mediabunnyEngine.convert(request, onProgress, signal);
+    } catch (error) {
+      if (!(error instanceof NeedsFallbackError)) throw error;
+      onProgress(0);
+      return createFfmpegEngine(error.containerRecognised).convert(request, onProgress, signal);
+    }
+  },
+};

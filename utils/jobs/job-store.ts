@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { storage } from 'wxt/utils/storage';
+import { canTransition, jobSchema, type Job, type JobState } from './job';
+
+/** Every job that is not finished yet, by id. Only the background writes it; pages watch it. */
+export const jobsItem = storage.defineItem<Record<string, Job>>('local:jobs', { fallback: {} });
+
+const jobsSchema = z.record(z.string(), jobSchema.catch((context) => context.value as Job));
+
+export async function readJobs(): Promise<Job[]> {
+  const jobs = Object.values(jobsSchema.parse(await jobsItem.getValue()));
+  return jobs.sort((a, b) => a.createdAt - b.createdAt);
+}
+
+let writes: Promise<unknown> = Promise.resolve();
+
+/** Runs `change` on the current jobs with no other write in between, and saves what it returns. */
+export function mutateJobs<T>(change: (jobs: Record<string, Job>) => T): Promise<T> {
+  const run = writes.then(async () => {
+    const jobs = { ...(await jobsItem.getValue()) };
+    const result = change(jobs);
+    await jobsItem.setValue(jobs);
+    return result;
+  });
+  writes = run.catch(() => undefined);
+  return run;
+}
+
+export class IllegalTransitionError extends Error {}
+
+/**
+ * Moves a job to `state` (and applies `patch`) if the state machine allows it.
+ * Returns the updated job, or undefined when the job is gone or the move is not allowed
+ * (a late progress report for a cancelled job, say).
+ */
+export function transition(id: string, state: JobState, patch: Partial<Job> = {}): Promise<Job | undefined> {
+  return mutateJobs((jobs) => {
+    const job = jobs[id];
+    if (!job || !canTransition(job.state, state)) return undefined;
+    const next = { ...job, ...patch, state, updatedAt: Date.now() };
+    jobs[id] = next;
+    return next;
+  });
+}
+
+/** Updates a job's fields without changing its state; only while it is in one of `states`. */
+export function patchJob(id: string, states: readonly JobState[], patch: Partial<Job>): Promise<Job | undefined> {
+  return mutateJobs((jobs) => {
+    const job = jobs[id];
+    if (!job || !states.includes(job.state)) return undefined;
+    const next = { ...job, ...patch, updatedAt: Date.now() };
+    jobs[id] = next;
+    return next;
+  });
+}
+
+export function removeJob(id: string): Promise<Job | undefined> {
+  return mutateJobs((jobs) => {
+    const job = jobs[id];
+    delete jobs[id];
+    return job;
+  });
+}

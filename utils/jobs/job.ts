@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+export const JOB_STATES = [
+  'queued',
+  'reading',
+  'converting',
+  'saving',
+  'done',
+  'failed',
+  'cancelled',
+  'interrupted',
+] as const;
+export type JobState = (typeof JOB_STATES)[number];
+
+export const ACTIVE_STATES: readonly JobState[] = ['reading', 'converting', 'saving'];
+export const RETRYABLE_STATES: readonly JobState[] = ['failed', 'cancelled', 'interrupted'];
+
+const transitions: Record<JobState, readonly JobState[]> = {
+  queued: ['reading', 'failed', 'cancelled', 'interrupted'],
+  reading: ['converting', 'queued', 'failed', 'cancelled', 'interrupted'],
+  converting: ['saving', 'queued', 'failed', 'cancelled', 'interrupted'],
+  saving: ['done', 'saving', 'failed', 'cancelled', 'interrupted'],
+  done: [],
+  failed: ['queued'],
+  cancelled: ['queued'],
+  interrupted: ['queued'],
+};
+
+export function canTransition(from: JobState, to: JobState): boolean {
+  return transitions[from].includes(to);
+}
+
+export const jobSourceSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('stored-file'), inputKey: z.string() }),
+]);
+
+export const jobResultSchema = z.object({
+  outputKey: z.string(),
+  size: z.number(),
+  durationSeconds: z.number(),
+  downloadId: z.number().optional(),
+});
+
+export const jobSchema = z.object({
+  id: z.string(),
+  sourceName: z.string(),
+  outputName: z.string(),
+  sourceSize: z.number(),
+  engine: z.enum(['local', 'cloud']),
+  bitrate: z.number(),
+  source: jobSourceSchema,
+  state: z.enum(JOB_STATES),
+  progress: z.number().min(0).max(1),
+  attempts: z.number().int(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  error: z.string().optional(),
+  result: jobResultSchema.optional(),
+});
+
+export type Job = z.infer<typeof jobSchema>;
+export type JobResult = z.infer<typeof jobResultSchema>;
+
+export function isActive(job: Job): boolean {
+  return ACTIVE_STATES.includes(job.state);
+}

@@ -1,0 +1,53 @@
+import { sendMessage, type MessageData, type MessageType } from '../messages';
+
+const DOCUMENT_PATH = 'offscreen.html';
+const SEND_ATTEMPTS = 5;
+
+let creating: Promise<void> | undefined;
+
+async function documentExists(): Promise<boolean> {
+  const contexts = await chrome.runtime.getContexts({ contextTypes: [chrome.runtime.ContextType.OFFSCREEN_DOCUMENT] });
+  return contexts.length > 0;
+}
+
+/** Chrome allows one offscreen document per extension: create it once, even when asked twice at once. */
+async function ensureDocument(): Promise<void> {
+  if (await documentExists()) return;
+  creating ??= chrome.offscreen
+    .createDocument({
+      url: DOCUMENT_PATH,
+      reasons: [chrome.offscreen.Reason.WORKERS, chrome.offscreen.Reason.BLOBS],
+      justification: 'Decodes videos and encodes MP3 on this device (WebCodecs and WebAssembly workers).',
+    })
+    .finally(() => (creating = undefined));
+  await creating;
+}
+
+/** The offscreen document where local conversions run, seen from the background. */
+export const offscreenDocument = {
+  async send<T extends MessageType>(type: T, data: MessageData<T>) {
+    await ensureDocument();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await sendMessage(type, data);
+      } catch (error) {
+        // Right after creation the document may not be listening yet.
+        if (attempt >= SEND_ATTEMPTS || !String(error).includes('Receiving end does not exist')) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+      }
+    }
+  },
+
+  async runningJobIds(): Promise<string[]> {
+    if (!(await documentExists())) return [];
+    return (await sendMessage('offscreen:running', undefined)) ?? [];
+  },
+
+  async cancel(jobId: string): Promise<void> {
+    if (await documentExists()) await sendMessage('offscreen:cancel', { jobId });
+  },
+
+  async close(): Promise<void> {
+    if (await documentExists()) await chrome.offscreen.closeDocument();
+  },
+};

@@ -1,0 +1,241 @@
+import { getSettings, resolveEngine } from '../settings';
+import { deleteBlob, evictOldest, hasBlob } from '../blob-store';
+import { describeFailure, type FailureReason } from '../failures';
+import { baseName, mp3NameFor } from '../file-names';
+import type { CommandReply, MessageData } from '../messages';
+import { isActive, type Job } from './job';
+import { mutateJobs, patchJob, readJobs, removeJob, transition } from './job-store';
+import { addHistoryEntry, markNotStored, readHistory, setDownloadId, STORED_OUTPUT_CAP_BYTES } from './history';
+import { offscreenDocument } from './offscreen-document';
+
+/** Conversions running at once: each keeps a core busy (decode + LAME), so one per core, at most two. */
+const MAX_PARALLEL_CONVERSIONS = Math.max(1, Math.min(2, navigator.hardwareConcurrency || 1));
+/** A job restarted this many times by browser or worker stops is shown as interrupted instead. */
+const MAX_ATTEMPTS = 3;
+
+const ok: CommandReply = { ok: true };
+const refuse = (error: string): CommandReply => ({ ok: false, error });
+
+async function fail(job: Job, reason: FailureReason): Promise<void> {
+  await transition(job.id, reason === 'too-many-attempts' ? 'interrupted' : 'failed', {
+    error: describeFailure(reason, job.sourceName),
+  });
+}
+
+/**
+ * The one job queue: the popup, the context menu and the in-page button all start jobs here.
+ * Every step is written to storage first, so a stopped service worker picks up where it was.
+ */
+export const jobQueue = {
+  async start(files: MessageData<'jobs:start'>['files']): Promise<CommandReply> {
+    const { engine, bitrate } = await getSettings();
+    const now = Date.now();
+    const jobs: Job[] = files.map((file, index) => ({
+      id: crypto.randomUUID(),
+      sourceName: file.fileName,
+      outputName: mp3NameFor(file.fileName),
+      sourceSize: file.size,
+      engine: resolveEngine(engine),
+      bitrate,
+      source: { kind: 'stored-file', inputKey: file.inputKey },
+      state: 'queued',
+      progress: 0,
+      attempts: 0,
+      createdAt: now + index,
+      updatedAt: now,
+    }));
+    await mutateJobs((all) => jobs.forEach((job) => (all[job.id] = job)));
+    await this.pump();
+    return ok;
+  },
+
+  async cancel(jobId: string): Promise<CommandReply> {
+    const job = await transition(jobId, 'cancelled', { progress: 0 });
+    if (!job) return refuse('This job has already finished.');
+    await offscreenDocument.cancel(jobId);
+    await this.pump();
+    return ok;
+  },
+
+  async retry(jobId: string): Promise<CommandReply> {
+    const { engine, bitrate } = await getSettings();
+    const job = await transition(jobId, 'queued', {
+      engine: resolveEngine(engine),
+      bitrate,
+      progress: 0,
+      attempts: 0,
+      error: undefined,
+      result: undefined,
+    });
+    if (!job) return refuse('Only a failed, cancelled or interrupted job can be retried.');
+    await this.pump();
+    return ok;
+  },
+
+  async remove(jobId: string): Promise<CommandReply> {
+    const job = (await readJobs()).find((candidate) => candidate.id === jobId);
+    if (!job) return ok;
+    if (isActive(job) || job.state === 'queued') return refuse('Cancel the job before removing it.');
+    await removeJob(jobId);
+    await deleteBlob('inputs', job.source.inputKey);
+    return ok;
+  },
+
+  async onProgress({ jobId, phase, progress }: MessageData<'job:progress'>): Promise<void> {
+    if (phase === 'converting') await transition(jobId, 'converting');
+    await patchJob(jobId, [phase], { progress });
+  },
+
+  async onConverted({ jobId, outputKey, size, durationSeconds }: MessageData<'job:converted'>): Promise<void> {
+    const job = await transition(jobId, 'saving', { progress: 1, result: { outputKey, size, durationSeconds } });
+    if (!job) {
+      await deleteBlob('outputs', outputKey);
+      return;
+    }
+    await this.save(job);
+  },
+
+  async onFailed({ jobId, reason }: MessageData<'job:failed'>): Promise<void> {
+    const job = (await readJobs()).find((candidate) => candidate.id === jobId);
+    if (job) await fail(job, reason);
+    await this.pump();
+  },
+
+  /** Hands the stored MP3 to the downloads API; the job is done once the download completes. */
+  async save(job: Job): Promise<void> {
+    if (!job.result) return;
+    try {
+      const url = await offscreenDocument.send('offscreen:object-url', { outputKey: job.result.outputKey });
+      const downloadId = await browser.downloads.download({
+        url,
+        filename: job.outputName,
+        conflictAction: 'uniquify',
+        saveAs: false,
+      });
+      await patchJob(job.id, ['saving'], { result: { ...job.result, downloadId } });
+    } catch (error) {
+      console.error('Saving failed', error);
+      await fail(job, 'save-failed');
+      await this.pump();
+    }
+  },
+
+  async onDownloadChanged(delta: { id: number; state?: { current?: string } }): Promise<void> {
+    const state = delta.state?.current;
+    if (state !== 'complete' && state !== 'interrupted') return;
+    const job = (await readJobs()).find((candidate) => candidate.state === 'saving' && candidate.result?.downloadId === delta.id);
+    if (job) {
+      if (state === 'complete') await this.finish(job);
+      else await fail(job, 'save-failed');
+    }
+    await this.pump();
+  },
+
+  async finish(job: Job): Promise<void> {
+    if (!job.result || !(await transition(job.id, 'done'))) return;
+    await addHistoryEntry({
+      id: job.id,
+      fileName: job.outputName,
+      sourceName: job.sourceName,
+      size: job.result.size,
+      durationSeconds: job.result.durationSeconds,
+      completedAt: Date.now(),
+      downloadId: job.result.downloadId,
+      stored: true,
+    });
+    await removeJob(job.id);
+    await deleteBlob('inputs', job.source.inputKey);
+    await markNotStored(await evictOldest('outputs', STORED_OUTPUT_CAP_BYTES, job.result.outputKey));
+  },
+
+  /** Starts queued jobs while there is room; closes the offscreen document when nothing is left to do. */
+  async pump(): Promise<void> {
+    const jobs = await readJobs();
+    let running = jobs.filter((job) => job.state === 'reading' || job.state === 'converting').length;
+    for (const job of jobs.filter((candidate) => candidate.state === 'queued')) {
+      if (job.engine === 'cloud') {
+        await fail(job, 'cloud-unavailable');
+        continue;
+      }
+      if (running >= MAX_PARALLEL_CONVERSIONS) break;
+      if (!(await hasBlob('inputs', job.source.inputKey))) {
+        await fail(job, 'input-missing');
+        continue;
+      }
+      const started = await transition(job.id, 'reading', { progress: 0, attempts: job.attempts + 1 });
+      if (!started) continue;
+      running++;
+      try {
+        await offscreenDocument.send('offscreen:convert', {
+          jobId: job.id,
+          inputKey: job.source.inputKey,
+          fileName: job.sourceName,
+          bitrate: job.bitrate,
+          title: baseName(job.sourceName),
+        });
+      } catch (error) {
+        console.error('Could not start the conversion', error);
+        await fail(job, 'internal');
+        running--;
+      }
+    }
+    await this.closeWhenIdle();
+  },
+
+  async closeWhenIdle(): Promise<void> {
+    const busy = (await readJobs()).some((job) => job.state === 'queued' || isActive(job));
+    if (busy) return;
+    const ownBlobUrl = `blob:${new URL(browser.runtime.getURL('/')).origin}`;
+    const downloading = await browser.downloads.search({ state: 'in_progress' });
+    if (downloading.some((item) => item.url.startsWith(ownBlobUrl))) return;
+    await offscreenDocument.close();
+  },
+
+  /**
+   * Called when the service worker starts: a job that was converting when the worker or the
+   * browser stopped is started again (the input is kept), or reported as interrupted.
+   */
+  async recover(): Promise<void> {
+    const running = new Set(await offscreenDocument.runningJobIds().catch(() => [] as string[]));
+    for (const job of await readJobs()) {
+      if ((job.state === 'reading' || job.state === 'converting') && !running.has(job.id)) {
+        if (job.attempts >= MAX_ATTEMPTS) await fail(job, 'too-many-attempts');
+        else await transition(job.id, 'queued', { progress: 0 });
+      }
+      if (job.state === 'saving') await this.recoverSave(job);
+    }
+    await this.pump();
+  },
+
+  async recoverSave(job: Job): Promise<void> {
+    const downloadId = job.result?.downloadId;
+    const [download] = downloadId === undefined ? [] : await browser.downloads.search({ id: downloadId });
+    if (download?.state === 'complete') await this.finish(job);
+    else if (download?.state !== 'in_progress') {
+      if (job.result && (await hasBlob('outputs', job.result.outputKey))) await this.save(job);
+      else await fail(job, 'save-failed');
+    }
+  },
+
+  async downloadAgain(entryId: string): Promise<CommandReply> {
+    const entry = (await readHistory()).find((candidate) => candidate.id === entryId);
+    if (!entry?.stored || !(await hasBlob('outputs', entry.id))) {
+      if (entry) await markNotStored([entry.id]);
+      return refuse(`“${entry?.fileName ?? 'This MP3'}” is no longer kept by the extension. Convert the video again.`);
+    }
+    const url = await offscreenDocument.send('offscreen:object-url', { outputKey: entry.id });
+    const downloadId = await browser.downloads.download({ url, filename: entry.fileName, conflictAction: 'uniquify', saveAs: false });
+    await setDownloadId(entry.id, downloadId);
+    return ok;
+  },
+
+  async showInFolder(entryId: string): Promise<CommandReply> {
+    const entry = (await readHistory()).find((candidate) => candidate.id === entryId);
+    const [download] = entry?.downloadId === undefined ? [] : await browser.downloads.search({ id: entry.downloadId });
+    if (!entry || !download || download.exists === false) {
+      return refuse(`“${entry?.fileName ?? 'This MP3'}” is no longer in your downloads folder.${entry?.stored ? ' Use Download again.' : ''}`);
+    }
+    browser.downloads.show(download.id);
+    return ok;
+  },
+};

@@ -1,0 +1,29 @@
+import { resolve } from 'node:path';
+import { defineConfig } from 'wxt';
+
+const ffmpegCore = resolve('node_modules/@ffmpeg/core/dist/esm');
+
+export default defineConfig({
+  modules: ['@wxt-dev/module-react', '@wxt-dev/webextension-polyfill'],
+  manifest: ({ browser }) => ({
+    name: 'Video to MP3',
+    description: 'Turn any video into an MP3, on your device (fast, private, offline) or in the NemoVideo cloud.',
+    permissions: ['storage', 'unlimitedStorage', 'downloads', ...(browser === 'firefox' ? [] : ['offscreen'])],
+    content_security_policy: {
+      extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'",
+    },
+  }),
+  hooks: {
+    // ffmpeg.wasm's core ships inside the package (no remote code; works offline), loaded only as a fallback.
+    'build:publicAssets': (_wxt, assets) => {
+      for (const file of ['ffmpeg-core.js', 'ffmpeg-core.wasm']) {
+        assets.push({ absoluteSrc: resolve(ffmpegCore, file), relativeDest: `ffmpeg/${file}` });
+      }
+    },
+  },
+  webExt: {
+    binaries: { chrome: process.env.CHROME_PATH ?? '/usr/bin/chromium' },
+    startUrls: [process.env.DEMO_URL ?? 'http://localhost:5175/'],
+    chromiumArgs: ['--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  },
+});
