@@ -13,18 +13,20 @@ function CompletedRow({ entry }: { entry: HistoryEntry }) {
           {entry.fileName}
         </span>
       </div>
-      <p className="muted">
-        {formatBytes(entry.size)} · {formatDuration(entry.durationSeconds)}
-      </p>
-      <div className="job__actions">
-        {entry.stored && (
-          <button type="button" className="button" onClick={() => run(() => sendMessage('history:download-again', { entryId }))}>
-            Download again
+      <div className="job__meta">
+        <span className="muted">
+          {formatBytes(entry.size)} · {formatDuration(entry.durationSeconds)}
+        </span>
+        <div className="job__actions">
+          {entry.stored && (
+            <button type="button" className="button button--small" onClick={() => run(() => sendMessage('history:download-again', { entryId }))}>
+              Download again
+            </button>
+          )}
+          <button type="button" className="button button--small" onClick={() => run(() => sendMessage('history:show-in-folder', { entryId }))}>
+            Show in folder
           </button>
-        )}
-        <button type="button" className="button" onClick={() => run(() => sendMessage('history:show-in-folder', { entryId }))}>
-          Show in folder
-        </button>
+        </div>
       </div>
       {error && (
         <p role="alert" className="alert">

@@ -81,7 +81,7 @@ export function JobList({ jobs }: { jobs: Job[] }) {
   if (jobs.length === 0) return null;
   return (
     <section aria-labelledby="jobs-heading">
-      <h2 id="jobs-heading">Converting</h2>
+      <h2 id="jobs-heading">Jobs</h2>
       <ul className="list">
         {jobs.map((job) => (
           <JobRow key={job.id} job={job} />

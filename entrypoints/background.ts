@@ -12,6 +12,8 @@ export default defineBackground(() => {
   onMessage('job:converted', (report) => jobQueue.onConverted(report));
   onMessage('job:failed', (report) => jobQueue.onFailed(report));
   browser.downloads.onChanged.addListener((delta) => void jobQueue.onDownloadChanged(delta));
+  // Registering it makes Chrome start the worker with the browser, so jobs cut off by a quit resume at once.
+  browser.runtime.onStartup.addListener(() => undefined);
 
   void jobQueue.recover();
 });

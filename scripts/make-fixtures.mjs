@@ -15,7 +15,7 @@ const run = promisify(execFile);
  * @typedef {{ ok: true, sampleRate: number, channels: number, sourceAudioSeconds: number, onsetSeconds: number }} GoodExpectation
  * @typedef {{ ok: false }} BadExpectation
  * @typedef {{ name: string, path: string, expect: GoodExpectation | BadExpectation }} Fixture
- * @typedef {{ name: string, sampleRate: number, layout: 'mono' | 'stereo' | '5.1', video: string[], audio: string[], expectSampleRate?: number }} ClipSpec
+ * @typedef {{ name: string, sampleRate: number, layout: 'mono' | 'stereo' | '5.1', video: string[], audio: string[], expectSampleRate?: number, seconds?: number }} ClipSpec
  * @typedef {{ name: string, write: (path: string) => Promise<void> }} BadSpec
  */
 
@@ -32,7 +32,7 @@ const MPEG4 = ['-c:v', 'mpeg4', '-q:v', '10'];
 export const CLIP_SPECS = [
   { name: 'clip.mp4', sampleRate: 48000, layout: 'stereo', video: H264, audio: ['-c:a', 'aac', '-b:a', '128k'] },
   { name: 'aac-mono-44k.mov', sampleRate: 44100, layout: 'mono', video: H264, audio: ['-c:a', 'aac', '-b:a', '96k'] },
-  { name: 'aac-32k.m4v', sampleRate: 32000, layout: 'stereo', video: H264, audio: ['-c:a', 'aac', '-b:a', '96k'], expectSampleRate: 48000 },
+  { name: 'aac-32k.m4v', sampleRate: 32000, layout: 'stereo', video: H264, audio: ['-c:a', 'aac', '-b:a', '96k'] },
   { name: 'opus-48k.webm', sampleRate: 48000, layout: 'stereo', video: VP8, audio: ['-c:a', 'libopus', '-b:a', '96k'] },
   { name: 'vorbis-44k.webm', sampleRate: 44100, layout: 'stereo', video: VP8, audio: ['-c:a', 'libvorbis', '-q:a', '4'] },
   { name: 'flac-48k.mkv', sampleRate: 48000, layout: 'stereo', video: H264, audio: ['-c:a', 'flac'] },
@@ -41,6 +41,8 @@ export const CLIP_SPECS = [
   { name: 'pcm-s16le-48k.mov', sampleRate: 48000, layout: 'stereo', video: H264, audio: ['-c:a', 'pcm_s16le'] },
   { name: 'aac-22k.mp4', sampleRate: 22050, layout: 'stereo', video: H264, audio: ['-c:a', 'aac', '-b:a', '64k'], expectSampleRate: 48000 },
   { name: 'aac-5.1-48k.mp4', sampleRate: 48000, layout: '5.1', video: H264, audio: ['-c:a', 'aac', '-b:a', '256k'] },
+  // Long enough that a test can stop the service worker or close the popup while it converts.
+  { name: 'long.mp4', sampleRate: 48000, layout: 'stereo', video: H264, audio: ['-c:a', 'aac', '-b:a', '128k'], seconds: 240 },
 ];
 
 /** @type {BadSpec[]} */
@@ -58,14 +60,14 @@ async function tool(file, args) {
   return stdout;
 }
 
-function videoInput() {
-  return ['-f', 'lavfi', '-i', `testsrc=size=160x120:rate=10:duration=${CLIP_SECONDS}`];
+function videoInput(seconds = CLIP_SECONDS) {
+  return ['-f', 'lavfi', '-i', `testsrc=size=160x120:rate=10:duration=${seconds}`];
 }
 
 /** Silence until ONSET_SECONDS, then 1 kHz bursts (0.4 s on, 0.1 s off) so every burst has a sharp onset. @param {ClipSpec} spec */
 function audioInput(spec) {
   const expr = `0.5*sin(2*PI*1000*t)*gte(t\\,${ONSET_SECONDS})*lt(mod(t-${ONSET_SECONDS}\\,0.5)\\,0.4)`;
-  return ['-f', 'lavfi', '-i', `aevalsrc=exprs=${expr}:s=${spec.sampleRate}:c=${spec.layout}:d=${CLIP_SECONDS}`];
+  return ['-f', 'lavfi', '-i', `aevalsrc=exprs=${expr}:s=${spec.sampleRate}:c=${spec.layout}:d=${spec.seconds ?? CLIP_SECONDS}`];
 }
 
 /** Writes to a temp name first so an interrupted run never leaves a half-written fixture that later runs would skip. @param {string} path @param {string[]} args */
@@ -87,7 +89,7 @@ function tempSibling(path) {
 
 /** @param {string} path @param {ClipSpec} spec */
 function writeClip(path, spec) {
-  return encode(path, [...videoInput(), ...audioInput(spec), '-map', '0:v', '-map', '1:a', ...spec.video, ...spec.audio]);
+  return encode(path, [...videoInput(spec.seconds), ...audioInput(spec), '-map', '0:v', '-map', '1:a', ...spec.video, ...spec.audio]);
 }
 
 /** mp4 without +faststart puts moov at the end, so the first 60% holds only ftyp + mdat. @param {string} path */

@@ -2,6 +2,7 @@ const byteUnits = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const;
 
 /** `5_800_000` → `5.5 MB`. */
 export function formatBytes(bytes: number, locale?: string): string {
+  if (bytes < 1024) return `${bytes} B`;
   let value = bytes;
   let unit = 0;
   while (value >= 1024 && unit < byteUnits.length - 1) {

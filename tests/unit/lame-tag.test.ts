@@ -68,7 +68,7 @@ function ffmpegEncode(sampleRate: number, channels: number, signal: Float32Array
 function ffmpegDecode(mp3: Uint8Array, channels: number): { samples: number; ch0: Int16Array } {
   const file = tmpFile('mp3');
   writeFileSync(file, mp3);
-  const pcm = run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-i', file, '-f', 's16le', '-acodec', 'pcm_s16le', '-']);
+  const pcm = run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'mp3', '-i', file, '-f', 's16le', '-acodec', 'pcm_s16le', '-']);
   const all = new Int16Array(pcm.buffer, pcm.byteOffset, pcm.byteLength / 2);
   const samples = all.length / channels;
   const ch0 = new Int16Array(samples);
@@ -163,24 +163,48 @@ describe.skipIf(!hasFfmpeg)('LAME convention, measured against ffmpeg -c:a libmp
   const rows = [32000, 44100, 48000, 16000, 22050, 24000].flatMap((sr) => [1, 2].map((ch) => [sr, ch] as const));
   it.each(rows)('%i Hz, %i ch: frames, delay and padding equal what LAME wrote', (sampleRate, channels) => {
     const spf = sampleRate >= 32000 ? 1152 : 576;
-    const counts = [1, 575, 576, 577, spf, spf + 1, 4 * spf - 576, Math.round(0.75 * sampleRate) + 123, sampleRate];
+    const counts = [1, 46, 47, 576, 577, spf + 1, spf + 46, Math.round(0.75 * sampleRate) + 123, sampleRate];
     for (const n of counts) {
       const mp3 = ffmpegEncode(sampleRate, channels, makeSignal(sampleRate, channels, n), '64k');
       const info = parseXingFrame(mp3);
       const tag = readLameTag(mp3);
-      expect(tag, `n=${n}`).not.toBeNull();
-      if (!tag || info.frameCount === null) throw new Error('unreachable');
+      if (!tag || info.frameCount === null || info.frameSize === null) throw new Error(`no LAME tag, n=${n}`);
       expect(info.samplesPerFrame).toBe(spf);
       expect(info.frameCount, `frames n=${n}`).toBe(lameFrameCount(n, spf));
-      const ours = computeGapless({ inputSamples: n, frameCount: info.frameCount, samplesPerFrame: spf });
-      expect({ encoderDelay: tag.encoderDelay, padding: tag.padding }, `n=${n}`).toEqual(ours);
-      expect(tag.crcValid, `tag CRC n=${n}`).toBe(true);
-      // ffmpeg's own Xing frame is big enough for the canonical layout, where the CRC covers bytes 0..189.
-      if (info.xingOffset === 36 && info.toc && info.quality !== null) {
+      // LAME's tag CRC covers every frame byte before it; in the canonical MPEG-1 stereo layout that is
+      // bytes 0..189. ffmpeg's muxer always hashes the first 190 bytes (CRC field still zero), so its tag
+      // only verifies in that layout; for mono / MPEG-2 its own demuxer rejects it (no "encoder" tag).
+      if (info.lameTagOffset + 34 === 190) {
+        expect(tag.crcValid, `tag CRC n=${n}`).toBe(true);
         expect(crc16Lame(mp3.subarray(0, 190))).toBe(tag.tagCrc);
+      } else {
+        const zeroed = mp3.slice(0, 190);
+        zeroed.fill(0, info.lameTagOffset + 34, info.lameTagOffset + 36);
+        expect(crc16Lame(zeroed), `ffmpeg's 190-byte CRC quirk, n=${n}`).toBe(tag.tagCrc);
       }
-      // Sanity: ffmpeg decodes its own file to exactly n samples.
-      expect(ffmpegDecode(mp3, channels).samples, `decoded n=${n}`).toBe(n);
+      const ours = computeGapless({ inputSamples: n, frameCount: info.frameCount, samplesPerFrame: spf });
+      expect(tag.encoderDelay).toBe(ours.encoderDelay);
+      if (tag.padding === ours.padding) {
+        expect(ffmpegDecode(mp3, channels).samples, `ffmpeg's own file, n=${n}`).toBe(n);
+      } else {
+        // ffmpeg's muxer rebuilds padding from the last packet's end-trim (at most one frame) + 529, so it caps
+        // padding at spf + 529; LAME pads up to spf + 575 (when n % spf is 1..46). ffmpeg then decodes its own
+        // file to n + (difference) samples. LAME's formula (ours) is the exact one; the re-tag below proves it.
+        expect(tag.padding, `n=${n}`).toBe(spf + 529);
+        expect(ours.padding).toBeGreaterThan(spf + 529);
+        expect(n % spf).toBeGreaterThanOrEqual(1);
+        expect(n % spf).toBeLessThanOrEqual(46);
+        expect(ffmpegDecode(mp3, channels).samples).not.toBe(n);
+      }
+      const retagged = mp3.slice();
+      retagged.set(addLameTag(mp3.subarray(0, info.frameSize), ours), 0);
+      expect(readLameTag(retagged)?.crcValid).toBe(true);
+      // ffmpeg decoder limit, not a tag issue: at 576 samples/frame the 1105-sample start skip spills into
+      // packet 2; if that packet also carries end-discard (only when n < 47), decode.c replaces the remaining
+      // skip with the packet's own (0) and outputs n + 529 samples.
+      if (!(spf === 576 && n < 47)) {
+        expect(ffmpegDecode(retagged, channels).samples, `re-tagged with ours, n=${n}`).toBe(n);
+      }
     }
   });
 });

@@ -22,11 +22,13 @@ export interface ExtensionSession {
   downloadsDir: string;
   /** The extension's service worker; re-read after stopServiceWorker(), Chromium starts a new one on demand. */
   readonly serviceWorker: Worker;
-  /** CDP session on the context's first page; also accepts Browser.* commands. */
+  /** CDP session on the context's first (about:blank) page, which must stay open; it also accepts Browser.* commands. */
   cdp: CDPSession;
   openPopup(): Promise<Page>;
   waitForDownload(fileName: string, timeoutMs?: number): Promise<string>;
   stopServiceWorker(): Promise<void>;
+  /** Quits the browser and starts it again on the same profile and downloads folder, as a user would. */
+  restart(): Promise<ExtensionSession>;
   close(): Promise<void>;
 }
 
@@ -120,24 +122,31 @@ export async function launchExtension(opts: LaunchOptions = {}): Promise<Extensi
   const extensionPath = resolve(opts.extensionPath ?? BUILT_EXTENSION);
   if (!isExtensionBuilt(extensionPath)) throw new Error(`no manifest.json in ${extensionPath}; run \`npm run build\` first`);
   const tempRoot = await mkdtemp(join(tmpdir(), 'video-to-mp3-e2e-'));
-  const userDataDir = join(tempRoot, 'profile');
   const downloadsDir = join(tempRoot, 'downloads');
   await mkdir(downloadsDir, { recursive: true });
-  await writePreferences(userDataDir, downloadsDir, opts.lang);
+  await writePreferences(join(tempRoot, 'profile'), downloadsDir, opts.lang);
+  try {
+    return await launchOnProfile(extensionPath, tempRoot, opts);
+  } catch (err) {
+    await rm(tempRoot, { recursive: true, force: true });
+    throw err;
+  }
+}
 
+async function launchOnProfile(extensionPath: string, tempRoot: string, opts: LaunchOptions): Promise<ExtensionSession> {
   let context: BrowserContext | undefined;
   try {
-    context = await chromium.launchPersistentContext(userDataDir, {
+    context = await chromium.launchPersistentContext(join(tempRoot, 'profile'), {
       executablePath: CHROMIUM,
       headless: false,
       args: chromiumArgs(extensionPath, opts.lang),
       env: localeEnv(opts.lang),
       ...(opts.lang ? { locale: opts.lang } : {}),
     });
-    return await attach(context, tempRoot, downloadsDir);
+    const relaunch = () => launchOnProfile(extensionPath, tempRoot, opts);
+    return await attach(context, tempRoot, join(tempRoot, 'downloads'), relaunch);
   } catch (err) {
     await context?.close().catch(() => undefined);
-    await rm(tempRoot, { recursive: true, force: true });
     throw err;
   }
 }
@@ -166,7 +175,12 @@ async function stopWorkers(cdp: CDPSession, statuses: () => RunningStatus[], tim
   }
 }
 
-async function attach(context: BrowserContext, tempRoot: string, downloadsDir: string): Promise<ExtensionSession> {
+async function attach(
+  context: BrowserContext,
+  tempRoot: string,
+  downloadsDir: string,
+  relaunch: () => Promise<ExtensionSession>,
+): Promise<ExtensionSession> {
   const cdpPage = context.pages()[0] ?? (await context.newPage());
   const cdp = await context.newCDPSession(cdpPage);
   await restoreDefaultDownloads(cdp);
@@ -192,6 +206,10 @@ async function attach(context: BrowserContext, tempRoot: string, downloadsDir: s
     },
     waitForDownload: (fileName, timeoutMs) => waitForFile(downloadsDir, fileName, timeoutMs),
     stopServiceWorker: () => stopWorkers(cdp, workerStatuses),
+    async restart() {
+      await context.close();
+      return relaunch();
+    },
     async close() {
       await context.close().catch(() => undefined);
       await rm(tempRoot, { recursive: true, force: true });

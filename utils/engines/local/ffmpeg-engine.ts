@@ -55,6 +55,17 @@ function exclusive<T>(task: () => Promise<T>): Promise<T> {
 
 const DAMAGED_SIGNS = /moov atom not found|partial file|truncat|end of file|invalid atom size|error reading header/i;
 
+async function readProbe(ffmpeg: FFmpeg): Promise<z.infer<typeof probeSchema> | undefined> {
+  try {
+    const json = String(await ffmpeg.readFile('/probe.json', 'utf8'));
+    await ffmpeg.deleteFile('/probe.json');
+    const probe = probeSchema.parse(JSON.parse(json));
+    return probe.streams.length > 0 ? probe : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function chooseAudioStream(streams: ProbedStream[]): ProbedStream | undefined {
   const audio = streams.filter((stream) => stream.codec_type === 'audio');
   return audio.find((stream) => stream.disposition?.default === 1) ?? audio[0];
@@ -95,17 +106,14 @@ async function convertWithFfmpeg(
     await ffmpeg.createDir(mountPoint);
     await ffmpeg.mount(FFFSType.WORKERFS, { blobs: [{ name: 'input', data: request.input }] }, mountPoint);
 
-    const probeCode = await ffmpeg.ffprobe(
-      ['-v', 'error', '-show_streams', '-show_format', '-of', 'json', inputPath, '-o', '/probe.json'],
-      -1,
-      { signal },
-    );
-    const probe = probeCode === 0 ? probeSchema.safeParse(JSON.parse(String(await ffmpeg.readFile('/probe.json', 'utf8')))) : undefined;
-    if (!probe?.success) {
+    // ffmpeg.wasm's ffprobe doesn't report a reliable exit code: what it wrote is the answer.
+    await ffmpeg.ffprobe(['-v', 'error', '-show_streams', '-show_format', '-of', 'json', inputPath, '-o', '/probe.json'], -1, { signal });
+    const probe = await readProbe(ffmpeg);
+    if (!probe) {
       throw new ConversionError(containerRecognised || DAMAGED_SIGNS.test(log.join('\n')) ? 'damaged' : 'not-a-video');
     }
-    const stream = chooseAudioStream(probe.data.streams);
-    if (!stream) throw new ConversionError(probe.data.streams.length > 0 ? 'no-audio' : 'not-a-video');
+    const stream = chooseAudioStream(probe.streams);
+    if (!stream) throw new ConversionError(probe.streams.length > 0 ? 'no-audio' : 'not-a-video');
 
     const sampleRate = outputSampleRate(stream.sample_rate ?? 48_000);
     const channels = outputChannels(stream.channels ?? 2);
@@ -127,7 +135,7 @@ async function convertWithFfmpeg(
     const bytes = await ffmpeg.readFile('/output.mp3');
     if (typeof bytes === 'string' || bytes.byteLength === 0) throw new ConversionError('damaged');
     await ffmpeg.deleteFile('/output.mp3');
-    const durationSeconds = stream.duration ?? probe.data.format?.duration ?? 0;
+    const durationSeconds = stream.duration ?? probe.format?.duration ?? 0;
     return { mp3: new Blob([bytes as BlobPart], { type: 'audio/mpeg' }), durationSeconds };
   } catch (error) {
     if (signal.aborted) throw new DOMException('Cancelled', 'AbortError');

@@ -1,0 +1,153 @@
+import { describe, expect, it } from 'vitest';
+import { baseName, mp3NameFor, sanitizeFileName } from '@/utils/file-names';
+
+const hasLoneSurrogate = (text: string) =>
+  /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
+
+describe('sanitizeFileName', () => {
+  it.each([
+    ['backslash', 'a\\b', 'a_b'],
+    ['slash', 'a/b', 'a_b'],
+    ['colon', 'a:b', 'a_b'],
+    ['asterisk', 'a*b', 'a_b'],
+    ['question mark', 'a?b', 'a_b'],
+    ['double quote', 'a"b', 'a_b'],
+    ['less than', 'a<b', 'a_b'],
+    ['greater than', 'a>b', 'a_b'],
+    ['pipe', 'a|b', 'a_b'],
+    ['all of them', 'x\\/:*?"<>|y', 'x_________y'],
+    ['NUL', 'a\u0000b', 'a_b'],
+    ['tab', 'a\tb', 'a_b'],
+    ['newline', 'a\nb', 'a_b'],
+    ['unit separator', 'a\u001fb', 'a_b'],
+    ['DEL', 'a\u007fb', 'a_b'],
+  ])('replaces %s', (_label, input, expected) => {
+    expect(sanitizeFileName(input)).toBe(expected);
+  });
+
+  it.each([
+    ['song...', 'song'],
+    ['song   ', 'song'],
+    ['song. . .', 'song'],
+    ['  song', 'song'],
+    ['..song', 'song'],
+    ['my   holiday  clip', 'my holiday clip'],
+    ['v1.2 final', 'v1.2 final'],
+  ])('trims dots and spaces at the ends: %j → %j', (input, expected) => {
+    expect(sanitizeFileName(input)).toBe(expected);
+  });
+
+  it.each([
+    ['CON', '_CON'],
+    ['con', '_con'],
+    ['Prn', '_Prn'],
+    ['aux', '_aux'],
+    ['NUL', '_NUL'],
+    ['com1', '_com1'],
+    ['COM9', '_COM9'],
+    ['lpt1', '_lpt1'],
+    ['con.', '_con'],
+    [' nul ', '_nul'],
+    ['nul.txt', '_nul.txt'],
+    ['CON.tar.gz', '_CON.tar.gz'],
+  ])('prefixes the Windows reserved name %j', (input, expected) => {
+    expect(sanitizeFileName(input)).toBe(expected);
+  });
+
+  it.each(['console', 'com', 'auxiliary', 'lpt', 'my con', 'nullable'])('leaves %j alone', (input) => {
+    expect(sanitizeFileName(input)).toBe(input);
+  });
+
+  it.each([
+    ['', undefined, 'audio'],
+    ['   ', undefined, 'audio'],
+    ['...', undefined, 'audio'],
+    [' . . ', undefined, 'audio'],
+    ['', 'video', 'video'],
+    ['..', 'clip', 'clip'],
+  ])('falls back when nothing is left of %j', (input, fallback, expected) => {
+    expect(sanitizeFileName(input, fallback)).toBe(expected);
+  });
+
+  it.each([
+    ['假期视频 2024', '假期视频 2024'],
+    ['会议记录：第一部分', '会议记录_第一部分'],
+    ['日本語のファイル', '日本語のファイル'],
+    ['Café déjà vu', 'Café déjà vu'],
+    ['🎵 party', '🎵 party'],
+  ])('keeps non-ASCII letters in %j', (input, expected) => {
+    expect(sanitizeFileName(input)).toBe(expected);
+  });
+
+  it.each([
+    ['ASCII', 'a'.repeat(500)],
+    ['Chinese', '视'.repeat(500)],
+  ])('cuts a long %s name to 180 characters', (_label, input) => {
+    const result = sanitizeFileName(input);
+    expect(result).toHaveLength(180);
+    expect(input.startsWith(result)).toBe(true);
+  });
+
+  it.each([
+    ['a dot', `${'a'.repeat(179)}.b`],
+    ['a space', `${'a'.repeat(179)} b`],
+    ['dots and spaces', `${'a'.repeat(177)}. . b`],
+  ])('does not end with a dot or space when the cut lands on %s', (_label, input) => {
+    expect(sanitizeFileName(input)).not.toMatch(/[. ]$/);
+  });
+
+  it.each([
+    ['emoji after one ASCII letter', `a${'😀'.repeat(100)}`],
+    ['emoji after Chinese', `视${'🎵'.repeat(100)}`],
+  ])('does not split a surrogate pair when cutting %s', (_label, input) => {
+    const result = sanitizeFileName(input);
+    expect(result.length).toBeLessThanOrEqual(180);
+    expect(hasLoneSurrogate(result)).toBe(false);
+  });
+});
+
+describe('baseName', () => {
+  it.each([
+    ['clip.mp4', 'clip'],
+    ['holiday.final.MOV', 'holiday.final'],
+    ['no-extension', 'no-extension'],
+    ['.hidden', '.hidden'],
+    ['.hidden.mp4', '.hidden'],
+    ['trailing.', 'trailing'],
+    ['', ''],
+  ])('%j → %j', (input, expected) => {
+    expect(baseName(input)).toBe(expected);
+  });
+});
+
+describe('mp3NameFor', () => {
+  it.each([
+    ['clip.mp4', 'clip.mp3'],
+    ['holiday.final.MOV', 'holiday.final.mp3'],
+    ['already.mp3', 'already.mp3'],
+    ['no-extension', 'no-extension.mp3'],
+    ['.hidden', 'hidden.mp3'],
+    ['假期视频.mp4', '假期视频.mp3'],
+    ['what? "really".webm', 'what_ _really_.mp3'],
+    ['con.mp4', '_con.mp3'],
+    ['clip..mp4', 'clip.mp3'],
+    ['', 'audio.mp3'],
+    ['.mp4', 'mp4.mp3'],
+    ['...mkv', 'audio.mp3'],
+  ])('%j → %j', (input, expected) => {
+    expect(mp3NameFor(input)).toBe(expected);
+  });
+
+  it.each([
+    ['ASCII', `${'a'.repeat(400)}.mp4`],
+    ['Chinese', `${'视'.repeat(400)}.mkv`],
+  ])('keeps the .mp3 extension on a long %s name', (_label, input) => {
+    const result = mp3NameFor(input);
+    expect(result).toMatch(/\.mp3$/);
+    expect(result).toHaveLength(180 + '.mp3'.length);
+  });
+
+  it('does not produce a lone surrogate when a long emoji name is cut', () => {
+    expect(hasLoneSurrogate(mp3NameFor(`a${'😀'.repeat(100)}.mp4`))).toBe(false);
+  });
+});
