@@ -1,7 +1,19 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'wxt';
+import type { Plugin } from 'vite';
 
 const ffmpegCore = resolve('node_modules/@ffmpeg/core/dist/esm');
+
+/** ffmpeg.wasm's worker falls back to a CDN copy of its core; we always pass the packaged one, so drop the URL. */
+function withoutFfmpegCdnFallback(): Plugin {
+  return {
+    name: 'without-ffmpeg-cdn-fallback',
+    transform(code, id) {
+      if (!id.includes('@ffmpeg/ffmpeg/dist/esm/const.js')) return;
+      return code.replace(/`https:\/\/unpkg\.com\/[^`]*`/, "''");
+    },
+  };
+}
 
 export default defineConfig({
   modules: ['@wxt-dev/module-react', '@wxt-dev/webextension-polyfill'],
@@ -12,6 +24,10 @@ export default defineConfig({
     content_security_policy: {
       extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'",
     },
+  }),
+  vite: () => ({
+    plugins: [withoutFfmpegCdnFallback()],
+    worker: { plugins: () => [withoutFfmpegCdnFallback()] },
   }),
   hooks: {
     // ffmpeg.wasm's core ships inside the package (no remote code; works offline), loaded only as a fallback.

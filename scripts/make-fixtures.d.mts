@@ -23,6 +23,8 @@ export interface ClipSpec {
   video: string[];
   audio: string[];
   expectSampleRate?: number;
+  /** Length in seconds; CLIP_SECONDS when absent. */
+  seconds?: number;
 }
 
 export interface BadSpec {

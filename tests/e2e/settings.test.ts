@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { launchExtension, type ExtensionSession } from './helpers/browser';
+import { analyzeMp3 } from './helpers/mp3';
+import { chooseVideos, jobRow } from './helpers/popup';
+
+describe('the options page', () => {
+  let session: ExtensionSession;
+  let options: Page;
+
+  beforeAll(async () => {
+    session = await launchExtension();
+    options = await session.context.newPage();
+    await options.setViewportSize({ width: 760, height: 440 });
+    await options.goto(`chrome-extension://${session.extensionId}/options.html`);
+  });
+  afterAll(() => session?.close());
+
+  it('offers Engine, Bitrate and Cloud API base URL with the contract defaults', async () => {
+    expect(await options.getByLabel('Engine').inputValue()).toBe('auto');
+    expect(await options.getByLabel('Engine').locator('option').allInnerTexts()).toEqual([
+      'Automatic',
+      'On this device',
+      'NemoVideo cloud',
+    ]);
+    expect(await options.getByLabel('Bitrate').inputValue()).toBe('192');
+    expect(await options.getByLabel('Bitrate').locator('option').evaluateAll((items) => items.map((item) => (item as HTMLOptionElement).value))).toEqual([
+      '128',
+      '192',
+      '256',
+      '320',
+    ]);
+    expect(await options.getByLabel('Cloud API base URL').inputValue()).toBe('https://mega-api-prod.nemovideo.ai');
+    await options.screenshot({ path: 'docs/options.png' });
+  });
+
+  it('saves a change at once (no Save button) and the next MP3 uses it', async () => {
+    expect(await options.getByRole('button', { name: /save/i }).count()).toBe(0);
+    await options.getByLabel('Bitrate').selectOption('128');
+    await options.reload();
+    await expect.poll(() => options.getByLabel('Bitrate').inputValue()).toBe('128');
+    const popup = await session.openPopup();
+    await chooseVideos(popup, ['clip.mp4']);
+    const mp3 = await analyzeMp3(await session.waitForDownload('clip.mp3'));
+    expect(mp3.bitrateKbps).toBe(128);
+  });
+
+  it('refuses a URL that is not http(s), with an alert, and keeps the saved one', async () => {
+    const field = options.getByLabel('Cloud API base URL');
+    await field.fill('ftp://example.org');
+    await expect.poll(() => options.getByRole('alert').innerText()).toMatch(/http:\/\/ or https:\/\//);
+    await options.reload();
+    expect(await field.inputValue()).toBe('https://mega-api-prod.nemovideo.ai');
+    await field.fill('http://127.0.0.1:9/api');
+    await options.reload();
+    expect(await field.inputValue()).toBe('http://127.0.0.1:9/api');
+  });
+
+  it('says plainly that the cloud engine is not available yet, and jobs sent to it stop with that message', async () => {
+    await options.getByLabel('Engine').selectOption('cloud');
+    await expect.poll(() => options.getByText(/not available in this version yet/).count()).toBe(1);
+    const popup = await session.openPopup();
+    await chooseVideos(popup, ['opus-48k.webm']);
+    const alert = jobRow(popup, 'opus-48k.webm').getByRole('alert');
+    await expect.poll(() => alert.innerText()).toMatch(/“opus-48k\.webm”.*cloud engine isn't available.*Retry/);
+
+    await options.getByLabel('Engine').selectOption('local');
+    await jobRow(popup, 'opus-48k.webm').getByRole('button', { name: 'Retry' }).click();
+    expect((await analyzeMp3(await session.waitForDownload('opus-48k.mp3'))).sampleRate).toBe(48_000);
+  });
+});
