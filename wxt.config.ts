@@ -40,6 +40,13 @@ export default defineConfig({
   webExt: {
     binaries: { chrome: process.env.CHROME_PATH ?? '/usr/bin/chromium' },
     startUrls: [process.env.DEMO_URL ?? 'http://localhost:5175/'],
-    chromiumArgs: ['--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    chromiumArgs: [
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      // Chromium refuses to run as root (containers, CI machines) unless its sandbox is off.
+      ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
+    ],
   },
 });

@@ -93,7 +93,7 @@ describe('sanitizeFileName', () => {
     ['a space', `${'a'.repeat(179)} b`],
     ['dots and spaces', `${'a'.repeat(177)}. . b`],
   ])('does not end with a dot or space when the cut lands on %s', (_label, input) => {
-    expect(sanitizeFileName(input)).not.toMatch(/[. ]$/);
+    expect(sanitizeFileName(input).slice(-5)).not.toMatch(/[. ]$/);
   });
 
   it.each([
@@ -102,7 +102,7 @@ describe('sanitizeFileName', () => {
   ])('does not split a surrogate pair when cutting %s', (_label, input) => {
     const result = sanitizeFileName(input);
     expect(result.length).toBeLessThanOrEqual(180);
-    expect(hasLoneSurrogate(result)).toBe(false);
+    expect(hasLoneSurrogate(result), `ends with ${JSON.stringify(result.slice(-2))}`).toBe(false);
   });
 });
 
@@ -148,6 +148,7 @@ describe('mp3NameFor', () => {
   });
 
   it('does not produce a lone surrogate when a long emoji name is cut', () => {
-    expect(hasLoneSurrogate(mp3NameFor(`a${'😀'.repeat(100)}.mp4`))).toBe(false);
+    const result = mp3NameFor(`a${'😀'.repeat(100)}.mp4`);
+    expect(hasLoneSurrogate(result), `ends with ${JSON.stringify(result.slice(-6))}`).toBe(false);
   });
 });
