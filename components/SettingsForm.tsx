@@ -1,11 +1,10 @@
 import { useEffect, useId, useState } from 'react';
-import { BITRATES, cloudUrlSchema, ENGINES, engineLabels, settingsItem, settingsSchema, updateSettings, type Settings } from '@/utils/settings';
+import { BITRATES, cloudUrlSchema, ENGINES, engineLabels, readSettings, settingsItem, updateSettings, type Settings } from '@/utils/settings';
 import { useStorageItem } from './useStorageItem';
 
-const parseSettings = (raw: Settings) => settingsSchema.parse(raw);
 
 export function SettingsForm() {
-  const settings = useStorageItem(settingsItem, parseSettings);
+  const settings = useStorageItem(settingsItem, readSettings);
   const ids = { engine: useId(), bitrate: useId(), url: useId(), urlError: useId(), engineNote: useId() };
   const [url, setUrl] = useState('');
   const [urlError, setUrlError] = useState<string>();

@@ -1,13 +1,24 @@
 const ILLEGAL_CHARACTERS = /[\\/:*?"<>|\u0000-\u001f\u007f]/g;
-const RESERVED_WINDOWS_NAMES = /^(con|prn|aux|nul|com\d|lpt\d)$/i;
+const RESERVED_WINDOWS_NAMES = /^(con|prn|aux|nul|com\d|lpt\d)(\.|$)/i;
+const EDGE_DOTS_AND_SPACES = /^[.\s]+|[.\s]+$/g;
 const MAX_BASE_LENGTH = 180;
+
+/** At most `max` UTF-16 units, never splitting a character such as an emoji in half. */
+function truncate(text: string, max: number): string {
+  let result = '';
+  for (const character of text) {
+    if (result.length + character.length > max) break;
+    result += character;
+  }
+  return result;
+}
 
 /** A file name that is legal on every desktop OS; `fallback` when nothing usable is left. */
 export function sanitizeFileName(name: string, fallback = 'audio'): string {
-  let clean = name.replace(ILLEGAL_CHARACTERS, '_').replace(/\s+/g, ' ').trim();
-  clean = clean.replace(/^[.\s]+|[.\s]+$/g, '');
-  if (RESERVED_WINDOWS_NAMES.test(clean)) clean = `_${clean}`;
-  return clean.slice(0, MAX_BASE_LENGTH) || fallback;
+  const clean = name.replace(ILLEGAL_CHARACTERS, '_').replace(/\s+/g, ' ').replace(EDGE_DOTS_AND_SPACES, '');
+  const cut = truncate(clean, MAX_BASE_LENGTH).replace(EDGE_DOTS_AND_SPACES, '');
+  if (!cut) return fallback;
+  return RESERVED_WINDOWS_NAMES.test(cut) ? `_${cut}` : cut;
 }
 
 /** The name without its extension: `holiday.final.mp4` → `holiday.final`. */

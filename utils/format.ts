@@ -5,7 +5,8 @@ export function formatBytes(bytes: number, locale?: string): string {
   if (bytes < 1024) return `${bytes} B`;
   let value = bytes;
   let unit = 0;
-  while (value >= 1024 && unit < byteUnits.length - 1) {
+  // Compare the value as it will be shown, so 1,048,575 bytes reads "1 MB", not "1,024 kB".
+  while (Math.round(value * 10) / 10 >= 1024 && unit < byteUnits.length - 1) {
     value /= 1024;
     unit++;
   }

@@ -37,8 +37,13 @@ export const defaultSettings: Settings = settingsSchema.parse({});
 
 export const settingsItem = storage.defineItem<Settings>('sync:settings', { fallback: defaultSettings });
 
+/** The stored settings; a field that can't be read takes its default, and so does an unreadable whole. */
+export function readSettings(raw: unknown): Settings {
+  return settingsSchema.catch(defaultSettings).parse(raw);
+}
+
 export async function getSettings(): Promise<Settings> {
-  return settingsSchema.parse(await settingsItem.getValue());
+  return readSettings(await settingsItem.getValue());
 }
 
 /** Validates a partial change (throws a ZodError with a readable message) and saves it. */

@@ -141,7 +141,7 @@ describe('patchJob', () => {
 
   it('never changes the state, even when the patch carries one', async () => {
     await storeJobs(makeJob('a', { state: 'converting' }));
-    await patchJob('a', ['converting'], { state: 'done', progress: 0.4 });
+    await patchJob('a', ['converting'], { state: 'done', progress: 0.4 } as Parameters<typeof patchJob>[2]);
     expect(await storedJob('a')).toMatchObject({ state: 'converting', progress: 0.4 });
   });
 });

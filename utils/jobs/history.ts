@@ -21,8 +21,14 @@ export const STORED_OUTPUT_CAP_BYTES = 256 * 1024 * 1024;
 /** Completed downloads, newest first. */
 export const historyItem = storage.defineItem<HistoryEntry[]>('local:history', { fallback: [] });
 
+/** The stored entries; one that can't be read is dropped, the others are kept. */
 export async function readHistory(): Promise<HistoryEntry[]> {
-  return z.array(historyEntrySchema).catch([]).parse(await historyItem.getValue());
+  const raw = await historyItem.getValue();
+  if (!Array.isArray(raw)) return [];
+  return raw.flatMap((entry) => {
+    const parsed = historyEntrySchema.safeParse(entry);
+    return parsed.success ? [parsed.data] : [];
+  });
 }
 
 let writes: Promise<unknown> = Promise.resolve();

@@ -44,11 +44,11 @@ export function transition(id: string, state: JobState, patch: Partial<Job> = {}
 }
 
 /** Updates a job's fields without changing its state; only while it is in one of `states`. */
-export function patchJob(id: string, states: readonly JobState[], patch: Partial<Job>): Promise<Job | undefined> {
+export function patchJob(id: string, states: readonly JobState[], patch: Partial<Omit<Job, 'state'>>): Promise<Job | undefined> {
   return mutateJobs((jobs) => {
     const job = jobs[id];
     if (!job || !states.includes(job.state)) return undefined;
-    const next = { ...job, ...patch, updatedAt: Date.now() };
+    const next = { ...job, ...patch, state: job.state, updatedAt: Date.now() };
     jobs[id] = next;
     return next;
   });
