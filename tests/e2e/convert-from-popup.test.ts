@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchExtension, type ExtensionSession } from './helpers/browser';
 import { analyzeMp3 } from './helpers/mp3';
-import { chooseVideos, completedRow } from './helpers/popup';
+import { chooseVideos, completedRow, fixturePath } from './helpers/popup';
 import { mp3NameFor } from '../../utils/file-names';
 import { formatDuration } from '../../utils/format';
 
@@ -57,6 +57,20 @@ describe('a batch of videos chosen in the popup', () => {
     const again = await session.waitForDownload('clip (1).mp3');
     const { readFile } = await import('node:fs/promises');
     expect(await readFile(again)).toEqual(await readFile(await session.waitForDownload('clip.mp3')));
+  });
+
+  it('converts a video dropped onto the popup', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const bytes = [...(await readFile(fixturePath('vorbis-44k.webm')))];
+    const dataTransfer = await popup.evaluateHandle((data) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([new Uint8Array(data)], 'dropped clip.webm', { type: 'video/webm' }));
+      return transfer;
+    }, bytes);
+    await popup.dispatchEvent('.drop-zone', 'dragover', { dataTransfer });
+    await popup.dispatchEvent('.drop-zone', 'drop', { dataTransfer });
+    const mp3 = await analyzeMp3(await session.waitForDownload('dropped clip.mp3'));
+    expect(mp3).toMatchObject({ sampleRate: 44_100, channels: 2, titleTag: 'dropped clip' });
   });
 
   it('shows a completed MP3 in its folder without an error', async () => {

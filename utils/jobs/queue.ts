@@ -113,6 +113,9 @@ export const jobQueue = {
         saveAs: false,
       });
       await patchJob(job.id, ['saving'], { result: { ...job.result, downloadId } });
+      // A small file may finish downloading before its id was stored, when onChanged found no job.
+      const [download] = await browser.downloads.search({ id: downloadId });
+      if (download) await this.onDownloadChanged({ id: downloadId, state: { current: download.state } });
     } catch (error) {
       console.error('Saving failed', error);
       await fail(job, 'save-failed');

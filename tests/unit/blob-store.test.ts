@@ -1,0 +1,35 @@
+import 'fake-indexeddb/auto';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { deleteBlob, evictOldest, getBlob, hasBlob, putBlob } from '../../utils/blob-store';
+
+const MB = 1024 * 1024;
+const blobOf = (megabytes: number) => new Blob([new Uint8Array(megabytes * MB)]);
+
+describe('evictOldest', () => {
+  beforeEach(async () => {
+    for (const key of ['a', 'b', 'c', 'd']) await deleteBlob('outputs', key);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    for (const [index, key] of ['a', 'b', 'c', 'd'].entries()) {
+      vi.setSystemTime(1_000 + index);
+      await putBlob('outputs', key, blobOf(1));
+    }
+    vi.useRealTimers();
+  });
+
+  it.each([
+    { cap: 4 * MB, keep: undefined, evicted: [] },
+    { cap: 3 * MB, keep: undefined, evicted: ['a'] },
+    { cap: 2 * MB, keep: undefined, evicted: ['a', 'b'] },
+    { cap: 2 * MB, keep: 'a', evicted: ['b', 'c'] },
+    { cap: 0, keep: 'd', evicted: ['a', 'b', 'c'] },
+  ])('keeps at most $cap bytes, oldest out first (kept: $keep)', async ({ cap, keep, evicted }) => {
+    expect(await evictOldest('outputs', cap, keep)).toEqual(evicted);
+    for (const key of ['a', 'b', 'c', 'd']) expect(await hasBlob('outputs', key)).toBe(!evicted.includes(key));
+  });
+
+  it('returns the stored bytes unchanged', async () => {
+    await putBlob('inputs', 'clip', new Blob(['hello']));
+    expect(await (await getBlob('inputs', 'clip'))?.text()).toBe('hello');
+    expect(await getBlob('inputs', 'missing')).toBeUndefined();
+  });
+});
