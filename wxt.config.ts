@@ -20,7 +20,9 @@ export default defineConfig({
   manifest: ({ browser }) => ({
     name: 'Video to MP3',
     description: 'Turn any video into an MP3, on your device (fast, private, offline) or in the NemoVideo cloud.',
-    permissions: ['storage', 'unlimitedStorage', 'downloads', ...(browser === 'firefox' ? [] : ['offscreen'])],
+    permissions: ['storage', 'unlimitedStorage', 'downloads', 'contextMenus', ...(browser === 'firefox' ? [] : ['offscreen'])],
+    host_permissions: ['http://*/*', 'https://*/*'],
+    web_accessible_resources: [{ resources: ['bridge.html'], matches: ['<all_urls>'] }],
     content_security_policy: {
       extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'",
     },

@@ -1,4 +1,6 @@
 import { jobQueue } from '@/utils/jobs/queue';
+import { pageJobs } from '@/utils/jobs/page-jobs';
+import { createContextMenu, onContextMenuClick } from '@/utils/jobs/context-menu';
 import { onMessage } from '@/utils/messages';
 
 export default defineBackground(() => {
@@ -8,9 +10,16 @@ export default defineBackground(() => {
   onMessage('jobs:remove', ({ jobId }) => jobQueue.remove(jobId));
   onMessage('history:download-again', ({ entryId }) => jobQueue.downloadAgain(entryId));
   onMessage('history:show-in-folder', ({ entryId }) => jobQueue.showInFolder(entryId));
+  onMessage('page:extract-url', (request) => pageJobs.extractUrl(request));
+  onMessage('page:grant', () => pageJobs.grant());
+  onMessage('bridge:start', (request) => pageJobs.startHandedOver(request));
   onMessage('job:progress', (report) => jobQueue.onProgress(report));
   onMessage('job:converted', (report) => jobQueue.onConverted(report));
   onMessage('job:failed', (report) => jobQueue.onFailed(report));
+  browser.runtime.onInstalled.addListener(() => void createContextMenu());
+  browser.contextMenus.onClicked.addListener((info, tab) => void onContextMenuClick(info, tab));
+  // The e2e tests call the menu's handler the way a click does (a real context menu can't be opened headless).
+  Object.assign(globalThis, { onContextMenuClick });
   browser.downloads.onChanged.addListener((delta) => void jobQueue.onDownloadChanged(delta));
   // Registering it makes Chrome start the worker with the browser, so jobs cut off by a quit resume at once.
   browser.runtime.onStartup.addListener(() => undefined);

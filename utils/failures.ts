@@ -7,6 +7,8 @@ export const FAILURE_REASONS = [
   'no-audio',
   'unsupported-audio',
   'input-missing',
+  'fetch-refused',
+  'fetch-failed',
   'cloud-unavailable',
   'save-failed',
   'too-many-attempts',
@@ -39,6 +41,10 @@ const messages: Record<FailureReason, (file: string) => string> = {
     `The audio in “${file}” uses a format this extension can't decode. Convert the video to MP4 with AAC audio first, or try another file.`,
   'input-missing': (file) =>
     `The copy of “${file}” kept for this job is gone (browser data was cleared). Choose the video again.`,
+  'fetch-refused': (file) =>
+    `The website would not let the extension download “${file}”. Save the video with the site's own download option (or another tool), then drop the file on the extension's popup.`,
+  'fetch-failed': (file) =>
+    `“${file}” could not be downloaded: the connection failed. Check that you are online, then press Retry.`,
   'cloud-unavailable': (file) =>
     `“${file}” was not converted: the NemoVideo cloud engine isn't available in this version yet. In Settings, set Engine to “On this device” or “Automatic”, then press Retry.`,
   'save-failed': (file) =>

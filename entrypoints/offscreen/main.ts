@@ -1,4 +1,4 @@
-import { getBlob } from '@/utils/blob-store';
+import { getBlob, putBlob } from '@/utils/blob-store';
 import { localEngine } from '@/utils/engines/local/local-engine';
 import { onMessage } from '@/utils/messages';
 import { ConversionHost } from '@/utils/offscreen/conversions';
@@ -12,5 +12,8 @@ onMessage('offscreen:object-url', async ({ outputKey }) => {
   const blob = await getBlob('outputs', outputKey);
   if (!blob) throw new Error(`No stored output ${outputKey}`);
   return URL.createObjectURL(blob);
+});
+onMessage('offscreen:adopt', async ({ blobUrl, inputKey }) => {
+  await putBlob('inputs', inputKey, await (await fetch(blobUrl)).blob());
 });
 onMessage('offscreen:revoke-url', ({ url }) => URL.revokeObjectURL(url));

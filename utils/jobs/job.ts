@@ -31,8 +31,12 @@ export function canTransition(from: JobState, to: JobState): boolean {
 }
 
 export const jobSourceSchema = z.discriminatedUnion('kind', [
+  /** Bytes the popup or a page handed over, kept in IndexedDB under `inputKey`. */
   z.object({ kind: z.literal('stored-file'), inputKey: z.string() }),
+  /** A video on the web; the extension downloads it (kept under the job's id) before converting. */
+  z.object({ kind: z.literal('url'), url: z.url({ protocol: /^https?$/ }) }),
 ]);
+export type JobSource = z.infer<typeof jobSourceSchema>;
 
 export const jobResultSchema = z.object({
   outputKey: z.string(),
@@ -60,6 +64,11 @@ export const jobSchema = z.object({
 
 export type Job = z.infer<typeof jobSchema>;
 export type JobResult = z.infer<typeof jobResultSchema>;
+
+/** Where the job's input bytes are (or will be, once a URL is fetched) in IndexedDB. */
+export function inputKeyOf(job: Pick<Job, 'id' | 'source'>): string {
+  return job.source.kind === 'stored-file' ? job.source.inputKey : job.id;
+}
 
 export function isActive(job: Job): boolean {
   return ACTIVE_STATES.includes(job.state);

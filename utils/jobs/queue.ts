@@ -3,7 +3,7 @@ import { deleteBlob, evictOldest, hasBlob } from '../blob-store';
 import { describeFailure, type FailureReason } from '../failures';
 import { baseName, mp3NameFor } from '../file-names';
 import type { CommandReply, MessageData } from '../messages';
-import { isActive, type Job } from './job';
+import { inputKeyOf, isActive, type Job, type JobSource } from './job';
 import { mutateJobs, patchJob, readJobs, removeJob, transition } from './job-store';
 import { addHistoryEntry, markNotStored, readHistory, setDownloadId, STORED_OUTPUT_CAP_BYTES } from './history';
 import { offscreenDocument } from './offscreen-document';
@@ -27,17 +27,18 @@ async function fail(job: Job, reason: FailureReason): Promise<void> {
  * Every step is written to storage first, so a stopped service worker picks up where it was.
  */
 export const jobQueue = {
-  async start(files: MessageData<'jobs:start'>['files']): Promise<CommandReply> {
+  /** Queues one job per input; returns their ids in the same order. */
+  async add(inputs: { sourceName: string; outputName?: string; size: number; source: JobSource }[]): Promise<string[]> {
     const { engine, bitrate } = await getSettings();
     const now = Date.now();
-    const jobs: Job[] = files.map((file, index) => ({
+    const jobs: Job[] = inputs.map((input, index) => ({
       id: crypto.randomUUID(),
-      sourceName: file.fileName,
-      outputName: mp3NameFor(file.fileName),
-      sourceSize: file.size,
+      sourceName: input.sourceName,
+      outputName: input.outputName ?? mp3NameFor(input.sourceName),
+      sourceSize: input.size,
       engine: resolveEngine(engine),
       bitrate,
-      source: { kind: 'stored-file', inputKey: file.inputKey },
+      source: input.source,
       state: 'queued',
       progress: 0,
       attempts: 0,
@@ -46,6 +47,11 @@ export const jobQueue = {
     }));
     await mutateJobs((all) => jobs.forEach((job) => (all[job.id] = job)));
     await this.pump();
+    return jobs.map((job) => job.id);
+  },
+
+  async start(files: MessageData<'jobs:start'>['files']): Promise<CommandReply> {
+    await this.add(files.map((file) => ({ sourceName: file.fileName, size: file.size, source: { kind: 'stored-file', inputKey: file.inputKey } })));
     return ok;
   },
 
@@ -77,7 +83,7 @@ export const jobQueue = {
     if (!job) return ok;
     if (isActive(job) || job.state === 'queued') return refuse('Cancel the job before removing it.');
     await removeJob(jobId);
-    await deleteBlob('inputs', job.source.inputKey);
+    await deleteBlob('inputs', inputKeyOf(job));
     return ok;
   },
 
@@ -147,7 +153,7 @@ export const jobQueue = {
       stored: true,
     });
     await removeJob(job.id);
-    await deleteBlob('inputs', job.source.inputKey);
+    await deleteBlob('inputs', inputKeyOf(job));
     await markNotStored(await evictOldest('outputs', STORED_OUTPUT_CAP_BYTES, job.result.outputKey));
   },
 
@@ -161,7 +167,7 @@ export const jobQueue = {
         continue;
       }
       if (running >= MAX_PARALLEL_CONVERSIONS) break;
-      if (!(await hasBlob('inputs', job.source.inputKey))) {
+      if (job.source.kind === 'stored-file' && !(await hasBlob('inputs', job.source.inputKey))) {
         await fail(job, 'input-missing');
         continue;
       }
@@ -171,7 +177,7 @@ export const jobQueue = {
       try {
         await offscreenDocument.send('offscreen:convert', {
           jobId: job.id,
-          inputKey: job.source.inputKey,
+          source: job.source,
           fileName: job.sourceName,
           bitrate: job.bitrate,
           title: baseName(job.sourceName),

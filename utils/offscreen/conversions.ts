@@ -3,6 +3,7 @@ import { failureReasonOf } from '../failures';
 import { getBlob, putBlob } from '../blob-store';
 import { ConversionError } from '../failures';
 import { sendMessage, type MessageData } from '../messages';
+import { inputKeyOf, type JobSource } from '../jobs/job';
 
 const PROGRESS_INTERVAL_MS = 200;
 const REPORT_ATTEMPTS = 5;
@@ -21,6 +22,45 @@ async function report<T extends 'job:progress' | 'job:converted' | 'job:failed'>
 }
 
 /** Runs conversions in this document and reports each one's progress and outcome to the background. */
+const clamp01 = (value: number) => Math.min(1, Math.max(0, value));
+
+/** Streams a web video to a Blob, reporting progress when the server says how big it is. */
+async function download(url: string, onProgress: (progress: number) => void, signal: AbortSignal): Promise<Blob> {
+  let response: Response;
+  try {
+    response = await fetch(url, { signal, credentials: 'include' });
+  } catch (error) {
+    if (signal.aborted) throw error;
+    throw new ConversionError('fetch-failed', String(error));
+  }
+  if (!response.ok || !response.body) throw new ConversionError('fetch-refused', `HTTP ${response.status}`);
+  const total = Number(response.headers.get('Content-Length')) || 0;
+  const parts: Blob[] = [];
+  let pending: Uint8Array[] = [];
+  let received = 0;
+  let pendingBytes = 0;
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read().catch((error: unknown) => {
+      if (signal.aborted) throw error;
+      throw new ConversionError('fetch-failed', String(error));
+    });
+    if (done) break;
+    pending.push(value);
+    received += value.byteLength;
+    pendingBytes += value.byteLength;
+    // Moves what arrived out of the JS heap every few MB; Chrome keeps big Blobs on disk.
+    if (pendingBytes > 8 * 1024 * 1024) {
+      parts.push(new Blob(pending as BlobPart[]));
+      pending = [];
+      pendingBytes = 0;
+    }
+    if (total > 0) onProgress(clamp01(received / total));
+  }
+  parts.push(new Blob(pending as BlobPart[]));
+  return new Blob(parts, { type: response.headers.get('Content-Type') ?? '' });
+}
+
 export class ConversionHost {
   private readonly running = new Map<string, AbortController>();
 
@@ -41,17 +81,36 @@ export class ConversionHost {
     this.running.get(jobId)?.abort();
   }
 
-  private async run({ jobId, inputKey, fileName, bitrate, title }: MessageData<'offscreen:convert'>, signal: AbortSignal) {
+  /** The job's input: stored bytes, or a web video downloaded now and kept for a resumed job. */
+  private async readInput(jobId: string, source: JobSource, signal: AbortSignal): Promise<Blob> {
+    const key = inputKeyOf({ id: jobId, source });
+    const stored = await getBlob('inputs', key);
+    if (stored) return stored;
+    if (source.kind === 'stored-file') throw new ConversionError('input-missing');
+    let lastReport = 0;
+    const blob = await download(
+      source.url,
+      (progress) => {
+        if (Date.now() - lastReport < PROGRESS_INTERVAL_MS) return;
+        lastReport = Date.now();
+        void report('job:progress', { jobId, phase: 'reading', progress });
+      },
+      signal,
+    );
+    await putBlob('inputs', key, blob);
+    return blob;
+  }
+
+  private async run({ jobId, source, fileName, bitrate, title }: MessageData<'offscreen:convert'>, signal: AbortSignal) {
     try {
       await report('job:progress', { jobId, phase: 'reading', progress: 0 });
-      const input = await getBlob('inputs', inputKey);
-      if (!input) throw new ConversionError('input-missing');
+      const input = await this.readInput(jobId, source, signal);
       let lastReport = 0;
       const onProgress = (progress: number) => {
         const now = Date.now();
         if (now - lastReport < PROGRESS_INTERVAL_MS) return;
         lastReport = now;
-        void report('job:progress', { jobId, phase: 'converting', progress: Math.min(1, Math.max(0, progress)) });
+        void report('job:progress', { jobId, phase: 'converting', progress: clamp01(progress) });
       };
       const result = await this.engine.convert({ input, fileName, bitrateKbps: bitrate, title }, onProgress, signal);
       if (signal.aborted) return;

@@ -1,0 +1,44 @@
+import { storage } from 'wxt/utils/storage';
+import type { MessageData, StartReply } from '../messages';
+import { namesForUrl } from '../page/source-name';
+import { jobQueue } from './queue';
+import { offscreenDocument } from './offscreen-document';
+
+const GRANT_LIFETIME_MS = 2 * 60 * 1000;
+
+/** One-time grants for the bridge frame, in session storage, which content scripts and pages can't read. */
+const grantsItem = storage.defineItem<Record<string, number>>('session:bridge-grants', { fallback: {} });
+
+/** Jobs started from web pages: the in-page button and the context menu. */
+export const pageJobs = {
+  async extractUrl({ url, pageTitle }: { url: string; pageTitle?: string }): Promise<StartReply> {
+    const { sourceName, outputName } = namesForUrl(url, pageTitle);
+    const jobIds = await jobQueue.add([{ sourceName, outputName, size: 0, source: { kind: 'url', url } }]);
+    return { ok: true, jobIds };
+  },
+
+  async grant(): Promise<string> {
+    const grant = `${crypto.randomUUID()}${crypto.randomUUID()}`;
+    const now = Date.now();
+    const grants = Object.fromEntries(Object.entries(await grantsItem.getValue()).filter(([, issued]) => now - issued < GRANT_LIFETIME_MS));
+    await grantsItem.setValue({ ...grants, [grant]: now });
+    return grant;
+  },
+
+  async startHandedOver({ grant, files }: MessageData<'bridge:start'>): Promise<StartReply> {
+    const grants = await grantsItem.getValue();
+    const issued = grants[grant];
+    delete grants[grant];
+    await grantsItem.setValue(grants);
+    if (issued === undefined || Date.now() - issued > GRANT_LIFETIME_MS) {
+      return { ok: false, error: 'That request expired. Click Extract MP3 again.' };
+    }
+    const adopted = [];
+    for (const file of files) {
+      const inputKey = crypto.randomUUID();
+      await offscreenDocument.send('offscreen:adopt', { blobUrl: file.blobUrl, inputKey });
+      adopted.push({ sourceName: file.fileName, size: file.size, source: { kind: 'stored-file' as const, inputKey } });
+    }
+    return { ok: true, jobIds: await jobQueue.add(adopted) };
+  },
+};

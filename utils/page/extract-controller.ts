@@ -1,0 +1,90 @@
+import type { ContentScriptContext } from 'wxt/utils/content-script-context';
+import { onMessage, sendMessage, type StartReply } from '../messages';
+import { ExtractButton } from './extract-button';
+import { followJob } from './follow-job';
+import { handOverFiles } from './handoff';
+import { trackTargets, type ExtractTarget } from './target-tracker';
+
+const STREAM_MESSAGE =
+  'This video is streamed in pieces (MediaSource), so there is no single file to turn into an MP3. Download the video itself (for example with the site’s download option), then drop it on the Video to MP3 popup.';
+const NO_SOURCE_MESSAGE = 'This video has no source file the extension can read. Download the video itself, then drop it on the Video to MP3 popup.';
+const NO_FILE_CHOSEN = 'Choose a video in this field first.';
+const UNAVAILABLE = 'The extension could not start. Reload the page and try again.';
+
+function extensionFor(type: string): string {
+  const subtype = type.split('/')[1]?.split(';')[0] ?? '';
+  return ({ 'x-matroska': 'mkv', quicktime: 'mov', 'x-msvideo': 'avi', webm: 'webm' } as Record<string, string>)[subtype] ?? 'mp4';
+}
+
+/** Starts a job for a video element's source: the extension downloads web URLs itself; page-made Blobs are handed over. */
+async function extractVideo(video: HTMLVideoElement): Promise<StartReply> {
+  const src = video.currentSrc || video.src;
+  if (/^https?:/i.test(src)) return sendMessage('page:extract-url', { url: src, pageTitle: document.title.slice(0, 500) });
+  if (!src) return { ok: false, error: NO_SOURCE_MESSAGE };
+  let blob: Blob;
+  try {
+    // A blob: URL made from a File or Blob can be read back; one made from a MediaSource can't.
+    blob = await (await fetch(src)).blob();
+  } catch {
+    return { ok: false, error: STREAM_MESSAGE };
+  }
+  const title = document.title.trim() || 'video';
+  return handOverFiles([new File([blob], `${title}.${extensionFor(blob.type)}`, { type: blob.type })]);
+}
+
+function extractFiles(input: HTMLInputElement): Promise<StartReply> {
+  const files = [...(input.files ?? [])];
+  return handOverFiles(files);
+}
+
+async function start(button: ExtractButton): Promise<void> {
+  button.showProgress('Starting…', undefined);
+  let reply: StartReply;
+  try {
+    reply = button.target instanceof HTMLVideoElement ? await extractVideo(button.target) : await extractFiles(button.target);
+  } catch {
+    reply = { ok: false, error: UNAVAILABLE };
+  }
+  if (!reply.ok) button.showError(reply.error);
+  else for (const jobId of reply.jobIds) followJob(jobId, button);
+}
+
+/** Puts an "Extract MP3" button on every video and video file input of this document. */
+export function mountExtractButtons(ctx: ContentScriptContext): void {
+  const buttons = new Map<ExtractTarget, ExtractButton>();
+  const updateInputState = (button: ExtractButton) => {
+    if (button.target instanceof HTMLInputElement) button.setDisabled(button.target.files?.length ? undefined : NO_FILE_CHOSEN);
+  };
+
+  const stopTracking = trackTargets(document, {
+    added(target) {
+      const button = new ExtractButton(target, (event) => {
+        // Only a person's click starts work, never a page script's synthetic one.
+        if (event.isTrusted) void start(button);
+      });
+      buttons.set(target, button);
+      if (target instanceof HTMLInputElement) target.addEventListener('change', () => updateInputState(button));
+      updateInputState(button);
+    },
+    removed(target) {
+      buttons.get(target)?.remove();
+      buttons.delete(target);
+    },
+    moved() {
+      for (const button of buttons.values()) button.place();
+    },
+  });
+
+  // The context menu's "Extract MP3" on a page-made (blob:) video: only this page can read its bytes.
+  const stopListening = onMessage('page:extract-video', ({ srcUrl }) => {
+    const button = [...buttons.values()].find(
+      (candidate) => candidate.target instanceof HTMLVideoElement && (candidate.target.currentSrc || candidate.target.src) === srcUrl,
+    );
+    if (button) void start(button);
+  });
+
+  ctx.onInvalidated(() => {
+    stopTracking();
+    stopListening();
+  });
+}
