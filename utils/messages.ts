@@ -60,16 +60,20 @@ interface Replies {
 }
 type ReplyOf<T extends MessageType> = T extends keyof Replies ? Replies[T] : T extends `${'jobs' | 'history'}:${string}` ? CommandReply : void;
 
-type Sender = chrome.runtime.MessageSender;
-const fromExtensionPage = (sender: Sender) => sender.id === chrome.runtime.id && !!sender.url?.startsWith(chrome.runtime.getURL('/'));
-const fromContentScript = (sender: Sender) => sender.id === chrome.runtime.id && !!sender.tab && !fromExtensionPage(sender);
-const fromBridge = (sender: Sender) => fromExtensionPage(sender) && !!sender.url?.startsWith(chrome.runtime.getURL('/bridge.html'));
+type Sender = Pick<chrome.runtime.MessageSender, 'id' | 'url' | 'tab'>;
+interface Extension {
+  id: string;
+  /** `chrome-extension://<id>/` */
+  baseUrl: string;
+}
 
-/** Who may send what: content scripts only ask for page jobs; the bridge only hands over files. */
-function senderAllowed(type: MessageType, sender: Sender): boolean {
-  if (type.startsWith('page:')) return type === 'page:extract-video' ? fromExtensionPage(sender) || !sender.tab : fromContentScript(sender);
-  if (type === 'bridge:start') return fromBridge(sender);
-  return fromExtensionPage(sender) || (!sender.tab && sender.id === chrome.runtime.id);
+/** Who may send what: content scripts only ask for page jobs; the bridge frame only hands over files. */
+export function senderAllowed(type: MessageType, sender: Sender, extension: Extension): boolean {
+  const own = sender.id === extension.id;
+  const extensionPage = own && !!sender.url?.startsWith(extension.baseUrl);
+  if (type === 'page:extract-url' || type === 'page:grant') return own && !!sender.tab && !extensionPage;
+  if (type === 'bridge:start') return extensionPage && !!sender.url?.startsWith(`${extension.baseUrl}bridge.html`);
+  return extensionPage;
 }
 
 type ProtocolMap = { [T in MessageType]: (data: MessageData<T>) => ReplyOf<T> };
@@ -86,7 +90,9 @@ export function onMessage<T extends MessageType>(
   handle: (data: MessageData<T>, sender: chrome.runtime.MessageSender) => ReplyOf<T> | Promise<ReplyOf<T>>,
 ): () => void {
   return messenger.onMessage(type, ((message: { data: unknown; sender: chrome.runtime.MessageSender }) => {
-    if (!senderAllowed(type, message.sender)) throw new Error(`${type} is not accepted from this sender`);
+    if (!senderAllowed(type, message.sender, { id: chrome.runtime.id, baseUrl: chrome.runtime.getURL('/') })) {
+      throw new Error(`${type} is not accepted from this sender`);
+    }
     const data = messageSchemas[type].parse(message.data) as MessageData<T>;
     return handle(data, message.sender);
   }) as never);

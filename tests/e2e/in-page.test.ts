@@ -59,6 +59,29 @@ describe('the in-page Extract MP3 button', () => {
     expect(await page.evaluate(() => document.activeElement?.tagName.toLowerCase())).toBe('video-to-mp3-extract');
   });
 
+  it('shows the progress on the button itself, as an accessible progress bar', async () => {
+    await visit('/long-video.html');
+    await expect.poll(() => extractButton(page).count()).toBe(1);
+    await extractButton(page).click();
+    const bar = page.getByRole('progressbar', { name: 'Extracting MP3' });
+    await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow').catch(() => 0)), { timeout: 30_000, interval: 50 }).toBeGreaterThan(0);
+    expect(await extractButton(page).innerText()).toMatch(/Extracting… \d+%/);
+    await session.waitForDownload('long.mp3', 120_000);
+  });
+
+  it('stays with a player shown fullscreen, and steps aside when the video itself is fullscreen', async () => {
+    await visit('/fullscreen.html');
+    await expect.poll(() => extractButton(page).count()).toBe(1);
+    await page.locator('#player-fs').click();
+    await expect.poll(() => page.evaluate(() => !!document.fullscreenElement?.querySelector('video-to-mp3-extract'))).toBe(true);
+    expect(await extractButton(page).isVisible()).toBe(true);
+    await page.evaluate(() => document.exitFullscreen());
+    await page.locator('#video-fs').click();
+    await expect.poll(() => extractButton(page).isVisible()).toBe(false);
+    await page.evaluate(() => document.exitFullscreen());
+    await expect.poll(() => extractButton(page).isVisible()).toBe(true);
+  });
+
   it('leaves videos smaller than 160×90 alone', async () => {
     await visit('/small-video.html');
     await page.waitForTimeout(1500);

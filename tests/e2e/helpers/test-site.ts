@@ -28,6 +28,13 @@ export const TEST_PAGES: Record<string, string> = {
   ),
   '/iframe.html': page('Embed', '<h1>Embedded player</h1><iframe src="/video.html" width="480" height="320"></iframe>'),
   '/refused.html': page('Hotlink protected', '<video src="/forbidden/clip.mp4" width="320" height="180"></video>'),
+  '/long-video.html': page('Long talk', '<video src="/media/long.mp4" width="320" height="180"></video>'),
+  '/fullscreen.html': page(
+    'Player',
+    `<div id="player" style="background:#000;padding:10px"><video src="/media/clip.mp4" width="320" height="180"></video></div>
+     <button id="player-fs" onclick="document.getElementById('player').requestFullscreen()">Player fullscreen</button>
+     <button id="video-fs" onclick="document.querySelector('video').requestFullscreen()">Video fullscreen</button>`,
+  ),
   '/link.html': page('Links', '<a id="link" href="/media/flac-48k.mkv">Download the video</a>'),
   '/hostile.html': page(
     'Hostile',
