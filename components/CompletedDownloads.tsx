@@ -2,17 +2,14 @@ import type { HistoryEntry } from '@/utils/jobs/history';
 import { sendMessage } from '@/utils/messages';
 import { formatBytes, formatDuration } from '@/utils/format';
 import { useCommand } from './useCommand';
+import { Alert } from './Alert';
+import { FileCard } from './FileCard';
 
 function CompletedRow({ entry }: { entry: HistoryEntry }) {
   const { error, run } = useCommand();
   const entryId = entry.id;
   return (
-    <li className="job" aria-label={entry.fileName}>
-      <div className="job__title">
-        <span className="file-name" title={entry.fileName}>
-          {entry.fileName}
-        </span>
-      </div>
+    <FileCard name={entry.fileName}>
       <div className="job__meta">
         <span className="muted">
           {formatBytes(entry.size)} · {formatDuration(entry.durationSeconds)}
@@ -28,12 +25,8 @@ function CompletedRow({ entry }: { entry: HistoryEntry }) {
           </button>
         </div>
       </div>
-      {error && (
-        <p role="alert" className="alert">
-          {error}
-        </p>
-      )}
-    </li>
+      <Alert message={error} />
+    </FileCard>
   );
 }
 

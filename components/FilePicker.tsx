@@ -2,6 +2,7 @@ import { useId, useState, type DragEvent } from 'react';
 import { putBlob } from '@/utils/blob-store';
 import { sendMessage } from '@/utils/messages';
 import { useCommand } from './useCommand';
+import { Alert } from './Alert';
 
 /** Hands the chosen files to the background queue; the bytes go through IndexedDB. */
 async function startJobs(files: File[]) {
@@ -59,11 +60,7 @@ export function FilePicker() {
         }}
       />
       <p className="hint">{adding ? 'Adding…' : 'or drop videos here'}</p>
-      {error && (
-        <p role="alert" className="alert">
-          {error}
-        </p>
-      )}
+      <Alert message={error} />
     </section>
   );
 }

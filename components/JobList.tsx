@@ -1,7 +1,9 @@
-import type { Job } from '@/utils/jobs/job';
+import { isActive, type Job } from '@/utils/jobs/job';
 import { sendMessage } from '@/utils/messages';
 import { formatBytes } from '@/utils/format';
 import { useCommand } from './useCommand';
+import { Alert } from './Alert';
+import { FileCard } from './FileCard';
 
 const stateLabels: Record<Job['state'], string> = {
   queued: 'Waiting…',
@@ -17,17 +19,11 @@ const stateLabels: Record<Job['state'], string> = {
 function JobRow({ job }: { job: Job }) {
   const { error, run } = useCommand();
   const percent = Math.round(job.progress * 100);
-  const inProgress = ['queued', 'reading', 'converting', 'saving'].includes(job.state);
+  const inProgress = job.state === 'queued' || isActive(job);
   const jobId = job.id;
 
   return (
-    <li className="job" aria-label={job.sourceName}>
-      <div className="job__title">
-        <span className="file-name" title={job.sourceName}>
-          {job.sourceName}
-        </span>
-        <span className="muted">{formatBytes(job.sourceSize)}</span>
-      </div>
+    <FileCard name={job.sourceName} aside={job.sourceSize > 0 && <span className="muted">{formatBytes(job.sourceSize)}</span>}>
       {inProgress && (
         <div className="job__progress">
           <div
@@ -51,13 +47,7 @@ function JobRow({ job }: { job: Job }) {
       )}
       {!inProgress && (
         <>
-          {job.error ? (
-            <p role="alert" className="alert">
-              {job.error}
-            </p>
-          ) : (
-            <p className="muted">{stateLabels[job.state]}</p>
-          )}
+          {job.error ? <Alert message={job.error} /> : <p className="muted">{stateLabels[job.state]}</p>}
           <div className="job__actions">
             <button type="button" className="button" onClick={() => run(() => sendMessage('jobs:retry', { jobId }))}>
               Retry
@@ -68,12 +58,8 @@ function JobRow({ job }: { job: Job }) {
           </div>
         </>
       )}
-      {error && (
-        <p role="alert" className="alert">
-          {error}
-        </p>
-      )}
-    </li>
+      <Alert message={error} />
+    </FileCard>
   );
 }
 

@@ -1,6 +1,7 @@
 import { useEffect, useId, useState } from 'react';
 import { BITRATES, cloudUrlSchema, ENGINES, engineLabels, readSettings, settingsItem, updateSettings, type Settings } from '@/utils/settings';
 import { useStorageItem } from './useStorageItem';
+import { Alert } from './Alert';
 
 
 export function SettingsForm() {
@@ -79,17 +80,9 @@ export function SettingsForm() {
           aria-describedby={urlError ? ids.urlError : undefined}
           onChange={(event) => onUrlChange(event.currentTarget.value)}
         />
-        {urlError && (
-          <p id={ids.urlError} role="alert" className="alert">
-            {urlError}
-          </p>
-        )}
+        <Alert id={ids.urlError} message={urlError} />
       </div>
-      {saveError && (
-        <p role="alert" className="alert">
-          {saveError}
-        </p>
-      )}
+      <Alert message={saveError} />
       <p className="muted">Changes are saved as you make them.</p>
     </form>
   );

@@ -13,26 +13,28 @@ const senders = {
 };
 type SenderName = keyof typeof senders;
 
+/** The extension's own contexts; the popup and offscreen pages may also run in a tab. */
+const extensionSide: SenderName[] = ['popup', 'optionsTab', 'offscreen', 'background', 'bridge'];
 const allowed: Record<MessageType, SenderName[]> = {
-  'jobs:start': ['popup', 'optionsTab', 'offscreen', 'background', 'bridge'],
-  'jobs:cancel': ['popup', 'optionsTab', 'offscreen', 'background', 'bridge'],
-  'jobs:retry': ['popup', 'optionsTab', 'offscreen', 'background', 'bridge'],
-  'jobs:remove': ['popup', 'optionsTab', 'offscreen', 'background', 'bridge'],
-  'history:download-again': ['popup', 'optionsTab', 'offscreen', 'background', 'bridge'],
-  'history:show-in-folder': ['popup', 'optionsTab', 'offscreen', 'background', 'bridge'],
+  'jobs:start': extensionSide,
+  'jobs:cancel': extensionSide,
+  'jobs:retry': extensionSide,
+  'jobs:remove': extensionSide,
+  'history:download-again': extensionSide,
+  'history:show-in-folder': extensionSide,
   'page:extract-url': ['contentScript'],
   'page:grant': ['contentScript'],
   'bridge:start': ['bridge'],
-  'page:extract-video': ['popup', 'optionsTab', 'offscreen', 'background', 'bridge'],
-  'offscreen:convert': ['popup', 'optionsTab', 'offscreen', 'background', 'bridge'],
-  'offscreen:cancel': ['popup', 'optionsTab', 'offscreen', 'background', 'bridge'],
-  'offscreen:adopt': ['popup', 'optionsTab', 'offscreen', 'background', 'bridge'],
-  'offscreen:running': ['popup', 'optionsTab', 'offscreen', 'background', 'bridge'],
-  'offscreen:object-url': ['popup', 'optionsTab', 'offscreen', 'background', 'bridge'],
-  'offscreen:revoke-url': ['popup', 'optionsTab', 'offscreen', 'background', 'bridge'],
-  'job:progress': ['popup', 'optionsTab', 'offscreen', 'background', 'bridge'],
-  'job:converted': ['popup', 'optionsTab', 'offscreen', 'background', 'bridge'],
-  'job:failed': ['popup', 'optionsTab', 'offscreen', 'background', 'bridge'],
+  'page:extract-video': extensionSide,
+  'offscreen:convert': extensionSide,
+  'offscreen:cancel': extensionSide,
+  'offscreen:adopt': extensionSide,
+  'offscreen:running': extensionSide,
+  'offscreen:object-url': extensionSide,
+  'offscreen:revoke-url': extensionSide,
+  'job:progress': extensionSide,
+  'job:converted': extensionSide,
+  'job:failed': extensionSide,
 };
 
 describe('senderAllowed', () => {
