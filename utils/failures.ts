@@ -42,7 +42,7 @@ const messages: Record<FailureReason, (file: string) => string> = {
   'input-missing': (file) =>
     `The copy of “${file}” kept for this job is gone (browser data was cleared). Choose the video again.`,
   'fetch-refused': (file) =>
-    `The website would not let the extension download “${file}”. Save the video with the site's own download option (or another tool), then drop the file on the extension's popup.`,
+    `The website would not let the extension download “${file}”. Download the video with the site's own download option, then drop the file on the extension's popup.`,
   'fetch-failed': (file) =>
     `“${file}” could not be downloaded: the connection failed. Check that you are online, then press Retry.`,
   'cloud-unavailable': (file) =>

@@ -134,7 +134,7 @@ describe('the in-page Extract MP3 button', () => {
     await visit('/refused.html');
     await expect.poll(() => extractButton(page).count()).toBe(1);
     await extractButton(page).click();
-    await expect.poll(() => page.getByRole('alert').innerText(), { timeout: 30_000 }).toMatch(/would not let the extension download “clip\.mp4”.*drop the file on the extension's popup/);
+    await expect.poll(() => page.getByRole('alert').innerText(), { timeout: 30_000 }).toMatch(/would not let the extension download “clip\.mp4”.*Download the video.*drop the file on the extension.s popup/);
   });
 
   it('works on a video inside an iframe', async () => {

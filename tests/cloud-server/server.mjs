@@ -1,0 +1,645 @@
+// The project's NemoVideo stand-in, written from shared/nemovideo-api.md. Plain Node, no dependencies.
+import http from 'node:http';
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { extname, join } from 'node:path';
+import { execFile, spawn } from 'node:child_process';
+
+/**
+ * Misbehaviour to switch on at run time (`setFaults`, or `POST /__faults` with this as JSON).
+ * "Once" faults switch themselves off when they have fired.
+ * @typedef {object} Faults
+ * @property {boolean} [tokenExpiredOnce] next authenticated call: 1001 (HTTP 401), and its token is revoked
+ * @property {boolean} [sessionLostOnce] next call on a session: 1002, and the session is gone
+ * @property {boolean} [missingClientIdOnce] next token call: HTTP 400 as if X-Client-Id were missing
+ * @property {boolean} [rateLimitedOnce] next API call: HTTP 429 with `Retry-After: 1`
+ * @property {boolean} [noCredits] chat: 2001
+ * @property {boolean} [unsupportedFile] upload: 4001
+ * @property {boolean} [tooLarge] upload: 4002
+ * @property {boolean} [planBlocked] export: HTTP 402
+ * @property {boolean} [duplicateRenderIdOnce] export: HTTP 409 "duplicate render id" once
+ * @property {'simple' | 'adk'} [sseShape] chat events as `{"type":…}` (default) or agent-framework `{"content":{"parts":…}}`
+ * @property {boolean} [chatWithoutText] chat: tool calls only, no text
+ * @property {boolean} [renderReturnsMp4] export: hand back the uploaded video instead of an MP3
+ * @property {boolean} [renderFails] export: status ends `failed`
+ * @property {'data' | 'top-level'} [renderStatusShape] render status inside `data` with `outputUrl` (default) or at the top level with `output.url`
+ * @property {'total' | 'granted' | 'strings'} [creditsShape] credits with `total` (default), `total_granted`/`total_consumed`, or numbers as strings
+ */
+
+/** @typedef {{ available: number, frozen: number, consumed: number }} CreditAccount */
+/** @typedef {{ method: string, path: string, headers: http.IncomingHttpHeaders, body?: unknown }} LoggedRequest */
+/**
+ * @typedef {object} StoredFile
+ * @property {string} id
+ * @property {string} path
+ * @property {string} filename
+ * @property {string} fileType
+ * @property {string} contentType
+ * @property {number} duration seconds
+ * @property {number} [width]
+ * @property {number} [height]
+ * @property {number} [fps]
+ * @property {string} hash
+ */
+/**
+ * @typedef {object} Session
+ * @property {string} userId
+ * @property {string} taskId
+ * @property {StoredFile[]} files
+ * @property {{ t: object[], d?: number, m?: object }} draft
+ * @property {boolean} chatting
+ */
+/**
+ * @typedef {object} Render
+ * @property {string} id
+ * @property {string} userId
+ * @property {'pending' | 'processing' | 'completed' | 'failed' | 'cancelled'} status
+ * @property {number} progress 0–100
+ * @property {number} createdAt
+ * @property {number} [completedAt]
+ * @property {string} [outputPath]
+ * @property {string} [outputType]
+ * @property {import('node:child_process').ChildProcess} [child]
+ */
+
+const TOKEN_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
+const FREE_CREDITS = 100;
+const EDIT_COST = 10;
+const MAX_UPLOAD_BYTES = 500 * 1024 * 1024;
+const SUPPORTED = {
+  video: ['.mp4', '.mov', '.avi', '.webm', '.mkv'],
+  image: ['.jpg', '.jpeg', '.png', '.gif', '.webp'],
+  audio: ['.mp3', '.wav', '.m4a', '.aac'],
+};
+const CORS_HEADERS = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
+  'Access-Control-Allow-Headers': 'Authorization, Content-Type, Accept, X-Client-Id, X-Skill-Source, X-Skill-Version, X-Skill-Platform',
+  'Access-Control-Expose-Headers': 'Retry-After',
+};
+
+/** @param {number} bytes */
+const hex = (bytes) => randomBytes(bytes).toString('hex');
+/** @param {number} ms */
+const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * @param {http.ServerResponse} res
+ * @param {number} status
+ * @param {unknown} body
+ * @param {Record<string, string>} [headers]
+ */
+function sendJson(res, status, body, headers = {}) {
+  res.writeHead(status, { ...CORS_HEADERS, 'Content-Type': 'application/json', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+/** @param {http.ServerResponse} res @param {unknown} data */
+const ok = (res, data) => sendJson(res, 200, { code: 0, message: 'success', data });
+/** @param {http.ServerResponse} res @param {number} status @param {number} code @param {string} message */
+const fail = (res, status, code, message) => sendJson(res, status, { code, message, data: null });
+/** Render calls answer `{success, data}` / `{success: false, error}`. */
+/** @param {http.ServerResponse} res @param {number} status @param {string} error @param {number} [code] */
+const renderFail = (res, status, error, code) => sendJson(res, status, { success: false, error, ...(code === undefined ? {} : { code }) });
+
+/** @param {http.IncomingMessage} req @returns {Promise<Buffer>} */
+async function readBody(req) {
+  const chunks = [];
+  for await (const chunk of req) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+/** @param {Buffer} body */
+function parseJson(body) {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The parts of a `multipart/form-data` body.
+ * @param {Buffer} body
+ * @param {string} boundary
+ */
+function parseMultipart(body, boundary) {
+  const delimiter = Buffer.from(`--${boundary}`);
+  /** @type {{ name?: string, filename?: string, content: Buffer }[]} */
+  const parts = [];
+  let start = body.indexOf(delimiter);
+  while (start !== -1) {
+    const afterDelimiter = start + delimiter.length;
+    if (body.subarray(afterDelimiter, afterDelimiter + 2).toString() === '--') break;
+    const next = body.indexOf(delimiter, afterDelimiter);
+    if (next === -1) break;
+    const part = body.subarray(afterDelimiter + 2, next - 2);
+    const headerEnd = part.indexOf('\r\n\r\n');
+    if (headerEnd !== -1) {
+      const headers = part.subarray(0, headerEnd).toString('utf8');
+      const disposition = /content-disposition:([^\r\n]*)/i.exec(headers)?.[1] ?? '';
+      parts.push({
+        name: /\bname="([^"]*)"/i.exec(disposition)?.[1],
+        filename: /\bfilename="([^"]*)"/i.exec(disposition)?.[1],
+        content: part.subarray(headerEnd + 4),
+      });
+    }
+    start = next;
+  }
+  return parts;
+}
+
+/**
+ * Duration, size and frame rate from ffprobe; undefined when it isn't media.
+ * @param {string} path
+ * @returns {Promise<{ duration: number, width?: number, height?: number, fps?: number } | undefined>}
+ */
+function probe(path) {
+  return new Promise((resolve) => {
+    execFile('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', path], (error, stdout) => {
+      if (error) return resolve(undefined);
+      const info = JSON.parse(stdout);
+      /** @type {{ codec_type: string, width?: number, height?: number, r_frame_rate?: string }[]} */
+      const streams = info.streams ?? [];
+      const video = streams.find((stream) => stream.codec_type === 'video');
+      const [frames, seconds] = (video?.r_frame_rate ?? '').split('/').map(Number);
+      resolve({
+        duration: Number(info.format?.duration ?? 0),
+        width: video?.width,
+        height: video?.height,
+        fps: frames && seconds ? Math.round((frames / seconds) * 100) / 100 : undefined,
+      });
+    });
+  });
+}
+
+/** @param {string} filename */
+function fileTypeOf(filename) {
+  const extension = extname(filename).toLowerCase();
+  return /** @type {(keyof typeof SUPPORTED)[]} */ (Object.keys(SUPPORTED)).find((type) => SUPPORTED[type].includes(extension));
+}
+
+/**
+ * Starts the stand-in on `host:port` (port 0: any free port).
+ * @param {{ port?: number, host?: string }} [options]
+ */
+export async function startNemoVideoServer({ port = 0, host = '127.0.0.1' } = {}) {
+  const storage = await mkdtemp(join(tmpdir(), 'nemovideo-'));
+  /** @type {Faults} */
+  let faults = {};
+  /** @type {LoggedRequest[]} */
+  const requests = [];
+  /** Credits by user id. */
+  /** @type {Map<string, CreditAccount>} */
+  const credits = new Map();
+  /** @type {Map<string, string>} user id by client id */
+  const users = new Map();
+  /** @type {Map<string, { userId: string, expiresAt: number }>} */
+  const tokens = new Map();
+  /** @type {Map<string, Session>} */
+  const sessions = new Map();
+  /** @type {Map<string, Render>} */
+  const renders = new Map();
+  /** @type {Map<string, StoredFile>} */
+  const files = new Map();
+
+  /** @param {keyof Faults} fault */
+  const fires = (fault) => {
+    if (!faults[fault]) return false;
+    if (fault.endsWith('Once')) faults = { ...faults, [fault]: false };
+    return true;
+  };
+
+  /** @param {http.IncomingMessage} req */
+  const origin = (req) => `http://${req.headers.host ?? `${host}:${port}`}`;
+
+  /**
+   * The user of the bearer token, or undefined after answering 1001.
+   * @param {http.IncomingMessage} req @param {http.ServerResponse} res
+   */
+  function authenticate(req, res) {
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    if (token && fires('tokenExpiredOnce')) tokens.delete(token);
+    const entry = token ? tokens.get(token) : undefined;
+    if (entry && entry.expiresAt > Date.now()) return entry.userId;
+    fail(res, 401, 1001, 'Token invalid or expired');
+    return undefined;
+  }
+
+  /**
+   * The user's session, or undefined after answering 1002.
+   * @param {http.ServerResponse} res @param {string} sessionId @param {string} userId @param {boolean} [renderStyle]
+   */
+  function sessionOf(res, sessionId, userId, renderStyle = false) {
+    if (fires('sessionLostOnce')) sessions.delete(sessionId);
+    const session = sessions.get(sessionId);
+    if (session && session.userId === userId) return session;
+    if (renderStyle) renderFail(res, 200, 'Session not found', 1002);
+    else fail(res, 200, 1002, 'Session not found');
+    return undefined;
+  }
+
+  /** @param {string} userId */
+  function accountOf(userId) {
+    let account = credits.get(userId);
+    if (!account) credits.set(userId, (account = { available: FREE_CREDITS, frozen: 0, consumed: 0 }));
+    return account;
+  }
+
+  /** @param {http.IncomingMessage} req @param {http.ServerResponse} res */
+  function anonymousToken(req, res) {
+    const clientId = req.headers['x-client-id'];
+    if (typeof clientId !== 'string' || !clientId || fires('missingClientIdOnce')) {
+      return fail(res, 400, 400, 'Missing X-Client-Id header');
+    }
+    const userId = users.get(clientId) ?? `anon_${hex(6)}`;
+    users.set(clientId, userId);
+    const token = `nmv_usr_${hex(16)}`;
+    const expiresAt = Date.now() + TOKEN_LIFETIME_MS;
+    tokens.set(token, { userId, expiresAt });
+    ok(res, { token, user_id: userId, expires_at: new Date(expiresAt).toISOString(), credits: accountOf(userId).available });
+  }
+
+  /** @param {http.ServerResponse} res @param {string} userId @param {any} body */
+  function createSession(res, userId, body) {
+    if (body?.task_name !== 'project' || (body.language !== undefined && typeof body.language !== 'string')) {
+      return fail(res, 400, 4000, 'Invalid request body');
+    }
+    const sessionId = `55${String(Date.now()).slice(-10)}${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
+    const taskId = `task_${hex(6)}`;
+    sessions.set(sessionId, { userId, taskId, files: [], draft: { t: [] }, chatting: false });
+    ok(res, { session_id: sessionId, task_id: taskId, user_id: userId });
+  }
+
+  /**
+   * Stores one uploaded file; undefined when it isn't a supported media file.
+   * @param {Buffer} content @param {string} filename
+   * @returns {Promise<StoredFile | undefined>}
+   */
+  async function storeFile(content, filename) {
+    const fileType = fileTypeOf(filename);
+    if (!fileType) return undefined;
+    const id = hex(8);
+    const path = join(storage, `${id}${extname(filename).toLowerCase()}`);
+    await writeFile(path, content);
+    const info = await probe(path);
+    if (!info) return undefined;
+    const extension = extname(filename).slice(1).toLowerCase();
+    /** @type {StoredFile} */
+    const file = {
+      id,
+      path,
+      filename,
+      fileType,
+      contentType: `${fileType}/${extension === 'mov' ? 'quicktime' : extension === 'mp3' ? 'mpeg' : extension}`,
+      ...info,
+      hash: createHash('sha1').update(content).digest('hex'),
+    };
+    files.set(id, file);
+    return file;
+  }
+
+  /**
+   * Multipart (field `files`), or JSON `{urls, source_type: 'url'}` already read into `json`.
+   * @param {http.IncomingMessage} req @param {http.ServerResponse} res @param {Session} session @param {any} json
+   */
+  async function upload(req, res, session, json) {
+    if (fires('unsupportedFile')) return fail(res, 400, 4001, 'Unsupported file type');
+    if (fires('tooLarge') || Number(req.headers['content-length'] ?? 0) > MAX_UPLOAD_BYTES) {
+      req.resume();
+      return fail(res, 413, 4002, 'File too large (max 500MB)');
+    }
+    const type = req.headers['content-type'] ?? '';
+    /** @type {{ filename: string, content: Buffer }[]} */
+    let incoming = [];
+    if (type.startsWith('multipart/form-data')) {
+      const boundary = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(type);
+      const parts = boundary ? parseMultipart(await readBody(req), boundary[1] ?? boundary[2] ?? '') : [];
+      incoming = parts.flatMap((part) => (part.name === 'files' && part.filename ? [{ filename: part.filename, content: part.content }] : []));
+    } else {
+      if (json?.source_type !== 'url' || !Array.isArray(json.urls)) return fail(res, 400, 4000, 'Invalid request body');
+      for (const url of json.urls) {
+        const response = await fetch(url).catch(() => undefined);
+        if (!response?.ok) return fail(res, 400, 4003, 'Could not fetch the URL');
+        incoming.push({ filename: new URL(url).pathname.split('/').pop() || 'video.mp4', content: Buffer.from(await response.arrayBuffer()) });
+      }
+    }
+    if (incoming.length === 0) return fail(res, 400, 4000, 'No files in field "files"');
+    const stored = [];
+    for (const { filename, content } of incoming) {
+      const file = await storeFile(content, filename);
+      if (!file) return fail(res, 400, 4001, 'Unsupported file type');
+      stored.push(file);
+    }
+    session.files.push(...stored);
+    ok(res, {
+      files: stored.map((file) => ({
+        filename: file.filename,
+        file_type: file.fileType,
+        cdn_url: `${origin(req)}/files/${file.id}/${encodeURIComponent(file.filename)}`,
+        duration: file.duration,
+        width: file.width,
+        height: file.height,
+        fps: file.fps,
+        hash: file.hash,
+      })),
+      session_state_applied: true,
+    });
+  }
+
+  /**
+   * The SSE script of an edit: [delay before, raw text to write]. Some writes split an event or a
+   * line on purpose; the agent-framework shape uses CRLF line ends.
+   * @param {boolean} withText
+   * @returns {[number, string][]}
+   */
+  function chatScript(withText) {
+    const text = 'Done! Click Export to download your MP3.';
+    if (faults.sseShape === 'adk') {
+      /** @param {object} event */
+      const event = (event) => `data: ${JSON.stringify({ author: 'nemo_agent', ...event })}\r\n\r\n`;
+      const call = event({ content: { role: 'model', parts: [{ functionCall: { name: 'edit_multitrack', args: { action: 'extract_audio' } } }] } });
+      return [
+        [50, ': connected\r\n\r\n'],
+        [150, call.slice(0, 20)],
+        [50, call.slice(20)],
+        [200, 'data:\r\n\r\n'],
+        [200, event({ content: { role: 'user', parts: [{ functionResponse: { name: 'edit_multitrack', response: { ok: true } } }] } })],
+        ...(withText
+          ? /** @type {[number, string][]} */ ([
+              [150, event({ partial: true, content: { role: 'model', parts: [{ text: 'Done! Click' }] } })],
+              [100, event({ content: { role: 'model', parts: [{ text }] } })],
+            ])
+          : []),
+      ];
+    }
+    const toolResult = JSON.stringify({ type: 'tool_result', name: 'edit_multitrack', result: { ok: true } });
+    const cut = toolResult.indexOf(',"result"') + 1;
+    const textEvent = `data: ${JSON.stringify({ type: 'text', content: text })}\n\n`;
+    return [
+      [50, ': connected\n\n'],
+      [100, 'data: {"type":"heartbeat"}\n\n'],
+      [150, `data: ${JSON.stringify({ type: 'tool_call', name: 'edit_multitrack', args: { action: 'extract_audio' } })}\n\n`],
+      [200, 'data:\n\n'],
+      // One event over two data lines, cut between two JSON members: joined with a newline, it is still JSON.
+      [200, `data: ${toolResult.slice(0, cut)}\ndata: ${toolResult.slice(cut)}\n\n`],
+      ...(withText
+        ? /** @type {[number, string][]} */ ([
+            [100, textEvent.slice(0, 25)],
+            [100, textEvent.slice(25)],
+          ])
+        : []),
+    ];
+  }
+
+  /** @param {Session} session */
+  function audioDraft(session) {
+    const source = session.files.at(-1);
+    if (!source) return session.draft;
+    const durationMs = Math.round(source.duration * 1000);
+    return {
+      t: [{ tt: 1, id: 'track_audio', sg: [{ id: 'segment_1', d: durationMs, m: { src: source.id, name: source.filename, start: 0 } }] }],
+      d: durationMs,
+      m: { title: source.filename, width: source.width, height: source.height },
+    };
+  }
+
+  /** @param {http.ServerResponse} res @param {string} userId @param {any} body */
+  async function chat(res, userId, body) {
+    const text = body?.new_message?.parts?.[0]?.text;
+    if (body?.app_name !== 'nemo_agent' || typeof body.user_id !== 'string' || typeof body.session_id !== 'string' || typeof text !== 'string') {
+      return fail(res, 400, 4000, 'Invalid request body');
+    }
+    const session = sessionOf(res, body.session_id, userId);
+    if (!session) return;
+    const account = accountOf(userId);
+    if (faults.noCredits || account.available < EDIT_COST) return fail(res, 200, 2001, 'Insufficient credits');
+    if (session.chatting) return fail(res, 409, 4090, 'Session is busy');
+    session.chatting = true;
+    account.available -= EDIT_COST;
+    account.frozen += EDIT_COST;
+    res.writeHead(200, { ...CORS_HEADERS, 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
+    res.flushHeaders();
+    // The edit goes on when the client goes away, as a backend job would.
+    for (const [delay, chunk] of chatScript(!faults.chatWithoutText)) {
+      await wait(delay);
+      if (!res.destroyed) res.write(chunk);
+    }
+    session.draft = audioDraft(session);
+    account.frozen -= EDIT_COST;
+    account.consumed += EDIT_COST;
+    session.chatting = false;
+    res.end();
+  }
+
+  /** @param {http.ServerResponse} res @param {Session} session */
+  function state(res, session) {
+    const video = session.files.find((file) => file.fileType === 'video');
+    ok(res, {
+      state: {
+        draft: session.draft,
+        video_infos: session.files.map((file) => ({ filename: file.filename, duration: file.duration, width: file.width, height: file.height })),
+        canvas_config: { width: video?.width ?? 1920, height: video?.height ?? 1080 },
+        generated_media: [],
+      },
+    });
+  }
+
+  /** @param {http.ServerResponse} res @param {string} userId */
+  function balance(res, userId) {
+    const { available, frozen, consumed } = accountOf(userId);
+    if (faults.creditsShape === 'granted') return ok(res, { available, frozen, total_granted: available + frozen + consumed, total_consumed: consumed });
+    if (faults.creditsShape === 'strings') return ok(res, { available: String(available), frozen: String(frozen), total: String(available + frozen) });
+    ok(res, { available, frozen, total: available + frozen });
+  }
+
+  /** @param {http.IncomingMessage} req */
+  const hasAttribution = (req) => ['x-skill-source', 'x-skill-version', 'x-skill-platform'].every((name) => req.headers[name]);
+
+  /** @param {http.ServerResponse} res @param {string} userId @param {any} body */
+  function startRender(res, userId, body) {
+    if (typeof body?.id !== 'string' || !/^render_[\w-]+$/.test(body.id) || typeof body.sessionId !== 'string' || !Array.isArray(body.draft?.t)) {
+      return renderFail(res, 400, 'Invalid render request');
+    }
+    if (renders.has(body.id) || fires('duplicateRenderIdOnce')) return renderFail(res, 409, `Duplicate render id: ${body.id}`);
+    const session = sessionOf(res, body.sessionId, userId, true);
+    if (!session) return;
+    const source = session.files.at(-1);
+    if (!source || !body.draft.t.some((/** @type {any} */ track) => Array.isArray(track?.sg) && track.sg.length > 0)) {
+      return renderFail(res, 400, 'Draft is empty');
+    }
+    /** @type {Render} */
+    const render = { id: body.id, userId, status: 'pending', progress: 0, createdAt: Date.now() };
+    renders.set(render.id, render);
+    sendJson(res, 200, { success: true, data: { id: render.id, status: render.status, progress: render.progress } });
+    const format = body.output?.format === 'mp3' && !faults.renderReturnsMp4 ? 'mp3' : 'video';
+    runRender(render, source, format, Number(body.output?.audioBitrate ?? 192), Boolean(faults.renderFails)).catch(() => {
+      render.status = 'failed';
+    });
+  }
+
+  /**
+   * pending → processing → completed (or failed), with a real MP3 made by ffmpeg.
+   * @param {Render} render @param {StoredFile} source @param {'mp3' | 'video'} format @param {number} bitrate @param {boolean} failing
+   */
+  async function runRender(render, source, format, bitrate, failing) {
+    await wait(300);
+    if (render.status !== 'pending') return;
+    render.status = 'processing';
+    render.progress = 10;
+    const finishedAfter = wait(800);
+    let succeeded = false;
+    if (failing) {
+      await wait(300);
+    } else if (format === 'video') {
+      render.outputPath = join(storage, `${render.id}${extname(source.path)}`);
+      render.outputType = source.contentType;
+      await copyFile(source.path, render.outputPath);
+      succeeded = true;
+    } else {
+      render.outputPath = join(storage, `${render.id}.mp3`);
+      render.outputType = 'audio/mpeg';
+      succeeded = await encodeMp3(render, source, bitrate);
+    }
+    await finishedAfter;
+    if (render.status !== 'processing') return;
+    render.status = succeeded ? 'completed' : 'failed';
+    render.progress = succeeded ? 100 : render.progress;
+    render.completedAt = Date.now();
+  }
+
+  /** @param {Render} render @param {StoredFile} source @param {number} bitrate @returns {Promise<boolean>} */
+  function encodeMp3(render, source, bitrate) {
+    return new Promise((resolve) => {
+      const args = ['-hide_banner', '-nostdin', '-y', '-i', source.path, '-vn', '-c:a', 'libmp3lame', '-b:a', `${bitrate}k`, '-progress', 'pipe:1', '-nostats', render.outputPath ?? ''];
+      const child = spawn('ffmpeg', args, { stdio: ['ignore', 'pipe', 'ignore'] });
+      render.child = child;
+      child.stdout.on('data', (/** @type {Buffer} */ chunk) => {
+        const microseconds = Number(/out_time_us=(\d+)/.exec(chunk.toString())?.[1]);
+        if (microseconds && source.duration) render.progress = Math.min(95, 10 + Math.round((microseconds / 1e6 / source.duration) * 85));
+      });
+      child.on('error', () => resolve(false));
+      child.on('close', (code) => {
+        render.child = undefined;
+        resolve(code === 0);
+      });
+    });
+  }
+
+  /** @param {http.IncomingMessage} req @param {http.ServerResponse} res @param {Render} render */
+  function renderStatus(req, res, render) {
+    const outputUrl = render.status === 'completed' ? `${origin(req)}/renders/${render.id}${extname(render.outputPath ?? '')}` : undefined;
+    const { id, status, progress, createdAt, completedAt } = render;
+    if (faults.renderStatusShape === 'top-level') {
+      return sendJson(res, 200, { success: true, id, status, progress, ...(outputUrl ? { output: { url: outputUrl } } : {}) });
+    }
+    sendJson(res, 200, { success: true, data: { id, status, progress, outputUrl, createdAt, completedAt } });
+  }
+
+  /** @param {http.ServerResponse} res @param {string} path @param {string} type */
+  function sendFile(res, path, type) {
+    res.writeHead(200, { ...CORS_HEADERS, 'Content-Type': type });
+    createReadStream(path).pipe(res);
+  }
+
+  /** @param {http.IncomingMessage} req @param {http.ServerResponse} res */
+  async function handle(req, res) {
+    const url = new URL(req.url ?? '/', 'http://stand-in');
+    const path = url.pathname;
+    const method = req.method ?? 'GET';
+    /** @type {LoggedRequest} */
+    const logged = { method, path, headers: { ...req.headers } };
+    requests.push(logged);
+    if (method === 'OPTIONS') {
+      res.writeHead(204, CORS_HEADERS);
+      return res.end();
+    }
+    if (path === '/__faults') {
+      if (method === 'POST') faults = { ...(parseJson(await readBody(req)) ?? {}) };
+      return sendJson(res, 200, { ok: true, faults });
+    }
+    let match;
+    if (method === 'GET' && (match = /^\/files\/(\w+)\/[^/]+$/.exec(path))) {
+      const file = files.get(match[1] ?? '');
+      return file ? sendFile(res, file.path, file.contentType) : fail(res, 404, 404, 'Not found');
+    }
+    if (method === 'GET' && (match = /^\/renders\/(render_[\w-]+)\.\w+$/.exec(path))) {
+      const render = renders.get(match[1] ?? '');
+      return render?.status === 'completed' && render.outputPath ? sendFile(res, render.outputPath, render.outputType ?? 'application/octet-stream') : fail(res, 404, 404, 'Not found');
+    }
+    if (fires('rateLimitedOnce')) return sendJson(res, 429, { code: 429, message: 'Too many requests', data: null }, { 'Retry-After': '1' });
+    if (method === 'POST' && path === '/api/auth/anonymous-token') return anonymousToken(req, res);
+
+    const isJson = (req.headers['content-type'] ?? '').includes('application/json');
+    const body = method === 'POST' && isJson ? parseJson(await readBody(req)) : undefined;
+    logged.body = body;
+    const userId = authenticate(req, res);
+    if (!userId) return;
+
+    if (method === 'POST' && path === '/api/tasks/me/with-session/nemo_agent') return createSession(res, userId, body);
+    if (method === 'POST' && path === '/run_sse') return chat(res, userId, body);
+    if (method === 'GET' && path === '/api/credits/balance/simple') return balance(res, userId);
+    if (method === 'POST' && (match = /^\/api\/upload-video\/nemo_agent\/me\/([^/]+)$/.exec(path))) {
+      const session = sessionOf(res, decodeURIComponent(match[1] ?? ''), userId);
+      return session && (await upload(req, res, session, body));
+    }
+    if (method === 'GET' && (match = /^\/api\/state\/nemo_agent\/me\/([^/]+)\/latest$/.exec(path))) {
+      const session = sessionOf(res, decodeURIComponent(match[1] ?? ''), userId);
+      return session && state(res, session);
+    }
+    if (method === 'POST' && path === '/api/render/proxy/lambda') {
+      if (!hasAttribution(req)) return renderFail(res, 402, 'Missing attribution headers');
+      if (faults.planBlocked) return renderFail(res, 402, 'Export is not available on the free plan');
+      return startRender(res, userId, body);
+    }
+    if ((match = /^\/api\/render\/proxy\/(?:lambda\/)?(render_[\w-]+)(\/cancel|\/download)?$/.exec(path))) {
+      const render = renders.get(match[1] ?? '');
+      if (!render || render.userId !== userId) return renderFail(res, 404, 'Render not found');
+      const isLambda = path.startsWith('/api/render/proxy/lambda/');
+      if (method === 'GET' && isLambda && !match[2]) return renderStatus(req, res, render);
+      if (method === 'POST' && isLambda && match[2] === '/cancel') {
+        render.child?.kill('SIGKILL');
+        if (render.status === 'pending' || render.status === 'processing') render.status = 'cancelled';
+        return sendJson(res, 200, { success: true, data: { id: render.id, status: render.status } });
+      }
+      if (method === 'GET' && !isLambda && match[2] === '/download') {
+        return render.status === 'completed' && render.outputPath ? sendFile(res, render.outputPath, render.outputType ?? 'application/octet-stream') : renderFail(res, 404, 'Render not ready');
+      }
+    }
+    fail(res, 404, 404, 'Not found');
+  }
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((error) => {
+      console.error('NemoVideo stand-in:', error);
+      if (!res.headersSent) fail(res, 500, 5000, 'Internal error');
+      else res.end();
+    });
+  });
+  await new Promise((resolve) => server.listen(port, host, () => resolve(undefined)));
+  const address = /** @type {import('node:net').AddressInfo} */ (server.address());
+
+  return {
+    url: `http://${host}:${address.port}`,
+    /** Everything the server was asked, in order (JSON bodies parsed). */
+    requests,
+    /** Credit accounts by user id; change them to set up a test. */
+    credits,
+    /** Replaces the current faults; `{}` clears them. @param {Faults} next */
+    setFaults(next) {
+      faults = { ...next };
+    },
+    /** @returns {Faults} */
+    get faults() {
+      return faults;
+    },
+    async close() {
+      for (const render of renders.values()) render.child?.kill('SIGKILL');
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(() => resolve(undefined)));
+      await rm(storage, { recursive: true, force: true });
+    },
+  };
+}

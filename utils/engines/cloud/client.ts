@@ -1,0 +1,220 @@
+import { z } from 'zod';
+import { CloudError } from './errors';
+import { readChatEvents, type ChatEvent } from './sse';
+import {
+  chatRequestSchema,
+  creditsSchema,
+  exportRequestSchema,
+  renderStatusSchema,
+  sessionRequestSchema,
+  sessionSchema,
+  stateSchema,
+  uploadSchema,
+  urlUploadRequestSchema,
+  type CloudSession,
+  type CloudState,
+  type Credits,
+  type ExportOutput,
+  type JsonObject,
+  type RenderStatus,
+  type UploadResult,
+} from './schemas';
+import { Transport, type TransportOptions } from './transport';
+
+export type { CloudCredentials, CredentialStore, Sleep } from './transport';
+export { SKILL_SOURCE } from './transport';
+export type NemoVideoClientOptions = TransportOptions;
+
+/** A chat event the caller sees: errors in the stream are thrown instead. */
+export type ChatUpdate = Exclude<ChatEvent, { type: 'error' }>;
+export type RenderJob = RenderStatus & { id: string };
+export interface RequestTarget {
+  url: string;
+  headers: Record<string, string>;
+}
+export interface PollOptions {
+  onProgress?: (progress: number, status: RenderStatus['status']) => void;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+export const UPLOAD_FIELD = 'files';
+const RENDER_ID_ATTEMPTS = 3;
+export const EXPORT_POLLING = { firstDelayMs: 2000, growth: 1.5, maxDelayMs: 15_000, timeoutMs: 10 * 60 * 1000 };
+
+/** How long to wait before status check number `attempt` (from 0): 2 s, 3 s, 4.5 s, … at most 15 s. */
+export function pollDelay(attempt: number): number {
+  return Math.min(EXPORT_POLLING.maxDelayMs, EXPORT_POLLING.firstDelayMs * EXPORT_POLLING.growth ** attempt);
+}
+
+function isDuplicateId(error: unknown): boolean {
+  return error instanceof CloudError && (error.status === 409 || /duplicate|already exists/i.test(error.detail ?? ''));
+}
+
+function isTransient(error: unknown): boolean {
+  return error instanceof CloudError && (error.kind === 'network' || (error.status ?? 0) >= 500);
+}
+
+/** The NemoVideo backend's calls. Transport level only: no UI, no job queue. */
+export class NemoVideoClient {
+  private readonly transport: Transport;
+  private readonly chatting = new Set<string>();
+
+  constructor(options: NemoVideoClientOptions) {
+    this.transport = new Transport(options);
+  }
+
+  /** A valid token: the stored one, or a new anonymous one when there is none or it (nearly) expired. */
+  ensureToken(): Promise<string> {
+    return this.transport.ensureToken();
+  }
+
+  /** A new anonymous token, once however many callers ask at the same time. */
+  renewToken(): Promise<string> {
+    return this.transport.renewToken();
+  }
+
+  async createSession(language: string, signal?: AbortSignal): Promise<CloudSession> {
+    const body = sessionRequestSchema.parse({ task_name: 'project', language });
+    const session = await this.transport.json(sessionSchema, { method: 'POST', path: '/api/tasks/me/with-session/nemo_agent', body, signal });
+    this.transport.bindId = session.bindId ?? session.userId ?? this.transport.bindId;
+    return session;
+  }
+
+  /** Where to POST a multipart upload (file field `files`); the app sends it itself, for progress. */
+  async uploadTarget(sessionId: string): Promise<RequestTarget & { field: typeof UPLOAD_FIELD }> {
+    return {
+      url: this.transport.url(`/api/upload-video/nemo_agent/me/${encodeURIComponent(sessionId)}`),
+      headers: await this.transport.headers(),
+      field: UPLOAD_FIELD,
+    };
+  }
+
+  /**
+   * The reply to an upload sent to `uploadTarget`. Throws a CloudError: on 'auth' call
+   * `renewToken()` and upload again; on 'session-lost' start a new session.
+   */
+  parseUploadResponse(body: unknown, httpStatus = 200): UploadResult {
+    return this.transport.parsePayload(uploadSchema, this.transport.unwrap(body, httpStatus, undefined, false));
+  }
+
+  /** Lets the backend fetch the files itself. */
+  uploadFromUrls(sessionId: string, urls: string[], signal?: AbortSignal): Promise<UploadResult> {
+    const body = urlUploadRequestSchema.parse({ urls, source_type: 'url' });
+    return this.transport.json(uploadSchema, { method: 'POST', path: `/api/upload-video/nemo_agent/me/${encodeURIComponent(sessionId)}`, body, signal });
+  }
+
+  /**
+   * Sends one message and streams the reply's events to `onEvent`; resolves with the reply's text
+   * (empty for about 30% of edits) when the stream closes. Refuses while this session is answering.
+   */
+  async chat(sessionId: string, userId: string, message: string, onEvent: (event: ChatUpdate) => void, signal?: AbortSignal): Promise<string> {
+    if (this.chatting.has(sessionId)) throw new CloudError('busy');
+    this.chatting.add(sessionId);
+    try {
+      const body = chatRequestSchema.parse({
+        app_name: 'nemo_agent',
+        user_id: userId,
+        session_id: sessionId,
+        new_message: { parts: [{ text: message }] },
+      });
+      const { response } = await this.transport.exchange({ method: 'POST', path: '/run_sse', body, expect: 'stream', accept: 'text/event-stream', signal });
+      const texts: string[] = [];
+      if (!response.body) return '';
+      try {
+        for await (const event of readChatEvents(response.body)) {
+          if (event.type === 'error') throw this.transport.failure({ code: event.code });
+          if (event.type === 'text') texts.push(event.text);
+          onEvent(event);
+        }
+      } catch (error) {
+        if (signal?.aborted) throw signal.reason;
+        throw error instanceof CloudError ? error : new CloudError('network', { detail: String(error) });
+      }
+      return texts.join('\n');
+    } finally {
+      this.chatting.delete(sessionId);
+    }
+  }
+
+  async state(sessionId: string, signal?: AbortSignal): Promise<CloudState> {
+    const state = await this.transport.json(stateSchema, { method: 'GET', path: `/api/state/nemo_agent/me/${encodeURIComponent(sessionId)}/latest`, signal });
+    this.transport.bindId = state.bindId ?? this.transport.bindId;
+    return state;
+  }
+
+  credits(signal?: AbortSignal): Promise<Credits> {
+    return this.transport.json(creditsSchema, { method: 'GET', path: '/api/credits/balance/simple', signal });
+  }
+
+  /** Starts a render under a new unique id; a new id again if the backend says it is taken. */
+  async startExport(sessionId: string, draft: JsonObject, output: ExportOutput, signal?: AbortSignal): Promise<RenderJob> {
+    for (let attempt = 1; ; attempt++) {
+      const id = `render_${this.transport.now()}_${crypto.randomUUID().slice(0, 8)}`;
+      const body = exportRequestSchema.parse({ id, sessionId, draft, output: { ...output, quality: 'high' } });
+      try {
+        const job = await this.transport.json(renderStatusSchema, { method: 'POST', path: '/api/render/proxy/lambda', body, signal });
+        return { ...job, id: job.id ?? id };
+      } catch (error) {
+        if (attempt >= RENDER_ID_ATTEMPTS || !isDuplicateId(error)) throw error;
+      }
+    }
+  }
+
+  async exportStatus(renderId: string, signal?: AbortSignal): Promise<RenderJob> {
+    const job = await this.transport.json(renderStatusSchema, { method: 'GET', path: this.renderPath(renderId), signal });
+    return { ...job, id: job.id ?? renderId };
+  }
+
+  async cancelExport(renderId: string, signal?: AbortSignal): Promise<void> {
+    await this.transport.json(z.unknown(), { method: 'POST', path: `${this.renderPath(renderId)}/cancel`, signal });
+  }
+
+  /** The fallback download, which needs bearer auth (`download` adds it). */
+  downloadUrlFor(renderId: string): string {
+    return this.transport.url(this.downloadPath(renderId));
+  }
+
+  /**
+   * Checks a render until it completes (resolves with it), fails or times out (throws): first
+   * after 2 s, then less and less often, at most every 15 s. Brief network or server trouble is waited out.
+   */
+  async pollExport(renderId: string, { onProgress, signal, timeoutMs = EXPORT_POLLING.timeoutMs }: PollOptions = {}): Promise<RenderJob> {
+    const started = this.transport.now();
+    for (let attempt = 0; ; attempt++) {
+      await this.transport.sleep(pollDelay(attempt), signal);
+      try {
+        const job = await this.exportStatus(renderId, signal);
+        onProgress?.(job.progress, job.status);
+        if (job.status === 'completed') return job;
+        if (job.status === 'failed') throw new CloudError('export-failed');
+      } catch (error) {
+        if (!isTransient(error)) throw error;
+      }
+      if (this.transport.now() - started >= timeoutMs) throw new CloudError('export-timeout');
+    }
+  }
+
+  /** The rendered file: from its output URL (no credentials sent there), else the fallback endpoint. */
+  async download(renderId: string, outputUrl?: string, signal?: AbortSignal): Promise<Blob> {
+    if (outputUrl) {
+      try {
+        const response = await this.transport.fetch(new URL(outputUrl, this.transport.baseUrl), { signal });
+        if (response.ok) return await response.blob();
+      } catch {
+        if (signal?.aborted) throw signal.reason;
+      }
+    }
+    const { response } = await this.transport.exchange({ method: 'GET', path: this.downloadPath(renderId), expect: 'stream', accept: '*/*', signal });
+    return response.blob();
+  }
+
+  private renderPath(renderId: string): string {
+    return `/api/render/proxy/lambda/${encodeURIComponent(renderId)}`;
+  }
+
+  private downloadPath(renderId: string): string {
+    return `/api/render/proxy/${encodeURIComponent(renderId)}/download`;
+  }
+
+}

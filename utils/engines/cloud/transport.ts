@@ -1,0 +1,245 @@
+import { z } from 'zod';
+import { CloudError, cloudErrorKind } from './errors';
+import { anonymousTokenSchema, codeEnvelopeSchema, successEnvelopeSchema } from './schemas';
+
+/** What the client keeps between runs. The app stores it where content scripts can't read it. */
+export interface CloudCredentials {
+  /** Made once (a UUID) and kept: the backend limits anonymous tokens per client id. */
+  clientId?: string;
+  token?: string;
+  /** Epoch milliseconds. */
+  expiresAt?: number;
+  userId?: string;
+}
+
+export interface CredentialStore {
+  get(): Promise<CloudCredentials>;
+  set(credentials: CloudCredentials): Promise<void>;
+}
+
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+
+export interface TransportOptions {
+  baseUrl: string;
+  /** Sent as X-Skill-Version. */
+  version: string;
+  /** Sent as X-Skill-Platform: where the extension runs (`chrome`, `firefox`, …). */
+  platform: string;
+  credentials: CredentialStore;
+  fetch?: typeof fetch;
+  sleep?: Sleep;
+  now?: () => number;
+}
+
+export const SKILL_SOURCE = 'video-to-mp3';
+const TOKEN_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
+/** Renew a little early, so a token doesn't expire between the check and the request. */
+const TOKEN_RENEWAL_MARGIN_MS = 60 * 1000;
+const DEFAULT_RETRY_AFTER_MS = 30 * 1000;
+
+const abortableSleep: Sleep = (ms, signal) =>
+  new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+
+export interface Call {
+  method: 'GET' | 'POST';
+  path: string;
+  body?: unknown;
+  /** 'stream': hand back the unread body (chat, download); 'json': read and unwrap the envelope. */
+  expect?: 'json' | 'stream';
+  accept?: string;
+  /** The anonymous-token request: X-Client-Id instead of bearer auth. */
+  tokenCall?: boolean;
+  signal?: AbortSignal;
+}
+
+/** `Retry-After` in seconds or as an HTTP date. */
+function retryAfterMs(response: Response, now: number): number | undefined {
+  const header = response.headers.get('retry-after');
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+function expiryOf(expiresAt: string | number | undefined): number | undefined {
+  if (typeof expiresAt === 'string') return Date.parse(expiresAt);
+  // Epoch seconds until the year 33658, milliseconds after.
+  if (typeof expiresAt === 'number') return expiresAt < 1e12 ? expiresAt * 1000 : expiresAt;
+  return undefined;
+}
+
+/** Requests to NemoVideo: attribution, the anonymous token, envelopes, errors and the retry-once rules. */
+export class Transport {
+  readonly baseUrl: string;
+  readonly fetch: typeof fetch;
+  readonly sleep: Sleep;
+  readonly now: () => number;
+  /** Links a registration to this anonymous user (2001): the backend's bind id, else the user id. */
+  bindId?: string;
+  private renewing?: Promise<string>;
+
+  constructor(private readonly options: TransportOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.sleep = options.sleep ?? abortableSleep;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** A valid token: the stored one, or a new anonymous one when there is none or it (nearly) expired. */
+  async ensureToken(): Promise<string> {
+    const { token, expiresAt, userId } = await this.options.credentials.get();
+    this.bindId ??= userId;
+    if (token && expiresAt !== undefined && expiresAt - TOKEN_RENEWAL_MARGIN_MS > this.now()) return token;
+    return this.renewToken();
+  }
+
+  /** A new anonymous token, once however many callers ask at the same time. */
+  renewToken(): Promise<string> {
+    this.renewing ??= this.requestToken().finally(() => (this.renewing = undefined));
+    return this.renewing;
+  }
+
+  url(path: string): string {
+    return `${this.baseUrl}${path}`;
+  }
+
+  private async requestToken(): Promise<string> {
+    const data = await this.json(anonymousTokenSchema, { method: 'POST', path: '/api/auth/anonymous-token', tokenCall: true });
+    const stored = await this.options.credentials.get();
+    const expiry = expiryOf(data.expires_at);
+    const expiresAt = expiry !== undefined && expiry > this.now() + TOKEN_RENEWAL_MARGIN_MS ? expiry : this.now() + TOKEN_LIFETIME_MS;
+    const userId = data.user_id ?? stored.userId;
+    await this.options.credentials.set({ ...stored, token: data.token, expiresAt, userId });
+    this.bindId = userId ?? this.bindId;
+    return data.token;
+  }
+
+  private async clientId(replace = false): Promise<string> {
+    const stored = await this.options.credentials.get();
+    if (stored.clientId && !replace) return stored.clientId;
+    const clientId = crypto.randomUUID();
+    await this.options.credentials.set({ ...stored, clientId });
+    return clientId;
+  }
+
+  async headers(tokenCall = false): Promise<Record<string, string>> {
+    const headers: Record<string, string> = {
+      'X-Skill-Source': SKILL_SOURCE,
+      'X-Skill-Version': this.options.version,
+      'X-Skill-Platform': this.options.platform,
+    };
+    if (tokenCall) headers['X-Client-Id'] = await this.clientId();
+    else headers.Authorization = `Bearer ${await this.ensureToken()}`;
+    return headers;
+  }
+
+  async json<T extends z.ZodType>(schema: T, call: Call): Promise<z.output<T>> {
+    const { payload } = await this.exchange({ ...call, expect: 'json' });
+    return this.parsePayload(schema, payload);
+  }
+
+  parsePayload<T extends z.ZodType>(schema: T, payload: unknown): z.output<T> {
+    const parsed = schema.safeParse(payload);
+    if (!parsed.success) throw new CloudError('bad-response', { detail: parsed.error.message });
+    return parsed.data;
+  }
+
+  /** Sends a call, renewing the token, waiting out a rate limit and remaking the client id once each. */
+  async exchange(call: Call): Promise<{ response: Response; payload?: unknown }> {
+    const retried = new Set<string>();
+    for (;;) {
+      try {
+        return await this.exchangeOnce(call);
+      } catch (error) {
+        if (!(error instanceof CloudError) || retried.has(error.kind)) throw error;
+        retried.add(error.kind);
+        if (error.kind === 'auth' && !call.tokenCall) await this.renewToken();
+        else if (error.kind === 'rate-limited') await this.sleep(error.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS, call.signal);
+        else if (error.kind === 'missing-client-id') await this.clientId(true);
+        else throw error;
+      }
+    }
+  }
+
+  private async exchangeOnce(call: Call): Promise<{ response: Response; payload?: unknown }> {
+    const headers: Record<string, string> = { ...(await this.headers(call.tokenCall)), Accept: call.accept ?? 'application/json' };
+    if (call.body !== undefined) headers['Content-Type'] = 'application/json';
+    let response: Response;
+    let text: string | undefined;
+    try {
+      response = await this.fetch(this.url(call.path), {
+        method: call.method,
+        headers,
+        body: call.body === undefined ? undefined : JSON.stringify(call.body),
+        signal: call.signal,
+      });
+      const isJson = (response.headers.get('content-type') ?? '').includes('json');
+      if (call.expect === 'stream' && response.ok && !isJson) return { response };
+      text = await response.text();
+    } catch (error) {
+      if (call.signal?.aborted) throw call.signal.reason;
+      throw new CloudError('network', { detail: String(error) });
+    }
+    let body: unknown;
+    try {
+      body = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      throw response.ok ? new CloudError('bad-response', { status: response.status }) : this.failure({ status: response.status }, response, call.tokenCall);
+    }
+    const payload = this.unwrap(body, response.status, response, call.tokenCall);
+    if (call.expect === 'stream') throw new CloudError('bad-response', { status: response.status });
+    return { response, payload };
+  }
+
+  /**
+   * The payload of a reply, or the CloudError it carries. `{code, data}` gives `data`; render
+   * replies (`{success, data}`) are given whole, as their status may sit at the top level.
+   */
+  unwrap(body: unknown, status: number, response: Response | undefined, tokenCall = false): unknown {
+    const failed = (code: number | undefined, detail: unknown) =>
+      this.failure(
+        { code: code === 0 ? undefined : code, status: status >= 400 ? status : undefined, detail: typeof detail === 'string' ? detail : undefined },
+        response,
+        tokenCall,
+      );
+    const coded = codeEnvelopeSchema.safeParse(body);
+    if (coded.success) {
+      if (coded.data.code !== 0 || status >= 400) throw failed(coded.data.code, coded.data.message ?? coded.data.msg);
+      return coded.data.data;
+    }
+    const rendered = successEnvelopeSchema.safeParse(body);
+    if (rendered.success) {
+      if (!rendered.data.success || status >= 400) throw failed(rendered.data.code, rendered.data.error ?? rendered.data.message);
+      return body;
+    }
+    if (status >= 400) throw failed(undefined, undefined);
+    return body;
+  }
+
+  failure(
+    { code, status, detail }: { code?: number; status?: number; detail?: string },
+    response?: Response,
+    tokenCall = false,
+  ): CloudError {
+    const kind = cloudErrorKind(code, status, tokenCall);
+    return new CloudError(kind, {
+      code,
+      status,
+      detail,
+      retryAfterMs: response && kind === 'rate-limited' ? retryAfterMs(response, this.now()) : undefined,
+      bindId: kind === 'no-credits' ? this.bindId : undefined,
+    });
+  }
+}
