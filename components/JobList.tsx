@@ -4,6 +4,7 @@ import { formatBytes } from '@/utils/format';
 import { useCommand } from './useCommand';
 import { Alert } from './Alert';
 import { FileCard } from './FileCard';
+import { CloudCost } from './CloudCredits';
 
 const stateLabels: Record<Job['state'], string> = {
   queued: 'Waiting…',
@@ -52,11 +53,31 @@ function JobRow({ job }: { job: Job }) {
             <button type="button" className="button" onClick={() => run(() => sendMessage('jobs:retry', { jobId }))}>
               Retry
             </button>
+            {job.offer === 'local' && (
+              <button type="button" className="button" onClick={() => run(() => sendMessage('jobs:retry', { jobId, engine: 'local' }))}>
+                Convert on this device
+              </button>
+            )}
+            {job.offer === 'cloud' && (
+              <button
+                type="button"
+                className="button"
+                aria-describedby={`${jobId}-cloud-cost`}
+                onClick={() => run(() => sendMessage('jobs:retry', { jobId, engine: 'cloud' }))}
+              >
+                Try the cloud
+              </button>
+            )}
             <button type="button" className="button button--quiet" onClick={() => run(() => sendMessage('jobs:remove', { jobId }))}>
               Remove
             </button>
           </div>
         </>
+      )}
+      {job.offer === 'cloud' && !inProgress && (
+        <p id={`${jobId}-cloud-cost`} className="muted">
+          <CloudCost /> The video is uploaded to NemoVideo to convert it.
+        </p>
       )}
       <Alert message={error} />
     </FileCard>

@@ -4,10 +4,13 @@ import { FilePicker } from './FilePicker';
 import { JobList } from './JobList';
 import { CompletedDownloads } from './CompletedDownloads';
 import { useStorageItem } from './useStorageItem';
+import { CloudCredits } from './CloudCredits';
+import { readSettings, settingsItem } from '@/utils/settings';
 
 export function PopupApp() {
   const jobs = useStorageItem(jobsItem);
   const history = useStorageItem(historyItem);
+  const settings = useStorageItem(settingsItem, readSettings);
   const jobList = Object.values(jobs ?? {}).sort((a, b) => a.createdAt - b.createdAt);
 
   return (
@@ -18,6 +21,7 @@ export function PopupApp() {
           Settings
         </button>
       </header>
+      {settings?.engine === 'cloud' && <CloudCredits />}
       <FilePicker />
       <JobList jobs={jobList} />
       <CompletedDownloads entries={history ?? []} />

@@ -48,10 +48,10 @@ export function SettingsForm() {
             </option>
           ))}
         </select>
-        <p id={ids.engineNote} className={settings.engine === 'cloud' ? 'alert' : 'muted'}>
+        <p id={ids.engineNote} className="muted">
           {settings.engine === 'cloud'
-            ? 'The NemoVideo cloud engine is not available in this version yet: jobs sent to it will stop with a message. Choose “On this device” or “Automatic” to convert now.'
-            : 'Automatic and On this device convert on your computer: fast, private and offline.'}
+            ? 'NemoVideo cloud uploads each video to NemoVideo and uses your NemoVideo credits (100 free). On this device needs none.'
+            : 'Convert on your computer: fast, private and offline. Automatic offers the NemoVideo cloud when a file can’t be read here.'}
         </p>
       </div>
       <div className="field">

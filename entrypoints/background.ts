@@ -2,11 +2,13 @@ import { jobQueue } from '@/utils/jobs/queue';
 import { pageJobs } from '@/utils/jobs/page-jobs';
 import { createContextMenu, onContextMenuClick } from '@/utils/jobs/context-menu';
 import { onMessage } from '@/utils/messages';
+import { refreshCredits } from '@/utils/jobs/cloud-jobs';
 
 export default defineBackground(() => {
   onMessage('jobs:start', ({ files }) => jobQueue.start(files));
   onMessage('jobs:cancel', ({ jobId }) => jobQueue.cancel(jobId));
-  onMessage('jobs:retry', ({ jobId }) => jobQueue.retry(jobId));
+  onMessage('jobs:retry', ({ jobId, engine }) => jobQueue.retry(jobId, engine));
+  onMessage('cloud:refresh-credits', () => refreshCredits());
   onMessage('jobs:remove', ({ jobId }) => jobQueue.remove(jobId));
   onMessage('history:download-again', ({ entryId }) => jobQueue.downloadAgain(entryId));
   onMessage('history:show-in-folder', ({ entryId }) => jobQueue.showInFolder(entryId));

@@ -9,7 +9,6 @@ export const FAILURE_REASONS = [
   'input-missing',
   'fetch-refused',
   'fetch-failed',
-  'cloud-unavailable',
   'save-failed',
   'too-many-attempts',
   'internal',
@@ -45,8 +44,6 @@ const messages: Record<FailureReason, (file: string) => string> = {
     `The website would not let the extension download “${file}”. Download the video with the site's own download option, then drop the file on the extension's popup.`,
   'fetch-failed': (file) =>
     `“${file}” could not be downloaded: the connection failed. Check that you are online, then press Retry.`,
-  'cloud-unavailable': (file) =>
-    `“${file}” was not converted: the NemoVideo cloud engine isn't available in this version yet. In Settings, set Engine to “On this device” or “Automatic”, then press Retry.`,
   'save-failed': (file) =>
     `The MP3 of “${file}” could not be saved to your downloads folder. Check that the folder exists and has free space, then press Retry.`,
   'too-many-attempts': (file) =>

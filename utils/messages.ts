@@ -10,7 +10,8 @@ export const messageSchemas = {
     files: z.array(z.object({ inputKey: z.string().min(1), fileName: z.string().min(1), size: z.number().min(0) })).min(1),
   }),
   'jobs:cancel': z.object({ jobId: z.string() }),
-  'jobs:retry': z.object({ jobId: z.string() }),
+  'jobs:retry': z.object({ jobId: z.string(), engine: z.enum(['local', 'cloud']).optional() }),
+  'cloud:refresh-credits': z.undefined(),
   'jobs:remove': z.object({ jobId: z.string() }),
   'history:download-again': z.object({ entryId: z.string() }),
   'history:show-in-folder': z.object({ entryId: z.string() }),
@@ -35,6 +36,14 @@ export const messageSchemas = {
   'offscreen:cancel': z.object({ jobId: z.string() }),
   'offscreen:adopt': z.object({ blobUrl: z.string().startsWith('blob:chrome-extension://'), inputKey: z.string() }),
   'offscreen:running': z.undefined(),
+  'offscreen:upload': z.object({
+    jobId: z.string(),
+    inputKey: z.string(),
+    fileName: z.string(),
+    url: z.url({ protocol: /^https?$/ }),
+    headers: z.record(z.string(), z.string()),
+    field: z.string(),
+  }),
   'offscreen:object-url': z.object({ outputKey: z.string() }),
   'offscreen:revoke-url': z.object({ url: z.string() }),
   // offscreen → background
@@ -54,6 +63,7 @@ export type StartReply = { ok: true; jobIds: string[] } | { ok: false; error: st
 interface Replies {
   'offscreen:running': string[];
   'offscreen:object-url': string;
+  'offscreen:upload': { status: number; body: unknown };
   'page:extract-url': StartReply;
   'page:grant': string;
   'bridge:start': StartReply;

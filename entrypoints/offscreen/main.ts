@@ -1,7 +1,7 @@
 import { getBlob, putBlob } from '@/utils/blob-store';
 import { localEngine } from '@/utils/engines/local/local-engine';
 import { onMessage } from '@/utils/messages';
-import { ConversionHost } from '@/utils/offscreen/conversions';
+import { ConversionHost, uploadInput } from '@/utils/offscreen/conversions';
 
 const host = new ConversionHost(localEngine);
 
@@ -16,4 +16,5 @@ onMessage('offscreen:object-url', async ({ outputKey }) => {
 onMessage('offscreen:adopt', async ({ blobUrl, inputKey }) => {
   await putBlob('inputs', inputKey, await (await fetch(blobUrl)).blob());
 });
+onMessage('offscreen:upload', uploadInput);
 onMessage('offscreen:revoke-url', ({ url }) => URL.revokeObjectURL(url));

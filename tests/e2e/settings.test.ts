@@ -55,17 +55,4 @@ describe('the options page', () => {
     await options.reload();
     expect(await field.inputValue()).toBe('http://127.0.0.1:9/api');
   });
-
-  it('says plainly that the cloud engine is not available yet, and jobs sent to it stop with that message', async () => {
-    await options.getByLabel('Engine').selectOption('cloud');
-    await expect.poll(() => options.getByText(/not available in this version yet/).count()).toBe(1);
-    const popup = await session.openPopup();
-    await chooseVideos(popup, ['opus-48k.webm']);
-    const alert = jobRow(popup, 'opus-48k.webm').getByRole('alert');
-    await expect.poll(() => alert.innerText()).toMatch(/“opus-48k\.webm”.*cloud engine isn't available.*Retry/);
-
-    await options.getByLabel('Engine').selectOption('local');
-    await jobRow(popup, 'opus-48k.webm').getByRole('button', { name: 'Retry' }).click();
-    expect((await analyzeMp3(await session.waitForDownload('opus-48k.mp3'))).sampleRate).toBe(48_000);
-  });
 });

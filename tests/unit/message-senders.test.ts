@@ -29,6 +29,8 @@ const allowed: Record<MessageType, SenderName[]> = {
   'offscreen:convert': extensionSide,
   'offscreen:cancel': extensionSide,
   'offscreen:adopt': extensionSide,
+  'offscreen:upload': extensionSide,
+  'cloud:refresh-credits': extensionSide,
   'offscreen:running': extensionSide,
   'offscreen:object-url': extensionSide,
   'offscreen:revoke-url': extensionSide,

@@ -45,6 +45,19 @@ export const jobResultSchema = z.object({
   downloadId: z.number().optional(),
 });
 
+/** How far a cloud job got, written after each step so a restarted worker resumes, never repeats a paid step. */
+export const cloudProgressSchema = z.object({
+  sessionId: z.string().optional(),
+  userId: z.string().optional(),
+  uploaded: z.boolean().optional(),
+  /** The chat message was sent: sending it again could charge twice. */
+  chatSent: z.boolean().optional(),
+  chatDone: z.boolean().optional(),
+  /** Once set, the render is only ever polled again, never submitted again. */
+  renderId: z.string().optional(),
+});
+export type CloudProgress = z.infer<typeof cloudProgressSchema>;
+
 export const jobSchema = z.object({
   id: z.string(),
   sourceName: z.string(),
@@ -59,6 +72,9 @@ export const jobSchema = z.object({
   createdAt: z.number(),
   updatedAt: z.number(),
   error: z.string().optional(),
+  /** What the failure alert offers instead: the other engine. */
+  offer: z.enum(['local', 'cloud']).optional(),
+  cloud: cloudProgressSchema.optional(),
   result: jobResultSchema.optional(),
 });
 

@@ -7,6 +7,7 @@ import { inputKeyOf, isActive, type Job, type JobSource } from './job';
 import { mutateJobs, patchJob, readJobs, removeJob, transition } from './job-store';
 import { addHistoryEntry, markNotStored, readHistory, setDownloadId, STORED_OUTPUT_CAP_BYTES } from './history';
 import { offscreenDocument } from './offscreen-document';
+import { describeCloudFailure, runCloudJob } from './cloud-jobs';
 
 /** Conversions running at once: each keeps a core busy (decode + LAME), so one per core, at most two. */
 const MAX_PARALLEL_CONVERSIONS = Math.max(1, Math.min(2, navigator.hardwareConcurrency || 1));
@@ -16,9 +17,14 @@ const MAX_ATTEMPTS = 3;
 const ok: CommandReply = { ok: true };
 const refuse = (error: string): CommandReply => ({ ok: false, error });
 
+/** Failures the other engine may get past: NemoVideo reads formats this device can't. */
+const CLOUD_MAY_READ: readonly FailureReason[] = ['not-a-video', 'unsupported-audio'];
+
 async function fail(job: Job, reason: FailureReason): Promise<void> {
+  const offerCloud = job.engine === 'local' && CLOUD_MAY_READ.includes(reason) && (await getSettings()).engine === 'auto';
   await transition(job.id, reason === 'too-many-attempts' ? 'interrupted' : 'failed', {
     error: describeFailure(reason, job.sourceName),
+    offer: offerCloud ? 'cloud' : undefined,
   });
 }
 
@@ -63,10 +69,12 @@ export const jobQueue = {
     return ok;
   },
 
-  async retry(jobId: string): Promise<CommandReply> {
+  async retry(jobId: string, engineChoice?: 'local' | 'cloud'): Promise<CommandReply> {
     const { engine, bitrate } = await getSettings();
     const job = await transition(jobId, 'queued', {
-      engine: resolveEngine(engine),
+      engine: engineChoice ?? resolveEngine(engine),
+      offer: undefined,
+      cloud: undefined,
       bitrate,
       progress: 0,
       attempts: 0,
@@ -160,10 +168,11 @@ export const jobQueue = {
   /** Starts queued jobs while there is room; closes the offscreen document when nothing is left to do. */
   async pump(): Promise<void> {
     const jobs = await readJobs();
-    let running = jobs.filter((job) => job.state === 'reading' || job.state === 'converting').length;
+    let running = jobs.filter((job) => job.engine === 'local' && (job.state === 'reading' || job.state === 'converting')).length;
     for (const job of jobs.filter((candidate) => candidate.state === 'queued')) {
       if (job.engine === 'cloud') {
-        await fail(job, 'cloud-unavailable');
+        // Cloud jobs mostly wait on the network, so they don't take a conversion slot.
+        if (await transition(job.id, 'reading', { progress: 0, attempts: job.attempts + 1 })) void this.runCloud(job.id);
         continue;
       }
       if (running >= MAX_PARALLEL_CONVERSIONS) break;
@@ -191,6 +200,32 @@ export const jobQueue = {
     await this.closeWhenIdle();
   },
 
+  /** Runs (or resumes) a cloud job; a video that comes back is converted on this device. */
+  async runCloud(jobId: string): Promise<void> {
+    try {
+      const outcome = await runCloudJob(jobId);
+      if (outcome?.mp3) await this.onConverted({ jobId, outputKey: jobId, ...outcome.mp3 });
+      if (outcome?.video) {
+        const before = (await readJobs()).find((candidate) => candidate.id === jobId);
+        const swapped = await transition(jobId, 'queued', {
+          source: { kind: 'stored-file', inputKey: outcome.video.inputKey },
+          engine: 'local',
+          progress: 0,
+          attempts: 0,
+        });
+        if (before && swapped) await deleteBlob('inputs', inputKeyOf(before));
+        await this.pump();
+      }
+    } catch (error) {
+      const job = (await readJobs()).find((candidate) => candidate.id === jobId);
+      if (!job || (error instanceof DOMException && error.name === 'AbortError')) return;
+      console.error('Cloud job failed', error);
+      const { message, offerLocal } = await describeCloudFailure(error, job.sourceName);
+      await transition(jobId, 'failed', { error: message, offer: offerLocal ? 'local' : undefined });
+      await this.pump();
+    }
+  },
+
   async closeWhenIdle(): Promise<void> {
     const busy = (await readJobs()).some((job) => job.state === 'queued' || isActive(job));
     if (busy) return;
@@ -207,6 +242,10 @@ export const jobQueue = {
   async recover(): Promise<void> {
     const running = new Set(await offscreenDocument.runningJobIds().catch(() => [] as string[]));
     for (const job of await readJobs()) {
+      if (job.engine === 'cloud' && (job.state === 'reading' || job.state === 'converting')) {
+        void this.runCloud(job.id);
+        continue;
+      }
       if ((job.state === 'reading' || job.state === 'converting') && !running.has(job.id)) {
         if (job.attempts >= MAX_ATTEMPTS) await fail(job, 'too-many-attempts');
         else await transition(job.id, 'queued', { progress: 0 });

@@ -61,6 +61,35 @@ async function download(url: string, onProgress: (progress: number) => void, sig
   return new Blob(parts, { type: response.headers.get('Content-Type') ?? '' });
 }
 
+/** Sends a stored input to the cloud as multipart form data; XMLHttpRequest reports upload progress, fetch doesn't. */
+export async function uploadInput(
+  { jobId, inputKey, fileName, url, headers, field }: MessageData<'offscreen:upload'>,
+): Promise<{ status: number; body: unknown }> {
+  const input = await getBlob('inputs', inputKey);
+  if (!input) throw new ConversionError('input-missing');
+  const form = new FormData();
+  form.append(field, input, fileName);
+  return new Promise((resolve) => {
+    const request = new XMLHttpRequest();
+    request.open('POST', url);
+    for (const [name, value] of Object.entries(headers)) request.setRequestHeader(name, value);
+    request.upload.onprogress = (event) => {
+      if (event.lengthComputable) void report('job:progress', { jobId, phase: 'reading', progress: clamp01(event.loaded / event.total) });
+    };
+    request.onload = () => {
+      let body: unknown = null;
+      try {
+        body = JSON.parse(request.responseText);
+      } catch {
+        body = null;
+      }
+      resolve({ status: request.status, body });
+    };
+    request.onerror = () => resolve({ status: 0, body: null });
+    request.send(form);
+  });
+}
+
 export class ConversionHost {
   private readonly running = new Map<string, AbortController>();
 

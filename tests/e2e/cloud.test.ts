@@ -1,0 +1,135 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { startNemoVideoServer, type NemoVideoServer } from '../cloud-server/server.mjs';
+import { launchExtension, type ExtensionSession } from './helpers/browser';
+import { analyzeMp3 } from './helpers/mp3';
+import { chooseVideos, fixture, jobRow, waitUntilConverting } from './helpers/popup';
+
+describe('the NemoVideo cloud engine (against the project stand-in server)', () => {
+  let server: NemoVideoServer;
+  let session: ExtensionSession;
+  let popup: Page;
+
+  beforeAll(async () => {
+    server = await startNemoVideoServer();
+    session = await launchExtension();
+    const options = await session.context.newPage();
+    await options.goto(`chrome-extension://${session.extensionId}/options.html`);
+    await options.getByLabel('Cloud API base URL').fill(server.url);
+    await options.getByLabel('Engine').selectOption('cloud');
+    await options.close();
+  });
+  afterAll(async () => {
+    await session?.close();
+    await server?.close();
+  });
+  afterEach(async () => {
+    server.setFaults({});
+    await popup?.close();
+  });
+
+  async function convertInCloud(name: string): Promise<Page> {
+    popup = await session.openPopup();
+    await chooseVideos(popup, [name]);
+    return popup;
+  }
+
+  it('makes the MP3 in the cloud with attribution on every call, and shows the credits', async () => {
+    await convertInCloud('clip.mp4');
+    const mp3 = await analyzeMp3(await session.waitForDownload('clip.mp3', 90_000));
+    const expected = fixture('clip.mp4').expect;
+    if (!expected.ok) throw new Error('clip.mp4 is a good clip');
+    expect(mp3).toMatchObject({ codec: 'mp3', bitrateKbps: 192 });
+    expect(Math.abs(mp3.durationSeconds - expected.sourceAudioSeconds)).toBeLessThan(0.1);
+
+    const calls = server.requests.filter((request) => request.path.startsWith('/api') || request.path === '/run_sse');
+    expect(calls.map((request) => `${request.method} ${request.path.split('/').slice(0, 4).join('/')}`)).toEqual(
+      expect.arrayContaining(['POST /api/auth/anonymous-token', 'POST /api/tasks/me', 'POST /api/upload-video/nemo_agent', 'POST /run_sse', 'POST /api/render/proxy']),
+    );
+    for (const call of calls) {
+      expect(call.headers['x-skill-source']).toBe('video-to-mp3');
+      expect(call.headers['x-skill-version']).toBe('1.0.0');
+      expect(call.headers['x-skill-platform']).toBe('chrome-extension');
+    }
+    await expect.poll(() => popup.getByText(/Credits: \d+/).innerText(), { timeout: 10_000 }).toMatch(/Credits: (9\d|100)/);
+  });
+
+  it('keeps the token where content scripts and pages cannot read it', async () => {
+    const local = await session.serviceWorker.evaluate(() => chrome.storage.local.get(null));
+    expect(JSON.stringify(local)).not.toMatch(/nmv_usr_|clientId|token/i);
+  });
+
+  it('renews an expired token and retries once', async () => {
+    server.setFaults({ tokenExpiredOnce: true });
+    await convertInCloud('opus-48k.webm');
+    expect((await analyzeMp3(await session.waitForDownload('opus-48k.mp3', 90_000))).codec).toBe('mp3');
+  });
+
+  it.each([
+    { fault: { sessionLostOnce: true }, clip: 'aac-mono-44k.mov', mp3: 'aac-mono-44k.mp3', what: 'makes a new session when the backend lost it' },
+    { fault: { rateLimitedOnce: true }, clip: 'aac-22k.mp4', mp3: 'aac-22k.mp3', what: 'waits and retries once when rate limited' },
+    { fault: { sseShape: 'adk', chatWithoutText: true }, clip: 'aac-5.1-48k.mp4', mp3: 'aac-5.1-48k.mp3', what: 'reads the agent-framework event shape, and a reply with no text' },
+  ] as const)('$what', async ({ fault, clip, mp3 }) => {
+    server.setFaults(fault);
+    await convertInCloud(clip);
+    expect((await analyzeMp3(await session.waitForDownload(mp3, 90_000))).codec).toBe('mp3');
+  });
+
+  it('extracts the MP3 on this device when the cloud sends back a video', async () => {
+    server.setFaults({ renderReturnsMp4: true });
+    await convertInCloud('flac-48k.mkv');
+    const mp3 = await analyzeMp3(await session.waitForDownload('flac-48k.mp3', 90_000));
+    expect(mp3).toMatchObject({ codec: 'mp3', sampleRate: 48_000 });
+  });
+
+  it('explains an unsupported file and offers to convert it on this device', async () => {
+    server.setFaults({ unsupportedFile: true });
+    await convertInCloud('vorbis-44k.webm');
+    const row = jobRow(popup, 'vorbis-44k.webm');
+    await expect.poll(() => row.getByRole('alert').innerText(), { timeout: 30_000 }).toMatch(/“vorbis-44k\.webm”.*NemoVideo.*MP4, MOV/);
+    server.setFaults({});
+    await row.getByRole('button', { name: 'Convert on this device' }).click();
+    expect((await analyzeMp3(await session.waitForDownload('vorbis-44k.mp3', 60_000))).sampleRate).toBe(44_100);
+  });
+
+  it('says when the credits have run out, with the registration link', async () => {
+    server.setFaults({ noCredits: true });
+    await convertInCloud('aac-mono-44k.mov');
+    const alert = jobRow(popup, 'aac-mono-44k.mov').getByRole('alert');
+    await expect.poll(() => alert.innerText(), { timeout: 30_000 }).toMatch(/used all your free NemoVideo credits.*bind=/);
+  });
+
+  it('says the plan blocks export, in plain words', async () => {
+    server.setFaults({ planBlocked: true });
+    await convertInCloud('pcm-s16le-48k.mov');
+    const alert = jobRow(popup, 'pcm-s16le-48k.mov').getByRole('alert');
+    await expect.poll(() => alert.innerText(), { timeout: 30_000 }).toMatch(/Register or upgrade your plan to unlock export/);
+  });
+
+  it('says plainly when NemoVideo cannot be reached, and keeps the job for Retry', async () => {
+    const options = await session.context.newPage();
+    await options.goto(`chrome-extension://${session.extensionId}/options.html`);
+    await options.getByLabel('Cloud API base URL').fill('http://127.0.0.1:9');
+    await convertInCloud('mp3-44k.avi');
+    const row = jobRow(popup, 'mp3-44k.avi');
+    await expect.poll(() => row.getByRole('alert').innerText(), { timeout: 60_000 }).toMatch(/“mp3-44k\.avi”.*Can't reach NemoVideo.*Retry/);
+    await options.getByLabel('Cloud API base URL').fill(server.url);
+    await options.close();
+    await row.getByRole('button', { name: 'Retry' }).click();
+    expect((await analyzeMp3(await session.waitForDownload('mp3-44k.mp3', 90_000))).codec).toBe('mp3');
+  });
+
+  it('resumes after the service worker is stopped mid-job, polling the same render instead of exporting again', async () => {
+    const exportsBefore = server.requests.filter((request) => request.method === 'POST' && request.path === '/api/render/proxy/lambda').length;
+    await convertInCloud('long.mp4');
+    await waitUntilConverting(popup, 'long.mp4');
+    await expect
+      .poll(() => server.requests.filter((request) => request.method === 'POST' && request.path === '/api/render/proxy/lambda').length, { timeout: 60_000 })
+      .toBe(exportsBefore + 1);
+    await session.stopServiceWorker();
+    // Opening the popup (it asks for the credits) wakes the worker, which resumes the job.
+    await popup.reload();
+    await session.waitForDownload('long.mp3', 120_000);
+    expect(server.requests.filter((request) => request.method === 'POST' && request.path === '/api/render/proxy/lambda').length).toBe(exportsBefore + 1);
+  });
+});

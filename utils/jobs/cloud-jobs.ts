@@ -1,0 +1,156 @@
+import { NemoVideoClient } from '../engines/cloud/client';
+import { CloudError, describeCloudError, registrationLink } from '../engines/cloud/errors';
+import { isDraftReady } from '../engines/cloud/draft';
+import { credentialStore } from '../cloud/credential-store';
+import { creditsItem } from '../cloud/credits';
+import { getSettings } from '../settings';
+import { putBlob } from '../blob-store';
+import { mp3DurationSeconds, sniffAudioMp3 } from '../engines/local/sniff';
+import { inputKeyOf, type CloudProgress, type Job } from './job';
+import { patchJob, readJobs, transition } from './job-store';
+import { offscreenDocument } from './offscreen-document';
+
+/** Chrome stops an idle worker after ~30 s; an extension API call now and then keeps a long cloud job going. */
+const KEEP_ALIVE_MS = 20_000;
+
+async function createClient(): Promise<NemoVideoClient> {
+  const { cloudBaseUrl } = await getSettings();
+  return new NemoVideoClient({
+    baseUrl: cloudBaseUrl,
+    version: browser.runtime.getManifest().version,
+    platform: import.meta.env.FIREFOX ? 'firefox-extension' : 'chrome-extension',
+    credentials: credentialStore,
+  });
+}
+
+function uiLanguage(): string {
+  return browser.i18n.getUILanguage().toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+}
+
+function chatMessage(bitrate: number): string {
+  return `Extract the audio from this video as an MP3 file at ${bitrate} kbps. Keep the whole audio, unchanged.`;
+}
+
+/** The jobs this worker is running in the cloud right now, so a second start doesn't run one twice. */
+const running = new Set<string>();
+
+export interface CloudOutcome {
+  /** The MP3, stored under the job's id in `outputs`. */
+  mp3?: { size: number; durationSeconds: number };
+  /** A video came back: stored under this key in `inputs`, to be converted on this device. */
+  video?: { inputKey: string };
+}
+
+/**
+ * Runs one job through NemoVideo: session → upload → chat → export → poll → download. Each step's
+ * result is saved on the job first, so a worker stopped mid-job picks up at the step it was on.
+ */
+export async function runCloudJob(jobId: string): Promise<CloudOutcome | undefined> {
+  if (running.has(jobId)) return undefined;
+  running.add(jobId);
+  const keepAlive = setInterval(() => void browser.runtime.getPlatformInfo(), KEEP_ALIVE_MS);
+  try {
+    const client = await createClient();
+    const current = async () => (await readJobs()).find((job) => job.id === jobId);
+    const save = async (progress: Partial<CloudProgress>) => {
+      const job = await current();
+      if (!job) throw new DOMException('Cancelled', 'AbortError');
+      await patchJob(jobId, ['reading', 'converting'], { cloud: { ...job.cloud, ...progress } });
+      return { ...job.cloud, ...progress };
+    };
+    let job = await current();
+    if (!job) return undefined;
+    let cloud: CloudProgress = job.cloud ?? {};
+
+    const newSession = async () => {
+      const session = await client.createSession(uiLanguage());
+      cloud = await save({ sessionId: session.sessionId, userId: session.userId, uploaded: false, chatSent: false, chatDone: false, renderId: undefined });
+    };
+    if (!cloud.sessionId) await newSession();
+
+    if (!cloud.uploaded) {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const target = await client.uploadTarget(cloud.sessionId!);
+          const reply = await offscreenDocument.send('offscreen:upload', {
+            jobId,
+            inputKey: inputKeyOf(job),
+            fileName: job.sourceName,
+            url: target.url,
+            headers: target.headers,
+            field: target.field,
+          });
+          if (reply.status === 0) throw new CloudError('network');
+          client.parseUploadResponse(reply.body, reply.status);
+          break;
+        } catch (error) {
+          if (!(error instanceof CloudError) || attempt > 0) throw error;
+          if (error.kind === 'auth') await client.renewToken();
+          else if (error.kind === 'session-lost') await newSession();
+          else throw error;
+        }
+      }
+      cloud = await save({ uploaded: true });
+    }
+
+    await transition(jobId, 'converting', { progress: 0 });
+    if (!cloud.chatDone) {
+      if (cloud.chatSent) {
+        // The worker stopped while the backend was answering: sending again could charge twice.
+        if (!isDraftReady((await client.state(cloud.sessionId!)).draft)) throw new CloudError('server');
+      } else {
+        cloud = await save({ chatSent: true });
+        await client.chat(cloud.sessionId!, cloud.userId ?? 'me', chatMessage(job.bitrate), () => undefined);
+      }
+      cloud = await save({ chatDone: true });
+    }
+
+    if (!cloud.renderId) {
+      const { draft } = await client.state(cloud.sessionId!);
+      if (!draft || !isDraftReady(draft)) throw new CloudError('export-failed');
+      const render = await client.startExport(cloud.sessionId!, draft, { format: 'mp3', audioBitrate: job.bitrate as 128 | 192 | 256 | 320 });
+      cloud = await save({ renderId: render.id });
+    }
+    const render = await client.pollExport(cloud.renderId!, {
+      onProgress: (progress) => void patchJob(jobId, ['converting'], { progress }),
+    });
+    const file = await client.download(cloud.renderId!, render.outputUrl);
+    void refreshCredits(client);
+
+    job = await current();
+    if (!job) return undefined;
+    if (await sniffAudioMp3(file)) {
+      await putBlob('outputs', jobId, file);
+      return { mp3: { size: file.size, durationSeconds: await mp3DurationSeconds(file) } };
+    }
+    const inputKey = `${jobId}-from-cloud`;
+    await putBlob('inputs', inputKey, file);
+    return { video: { inputKey } };
+  } finally {
+    clearInterval(keepAlive);
+    running.delete(jobId);
+  }
+}
+
+/** What the user reads when a cloud job fails: the file, then what happened and what to do. */
+export async function describeCloudFailure(error: unknown, fileName: string): Promise<{ message: string; offerLocal: boolean }> {
+  const cloudError = error instanceof CloudError ? error : new CloudError(error instanceof TypeError ? 'network' : 'server');
+  const offerLocal = ['unsupported-file', 'too-large', 'plan-blocked', 'no-credits', 'export-failed', 'export-timeout'].includes(cloudError.kind);
+  return { message: `“${fileName}” was not converted in the NemoVideo cloud. ${describeCloudError(cloudError)}`, offerLocal };
+}
+
+export async function refreshCredits(client?: NemoVideoClient): Promise<void> {
+  try {
+    const active = client ?? (await createClient());
+    const credits = await active.credits();
+    const { userId } = await credentialStore.get();
+    await creditsItem.setValue({
+      available: credits.available,
+      frozen: credits.frozen,
+      updatedAt: Date.now(),
+      ...(userId ? { registrationUrl: registrationLink(userId) } : {}),
+    });
+  } catch (error) {
+    console.warn('Could not read NemoVideo credits', error);
+  }
+}
