@@ -17,6 +17,14 @@ const stateLabels: Record<Job['state'], string> = {
   interrupted: 'Interrupted',
 };
 
+/** What the job is doing, in the words of where its bytes are going. */
+function stateLabel(job: Job): string {
+  if (job.state === 'reading' && job.engine === 'cloud') return 'Uploading…';
+  if (job.state === 'reading' && job.source.kind === 'url') return 'Downloading…';
+  if (job.state === 'converting' && job.engine === 'cloud') return 'In the NemoVideo cloud…';
+  return stateLabels[job.state];
+}
+
 function JobRow({ job }: { job: Job }) {
   const { error, run } = useCommand();
   const percent = Math.round(job.progress * 100);
@@ -33,18 +41,23 @@ function JobRow({ job }: { job: Job }) {
             aria-valuemin={0}
             aria-valuemax={100}
             aria-valuenow={percent}
-            aria-valuetext={`${stateLabels[job.state]} ${percent}%`}
+            aria-valuetext={`${stateLabel(job)} ${percent}%`}
             className="progress"
           >
             <div className="progress__bar" style={{ width: `${percent}%` }} />
           </div>
           <span className="muted job__state">
-            {stateLabels[job.state]} {job.state === 'converting' ? `${percent}%` : ''}
+            {stateLabel(job)} {percent > 0 && percent < 100 ? `${percent}%` : ''}
           </span>
           <button type="button" className="button" onClick={() => run(() => sendMessage('jobs:cancel', { jobId }))}>
             Cancel
           </button>
         </div>
+      )}
+      {inProgress && job.notice && (
+        <p role="status" className="muted">
+          {job.notice}
+        </p>
       )}
       {!inProgress && (
         <>

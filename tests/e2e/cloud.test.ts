@@ -67,12 +67,32 @@ describe('the NemoVideo cloud engine (against the project stand-in server)', () 
 
   it.each([
     { fault: { sessionLostOnce: true }, clip: 'aac-mono-44k.mov', mp3: 'aac-mono-44k.mp3', what: 'makes a new session when the backend lost it' },
-    { fault: { rateLimitedOnce: true }, clip: 'aac-22k.mp4', mp3: 'aac-22k.mp3', what: 'waits and retries once when rate limited' },
-    { fault: { sseShape: 'adk', chatWithoutText: true }, clip: 'aac-5.1-48k.mp4', mp3: 'aac-5.1-48k.mp3', what: 'reads the agent-framework event shape, and a reply with no text' },
+    { fault: { sseShape: 'adk', chatWithoutText: true }, clip: 'clip.mp4', mp3: 'clip (1).mp3', what: 'reads the agent-framework event shape, and a reply with no text' },
   ] as const)('$what', async ({ fault, clip, mp3 }) => {
     server.setFaults(fault);
     await convertInCloud(clip);
     expect((await analyzeMp3(await session.waitForDownload(mp3, 90_000))).codec).toBe('mp3');
+  });
+
+  it('waits and retries once when rate limited, saying so', async () => {
+    popup = await session.openPopup();
+    await expect.poll(() => popup.getByText(/Credits: \d+/).count()).toBe(1);
+    server.setFaults({ rateLimitedOnce: true });
+    await chooseVideos(popup, ['aac-22k.mp4']);
+    const notices: string[] = [];
+    const watch = setInterval(async () => notices.push(...(await popup.getByRole('status').allInnerTexts().catch(() => []))), 100);
+    const mp3 = await analyzeMp3(await session.waitForDownload('aac-22k.mp3', 90_000));
+    clearInterval(watch);
+    expect(mp3.codec).toBe('mp3');
+    expect(notices.join(' ')).toMatch(/NemoVideo asked to slow down: trying again in 1 s/);
+  });
+
+  it('explains a file over 500 MB and offers to convert it on this device', async () => {
+    server.setFaults({ tooLarge: true });
+    await convertInCloud('aac-5.1-48k.mp4');
+    const row = jobRow(popup, 'aac-5.1-48k.mp4');
+    await expect.poll(() => row.getByRole('alert').innerText(), { timeout: 30_000 }).toMatch(/500 MB/);
+    expect(await row.getByRole('button', { name: 'Convert on this device' }).count()).toBe(1);
   });
 
   it('extracts the MP3 on this device when the cloud sends back a video', async () => {
@@ -131,5 +151,22 @@ describe('the NemoVideo cloud engine (against the project stand-in server)', () 
     await popup.reload();
     await session.waitForDownload('long.mp3', 120_000);
     expect(server.requests.filter((request) => request.method === 'POST' && request.path === '/api/render/proxy/lambda').length).toBe(exportsBefore + 1);
+  });
+
+  it('on Automatic, offers to try the cloud (with its cost) for a file this device cannot read', async () => {
+    const options = await session.context.newPage();
+    await options.goto(`chrome-extension://${session.extensionId}/options.html`);
+    await options.getByLabel('Engine').selectOption('auto');
+    await options.close();
+    await convertInCloud('notes.mp4');
+    const row = jobRow(popup, 'notes.mp4');
+    await expect.poll(() => row.getByRole('alert').innerText(), { timeout: 30_000 }).toMatch(/isn't a video file/);
+    const tryCloud = row.getByRole('button', { name: 'Try the cloud' });
+    expect(await tryCloud.getAttribute('aria-describedby')).toBeTruthy();
+    await expect.poll(() => row.innerText()).toMatch(/Uses NemoVideo credits \(you have \d+\)/);
+    const uploadsBefore = server.requests.filter((request) => request.path.startsWith('/api/upload-video')).length;
+    await tryCloud.click();
+    await expect.poll(() => server.requests.filter((request) => request.path.startsWith('/api/upload-video')).length, { timeout: 30_000 }).toBe(uploadsBefore + 1);
+    await expect.poll(() => row.getByRole('alert').innerText(), { timeout: 30_000 }).toMatch(/NemoVideo/);
   });
 });

@@ -13,9 +13,15 @@ import { offscreenDocument } from './offscreen-document';
 /** Chrome stops an idle worker after ~30 s; an extension API call now and then keeps a long cloud job going. */
 const KEEP_ALIVE_MS = 20_000;
 
-async function createClient(): Promise<NemoVideoClient> {
+async function createClient(jobId?: string): Promise<NemoVideoClient> {
   const { cloudBaseUrl } = await getSettings();
   return new NemoVideoClient({
+    onRateLimited: (waitMs) => {
+      if (!jobId) return;
+      const notice = `NemoVideo asked to slow down: trying again in ${Math.ceil(waitMs / 1000)} s.`;
+      void patchJob(jobId, ['reading', 'converting'], { notice });
+      setTimeout(() => void patchJob(jobId, ['reading', 'converting'], { notice: undefined }), waitMs);
+    },
     baseUrl: cloudBaseUrl,
     version: browser.runtime.getManifest().version,
     platform: import.meta.env.FIREFOX ? 'firefox-extension' : 'chrome-extension',
@@ -50,7 +56,7 @@ export async function runCloudJob(jobId: string): Promise<CloudOutcome | undefin
   running.add(jobId);
   const keepAlive = setInterval(() => void browser.runtime.getPlatformInfo(), KEEP_ALIVE_MS);
   try {
-    const client = await createClient();
+    const client = await createClient(jobId);
     const current = async () => (await readJobs()).find((job) => job.id === jobId);
     const save = async (progress: Partial<CloudProgress>) => {
       const job = await current();

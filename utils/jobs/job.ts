@@ -72,6 +72,8 @@ export const jobSchema = z.object({
   createdAt: z.number(),
   updatedAt: z.number(),
   error: z.string().optional(),
+  /** A passing note for the user while the job waits (a rate limit, say). */
+  notice: z.string().optional(),
   /** What the failure alert offers instead: the other engine. */
   offer: z.enum(['local', 'cloud']).optional(),
   cloud: cloudProgressSchema.optional(),

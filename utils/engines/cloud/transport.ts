@@ -29,6 +29,8 @@ export interface TransportOptions {
   fetch?: typeof fetch;
   sleep?: Sleep;
   now?: () => number;
+  /** Told before waiting out a rate limit (HTTP 429), so the user can be told too. */
+  onRateLimited?: (waitMs: number) => void;
 }
 
 export const SKILL_SOURCE = 'video-to-mp3';
@@ -84,6 +86,7 @@ function expiryOf(expiresAt: string | number | undefined): number | undefined {
 export class Transport {
   readonly baseUrl: string;
   readonly fetch: typeof fetch;
+  readonly onRateLimited?: (waitMs: number) => void;
   readonly sleep: Sleep;
   readonly now: () => number;
   /** Links a registration to this anonymous user (2001): the backend's bind id, else the user id. */
@@ -93,6 +96,7 @@ export class Transport {
   constructor(private readonly options: TransportOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.onRateLimited = options.onRateLimited;
     this.sleep = options.sleep ?? abortableSleep;
     this.now = options.now ?? Date.now;
   }
@@ -166,7 +170,11 @@ export class Transport {
         if (!(error instanceof CloudError) || retried.has(error.kind)) throw error;
         retried.add(error.kind);
         if (error.kind === 'auth' && !call.tokenCall) await this.renewToken();
-        else if (error.kind === 'rate-limited') await this.sleep(error.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS, call.signal);
+        else if (error.kind === 'rate-limited') {
+          const waitMs = error.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS;
+          this.onRateLimited?.(waitMs);
+          await this.sleep(waitMs, call.signal);
+        }
         else if (error.kind === 'missing-client-id') await this.clientId(true);
         else throw error;
       }
