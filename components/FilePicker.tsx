@@ -5,7 +5,7 @@ import { useCommand } from './useCommand';
 import { Alert } from './Alert';
 
 /** Hands the chosen files to the background queue; the bytes go through IndexedDB. */
-async function startJobs(files: File[]) {
+async function startJobs(files: File[], instructions: string | undefined) {
   const stored = await Promise.all(
     files.map(async (file) => {
       const inputKey = crypto.randomUUID();
@@ -13,10 +13,11 @@ async function startJobs(files: File[]) {
       return { inputKey, fileName: file.name, size: file.size };
     }),
   );
-  return sendMessage('jobs:start', { files: stored });
+  return sendMessage('jobs:start', { files: stored, ...(instructions?.trim() ? { instructions: instructions.trim() } : {}) });
 }
 
-export function FilePicker() {
+/** `instructions`: what the user asked NemoVideo to do, sent with each file (cloud engine only). */
+export function FilePicker({ instructions }: { instructions?: string }) {
   const inputId = useId();
   const [dragging, setDragging] = useState(false);
   const [adding, setAdding] = useState(false);
@@ -25,7 +26,7 @@ export function FilePicker() {
   const add = async (files: File[]) => {
     if (files.length === 0) return;
     setAdding(true);
-    await run(() => startJobs(files));
+    await run(() => startJobs(files, instructions));
     setAdding(false);
   };
   const onDrop = (event: DragEvent) => {

@@ -5,6 +5,7 @@ import { useCommand } from './useCommand';
 import { Alert } from './Alert';
 import { FileCard } from './FileCard';
 import { CloudCost } from './CloudCredits';
+import { CloudConversation } from './CloudConversation';
 
 const stateLabels: Record<Job['state'], string> = {
   queued: 'Waiting…',
@@ -33,7 +34,7 @@ function JobRow({ job }: { job: Job }) {
 
   return (
     <FileCard name={job.sourceName} aside={job.sourceSize > 0 && <span className="muted">{formatBytes(job.sourceSize)}</span>}>
-      {inProgress && (
+      {inProgress && !job.cloud?.awaitingExport && (
         <div className="job__progress">
           <div
             role="progressbar"
@@ -54,6 +55,7 @@ function JobRow({ job }: { job: Job }) {
           </button>
         </div>
       )}
+      {(job.conversation?.length ?? 0) > 0 && <CloudConversation job={job} />}
       {inProgress && job.notice && (
         <p role="status" className="muted">
           {job.notice}

@@ -2,13 +2,15 @@ import { jobQueue } from '@/utils/jobs/queue';
 import { pageJobs } from '@/utils/jobs/page-jobs';
 import { createContextMenu, onContextMenuClick } from '@/utils/jobs/context-menu';
 import { onMessage } from '@/utils/messages';
-import { refreshCredits } from '@/utils/jobs/cloud-jobs';
+import { refreshCredits, sendFollowUp } from '@/utils/jobs/cloud-jobs';
 
 export default defineBackground(() => {
-  onMessage('jobs:start', ({ files }) => jobQueue.start(files));
+  onMessage('jobs:start', (request) => jobQueue.start(request));
   onMessage('jobs:cancel', ({ jobId }) => jobQueue.cancel(jobId));
   onMessage('jobs:retry', ({ jobId, engine }) => jobQueue.retry(jobId, engine));
   onMessage('cloud:refresh-credits', () => refreshCredits());
+  onMessage('cloud:send', ({ jobId, message }) => sendFollowUp(jobId, message));
+  onMessage('cloud:export', ({ jobId }) => jobQueue.exportReviewed(jobId));
   onMessage('jobs:remove', ({ jobId }) => jobQueue.remove(jobId));
   onMessage('history:download-again', ({ entryId }) => jobQueue.downloadAgain(entryId));
   onMessage('history:show-in-folder', ({ entryId }) => jobQueue.showInFolder(entryId));

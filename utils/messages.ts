@@ -7,11 +7,14 @@ import { jobSourceSchema } from './jobs/job';
 export const messageSchemas = {
   // popup / options → background
   'jobs:start': z.object({
+    instructions: z.string().trim().max(2000).optional(),
     files: z.array(z.object({ inputKey: z.string().min(1), fileName: z.string().min(1), size: z.number().min(0) })).min(1),
   }),
   'jobs:cancel': z.object({ jobId: z.string() }),
   'jobs:retry': z.object({ jobId: z.string(), engine: z.enum(['local', 'cloud']).optional() }),
   'cloud:refresh-credits': z.undefined(),
+  'cloud:send': z.object({ jobId: z.string(), message: z.string().trim().min(1).max(2000) }),
+  'cloud:export': z.object({ jobId: z.string() }),
   'jobs:remove': z.object({ jobId: z.string() }),
   'history:download-again': z.object({ entryId: z.string() }),
   'history:show-in-folder': z.object({ entryId: z.string() }),
@@ -67,6 +70,8 @@ interface Replies {
   'page:extract-url': StartReply;
   'page:grant': string;
   'bridge:start': StartReply;
+  'cloud:send': CommandReply;
+  'cloud:export': CommandReply;
 }
 type ReplyOf<T extends MessageType> = T extends keyof Replies ? Replies[T] : T extends `${'jobs' | 'history'}:${string}` ? CommandReply : void;
 

@@ -353,10 +353,10 @@ export async function startNemoVideoServer({ port = 0, host = '127.0.0.1' } = {}
    * The SSE script of an edit: [delay before, raw text to write]. Some writes split an event or a
    * line on purpose; the agent-framework shape uses CRLF line ends.
    * @param {boolean} withText
+   * @param {string | string[]} [text] the answer; the parts of an array are sent as separate events
    * @returns {[number, string][]}
    */
-  function chatScript(withText) {
-    const text = 'Done! Click Export to download your MP3.';
+  function chatScript(withText, text = 'Done! Click Export to download your MP3.') {
     if (faults.sseShape === 'adk') {
       /** @param {object} event */
       const event = (event) => `data: ${JSON.stringify({ author: 'nemo_agent', ...event })}\r\n\r\n`;
@@ -370,14 +370,17 @@ export async function startNemoVideoServer({ port = 0, host = '127.0.0.1' } = {}
         ...(withText
           ? /** @type {[number, string][]} */ ([
               [150, event({ partial: true, content: { role: 'model', parts: [{ text: 'Done! Click' }] } })],
-              [100, event({ content: { role: 'model', parts: [{ text }] } })],
+              [100, event({ content: { role: 'model', parts: [{ text: [text].flat().join(' ') }] } })],
             ])
           : []),
       ];
     }
     const toolResult = JSON.stringify({ type: 'tool_result', name: 'edit_multitrack', result: { ok: true } });
     const cut = toolResult.indexOf(',"result"') + 1;
-    const textEvent = `data: ${JSON.stringify({ type: 'text', content: text })}\n\n`;
+    // An answer in several parts streams one part at a time, as an agent's does.
+    const [first = '', ...rest] = Array.isArray(text) ? text : [text];
+    const textEvent = `data: ${JSON.stringify({ type: 'text', content: first })}\n\n`;
+    const later = rest.map((part) => /** @type {[number, string]} */ ([600, `data: ${JSON.stringify({ type: 'text', content: part })}\n\n`]));
     return [
       [50, ': connected\n\n'],
       [100, 'data: {"type":"heartbeat"}\n\n'],
@@ -389,10 +392,31 @@ export async function startNemoVideoServer({ port = 0, host = '127.0.0.1' } = {}
         ? /** @type {[number, string][]} */ ([
             [100, textEvent.slice(0, 25)],
             [100, textEvent.slice(25)],
+            ...later,
           ])
         : []),
     ];
   }
+
+  /**
+   * What an instruction asks of the audio: a time range ("from 0:30 to 2:00", "0:30 到 2:00"), or
+   * "shorter" (half as long). Undefined when it asks for nothing we model.
+   * @param {string} text @param {number} durationMs @returns {{ startMs: number, durationMs: number } | undefined}
+   */
+  function requestedRange(text, durationMs) {
+    const time = String.raw`(\d+):(\d{1,2}(?:\.\d+)?)`;
+    const range = new RegExp(String.raw`${time}\s*(?:to|-|–|到|至)\s*${time}`, 'i').exec(text);
+    if (range) {
+      const startMs = (Number(range[1]) * 60 + Number(range[2])) * 1000;
+      const endMs = Math.min(durationMs, (Number(range[3]) * 60 + Number(range[4])) * 1000);
+      if (endMs > startMs) return { startMs, durationMs: endMs - startMs };
+    }
+    if (/shorter|更短|短一点/i.test(text)) return { startMs: 0, durationMs: Math.round(durationMs / 2) };
+    return undefined;
+  }
+
+  /** @param {number} ms */
+  const clock = (ms) => `${Math.floor(ms / 60000)}:${String(Math.floor((ms % 60000) / 1000)).padStart(2, '0')}`;
 
   /** @param {Session} session */
   function audioDraft(session) {
@@ -418,16 +442,23 @@ export async function startNemoVideoServer({ port = 0, host = '127.0.0.1' } = {}
     if (faults.noCredits || account.available < EDIT_COST) return fail(res, 200, 2001, 'Insufficient credits');
     if (session.chatting) return fail(res, 409, 4090, 'Session is busy');
     session.chatting = true;
+    const base = session.draft.t.length > 0 ? session.draft : audioDraft(session);
+    const segment = /** @type {any} */ (base.t[0])?.sg?.[0];
+    const range = segment ? requestedRange(text, segment.d) : undefined;
+    const edited = range && segment ? { ...base, d: range.durationMs, t: [{ ...base.t[0], sg: [{ ...segment, d: range.durationMs, m: { ...segment.m, start: (segment.m.start ?? 0) + range.startMs } }] }] } : base;
+    const reply = range
+      ? [`I kept ${clock(range.startMs)}–${clock(range.startMs + range.durationMs)} of the audio (${(range.durationMs / 1000).toFixed(1)} s).`, 'Click the Export button to download your MP3.']
+      : undefined;
     account.available -= EDIT_COST;
     account.frozen += EDIT_COST;
     res.writeHead(200, { ...CORS_HEADERS, 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
     res.flushHeaders();
     // The edit goes on when the client goes away, as a backend job would.
-    for (const [delay, chunk] of chatScript(!faults.chatWithoutText)) {
+    for (const [delay, chunk] of chatScript(!faults.chatWithoutText, reply)) {
       await wait(delay);
       if (!res.destroyed) res.write(chunk);
     }
-    session.draft = audioDraft(session);
+    session.draft = edited;
     account.frozen -= EDIT_COST;
     account.consumed += EDIT_COST;
     session.chatting = false;
@@ -475,7 +506,9 @@ export async function startNemoVideoServer({ port = 0, host = '127.0.0.1' } = {}
     renders.set(render.id, render);
     sendJson(res, 200, { success: true, data: { id: render.id, status: render.status, progress: render.progress } });
     const format = body.output?.format === 'mp3' && !faults.renderReturnsMp4 ? 'mp3' : 'video';
-    runRender(render, source, format, Number(body.output?.audioBitrate ?? 192), Boolean(faults.renderFails)).catch(() => {
+    const segment = body.draft.t.find((/** @type {any} */ track) => track?.sg?.length)?.sg[0];
+    const trim = segment ? { startMs: Number(segment.m?.start ?? 0), durationMs: Number(segment.d) } : undefined;
+    runRender(render, source, format, Number(body.output?.audioBitrate ?? 192), Boolean(faults.renderFails), trim).catch(() => {
       render.status = 'failed';
     });
   }
@@ -483,8 +516,9 @@ export async function startNemoVideoServer({ port = 0, host = '127.0.0.1' } = {}
   /**
    * pending → processing → completed (or failed), with a real MP3 made by ffmpeg.
    * @param {Render} render @param {StoredFile} source @param {'mp3' | 'video'} format @param {number} bitrate @param {boolean} failing
+   * @param {{ startMs: number, durationMs: number }} [trim] the draft's audio segment
    */
-  async function runRender(render, source, format, bitrate, failing) {
+  async function runRender(render, source, format, bitrate, failing, trim) {
     await wait(300);
     if (render.status !== 'pending') return;
     render.status = 'processing';
@@ -501,7 +535,7 @@ export async function startNemoVideoServer({ port = 0, host = '127.0.0.1' } = {}
     } else {
       render.outputPath = join(storage, `${render.id}.mp3`);
       render.outputType = 'audio/mpeg';
-      succeeded = await encodeMp3(render, source, bitrate);
+      succeeded = await encodeMp3(render, source, bitrate, trim);
     }
     await finishedAfter;
     if (render.status !== 'processing') return;
@@ -510,10 +544,14 @@ export async function startNemoVideoServer({ port = 0, host = '127.0.0.1' } = {}
     render.completedAt = Date.now();
   }
 
-  /** @param {Render} render @param {StoredFile} source @param {number} bitrate @returns {Promise<boolean>} */
-  function encodeMp3(render, source, bitrate) {
+  /**
+   * @param {Render} render @param {StoredFile} source @param {number} bitrate
+   * @param {{ startMs: number, durationMs: number }} [trim] @returns {Promise<boolean>}
+   */
+  function encodeMp3(render, source, bitrate, trim) {
     return new Promise((resolve) => {
-      const args = ['-hide_banner', '-nostdin', '-y', '-i', source.path, '-vn', '-c:a', 'libmp3lame', '-b:a', `${bitrate}k`, '-progress', 'pipe:1', '-nostats', render.outputPath ?? ''];
+      const range = trim ? ['-ss', String(trim.startMs / 1000), '-t', String(trim.durationMs / 1000)] : [];
+      const args = ['-hide_banner', '-nostdin', '-y', '-i', source.path, ...range, '-vn', '-c:a', 'libmp3lame', '-b:a', `${bitrate}k`, '-progress', 'pipe:1', '-nostats', render.outputPath ?? ''];
       const child = spawn('ffmpeg', args, { stdio: ['ignore', 'pipe', 'ignore'] });
       render.child = child;
       child.stdout.on('data', (/** @type {Buffer} */ chunk) => {

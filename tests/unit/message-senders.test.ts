@@ -31,6 +31,8 @@ const allowed: Record<MessageType, SenderName[]> = {
   'offscreen:adopt': extensionSide,
   'offscreen:upload': extensionSide,
   'cloud:refresh-credits': extensionSide,
+  'cloud:send': extensionSide,
+  'cloud:export': extensionSide,
   'offscreen:running': extensionSide,
   'offscreen:object-url': extensionSide,
   'offscreen:revoke-url': extensionSide,

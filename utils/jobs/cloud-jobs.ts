@@ -1,6 +1,9 @@
 import { NemoVideoClient } from '../engines/cloud/client';
 import { CloudError, describeCloudError, registrationLink } from '../engines/cloud/errors';
-import { isDraftReady } from '../engines/cloud/draft';
+import { isDraftReady, summarizeState } from '../engines/cloud/draft';
+import { translateGuiWording } from '../engines/cloud/gui-wording';
+import { formatDuration } from '../format';
+import { mutateJobs } from './job-store';
 import { credentialStore } from '../cloud/credential-store';
 import { creditsItem } from '../cloud/credits';
 import { getSettings } from '../settings';
@@ -33,8 +36,63 @@ function uiLanguage(): string {
   return browser.i18n.getUILanguage().toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
 }
 
-function chatMessage(bitrate: number): string {
-  return `Extract the audio from this video as an MP3 file at ${bitrate} kbps. Keep the whole audio, unchanged.`;
+function chatMessage(bitrate: number, instructions: string | undefined): string {
+  const request = `Extract the audio from this video as an MP3 file at ${bitrate} kbps.`;
+  return instructions ? `${instructions}\n\n${request}` : `${request} Keep the whole audio, unchanged.`;
+}
+
+/** Appends to, or replaces the last line of, a job's conversation as NemoVideo's answer streams in. */
+function updateConversation(jobId: string, line: { from: 'you' | 'nemovideo'; text: string }, replaceLast = false, cloud: Partial<CloudProgress> = {}) {
+  return mutateJobs((jobs) => {
+    const job = jobs[jobId];
+    if (!job) return;
+    const conversation = [...(job.conversation ?? [])];
+    if (replaceLast) conversation.pop();
+    conversation.push(line);
+    jobs[jobId] = { ...job, conversation, cloud: { ...job.cloud, ...cloud }, updatedAt: Date.now() };
+  });
+}
+
+/**
+ * Sends one message on the job's session and shows NemoVideo's answer as it streams in (text only,
+ * GUI wording turned into what the extension does). No text at all: the draft is read and summed up.
+ */
+async function chatTurn(client: NemoVideoClient, job: Job, sessionId: string, userId: string, message: string, shown: string): Promise<void> {
+  await updateConversation(job.id, { from: 'you', text: shown }, false, { replying: true, lastReplyAt: Date.now() });
+  let answer = '';
+  try {
+    await client.chat(sessionId, userId, message, (event) => {
+      if (event.type !== 'text' || !event.text.trim()) return;
+      const started = answer === '';
+      answer = answer ? `${answer}\n${event.text}` : event.text;
+      void updateConversation(job.id, { from: 'nemovideo', text: translateGuiWording(answer).text }, !started, { lastReplyAt: Date.now() });
+    });
+    if (!answer) {
+      const summary = summarizeState(await client.state(sessionId));
+      const text = summary.ready
+        ? `Done. Your audio now has ${summary.audioSegmentCount} segment${summary.audioSegmentCount === 1 ? '' : 's'}, ${formatDuration(summary.durationSeconds)} long.`
+        : 'Done, but there is no audio in the project yet.';
+      await updateConversation(job.id, { from: 'nemovideo', text });
+    }
+  } finally {
+    const latest = (await readJobs()).find((candidate) => candidate.id === job.id);
+    if (latest) await patchJob(job.id, ['converting'], { cloud: { ...latest.cloud, replying: false } });
+    void refreshCredits(client);
+  }
+}
+
+/** A follow-up message on a job waiting for **Export MP3** ("make it shorter"); never while an answer streams. */
+export async function sendFollowUp(jobId: string, message: string): Promise<{ ok: true } | { ok: false; error: string }> {
+  const job = (await readJobs()).find((candidate) => candidate.id === jobId);
+  const cloud = job?.cloud;
+  if (!job || job.state !== 'converting' || !cloud?.awaitingExport || !cloud.sessionId) return { ok: false, error: 'This job is no longer waiting for instructions.' };
+  if (cloud.replying) return { ok: false, error: 'NemoVideo is still answering. Send your next message when it has finished.' };
+  const client = await createClient(jobId);
+  void chatTurn(client, job, cloud.sessionId, cloud.userId ?? 'me', message, message).catch(async (error: unknown) => {
+    const { message: text } = await describeCloudFailure(error, job.sourceName);
+    await updateConversation(jobId, { from: 'nemovideo', text });
+  });
+  return { ok: true };
 }
 
 /** The jobs this worker is running in the cloud right now, so a second start doesn't run one twice. */
@@ -106,10 +164,13 @@ export async function runCloudJob(jobId: string): Promise<CloudOutcome | undefin
         if (!isDraftReady((await client.state(cloud.sessionId!)).draft)) throw new CloudError('server');
       } else {
         cloud = await save({ chatSent: true });
-        await client.chat(cloud.sessionId!, cloud.userId ?? 'me', chatMessage(job.bitrate), () => undefined);
+        const shown = job.instructions ?? `Extract the audio as an MP3 at ${job.bitrate} kbps.`;
+        await chatTurn(client, job, cloud.sessionId!, cloud.userId ?? 'me', chatMessage(job.bitrate, job.instructions), shown);
       }
-      cloud = await save({ chatDone: true });
+      cloud = await save({ chatDone: true, awaitingExport: !!job.instructions });
     }
+    // With instructions, the user reads the answer and may send more before pressing Export MP3.
+    if (cloud.awaitingExport) return undefined;
 
     if (!cloud.renderId) {
       const { draft } = await client.state(cloud.sessionId!);

@@ -55,6 +55,12 @@ export const cloudProgressSchema = z.object({
   chatDone: z.boolean().optional(),
   /** Once set, the render is only ever polled again, never submitted again. */
   renderId: z.string().optional(),
+  /** NemoVideo is answering a message now: no other may be sent (it would be charged twice). */
+  replying: z.boolean().optional(),
+  /** When the last words of the answer arrived, for the "still working" note. */
+  lastReplyAt: z.number().optional(),
+  /** The user gave instructions: the edited draft waits for **Export MP3**. */
+  awaitingExport: z.boolean().optional(),
 });
 export type CloudProgress = z.infer<typeof cloudProgressSchema>;
 
@@ -77,6 +83,10 @@ export const jobSchema = z.object({
   /** What the failure alert offers instead: the other engine. */
   offer: z.enum(['local', 'cloud']).optional(),
   cloud: cloudProgressSchema.optional(),
+  /** What the user asked NemoVideo to do, in their own words (cloud engine only). */
+  instructions: z.string().max(2000).optional(),
+  /** The conversation with NemoVideo about this job, as shown in the popup. */
+  conversation: z.array(z.object({ from: z.enum(['you', 'nemovideo']), text: z.string() })).optional(),
   result: jobResultSchema.optional(),
 });
 

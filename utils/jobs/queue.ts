@@ -34,7 +34,7 @@ async function fail(job: Job, reason: FailureReason): Promise<void> {
  */
 export const jobQueue = {
   /** Queues one job per input; returns their ids in the same order. */
-  async add(inputs: { sourceName: string; outputName?: string; size: number; source: JobSource }[]): Promise<string[]> {
+  async add(inputs: { sourceName: string; outputName?: string; size: number; source: JobSource }[], instructions?: string): Promise<string[]> {
     const { engine, bitrate } = await getSettings();
     const now = Date.now();
     const jobs: Job[] = inputs.map((input, index) => ({
@@ -45,6 +45,7 @@ export const jobQueue = {
       engine: resolveEngine(engine),
       bitrate,
       source: input.source,
+      ...(instructions && resolveEngine(engine) === 'cloud' ? { instructions } : {}),
       state: 'queued',
       progress: 0,
       attempts: 0,
@@ -56,8 +57,9 @@ export const jobQueue = {
     return jobs.map((job) => job.id);
   },
 
-  async start(files: MessageData<'jobs:start'>['files']): Promise<CommandReply> {
-    await this.add(files.map((file) => ({ sourceName: file.fileName, size: file.size, source: { kind: 'stored-file', inputKey: file.inputKey } })));
+  async start({ files, instructions }: MessageData<'jobs:start'>): Promise<CommandReply> {
+    const inputs = files.map((file) => ({ sourceName: file.fileName, size: file.size, source: { kind: 'stored-file' as const, inputKey: file.inputKey } }));
+    await this.add(inputs, instructions || undefined);
     return ok;
   },
 
@@ -200,6 +202,16 @@ export const jobQueue = {
     await this.closeWhenIdle();
   },
 
+  /** **Export MP3** on a cloud job the user reviewed: its edited draft is exported as it stands. */
+  async exportReviewed(jobId: string): Promise<CommandReply> {
+    const job = (await readJobs()).find((candidate) => candidate.id === jobId);
+    if (!job?.cloud?.awaitingExport || job.state !== 'converting') return refuse('This job is not waiting to be exported.');
+    if (job.cloud.replying) return refuse('Wait for NemoVideo to finish answering, then export.');
+    await patchJob(jobId, ['converting'], { cloud: { ...job.cloud, awaitingExport: false } });
+    void this.runCloud(jobId);
+    return ok;
+  },
+
   /** Runs (or resumes) a cloud job; a video that comes back is converted on this device. */
   async runCloud(jobId: string): Promise<void> {
     try {
@@ -243,7 +255,8 @@ export const jobQueue = {
     const running = new Set(await offscreenDocument.runningJobIds().catch(() => [] as string[]));
     for (const job of await readJobs()) {
       if (job.engine === 'cloud' && (job.state === 'reading' || job.state === 'converting')) {
-        void this.runCloud(job.id);
+        if (job.cloud?.replying) await patchJob(job.id, ['converting'], { cloud: { ...job.cloud, replying: false } });
+        if (!job.cloud?.awaitingExport) void this.runCloud(job.id);
         continue;
       }
       if ((job.state === 'reading' || job.state === 'converting') && !running.has(job.id)) {

@@ -1,0 +1,91 @@
+import { useEffect, useId, useState } from 'react';
+import type { Job } from '@/utils/jobs/job';
+import { sendMessage } from '@/utils/messages';
+import { useCommand } from './useCommand';
+import { Alert } from './Alert';
+import { CloudCost } from './CloudCredits';
+
+/** After this long with no new words from NemoVideo, the popup says it is still working. */
+export const STILL_WORKING_AFTER_MS = 15_000;
+
+function useNow(active: boolean): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    if (!active) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [active]);
+  return now;
+}
+
+/** A cloud job's conversation with NemoVideo, with a follow-up message and **Export MP3** while it waits. */
+export function CloudConversation({ job }: { job: Job }) {
+  const { error, run } = useCommand();
+  const [draft, setDraft] = useState('');
+  const fieldId = useId();
+  const costId = useId();
+  const replying = !!job.cloud?.replying;
+  const now = useNow(replying);
+  const stillWorking = replying && now - (job.cloud?.lastReplyAt ?? now) > STILL_WORKING_AFTER_MS;
+  const jobId = job.id;
+
+  return (
+    <div className="conversation">
+      <ol className="conversation__lines" aria-label="Conversation with NemoVideo" aria-live="polite">
+        {(job.conversation ?? []).map((line, index) => (
+          <li key={index} className={`conversation__line conversation__line--${line.from}`}>
+            <span className="visually-hidden">{line.from === 'you' ? 'You: ' : 'NemoVideo: '}</span>
+            {line.text}
+          </li>
+        ))}
+      </ol>
+      {replying && (
+        <p role="status" className="muted">
+          {stillWorking ? '⏳ Still working…' : 'NemoVideo is answering…'}
+        </p>
+      )}
+      {job.cloud?.awaitingExport && (
+        <form
+          className="conversation__form"
+          onSubmit={(event) => {
+            event.preventDefault();
+            const message = draft.trim();
+            if (!message || replying) return;
+            void run(async () => {
+              const reply = await sendMessage('cloud:send', { jobId, message });
+              if (reply.ok) setDraft('');
+              return reply;
+            });
+          }}
+        >
+          <label htmlFor={fieldId}>Message to NemoVideo</label>
+          <textarea
+            id={fieldId}
+            rows={2}
+            value={draft}
+            placeholder="For example: make it shorter"
+            aria-describedby={costId}
+            onChange={(event) => setDraft(event.currentTarget.value)}
+          />
+          <p id={costId} className="muted">
+            <CloudCost /> Exporting is free.
+          </p>
+          <div className="job__actions">
+            <button type="submit" className="button" disabled={replying || !draft.trim()}>
+              Send
+            </button>
+            <button
+              type="button"
+              className="button button--primary"
+              disabled={replying}
+              onClick={() => run(() => sendMessage('cloud:export', { jobId }))}
+            >
+              Export MP3
+            </button>
+          </div>
+        </form>
+      )}
+      <Alert message={error} />
+    </div>
+  );
+}
