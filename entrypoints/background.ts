@@ -17,9 +17,20 @@ export default defineBackground(() => {
   onMessage('page:extract-url', (request) => pageJobs.extractUrl(request));
   onMessage('page:grant', () => pageJobs.grant());
   onMessage('bridge:start', (request) => pageJobs.startHandedOver(request));
-  onMessage('job:progress', (report) => jobQueue.onProgress(report));
-  onMessage('job:converted', (report) => jobQueue.onConverted(report));
-  onMessage('job:failed', (report) => jobQueue.onFailed(report));
+  // A report that woke a stopped worker waits until recovery has looked at every job.
+  const recovered = jobQueue.recover().catch((error: unknown) => console.error('Recovery failed', error));
+  onMessage('job:progress', async (report) => {
+    await recovered;
+    await jobQueue.onProgress(report);
+  });
+  onMessage('job:converted', async (report) => {
+    await recovered;
+    await jobQueue.onConverted(report);
+  });
+  onMessage('job:failed', async (report) => {
+    await recovered;
+    await jobQueue.onFailed(report);
+  });
   browser.runtime.onInstalled.addListener(() => void createContextMenu());
   browser.contextMenus.onClicked.addListener((info, tab) => void onContextMenuClick(info, tab));
   // The e2e tests call the menu's handler the way a click does (a real context menu can't be opened headless).
@@ -27,6 +38,4 @@ export default defineBackground(() => {
   browser.downloads.onChanged.addListener((delta) => void jobQueue.onDownloadChanged(delta));
   // Registering it makes Chrome start the worker with the browser, so jobs cut off by a quit resume at once.
   browser.runtime.onStartup.addListener(() => undefined);
-
-  void jobQueue.recover();
 });

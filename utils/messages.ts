@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineExtensionMessaging } from '@webext-core/messaging';
-import { failureReasonSchema } from './failures';
+import { failureReasonSchema, type FailureReason } from './failures';
 import { jobSourceSchema } from './jobs/job';
 
 /** Every runtime message, its payload schema (checked on arrival) and its reply. */
@@ -37,6 +37,7 @@ export const messageSchemas = {
     title: z.string(),
   }),
   'offscreen:cancel': z.object({ jobId: z.string() }),
+  'offscreen:fetch-input': z.object({ jobId: z.string(), source: jobSourceSchema }),
   'offscreen:adopt': z.object({ blobUrl: z.string().startsWith('blob:chrome-extension://'), inputKey: z.string() }),
   'offscreen:running': z.undefined(),
   'offscreen:upload': z.object({
@@ -67,6 +68,7 @@ interface Replies {
   'offscreen:running': string[];
   'offscreen:object-url': string;
   'offscreen:upload': { status: number; body: unknown };
+  'offscreen:fetch-input': { ok: true } | { ok: false; reason: FailureReason };
   'page:extract-url': StartReply;
   'page:grant': string;
   'bridge:start': StartReply;

@@ -1,7 +1,8 @@
 import { getBlob, putBlob } from '@/utils/blob-store';
 import { localEngine } from '@/utils/engines/local/local-engine';
 import { onMessage } from '@/utils/messages';
-import { ConversionHost, uploadInput } from '@/utils/offscreen/conversions';
+import { ConversionHost, readInput, uploadInput } from '@/utils/offscreen/conversions';
+import { failureReasonOf } from '@/utils/failures';
 
 const host = new ConversionHost(localEngine);
 
@@ -17,4 +18,12 @@ onMessage('offscreen:adopt', async ({ blobUrl, inputKey }) => {
   await putBlob('inputs', inputKey, await (await fetch(blobUrl)).blob());
 });
 onMessage('offscreen:upload', uploadInput);
+onMessage('offscreen:fetch-input', async ({ jobId, source }) => {
+  try {
+    await readInput(jobId, source, new AbortController().signal);
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, reason: failureReasonOf(error) };
+  }
+});
 onMessage('offscreen:revoke-url', ({ url }) => URL.revokeObjectURL(url));

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startNemoVideoServer, type NemoVideoServer } from '../cloud-server/server.mjs';
 import { launchExtension, type ExtensionSession } from './helpers/browser';
@@ -29,6 +29,11 @@ describe('the NemoVideo cloud engine (against the project stand-in server)', () 
   });
 
   async function convertInCloud(name: string): Promise<Page> {
+    onTestFailed(async () => {
+      console.log('DBG popup:', await popup.locator('main').innerText().catch(() => '(closed)'));
+      console.log('DBG jobs:', JSON.stringify(await session.serviceWorker.evaluate(() => chrome.storage.local.get('jobs')).catch(String)).slice(0, 3000));
+      console.log('DBG requests:', server.requests.slice(-15).map((request) => `${request.method} ${request.path}`).join(' | '));
+    });
     popup = await session.openPopup();
     await chooseVideos(popup, [name]);
     return popup;

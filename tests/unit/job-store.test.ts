@@ -69,7 +69,6 @@ describe('transition', () => {
     ['queued', 'reading'],
     ['reading', 'converting'],
     ['converting', 'saving'],
-    ['saving', 'saving'],
     ['saving', 'done'],
     ['converting', 'cancelled'],
     ['failed', 'queued'],

@@ -17,7 +17,6 @@ const allowed: [JobState, JobState][] = [
   ['converting', 'cancelled'],
   ['converting', 'interrupted'],
   ['saving', 'done'],
-  ['saving', 'saving'],
   ['saving', 'failed'],
   ['saving', 'cancelled'],
   ['saving', 'interrupted'],
@@ -47,6 +46,7 @@ describe('canTransition', () => {
     ['a cancelled job cannot resume', 'cancelled', 'reading'],
     ['conversion cannot go back to reading', 'converting', 'reading'],
     ['reading cannot skip conversion', 'reading', 'saving'],
+    ['an MP3 is saved once, never again', 'saving', 'saving'],
   ])('%s (%s → %s)', (_label, from, to) => {
     expect(canTransition(from, to)).toBe(false);
   });

@@ -30,6 +30,7 @@ const allowed: Record<MessageType, SenderName[]> = {
   'offscreen:cancel': extensionSide,
   'offscreen:adopt': extensionSide,
   'offscreen:upload': extensionSide,
+  'offscreen:fetch-input': extensionSide,
   'cloud:refresh-credits': extensionSide,
   'cloud:send': extensionSide,
   'cloud:export': extensionSide,

@@ -12,6 +12,7 @@ import { mp3DurationSeconds, sniffAudioMp3 } from '../engines/local/sniff';
 import { inputKeyOf, type CloudProgress, type Job } from './job';
 import { patchJob, readJobs, transition } from './job-store';
 import { offscreenDocument } from './offscreen-document';
+import { ConversionError, describeFailure } from '../failures';
 
 /** Chrome stops an idle worker after ~30 s; an extension API call now and then keeps a long cloud job going. */
 const KEEP_ALIVE_MS = 20_000;
@@ -57,7 +58,7 @@ function updateConversation(jobId: string, line: { from: 'you' | 'nemovideo'; te
  * Sends one message on the job's session and shows NemoVideo's answer as it streams in (text only,
  * GUI wording turned into what the extension does). No text at all: the draft is read and summed up.
  */
-async function chatTurn(client: NemoVideoClient, job: Job, sessionId: string, userId: string, message: string, shown: string): Promise<void> {
+async function chatTurn(client: NemoVideoClient, job: Job, sessionId: string, userId: string, message: string, shown: string, signal?: AbortSignal): Promise<void> {
   await updateConversation(job.id, { from: 'you', text: shown }, false, { replying: true, lastReplyAt: Date.now() });
   let answer = '';
   try {
@@ -66,9 +67,9 @@ async function chatTurn(client: NemoVideoClient, job: Job, sessionId: string, us
       const started = answer === '';
       answer = answer ? `${answer}\n${event.text}` : event.text;
       void updateConversation(job.id, { from: 'nemovideo', text: translateGuiWording(answer).text }, !started, { lastReplyAt: Date.now() });
-    });
+    }, signal);
     if (!answer) {
-      const summary = summarizeState(await client.state(sessionId));
+      const summary = summarizeState(await client.state(sessionId, signal));
       const text = summary.ready
         ? `Done. Your audio now has ${summary.audioSegmentCount} segment${summary.audioSegmentCount === 1 ? '' : 's'}, ${formatDuration(summary.durationSeconds)} long.`
         : 'Done, but there is no audio in the project yet.';
@@ -86,7 +87,7 @@ export async function sendFollowUp(jobId: string, message: string): Promise<{ ok
   const job = (await readJobs()).find((candidate) => candidate.id === jobId);
   const cloud = job?.cloud;
   if (!job || job.state !== 'converting' || !cloud?.awaitingExport || !cloud.sessionId) return { ok: false, error: 'This job is no longer waiting for instructions.' };
-  if (cloud.replying) return { ok: false, error: 'NemoVideo is still answering. Send your next message when it has finished.' };
+  if (!(await claimReply(jobId))) return { ok: false, error: 'NemoVideo is still answering. Send your next message when it has finished.' };
   const client = await createClient(jobId);
   void chatTurn(client, job, cloud.sessionId, cloud.userId ?? 'me', message, message).catch(async (error: unknown) => {
     const { message: text } = await describeCloudFailure(error, job.sourceName);
@@ -96,7 +97,14 @@ export async function sendFollowUp(jobId: string, message: string): Promise<{ ok
 }
 
 /** The jobs this worker is running in the cloud right now, so a second start doesn't run one twice. */
-const running = new Set<string>();
+const running = new Map<string, AbortController>();
+
+const cancelled = () => new DOMException('Cancelled', 'AbortError');
+
+/** Stops a cloud job this worker is running (Cancel, Remove): no more calls, no more credits spent. */
+export function cancelCloudJob(jobId: string): void {
+  running.get(jobId)?.abort(cancelled());
+}
 
 export interface CloudOutcome {
   /** The MP3, stored under the job's id in `outputs`. */
@@ -111,28 +119,37 @@ export interface CloudOutcome {
  */
 export async function runCloudJob(jobId: string): Promise<CloudOutcome | undefined> {
   if (running.has(jobId)) return undefined;
-  running.add(jobId);
+  const controller = new AbortController();
+  const { signal } = controller;
+  running.set(jobId, controller);
   const keepAlive = setInterval(() => void browser.runtime.getPlatformInfo(), KEEP_ALIVE_MS);
   try {
     const client = await createClient(jobId);
     const current = async () => (await readJobs()).find((job) => job.id === jobId);
+    /** Records a finished step; a job that was cancelled or removed meanwhile stops here. */
     const save = async (progress: Partial<CloudProgress>) => {
+      signal.throwIfAborted();
       const job = await current();
-      if (!job) throw new DOMException('Cancelled', 'AbortError');
-      await patchJob(jobId, ['reading', 'converting'], { cloud: { ...job.cloud, ...progress } });
-      return { ...job.cloud, ...progress };
+      const saved = job && (await patchJob(jobId, ['reading', 'converting'], { cloud: { ...job.cloud, ...progress } }));
+      if (!saved) throw cancelled();
+      return saved.cloud ?? {};
     };
     let job = await current();
     if (!job) return undefined;
     let cloud: CloudProgress = job.cloud ?? {};
 
     const newSession = async () => {
-      const session = await client.createSession(uiLanguage());
+      const session = await client.createSession(uiLanguage(), signal);
       cloud = await save({ sessionId: session.sessionId, userId: session.userId, uploaded: false, chatSent: false, chatDone: false, renderId: undefined });
     };
     if (!cloud.sessionId) await newSession();
 
     if (!cloud.uploaded) {
+      // A web video is downloaded first, as for the local engine: the cloud gets the same bytes.
+      if (job.source.kind === 'url') {
+        const fetched = await offscreenDocument.send('offscreen:fetch-input', { jobId, source: job.source });
+        if (!fetched.ok) throw new ConversionError(fetched.reason);
+      }
       for (let attempt = 0; ; attempt++) {
         try {
           const target = await client.uploadTarget(cloud.sessionId!);
@@ -144,6 +161,7 @@ export async function runCloudJob(jobId: string): Promise<CloudOutcome | undefin
             headers: target.headers,
             field: target.field,
           });
+          signal.throwIfAborted();
           if (reply.status === 0) throw new CloudError('network');
           client.parseUploadResponse(reply.body, reply.status);
           break;
@@ -157,15 +175,15 @@ export async function runCloudJob(jobId: string): Promise<CloudOutcome | undefin
       cloud = await save({ uploaded: true });
     }
 
-    await transition(jobId, 'converting', { progress: 0 });
+    if (!(await transition(jobId, 'converting', { progress: 0 })) && (await current())?.state !== 'converting') throw cancelled();
     if (!cloud.chatDone) {
       if (cloud.chatSent) {
         // The worker stopped while the backend was answering: sending again could charge twice.
-        if (!isDraftReady((await client.state(cloud.sessionId!)).draft)) throw new CloudError('server');
+        if (!isDraftReady((await client.state(cloud.sessionId!, signal)).draft)) throw new CloudError('server');
       } else {
         cloud = await save({ chatSent: true });
         const shown = job.instructions ?? `Extract the audio as an MP3 at ${job.bitrate} kbps.`;
-        await chatTurn(client, job, cloud.sessionId!, cloud.userId ?? 'me', chatMessage(job.bitrate, job.instructions), shown);
+        await chatTurn(client, job, cloud.sessionId!, cloud.userId ?? 'me', chatMessage(job.bitrate, job.instructions), shown, signal);
       }
       cloud = await save({ chatDone: true, awaitingExport: !!job.instructions });
     }
@@ -173,19 +191,21 @@ export async function runCloudJob(jobId: string): Promise<CloudOutcome | undefin
     if (cloud.awaitingExport) return undefined;
 
     if (!cloud.renderId) {
-      const { draft } = await client.state(cloud.sessionId!);
+      const { draft } = await client.state(cloud.sessionId!, signal);
       if (!draft || !isDraftReady(draft)) throw new CloudError('export-failed');
-      const render = await client.startExport(cloud.sessionId!, draft, { format: 'mp3', audioBitrate: job.bitrate as 128 | 192 | 256 | 320 });
+      const render = await client.startExport(cloud.sessionId!, draft, { format: 'mp3', audioBitrate: job.bitrate as 128 | 192 | 256 | 320 }, signal);
       cloud = await save({ renderId: render.id });
     }
-    const render = await client.pollExport(cloud.renderId!, {
-      onProgress: (progress) => void patchJob(jobId, ['converting'], { progress }),
-    });
-    const file = await client.download(cloud.renderId!, render.outputUrl);
+    let render;
+    try {
+      render = await client.pollExport(cloud.renderId!, { onProgress: (progress) => void patchJob(jobId, ['converting'], { progress }), signal });
+    } catch (error) {
+      if (signal.aborted) void client.cancelExport(cloud.renderId!).catch(() => undefined);
+      throw error;
+    }
+    const file = await client.download(cloud.renderId!, render.outputUrl, signal);
     void refreshCredits(client);
-
-    job = await current();
-    if (!job) return undefined;
+    await save({});
     if (await sniffAudioMp3(file)) {
       await putBlob('outputs', jobId, file);
       return { mp3: { size: file.size, durationSeconds: await mp3DurationSeconds(file) } };
@@ -199,8 +219,19 @@ export async function runCloudJob(jobId: string): Promise<CloudOutcome | undefin
   }
 }
 
+/** Sends a message unless one is already being answered, deciding and marking in one write. */
+function claimReply(jobId: string): Promise<boolean> {
+  return mutateJobs((jobs) => {
+    const job = jobs[jobId];
+    if (!job || job.cloud?.replying) return false;
+    jobs[jobId] = { ...job, cloud: { ...job.cloud, replying: true, lastReplyAt: Date.now() } };
+    return true;
+  });
+}
+
 /** What the user reads when a cloud job fails: the file, then what happened and what to do. */
 export async function describeCloudFailure(error: unknown, fileName: string): Promise<{ message: string; offerLocal: boolean }> {
+  if (error instanceof ConversionError) return { message: describeFailure(error.reason, fileName), offerLocal: false };
   const cloudError = error instanceof CloudError ? error : new CloudError(error instanceof TypeError ? 'network' : 'server');
   const offerLocal = ['unsupported-file', 'too-large', 'plan-blocked', 'no-credits', 'export-failed', 'export-timeout'].includes(cloudError.kind);
   return { message: `“${fileName}” was not converted in the NemoVideo cloud. ${describeCloudError(cloudError)}`, offerLocal };

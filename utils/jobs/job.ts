@@ -19,7 +19,7 @@ const transitions: Record<JobState, readonly JobState[]> = {
   queued: ['reading', 'failed', 'cancelled', 'interrupted'],
   reading: ['converting', 'queued', 'failed', 'cancelled', 'interrupted'],
   converting: ['saving', 'queued', 'failed', 'cancelled', 'interrupted'],
-  saving: ['done', 'saving', 'failed', 'cancelled', 'interrupted'],
+  saving: ['done', 'failed', 'cancelled', 'interrupted'],
   done: [],
   failed: ['queued'],
   cancelled: ['queued'],

@@ -9,6 +9,20 @@ const GRANT_LIFETIME_MS = 2 * 60 * 1000;
 /** One-time grants for the bridge frame, in session storage, which content scripts and pages can't read. */
 const grantsItem = storage.defineItem<Record<string, number>>('session:bridge-grants', { fallback: {} });
 
+let grantWrites: Promise<unknown> = Promise.resolve();
+
+/** Reads and changes the grants with no other change in between. */
+function withGrants<T>(change: (grants: Record<string, number>) => T): Promise<T> {
+  const run = grantWrites.then(async () => {
+    const grants = { ...(await grantsItem.getValue()) };
+    const result = change(grants);
+    await grantsItem.setValue(grants);
+    return result;
+  });
+  grantWrites = run.catch(() => undefined);
+  return run;
+}
+
 /** Jobs started from web pages: the in-page button and the context menu. */
 export const pageJobs = {
   async extractUrl({ url, pageTitle }: { url: string; pageTitle?: string }): Promise<StartReply> {
@@ -17,19 +31,22 @@ export const pageJobs = {
     return { ok: true, jobIds };
   },
 
-  async grant(): Promise<string> {
+  grant(): Promise<string> {
     const grant = `${crypto.randomUUID()}${crypto.randomUUID()}`;
     const now = Date.now();
-    const grants = Object.fromEntries(Object.entries(await grantsItem.getValue()).filter(([, issued]) => now - issued < GRANT_LIFETIME_MS));
-    await grantsItem.setValue({ ...grants, [grant]: now });
-    return grant;
+    return withGrants((grants) => {
+      for (const [key, issued] of Object.entries(grants)) if (now - issued >= GRANT_LIFETIME_MS) delete grants[key];
+      grants[grant] = now;
+      return grant;
+    });
   },
 
   async startHandedOver({ grant, files }: MessageData<'bridge:start'>): Promise<StartReply> {
-    const grants = await grantsItem.getValue();
-    const issued = grants[grant];
-    delete grants[grant];
-    await grantsItem.setValue(grants);
+    const issued = await withGrants((grants) => {
+      const value = grants[grant];
+      delete grants[grant];
+      return value;
+    });
     if (issued === undefined || Date.now() - issued > GRANT_LIFETIME_MS) {
       return { ok: false, error: 'That request expired. Click Extract MP3 again.' };
     }

@@ -7,7 +7,7 @@ import { inputKeyOf, isActive, type Job, type JobSource } from './job';
 import { mutateJobs, patchJob, readJobs, removeJob, transition } from './job-store';
 import { addHistoryEntry, markNotStored, readHistory, setDownloadId, STORED_OUTPUT_CAP_BYTES } from './history';
 import { offscreenDocument } from './offscreen-document';
-import { describeCloudFailure, runCloudJob } from './cloud-jobs';
+import { cancelCloudJob, describeCloudFailure, runCloudJob } from './cloud-jobs';
 
 /** Conversions running at once: each keeps a core busy (decode + LAME), so one per core, at most two. */
 const MAX_PARALLEL_CONVERSIONS = Math.max(1, Math.min(2, navigator.hardwareConcurrency || 1));
@@ -15,6 +15,7 @@ const MAX_PARALLEL_CONVERSIONS = Math.max(1, Math.min(2, navigator.hardwareConcu
 const MAX_ATTEMPTS = 3;
 
 const ok: CommandReply = { ok: true };
+let pumping: Promise<unknown> = Promise.resolve();
 const refuse = (error: string): CommandReply => ({ ok: false, error });
 
 /** Failures the other engine may get past: NemoVideo reads formats this device can't. */
@@ -66,6 +67,7 @@ export const jobQueue = {
   async cancel(jobId: string): Promise<CommandReply> {
     const job = await transition(jobId, 'cancelled', { progress: 0 });
     if (!job) return refuse('This job has already finished.');
+    cancelCloudJob(jobId);
     await offscreenDocument.cancel(jobId);
     await this.pump();
     return ok;
@@ -94,6 +96,7 @@ export const jobQueue = {
     if (isActive(job) || job.state === 'queued') return refuse('Cancel the job before removing it.');
     await removeJob(jobId);
     await deleteBlob('inputs', inputKeyOf(job));
+    if (job.result) await deleteBlob('outputs', job.result.outputKey);
     return ok;
   },
 
@@ -105,7 +108,11 @@ export const jobQueue = {
   async onConverted({ jobId, outputKey, size, durationSeconds }: MessageData<'job:converted'>): Promise<void> {
     const job = await transition(jobId, 'saving', { progress: 1, result: { outputKey, size, durationSeconds } });
     if (!job) {
-      await deleteBlob('outputs', outputKey);
+      // A late or repeated report: keep the MP3 if a job or Completed downloads still own it.
+      const owned =
+        (await readJobs()).some((candidate) => candidate.result?.outputKey === outputKey) ||
+        (await readHistory()).some((entry) => entry.id === outputKey);
+      if (!owned) await deleteBlob('outputs', outputKey);
       return;
     }
     await this.save(job);
@@ -150,8 +157,10 @@ export const jobQueue = {
     await this.pump();
   },
 
+  /** Done: into Completed downloads, then cleaned up. Each step is safe to repeat after a worker stop. */
   async finish(job: Job): Promise<void> {
-    if (!job.result || !(await transition(job.id, 'done'))) return;
+    if (!job.result) return;
+    if (job.state !== 'done' && !(await transition(job.id, 'done'))) return;
     await addHistoryEntry({
       id: job.id,
       fileName: job.outputName,
@@ -168,7 +177,14 @@ export const jobQueue = {
   },
 
   /** Starts queued jobs while there is room; closes the offscreen document when nothing is left to do. */
-  async pump(): Promise<void> {
+  pump(): Promise<void> {
+    // One pump at a time: each counts running jobs, and one mustn't close the document another uses.
+    const run = pumping.then(() => this.pumpOnce());
+    pumping = run.catch((error: unknown) => console.error('Pump failed', error));
+    return run;
+  },
+
+  async pumpOnce(): Promise<void> {
     const jobs = await readJobs();
     let running = jobs.filter((job) => job.engine === 'local' && (job.state === 'reading' || job.state === 'converting')).length;
     for (const job of jobs.filter((candidate) => candidate.state === 'queued')) {
@@ -219,6 +235,7 @@ export const jobQueue = {
       if (outcome?.mp3) await this.onConverted({ jobId, outputKey: jobId, ...outcome.mp3 });
       if (outcome?.video) {
         const before = (await readJobs()).find((candidate) => candidate.id === jobId);
+        if (before?.state !== 'converting') return;
         const swapped = await transition(jobId, 'queued', {
           source: { kind: 'stored-file', inputKey: outcome.video.inputKey },
           engine: 'local',
@@ -264,6 +281,7 @@ export const jobQueue = {
         else await transition(job.id, 'queued', { progress: 0 });
       }
       if (job.state === 'saving') await this.recoverSave(job);
+      if (job.state === 'done') await this.finish(job);
     }
     await this.pump();
   },

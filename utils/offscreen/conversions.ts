@@ -90,6 +90,26 @@ export async function uploadInput(
   });
 }
 
+/** The job's input: stored bytes, or a web video downloaded now and kept for a resumed job. */
+export async function readInput(jobId: string, source: JobSource, signal: AbortSignal): Promise<Blob> {
+  const key = inputKeyOf({ id: jobId, source });
+  const stored = await getBlob('inputs', key);
+  if (stored) return stored;
+  if (source.kind === 'stored-file') throw new ConversionError('input-missing');
+  let lastReport = 0;
+  const blob = await download(
+    source.url,
+    (progress) => {
+      if (Date.now() - lastReport < PROGRESS_INTERVAL_MS) return;
+      lastReport = Date.now();
+      void report('job:progress', { jobId, phase: 'reading', progress });
+    },
+    signal,
+  );
+  await putBlob('inputs', key, blob);
+  return blob;
+}
+
 export class ConversionHost {
   private readonly running = new Map<string, AbortController>();
 
@@ -110,30 +130,10 @@ export class ConversionHost {
     this.running.get(jobId)?.abort();
   }
 
-  /** The job's input: stored bytes, or a web video downloaded now and kept for a resumed job. */
-  private async readInput(jobId: string, source: JobSource, signal: AbortSignal): Promise<Blob> {
-    const key = inputKeyOf({ id: jobId, source });
-    const stored = await getBlob('inputs', key);
-    if (stored) return stored;
-    if (source.kind === 'stored-file') throw new ConversionError('input-missing');
-    let lastReport = 0;
-    const blob = await download(
-      source.url,
-      (progress) => {
-        if (Date.now() - lastReport < PROGRESS_INTERVAL_MS) return;
-        lastReport = Date.now();
-        void report('job:progress', { jobId, phase: 'reading', progress });
-      },
-      signal,
-    );
-    await putBlob('inputs', key, blob);
-    return blob;
-  }
-
   private async run({ jobId, source, fileName, bitrate, title }: MessageData<'offscreen:convert'>, signal: AbortSignal) {
     try {
       await report('job:progress', { jobId, phase: 'reading', progress: 0 });
-      const input = await this.readInput(jobId, source, signal);
+      const input = await readInput(jobId, source, signal);
       let lastReport = 0;
       const onProgress = (progress: number) => {
         const now = Date.now();

@@ -37,7 +37,13 @@ function extractFiles(input: HTMLInputElement): Promise<StartReply> {
   return handOverFiles(files);
 }
 
+const starting = new WeakSet<ExtractButton>();
+
 async function start(button: ExtractButton): Promise<void> {
+  // A double click starts one job, not two.
+  if (starting.has(button)) return;
+  starting.add(button);
+  setTimeout(() => starting.delete(button), 1500);
   button.showProgress('Starting…', undefined);
   let reply: StartReply;
   try {

@@ -27,7 +27,8 @@ export async function handOverFiles(files: File[]): Promise<StartReply> {
     await loaded;
     const channel = new MessageChannel();
     const reply = new Promise<unknown>((resolve) => (channel.port1.onmessage = (event) => resolve(event.data)));
-    frame.contentWindow?.postMessage({ grant, files }, new URL(frame.src).origin, [channel.port2]);
+    // The extension's own origin, never the frame's current src: a page could point the frame elsewhere.
+    frame.contentWindow?.postMessage({ grant, files }, new URL(browser.runtime.getURL('/')).origin, [channel.port2]);
     return replySchema.parse(await reply);
   } finally {
     frame.remove();
