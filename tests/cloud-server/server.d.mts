@@ -13,6 +13,7 @@ export interface Faults {
   duplicateRenderIdOnce?: boolean;
   sseShape?: 'simple' | 'adk';
   chatWithoutText?: boolean;
+  chatDelayMs?: number;
   renderReturnsMp4?: boolean;
   renderFails?: boolean;
   renderStatusShape?: 'data' | 'top-level';

@@ -22,6 +22,7 @@ import { execFile, spawn } from 'node:child_process';
  * @property {boolean} [duplicateRenderIdOnce] export: HTTP 409 "duplicate render id" once
  * @property {'simple' | 'adk'} [sseShape] chat events as `{"type":…}` (default) or agent-framework `{"content":{"parts":…}}`
  * @property {boolean} [chatWithoutText] chat: tool calls only, no text
+ * @property {number} [chatDelayMs] chat: only heartbeats for this long before the answer
  * @property {boolean} [renderReturnsMp4] export: hand back the uploaded video instead of an MP3
  * @property {boolean} [renderFails] export: status ends `failed`
  * @property {'data' | 'top-level'} [renderStatusShape] render status inside `data` with `outputUrl` (default) or at the top level with `output.url`
@@ -454,6 +455,10 @@ export async function startNemoVideoServer({ port = 0, host = '127.0.0.1' } = {}
     res.writeHead(200, { ...CORS_HEADERS, 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
     res.flushHeaders();
     // The edit goes on when the client goes away, as a backend job would.
+    for (let waited = 0; waited < (faults.chatDelayMs ?? 0); waited += 1000) {
+      await wait(1000);
+      if (!res.destroyed) res.write('data: {"type":"heartbeat"}\n\n');
+    }
     for (const [delay, chunk] of chatScript(!faults.chatWithoutText, reply)) {
       await wait(delay);
       if (!res.destroyed) res.write(chunk);

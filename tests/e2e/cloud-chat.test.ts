@@ -77,4 +77,15 @@ describe('telling NemoVideo what you want, in the popup', () => {
     await expect.poll(() => conversation(popup, 'flac-48k.mkv').innerText(), { timeout: 60_000 }).toMatch(/Done\. Your audio now has 1 segment, 0:02 long\./);
     server.setFaults({});
   });
+
+  it('says NemoVideo is still working when no words have come for a while', async () => {
+    server.setFaults({ chatDelayMs: 18_000 });
+    const popup = await session.openPopup();
+    await startWithInstructions(popup, 'Keep 0:00 to 0:01', 'vorbis-44k.webm');
+    const status = jobRow(popup, 'vorbis-44k.webm').getByRole('status');
+    await expect.poll(() => status.innerText(), { timeout: 10_000 }).toContain('NemoVideo is answering');
+    await expect.poll(() => status.innerText(), { timeout: 20_000 }).toContain('Still working');
+    server.setFaults({});
+    await expect.poll(() => conversation(popup, 'vorbis-44k.webm').innerText(), { timeout: 30_000 }).toMatch(/I kept 0:00–0:01/);
+  });
 });

@@ -26,9 +26,10 @@ async function ensureDocument(): Promise<void> {
 /** The offscreen document where local conversions run, seen from the background. */
 export const offscreenDocument = {
   async send<T extends MessageType>(type: T, data: MessageData<T>) {
-    await ensureDocument();
     for (let attempt = 1; ; attempt++) {
       try {
+        // Again on every attempt: an idle close may have just removed the document.
+        await ensureDocument();
         return await sendMessage(type, data);
       } catch (error) {
         // Right after creation the document may not be listening yet.

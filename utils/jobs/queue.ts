@@ -15,7 +15,6 @@ const MAX_PARALLEL_CONVERSIONS = Math.max(1, Math.min(2, navigator.hardwareConcu
 const MAX_ATTEMPTS = 3;
 
 const ok: CommandReply = { ok: true };
-let pumping: Promise<unknown> = Promise.resolve();
 const refuse = (error: string): CommandReply => ({ ok: false, error });
 
 /** Failures the other engine may get past: NemoVideo reads formats this device can't. */
@@ -177,14 +176,7 @@ export const jobQueue = {
   },
 
   /** Starts queued jobs while there is room; closes the offscreen document when nothing is left to do. */
-  pump(): Promise<void> {
-    // One pump at a time: each counts running jobs, and one mustn't close the document another uses.
-    const run = pumping.then(() => this.pumpOnce());
-    pumping = run.catch((error: unknown) => console.error('Pump failed', error));
-    return run;
-  },
-
-  async pumpOnce(): Promise<void> {
+  async pump(): Promise<void> {
     const jobs = await readJobs();
     let running = jobs.filter((job) => job.engine === 'local' && (job.state === 'reading' || job.state === 'converting')).length;
     for (const job of jobs.filter((candidate) => candidate.state === 'queued')) {
