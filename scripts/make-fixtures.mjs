@@ -41,6 +41,9 @@ export const CLIP_SPECS = [
   { name: 'pcm-s16le-48k.mov', sampleRate: 48000, layout: 'stereo', video: H264, audio: ['-c:a', 'pcm_s16le'] },
   { name: 'aac-22k.mp4', sampleRate: 22050, layout: 'stereo', video: H264, audio: ['-c:a', 'aac', '-b:a', '64k'], expectSampleRate: 48000 },
   { name: 'aac-5.1-48k.mp4', sampleRate: 48000, layout: '5.1', video: H264, audio: ['-c:a', 'aac', '-b:a', '256k'] },
+  { name: 'eac3-48k.mkv', sampleRate: 48000, layout: 'stereo', video: H264, audio: ['-c:a', 'eac3', '-b:a', '192k'] },
+  { name: 'dts-48k.mkv', sampleRate: 48000, layout: 'stereo', video: H264, audio: ['-c:a', 'dca', '-strict', '-2', '-b:a', '768k'] },
+  { name: 'aac-48k.ts', sampleRate: 48000, layout: 'stereo', video: H264, audio: ['-c:a', 'aac', '-b:a', '128k'] },
   // Long enough that a test can stop the service worker or close the popup while it converts.
   { name: 'long.mp4', sampleRate: 48000, layout: 'stereo', video: H264, audio: ['-c:a', 'aac', '-b:a', '128k'], seconds: 240 },
 ];
@@ -170,7 +173,8 @@ export async function decodeMono(path) {
 /** @param {string} path */
 async function probeSampleRate(path) {
   const out = await tool('ffprobe', ['-v', 'error', '-select_streams', 'a:0', '-show_entries', 'stream=sample_rate', '-of', 'csv=p=0', path]);
-  const rate = Number(out.toString('utf8').trim());
+  // MPEG-TS lists the stream once more under its program: take the first value.
+  const rate = Number(out.toString('utf8').trim().split(/\s+/)[0]);
   if (!Number.isFinite(rate) || rate <= 0) throw new Error(`${path}: no audio sample rate`);
   return rate;
 }
@@ -188,7 +192,7 @@ export function findOnsetSeconds(samples, sampleRate, threshold = ONSET_THRESHOL
  * @param {ClipSpec} spec @param {string} path @returns {Promise<GoodExpectation>}
  */
 async function expectationFor(spec, path) {
-  const [sourceAudioSeconds, onsetSeconds] = await Promise.all([probeAudioSeconds(path), sourceOnsetSeconds(path)]);
+  const { sourceAudioSeconds, onsetSeconds } = await measureSourceAudio(path);
   return {
     ok: true,
     sampleRate: spec.expectSampleRate ?? spec.sampleRate,
@@ -198,12 +202,16 @@ async function expectationFor(spec, path) {
   };
 }
 
-/** @param {string} path */
-async function sourceOnsetSeconds(path) {
+/**
+ * The source's audio as ffmpeg decodes it: its length (container durations are estimates in
+ * MPEG-TS, for one) and where the first burst starts.
+ * @param {string} path
+ */
+async function measureSourceAudio(path) {
   const { samples, sampleRate } = await decodeMono(path);
-  const onset = findOnsetSeconds(samples, sampleRate);
-  if (!(Math.abs(onset - ONSET_SECONDS) < 0.05)) throw new Error(`${path}: decoded onset ${onset} s, expected about ${ONSET_SECONDS} s`);
-  return onset;
+  const onsetSeconds = findOnsetSeconds(samples, sampleRate);
+  if (!(Math.abs(onsetSeconds - ONSET_SECONDS) < 0.05)) throw new Error(`${path}: decoded onset ${onsetSeconds} s, expected about ${ONSET_SECONDS} s`);
+  return { sourceAudioSeconds: samples.length / sampleRate, onsetSeconds };
 }
 
 /**
