@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startNemoVideoServer, type NemoVideoServer } from '../cloud-server/server.mjs';
 import { launchExtension, type ExtensionSession } from './helpers/browser';
+import { changeSettings } from './helpers/options';
 import { analyzeMp3 } from './helpers/mp3';
 import { chooseVideos, jobRow } from './helpers/popup';
 
@@ -12,11 +13,7 @@ describe('telling NemoVideo what you want, in the popup', () => {
   beforeAll(async () => {
     server = await startNemoVideoServer();
     session = await launchExtension();
-    const options = await session.context.newPage();
-    await options.goto(`chrome-extension://${session.extensionId}/options.html`);
-    await options.getByLabel('Cloud API base URL').fill(server.url);
-    await options.getByLabel('Engine').selectOption('cloud');
-    await options.close();
+    await changeSettings(session, { cloudBaseUrl: server.url, engine: 'cloud' });
   });
   afterAll(async () => {
     await session?.close();

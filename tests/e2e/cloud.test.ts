@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } fr
 import type { Page } from 'playwright-core';
 import { startNemoVideoServer, type NemoVideoServer } from '../cloud-server/server.mjs';
 import { launchExtension, type ExtensionSession } from './helpers/browser';
+import { changeSettings } from './helpers/options';
 import { analyzeMp3 } from './helpers/mp3';
 import { chooseVideos, fixture, jobRow } from './helpers/popup';
 
@@ -16,11 +17,7 @@ describe('the NemoVideo cloud engine (against the project stand-in server)', () 
     session = await launchExtension();
     session.context.on('console', (message) => consoleLines.push(`${message.type()}: ${message.text()}`));
     session.context.on('weberror', (error) => consoleLines.push(`weberror: ${error.error().message}`));
-    const options = await session.context.newPage();
-    await options.goto(`chrome-extension://${session.extensionId}/options.html`);
-    await options.getByLabel('Cloud API base URL').fill(server.url);
-    await options.getByLabel('Engine').selectOption('cloud');
-    await options.close();
+    await changeSettings(session, { cloudBaseUrl: server.url, engine: 'cloud' });
   });
   afterAll(async () => {
     await session?.close();
@@ -140,16 +137,24 @@ describe('the NemoVideo cloud engine (against the project stand-in server)', () 
   });
 
   it('says plainly when NemoVideo cannot be reached, and keeps the job for Retry', async () => {
-    const options = await session.context.newPage();
-    await options.goto(`chrome-extension://${session.extensionId}/options.html`);
-    await options.getByLabel('Cloud API base URL').fill('http://127.0.0.1:9');
+    await changeSettings(session, { cloudBaseUrl: 'http://127.0.0.1:9' });
     await convertInCloud('mp3-44k.avi');
     const row = jobRow(popup, 'mp3-44k.avi');
     await expect.poll(() => row.getByRole('alert').innerText(), { timeout: 60_000 }).toMatch(/“mp3-44k\.avi”.*Can't reach NemoVideo.*Retry/);
-    await options.getByLabel('Cloud API base URL').fill(server.url);
-    await options.close();
+    await changeSettings(session, { cloudBaseUrl: server.url });
     await row.getByRole('button', { name: 'Retry' }).click();
     expect((await analyzeMp3(await session.waitForDownload('mp3-44k.mp3', 90_000))).codec).toBe('mp3');
+  });
+
+  it('resumes after the service worker is stopped mid-chat, without sending the message again', async () => {
+    const chatsBefore = server.requests.filter((request) => request.path === '/run_sse').length;
+    server.setFaults({ chatDelayMs: 4000 });
+    await convertInCloud('aac-5.1-48k.mp4');
+    await expect.poll(() => server.requests.filter((request) => request.path === '/run_sse').length, { timeout: 30_000 }).toBe(chatsBefore + 1);
+    await session.stopServiceWorker();
+    await popup.reload();
+    expect((await analyzeMp3(await session.waitForDownload('aac-5.1-48k.mp3', 90_000))).codec).toBe('mp3');
+    expect(server.requests.filter((request) => request.path === '/run_sse')).toHaveLength(chatsBefore + 1);
   });
 
   it('resumes after the service worker is stopped mid-job, polling the same render instead of exporting again', async () => {
@@ -166,10 +171,7 @@ describe('the NemoVideo cloud engine (against the project stand-in server)', () 
   });
 
   it('on Automatic, offers to try the cloud (with its cost) for a file this device cannot read', async () => {
-    const options = await session.context.newPage();
-    await options.goto(`chrome-extension://${session.extensionId}/options.html`);
-    await options.getByLabel('Engine').selectOption('auto');
-    await options.close();
+    await changeSettings(session, { engine: 'auto' });
     await convertInCloud('notes.mp4');
     const row = jobRow(popup, 'notes.mp4');
     await expect.poll(() => row.getByRole('alert').innerText(), { timeout: 30_000 }).toMatch(/isn't a video file/);

@@ -178,8 +178,10 @@ export async function runCloudJob(jobId: string): Promise<CloudOutcome | undefin
     if (!(await transition(jobId, 'converting', { progress: 0 })) && (await current())?.state !== 'converting') throw cancelled();
     if (!cloud.chatDone) {
       if (cloud.chatSent) {
-        // The worker stopped while the backend was answering: sending again could charge twice.
-        if (!isDraftReady((await client.state(cloud.sessionId!, signal)).draft)) throw new CloudError('server');
+        // The worker stopped while NemoVideo was answering: sending again could charge twice, so
+        // wait for the edit to show in the project's state instead.
+        await waitForDraft(client, cloud.sessionId!, signal);
+        await updateConversation(jobId, { from: 'nemovideo', text: 'Done. The extension picked up where it left off.' });
       } else {
         cloud = await save({ chatSent: true });
         const shown = job.instructions ?? `Extract the audio as an MP3 at ${job.bitrate} kbps.`;
@@ -217,6 +219,19 @@ export async function runCloudJob(jobId: string): Promise<CloudOutcome | undefin
     clearInterval(keepAlive);
     running.delete(jobId);
   }
+}
+
+/** How long a resumed job waits for an edit NemoVideo was making when the worker stopped (a chat runs up to 15 min). */
+const RESUMED_EDIT_WAIT_MS = 15 * 60 * 1000;
+
+async function waitForDraft(client: NemoVideoClient, sessionId: string, signal: AbortSignal): Promise<void> {
+  const deadline = Date.now() + RESUMED_EDIT_WAIT_MS;
+  for (let attempt = 0; Date.now() < deadline; attempt++) {
+    if (isDraftReady((await client.state(sessionId, signal)).draft)) return;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(2000 * 1.5 ** attempt, 15_000)));
+    signal.throwIfAborted();
+  }
+  throw new CloudError('export-timeout');
 }
 
 /** Sends a message unless one is already being answered, deciding and marking in one write. */
