@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { storage } from 'wxt/utils/storage';
+import { oneAtATime } from '../one-at-a-time';
 
 export const historyEntrySchema = z.object({
   id: z.string(),
@@ -31,16 +32,14 @@ export async function readHistory(): Promise<HistoryEntry[]> {
   });
 }
 
-let writes: Promise<unknown> = Promise.resolve();
+const exclusive = oneAtATime();
 
 export function mutateHistory<T>(change: (entries: HistoryEntry[]) => { entries: HistoryEntry[]; result: T }): Promise<T> {
-  const run = writes.then(async () => {
+  return exclusive(async () => {
     const { entries, result } = change(await readHistory());
     await historyItem.setValue(entries.slice(0, MAX_HISTORY_ENTRIES));
     return result;
   });
-  writes = run.catch(() => undefined);
-  return run;
 }
 
 export function addHistoryEntry(entry: HistoryEntry): Promise<void> {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { storage } from 'wxt/utils/storage';
 import { canTransition, jobSchema, type Job, type JobState } from './job';
+import { oneAtATime } from '../one-at-a-time';
 
 /** Every job that is not finished yet, by id. Only the background writes it; pages watch it. */
 export const jobsItem = storage.defineItem<Record<string, Job>>('local:jobs', { fallback: {} });
@@ -12,18 +13,16 @@ export async function readJobs(): Promise<Job[]> {
   return jobs.sort((a, b) => a.createdAt - b.createdAt);
 }
 
-let writes: Promise<unknown> = Promise.resolve();
+const exclusive = oneAtATime();
 
 /** Runs `change` on the current jobs with no other write in between, and saves what it returns. */
 export function mutateJobs<T>(change: (jobs: Record<string, Job>) => T): Promise<T> {
-  const run = writes.then(async () => {
+  return exclusive(async () => {
     const jobs = { ...(await jobsItem.getValue()) };
     const result = change(jobs);
     await jobsItem.setValue(jobs);
     return result;
   });
-  writes = run.catch(() => undefined);
-  return run;
 }
 
 export class IllegalTransitionError extends Error {}

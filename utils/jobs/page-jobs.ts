@@ -1,4 +1,5 @@
 import { storage } from 'wxt/utils/storage';
+import { oneAtATime } from '../one-at-a-time';
 import type { MessageData, StartReply } from '../messages';
 import { namesForUrl } from '../page/source-name';
 import { jobQueue } from './queue';
@@ -9,18 +10,16 @@ const GRANT_LIFETIME_MS = 2 * 60 * 1000;
 /** One-time grants for the bridge frame, in session storage, which content scripts and pages can't read. */
 const grantsItem = storage.defineItem<Record<string, number>>('session:bridge-grants', { fallback: {} });
 
-let grantWrites: Promise<unknown> = Promise.resolve();
+const exclusive = oneAtATime();
 
 /** Reads and changes the grants with no other change in between. */
 function withGrants<T>(change: (grants: Record<string, number>) => T): Promise<T> {
-  const run = grantWrites.then(async () => {
+  return exclusive(async () => {
     const grants = { ...(await grantsItem.getValue()) };
     const result = change(grants);
     await grantsItem.setValue(grants);
     return result;
   });
-  grantWrites = run.catch(() => undefined);
-  return run;
 }
 
 /** Jobs started from web pages: the in-page button and the context menu. */

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { ConversionRequest, ConversionResult, Engine, ProgressListener } from '../engine';
 import { ConversionError } from '../../failures';
 import { outputChannels, outputSampleRate } from './audio-layout';
+import { oneAtATime } from '../../one-at-a-time';
 
 /** Where the build puts ffmpeg.wasm's single-thread core inside the extension package. */
 export const FFMPEG_CORE_DIR = 'ffmpeg';
@@ -31,7 +32,6 @@ function packagedFileUrl(file: string): string {
 }
 
 let loading: Promise<FFmpeg> | undefined;
-let queue: Promise<unknown> = Promise.resolve();
 
 function loadFfmpeg(): Promise<FFmpeg> {
   loading ??= (async () => {
@@ -47,11 +47,7 @@ function loadFfmpeg(): Promise<FFmpeg> {
 }
 
 /** ffmpeg.wasm runs one command at a time; jobs take turns. */
-function exclusive<T>(task: () => Promise<T>): Promise<T> {
-  const run = queue.then(task);
-  queue = run.catch(() => undefined);
-  return run;
-}
+const exclusive = oneAtATime();
 
 const DAMAGED_SIGNS = /moov atom not found|partial file|truncat|end of file|invalid atom size|error reading header/i;
 
@@ -88,6 +84,8 @@ async function convertWithFfmpeg(
   signal: AbortSignal,
   containerRecognised: boolean,
 ): Promise<ConversionResult> {
+  // A job cancelled while it waited for its turn stops here.
+  if (signal.aborted) throw new DOMException('Cancelled', 'AbortError');
   const ffmpeg = await loadFfmpeg();
   const log: string[] = [];
   const collectLog = ({ message }: { message: string }) => log.push(message);

@@ -10,7 +10,7 @@ export const localEngine: Engine = {
     try {
       return await mediabunnyEngine.convert(request, onProgress, signal);
     } catch (error) {
-      if (!(error instanceof NeedsFallbackError)) throw error;
+      if (!(error instanceof NeedsFallbackError) || signal.aborted) throw error;
       onProgress(0);
       return createFfmpegEngine(error.containerRecognised).convert(request, onProgress, signal);
     }
