@@ -35,3 +35,13 @@ describe('translateGuiWording', () => {
     });
   });
 });
+
+describe('translateGuiWording with other words for an action', () => {
+  it.each([
+    ['Done! Click Export to download your MP3.', 'Done! Press Export MP3 when ready.'],
+    ['完成了！点击导出按钮下载。', '完成了！准备好后按 Export MP3。'],
+  ])('%s → %s', (text, expected) => {
+    const wording = { export: { english: 'Press Export MP3 when ready.', chinese: '准备好后按 Export MP3。' } };
+    expect(translateGuiWording(text, wording).text).toBe(expected);
+  });
+});

@@ -42,6 +42,11 @@ function chatMessage(bitrate: number, instructions: string | undefined): string 
   return instructions ? `${instructions}\n\n${request}` : `${request} Keep the whole audio, unchanged.`;
 }
 
+/** With instructions the user reviews the edit, so "click Export" means pressing Export MP3, not an automatic export. */
+const REVIEW_WORDING = {
+  export: { english: 'Press Export MP3 when you’re happy with it.', chinese: '满意后请按“Export MP3”。' },
+};
+
 /** Appends to, or replaces the last line of, a job's conversation as NemoVideo's answer streams in. */
 function updateConversation(jobId: string, line: { from: 'you' | 'nemovideo'; text: string }, replaceLast = false, cloud: Partial<CloudProgress> = {}) {
   return mutateJobs((jobs) => {
@@ -66,7 +71,9 @@ async function chatTurn(client: NemoVideoClient, job: Job, sessionId: string, us
       if (event.type !== 'text' || !event.text.trim()) return;
       const started = answer === '';
       answer = answer ? `${answer}\n${event.text}` : event.text;
-      void updateConversation(job.id, { from: 'nemovideo', text: translateGuiWording(answer).text }, !started, { lastReplyAt: Date.now() });
+      void updateConversation(job.id, { from: 'nemovideo', text: translateGuiWording(answer, job.instructions ? REVIEW_WORDING : {}).text }, !started, {
+        lastReplyAt: Date.now(),
+      });
     }, signal);
     if (!answer) {
       const summary = summarizeState(await client.state(sessionId, signal));
@@ -192,10 +199,22 @@ export async function runCloudJob(jobId: string): Promise<CloudOutcome | undefin
     // With instructions, the user reads the answer and may send more before pressing Export MP3.
     if (cloud.awaitingExport) return undefined;
 
+    if (!cloud.renderId && cloud.pendingRenderId) {
+      // The worker stopped while submitting: poll that render if it arrived; submit only if it never did.
+      try {
+        await client.exportStatus(cloud.pendingRenderId, signal);
+        cloud = await save({ renderId: cloud.pendingRenderId });
+      } catch (error) {
+        if (!(error instanceof CloudError && error.status === 404)) throw error;
+      }
+    }
     if (!cloud.renderId) {
       const { draft } = await client.state(cloud.sessionId!, signal);
       if (!draft || !isDraftReady(draft)) throw new CloudError('export-failed');
-      const render = await client.startExport(cloud.sessionId!, draft, { format: 'mp3', audioBitrate: job.bitrate as 128 | 192 | 256 | 320 }, signal);
+      const output = { format: 'mp3', audioBitrate: job.bitrate as 128 | 192 | 256 | 320 } as const;
+      const render = await client.startExport(cloud.sessionId!, draft, output, signal, async (renderId) => {
+        cloud = await save({ pendingRenderId: renderId });
+      });
       cloud = await save({ renderId: render.id });
     }
     let render;

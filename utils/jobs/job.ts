@@ -53,6 +53,8 @@ export const cloudProgressSchema = z.object({
   /** The chat message was sent: sending it again could charge twice. */
   chatSent: z.boolean().optional(),
   chatDone: z.boolean().optional(),
+  /** The id of a render being submitted: if the worker stops before the reply, it is looked up, not sent again. */
+  pendingRenderId: z.string().optional(),
   /** Once set, the render is only ever polled again, never submitted again. */
   renderId: z.string().optional(),
   /** NemoVideo is answering a message now: no other may be sent (it would be charged twice). */

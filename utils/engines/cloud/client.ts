@@ -147,10 +147,21 @@ export class NemoVideoClient {
     return this.transport.json(creditsSchema, { method: 'GET', path: '/api/credits/balance/simple', signal });
   }
 
-  /** Starts a render under a new unique id; a new id again if the backend says it is taken. */
-  async startExport(sessionId: string, draft: JsonObject, output: ExportOutput, signal?: AbortSignal): Promise<RenderJob> {
+  /**
+   * Starts a render under a new unique id; a new id again if the backend says it is taken.
+   * `beforeSubmit` gets each id before it is sent, so a caller can keep it and later poll the
+   * render instead of submitting it twice.
+   */
+  async startExport(
+    sessionId: string,
+    draft: JsonObject,
+    output: ExportOutput,
+    signal?: AbortSignal,
+    beforeSubmit?: (renderId: string) => Promise<void>,
+  ): Promise<RenderJob> {
     for (let attempt = 1; ; attempt++) {
       const id = `render_${this.transport.now()}_${crypto.randomUUID().slice(0, 8)}`;
+      await beforeSubmit?.(id);
       const body = exportRequestSchema.parse({ id, sessionId, draft, output: { ...output, quality: 'high' } });
       try {
         const job = await this.transport.json(renderStatusSchema, { method: 'POST', path: '/api/render/proxy/lambda', body, signal });

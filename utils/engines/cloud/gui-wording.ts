@@ -56,7 +56,11 @@ const SENTENCE_END = /((?<=[.!?])\s+|(?<=[。！？])|\n+)/;
  * The backend's text with each sentence that asks for a GUI step ("Click Export", "打开面板", …)
  * replaced by what the extension does instead, plus those actions, so the caller can run them.
  */
-export function translateGuiWording(text: string): { text: string; actions: GuiAction[] } {
+export function translateGuiWording(
+  text: string,
+  /** Other words for an action, where the extension does it differently (export waits for the user, say). */
+  wording: Partial<Record<GuiAction, Pick<Rule, 'english' | 'chinese'>>> = {},
+): { text: string; actions: GuiAction[] } {
   const actions: GuiAction[] = [];
   const pieces = text.split(SENTENCE_END);
   let translated = '';
@@ -65,7 +69,8 @@ export function translateGuiWording(text: string): { text: string; actions: GuiA
     const rule = rules.find((candidate) => candidate.pattern.test(sentence) && isInstruction(sentence, candidate));
     if (rule && actions.includes(rule.action)) continue;
     if (rule) actions.push(rule.action);
-    const replacement = rule && (CHINESE.test(sentence) ? rule.chinese : rule.english);
+    const words = rule && { ...rule, ...wording[rule.action] };
+    const replacement = words && (CHINESE.test(sentence) ? words.chinese : words.english);
     translated += (replacement ?? sentence) + (pieces[index + 1] ?? '');
   }
   return { text: translated.trim(), actions };
