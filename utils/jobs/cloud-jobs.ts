@@ -3,14 +3,13 @@ import { CloudError, describeCloudError, registrationLink } from '../engines/clo
 import { isDraftReady, summarizeState } from '../engines/cloud/draft';
 import { translateGuiWording } from '../engines/cloud/gui-wording';
 import { formatDuration } from '../format';
-import { mutateJobs } from './job-store';
 import { credentialStore } from '../cloud/credential-store';
 import { creditsItem } from '../cloud/credits';
 import { getSettings } from '../settings';
 import { putBlob } from '../blob-store';
 import { mp3DurationSeconds, sniffAudioMp3 } from '../engines/local/sniff';
 import { inputKeyOf, type CloudProgress, type Job } from './job';
-import { patchJob, readJobs, transition } from './job-store';
+import { mutateJobs, patchJob, readJob, transition } from './job-store';
 import { offscreenDocument } from './offscreen-document';
 import { ConversionError, describeFailure } from '../failures';
 
@@ -83,7 +82,7 @@ async function chatTurn(client: NemoVideoClient, job: Job, sessionId: string, us
       await updateConversation(job.id, { from: 'nemovideo', text });
     }
   } finally {
-    const latest = (await readJobs()).find((candidate) => candidate.id === job.id);
+    const latest = await readJob(job.id);
     if (latest) await patchJob(job.id, ['converting'], { cloud: { ...latest.cloud, replying: false } });
     void refreshCredits(client);
   }
@@ -91,7 +90,7 @@ async function chatTurn(client: NemoVideoClient, job: Job, sessionId: string, us
 
 /** A follow-up message on a job waiting for **Export MP3** ("make it shorter"); never while an answer streams. */
 export async function sendFollowUp(jobId: string, message: string): Promise<{ ok: true } | { ok: false; error: string }> {
-  const job = (await readJobs()).find((candidate) => candidate.id === jobId);
+  const job = await readJob(jobId);
   const cloud = job?.cloud;
   if (!job || job.state !== 'converting' || !cloud?.awaitingExport || !cloud.sessionId) return { ok: false, error: 'This job is no longer waiting for instructions.' };
   if (!(await claimReply(jobId))) return { ok: false, error: 'NemoVideo is still answering. Send your next message when it has finished.' };
@@ -132,7 +131,7 @@ export async function runCloudJob(jobId: string): Promise<CloudOutcome | undefin
   const keepAlive = setInterval(() => void browser.runtime.getPlatformInfo(), KEEP_ALIVE_MS);
   try {
     const client = await createClient(jobId);
-    const current = async () => (await readJobs()).find((job) => job.id === jobId);
+    const current = () => readJob(jobId);
     /** Records a finished step; a job that was cancelled or removed meanwhile stops here. */
     const save = async (progress: Partial<CloudProgress>) => {
       signal.throwIfAborted();

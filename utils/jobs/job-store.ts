@@ -13,6 +13,11 @@ export async function readJobs(): Promise<Job[]> {
   return jobs.sort((a, b) => a.createdAt - b.createdAt);
 }
 
+/** One job by id, or undefined when it is gone. */
+export async function readJob(id: string): Promise<Job | undefined> {
+  return (await jobsItem.getValue())[id];
+}
+
 const exclusive = oneAtATime();
 
 /** Runs `change` on the current jobs with no other write in between, and saves what it returns. */

@@ -4,7 +4,7 @@ import { describeFailure, type FailureReason } from '../failures';
 import { baseName, mp3NameFor } from '../file-names';
 import type { CommandReply, MessageData } from '../messages';
 import { inputKeyOf, isActive, type Job, type JobSource } from './job';
-import { mutateJobs, patchJob, readJobs, removeJob, transition } from './job-store';
+import { mutateJobs, patchJob, readJob, readJobs, removeJob, transition } from './job-store';
 import { addHistoryEntry, markNotStored, readHistory, setDownloadId, STORED_OUTPUT_CAP_BYTES } from './history';
 import { offscreenDocument } from './offscreen-document';
 import { cancelCloudJob, describeCloudFailure, runCloudJob } from './cloud-jobs';
@@ -90,7 +90,7 @@ export const jobQueue = {
   },
 
   async remove(jobId: string): Promise<CommandReply> {
-    const job = (await readJobs()).find((candidate) => candidate.id === jobId);
+    const job = await readJob(jobId);
     if (!job) return ok;
     if (isActive(job) || job.state === 'queued') return refuse('Cancel the job before removing it.');
     await removeJob(jobId);
@@ -118,7 +118,7 @@ export const jobQueue = {
   },
 
   async onFailed({ jobId, reason }: MessageData<'job:failed'>): Promise<void> {
-    const job = (await readJobs()).find((candidate) => candidate.id === jobId);
+    const job = await readJob(jobId);
     if (job) await fail(job, reason);
     await this.pump();
   },
@@ -212,7 +212,7 @@ export const jobQueue = {
 
   /** **Export MP3** on a cloud job the user reviewed: its edited draft is exported as it stands. */
   async exportReviewed(jobId: string): Promise<CommandReply> {
-    const job = (await readJobs()).find((candidate) => candidate.id === jobId);
+    const job = await readJob(jobId);
     if (!job?.cloud?.awaitingExport || job.state !== 'converting') return refuse('This job is not waiting to be exported.');
     if (job.cloud.replying) return refuse('Wait for NemoVideo to finish answering, then export.');
     await patchJob(jobId, ['converting'], { cloud: { ...job.cloud, awaitingExport: false } });
@@ -226,7 +226,7 @@ export const jobQueue = {
       const outcome = await runCloudJob(jobId);
       if (outcome?.mp3) await this.onConverted({ jobId, outputKey: jobId, ...outcome.mp3 });
       if (outcome?.video) {
-        const before = (await readJobs()).find((candidate) => candidate.id === jobId);
+        const before = await readJob(jobId);
         if (before?.state !== 'converting') return;
         const swapped = await transition(jobId, 'queued', {
           source: { kind: 'stored-file', inputKey: outcome.video.inputKey },
@@ -238,7 +238,7 @@ export const jobQueue = {
         await this.pump();
       }
     } catch (error) {
-      const job = (await readJobs()).find((candidate) => candidate.id === jobId);
+      const job = await readJob(jobId);
       if (!job || (error instanceof DOMException && error.name === 'AbortError')) return;
       console.error('Cloud job failed', error);
       const { message, offerLocal } = await describeCloudFailure(error, job.sourceName);
