@@ -4,6 +4,8 @@ export interface GoodExpectation {
   channels: number;
   sourceAudioSeconds: number;
   onsetSeconds: number;
+  /** Just after the last sample above the onset threshold: where the last tone burst stops. */
+  endOfSoundSeconds: number;
 }
 
 export interface BadExpectation {
@@ -42,4 +44,5 @@ export declare function makeFixtures(dir: string): Promise<Fixture[]>;
 export declare function probeAudioSeconds(path: string): Promise<number>;
 export declare function decodeMono(path: string): Promise<{ samples: Float32Array; sampleRate: number }>;
 export declare function findOnsetSeconds(samples: Float32Array, sampleRate: number, threshold?: number): number;
+export declare function findEndOfSoundSeconds(samples: Float32Array, sampleRate: number, threshold?: number): number;
 export declare function seededBytes(seed: number, length: number): Uint8Array;

@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 
 /**
- * @typedef {{ ok: true, sampleRate: number, channels: number, sourceAudioSeconds: number, onsetSeconds: number }} GoodExpectation
+ * @typedef {{ ok: true, sampleRate: number, channels: number, sourceAudioSeconds: number, onsetSeconds: number, endOfSoundSeconds: number }} GoodExpectation
  * @typedef {{ ok: false }} BadExpectation
  * @typedef {{ name: string, path: string, expect: GoodExpectation | BadExpectation }} Fixture
  * @typedef {{ name: string, sampleRate: number, layout: 'mono' | 'stereo' | '5.1', video: string[], audio: string[], expectSampleRate?: number, seconds?: number }} ClipSpec
@@ -186,32 +186,44 @@ export function findOnsetSeconds(samples, sampleRate, threshold = ONSET_THRESHOL
 }
 
 /**
+ * Where the sound stops: just after the last sample with |value| > threshold, NaN if there is none.
+ * @param {Float32Array} samples @param {number} sampleRate
+ */
+export function findEndOfSoundSeconds(samples, sampleRate, threshold = ONSET_THRESHOLD) {
+  const index = samples.findLastIndex((s) => Math.abs(s) > threshold);
+  return index < 0 ? Number.NaN : (index + 1) / sampleRate;
+}
+
+/**
  * Expected MP3 output: MPEG-1 rates are kept, anything else becomes 48 kHz; more than two channels
  * downmix to stereo. The onset is measured on the source as ffmpeg decodes it, because some
  * containers bake the encoder delay into the stream (AC-3 in MKV: +256 samples, MP3 in AVI: +1105).
  * @param {ClipSpec} spec @param {string} path @returns {Promise<GoodExpectation>}
  */
 async function expectationFor(spec, path) {
-  const { sourceAudioSeconds, onsetSeconds } = await measureSourceAudio(path);
+  const { sourceAudioSeconds, onsetSeconds, endOfSoundSeconds } = await measureSourceAudio(path, spec.seconds ?? CLIP_SECONDS);
   return {
     ok: true,
     sampleRate: spec.expectSampleRate ?? spec.sampleRate,
     channels: spec.layout === 'mono' ? 1 : 2,
     sourceAudioSeconds,
     onsetSeconds,
+    endOfSoundSeconds,
   };
 }
 
 /**
  * The source's audio as ffmpeg decodes it: its length (container durations are estimates in
- * MPEG-TS, for one) and where the first burst starts.
- * @param {string} path
+ * MPEG-TS, for one), where the first burst starts, and where the sound stops: the clip cuts its last
+ * burst at `seconds` (shifted like the onset), and a lossy codec's ringing after that cut isn't sound.
+ * @param {string} path @param {number} seconds
  */
-async function measureSourceAudio(path) {
+async function measureSourceAudio(path, seconds) {
   const { samples, sampleRate } = await decodeMono(path);
   const onsetSeconds = findOnsetSeconds(samples, sampleRate);
   if (!(Math.abs(onsetSeconds - ONSET_SECONDS) < 0.05)) throw new Error(`${path}: decoded onset ${onsetSeconds} s, expected about ${ONSET_SECONDS} s`);
-  return { sourceAudioSeconds: samples.length / sampleRate, onsetSeconds };
+  const endOfSoundSeconds = Math.min(findEndOfSoundSeconds(samples, sampleRate), onsetSeconds - ONSET_SECONDS + seconds);
+  return { sourceAudioSeconds: samples.length / sampleRate, onsetSeconds, endOfSoundSeconds };
 }
 
 /**

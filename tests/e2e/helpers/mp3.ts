@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { decodeMono, findOnsetSeconds, probeAudioSeconds } from '../../../scripts/make-fixtures.mjs';
+import { decodeMono, findEndOfSoundSeconds, findOnsetSeconds, probeAudioSeconds } from '../../../scripts/make-fixtures.mjs';
 
 const run = promisify(execFile);
 
@@ -13,6 +13,8 @@ export interface Mp3Analysis {
   durationSeconds: number;
   /** First decoded (mono-mixed) sample with |value| > 0.1, NaN if there is none. */
   onsetSeconds: number;
+  /** Just after the last decoded sample with |value| > 0.1. */
+  endOfSoundSeconds: number;
   titleTag: string | null;
 }
 
@@ -61,6 +63,7 @@ export async function analyzeMp3(path: string): Promise<Mp3Analysis> {
     bitrateKbps: toNumber(stream.bit_rate ?? info.format?.bit_rate, 'bit rate', path) / 1000,
     durationSeconds: decoded.samples.length / decoded.sampleRate,
     onsetSeconds: findOnsetSeconds(decoded.samples, decoded.sampleRate),
+    endOfSoundSeconds: findEndOfSoundSeconds(decoded.samples, decoded.sampleRate),
     titleTag: tag(info.format?.tags, 'title'),
   };
 }

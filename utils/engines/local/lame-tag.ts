@@ -422,7 +422,7 @@ export interface PatchMediabunnyResult {
 
 /**
  * For the frame mediabunny's `Mp3OutputFormat({ onXingFrame })` reports, when the audio was encoded by
- * `@mediabunny/mp3-encoder` (LAME 3.100, CBR, no resampling) from `inputSamples` sample frames per channel.
+ * LAME 3.100 (CBR, no resampling) from `inputSamples` sample frames per channel.
  * Fixes the frame count (mediabunny 1.61 counts the Xing frame itself), writes "Info" (CBR) and a LAME tag.
  * The result has the same length: write it back at the `position` mediabunny reported.
  * Throws if the frame count matches neither convention for `inputSamples` (wrong sample count, or not LAME).

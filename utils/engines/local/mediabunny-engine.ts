@@ -1,22 +1,30 @@
 import {
   ALL_FORMATS,
+  AudioSample,
+  AudioSampleSink,
   BlobSource,
   Conversion,
   ConversionCanceledError,
+  EncodedAudioPacketSource,
+  EncodedPacket,
   Input,
   Mp3OutputFormat,
   Output,
   StreamTarget,
-  type AudioSample,
+  registerEncoder,
+
   type InputAudioTrack,
   type StreamTargetChunk,
 } from 'mediabunny';
-import { registerMp3Encoder } from '@mediabunny/mp3-encoder';
 import type { ConversionRequest, ConversionResult, Engine, ProgressListener } from '../engine';
 import { ConversionError } from '../../failures';
 import { BlobWriter, overwrite } from './blob-writer';
 import { outputChannels, outputSampleRate } from './audio-layout';
 import { patchMediabunnyXingFrame } from './lame-tag';
+import { sharedEncoderPool } from './mp3/encoder-pool';
+import { SAMPLES_PER_FRAME } from './mp3/frames';
+import { SegmentedMp3Encoding } from './mp3/segmented-encoding';
+import { segmentedMp3Encoder } from './mp3/segmented-mp3-encoder';
 
 /** mediabunny can't read this input (container or codec): the ffmpeg engine should try. */
 export class NeedsFallbackError extends Error {
@@ -31,9 +39,10 @@ export class NeedsFallbackError extends Error {
 }
 
 let encoderRegistered = false;
-function ensureMp3Encoder(): void {
+function warmUpMp3Encoders(): void {
+  sharedEncoderPool().warmUp();
   if (encoderRegistered) return;
-  registerMp3Encoder();
+  registerEncoder(segmentedMp3Encoder(() => sharedEncoderPool().encode, () => sharedEncoderPool().size));
   encoderRegistered = true;
 }
 
@@ -56,80 +65,216 @@ async function openAudioTrack(input: Input): Promise<InputAudioTrack> {
   return track;
 }
 
-/** Streams the input through WebCodecs decoding and LAME (wasm) encoding. */
+function cancelled(): DOMException {
+  return new DOMException('Cancelled', 'AbortError');
+}
+
+/** An MP3 file being written: mediabunny's muxer (ID3 title, Xing frame) into Blobs, patched with a LAME tag at the end. */
+class Mp3File {
+  private readonly writer = new BlobWriter();
+  private xingFrame: { data: Uint8Array; position: number } | undefined;
+  readonly output: Output;
+
+  constructor() {
+    const writer = this.writer;
+    const target = new StreamTarget(
+      new WritableStream<StreamTargetChunk>({
+        write(chunk) {
+          // The muxer goes back only to rewrite the Xing frame; we patch that from onXingFrame below.
+          if (chunk.position === writer.size) writer.append(chunk.data);
+          else if (chunk.position > writer.size) throw new Error('MP3 writer skipped ahead');
+        },
+      }),
+    );
+    this.output = new Output({
+      format: new Mp3OutputFormat({ onXingFrame: (data, position) => (this.xingFrame = { data: data.slice(), position }) }),
+      target,
+    });
+  }
+
+  toBlob(encodedSamples: number, bitrateKbps: number): Blob {
+    const mp3 = this.writer.toBlob('audio/mpeg');
+    if (!this.xingFrame) return mp3;
+    const { frame } = patchMediabunnyXingFrame(this.xingFrame.data, { inputSamples: encodedSamples, bitrateKbps });
+    return overwrite(mp3, this.xingFrame.position, frame);
+  }
+}
+
+/**
+ * The part of a decoded sample, in sample frames [from, to), that lies between time 0 and the track's end:
+ * the encoder's priming before 0 and the padding of a last frame that runs past the track's duration are
+ * cut off. A frame that starts at or after that duration is kept whole: the container didn't know the
+ * last frame's length (FLAC in Matroska).
+ */
+function keptFrames(sample: AudioSample, sampleRate: number, endSample: number): { from: number; to: number } {
+  const first = Math.round(sample.timestamp * sampleRate);
+  const last = first + sample.numberOfFrames;
+  const end = first >= endSample ? last : Math.min(last, endSample);
+  return { from: Math.max(0, -first), to: Math.max(0, end - first) };
+}
+
+function copyPlanes(sample: AudioSample, from: number, to: number): Float32Array[] {
+  return Array.from({ length: sample.numberOfChannels }, (_, planeIndex) => {
+    const plane = new Float32Array(to - from);
+    sample.copyTo(plane, { planeIndex, format: 'f32-planar', frameOffset: from, frameCount: to - from });
+    return plane;
+  });
+}
+
+async function trackEndSample(track: InputAudioTrack, sampleRate: number): Promise<number> {
+  return Math.round((await track.computeDuration()) * sampleRate);
+}
+
+/** Decoded samples of `track` from time 0 to its end, as planar Float32. */
+async function* decodedPlanes(track: InputAudioTrack, signal: AbortSignal): AsyncGenerator<Float32Array[]> {
+  const endSample = await trackEndSample(track, track.sampleRate);
+  let decoded = 0;
+  for await (const sample of new AudioSampleSink(track).samples()) {
+    try {
+      if (signal.aborted) throw cancelled();
+      const { from, to } = keptFrames(sample, track.sampleRate, endSample);
+      if (to <= from) continue;
+      decoded += to - from;
+      yield copyPlanes(sample, from, to);
+    } finally {
+      sample.close();
+    }
+  }
+  if (decoded === 0) throw new NeedsFallbackError('no audio samples decoded', true);
+}
+
+/**
+ * The fast path, for mono or stereo at a rate MP3 keeps: decoded samples go straight to the parallel
+ * LAME encoders, and their frames straight to the muxer.
+ */
+async function encodeDirectly(
+  track: InputAudioTrack,
+  request: ConversionRequest,
+  onProgress: ProgressListener,
+  signal: AbortSignal,
+): Promise<ConversionResult> {
+  const file = new Mp3File();
+  const sampleRate = track.sampleRate;
+  const channels = track.numberOfChannels;
+  const source = new EncodedAudioPacketSource('mp3');
+  file.output.addAudioTrack(source);
+  file.output.setMetadataTags({ title: request.title });
+  await file.output.start();
+
+  let frameIndex = 0;
+  let muxed = Promise.resolve();
+  const frameSeconds = SAMPLES_PER_FRAME / sampleRate;
+  const encoding = new SegmentedMp3Encoding(
+    { sampleRate, channels, bitrateKbps: request.bitrateKbps },
+    sharedEncoderPool().encode,
+    (frame) => {
+      const packet = new EncodedPacket(frame, 'key', frameIndex * frameSeconds, frameSeconds);
+      const meta = frameIndex === 0 ? { decoderConfig: { codec: 'mp3', numberOfChannels: channels, sampleRate } } : undefined;
+      frameIndex++;
+      muxed = muxed.then(() => source.add(packet, meta));
+    },
+    sharedEncoderPool().size + 1,
+  );
+
+  const totalSamples = Math.max(1, (await track.computeDuration()) * sampleRate);
+  let encodedSamples = 0;
+  try {
+    for await (const planes of decodedPlanes(track, signal)) {
+      await encoding.write(planes);
+      encodedSamples += planes[0]!.length;
+      onProgress(Math.min(1, encodedSamples / totalSamples));
+    }
+    await encoding.finish();
+    await muxed;
+  } catch (error) {
+    if (signal.aborted) throw cancelled();
+    if (error instanceof NeedsFallbackError) throw error;
+    throw new NeedsFallbackError(String(error), true);
+  }
+  await file.output.finalize();
+  return { mp3: file.toBlob(encodedSamples, request.bitrateKbps), durationSeconds: encodedSamples / sampleRate };
+}
+
+/** For surround sound or rates MP3 doesn't have: mediabunny's Conversion mixes down and resamples first. */
+async function encodeWithConversion(
+  input: Input,
+  track: InputAudioTrack,
+  request: ConversionRequest,
+  onProgress: ProgressListener,
+  signal: AbortSignal,
+): Promise<ConversionResult> {
+  const file = new Mp3File();
+  const sampleRate = outputSampleRate(track.sampleRate);
+  const numberOfChannels = outputChannels(track.numberOfChannels);
+  const endSample = await trackEndSample(track, sampleRate);
+  let encodedSamples = 0;
+  const trimAndCount = (sample: AudioSample): AudioSample | null => {
+    const { from, to } = keptFrames(sample, sampleRate, endSample);
+    if (to <= from) return null;
+    encodedSamples += to - from;
+    if (from === 0 && to === sample.numberOfFrames) return sample;
+    const data = copyPlanes(sample, from, to);
+    const planar = new Float32Array(data.length * (to - from));
+    data.forEach((plane, channel) => planar.set(plane, channel * (to - from)));
+    return new AudioSample({
+      data: planar,
+      format: 'f32-planar',
+      numberOfChannels: sample.numberOfChannels,
+      sampleRate,
+      timestamp: sample.timestamp + from / sampleRate,
+    });
+  };
+  const conversion = await Conversion.init({
+    input,
+    output: file.output,
+    showWarnings: false,
+    video: { discard: true },
+    audio: (candidate) =>
+      candidate.id === track.id
+        ? {
+            codec: 'mp3',
+            bitrate: request.bitrateKbps * 1000,
+            sampleRate,
+            numberOfChannels,
+            forceTranscode: true,
+            process: trimAndCount,
+            processedSampleRate: sampleRate,
+            processedNumberOfChannels: numberOfChannels,
+          }
+        : { discard: true },
+    tags: { title: request.title },
+  });
+  if (!conversion.isValid) {
+    const reasons = conversion.discardedTracks.map((discarded) => discarded.reason).join(', ');
+    throw new NeedsFallbackError(`conversion not possible: ${reasons}`, true);
+  }
+  conversion.onProgress = (progress) => onProgress(progress);
+  const cancel = () => void conversion.cancel();
+  signal.addEventListener('abort', cancel, { once: true });
+  try {
+    await conversion.execute();
+  } catch (error) {
+    if (error instanceof ConversionCanceledError || signal.aborted) throw cancelled();
+    throw new NeedsFallbackError(String(error), true);
+  } finally {
+    signal.removeEventListener('abort', cancel);
+  }
+  if (encodedSamples === 0) throw new NeedsFallbackError('no audio samples decoded', true);
+  return { mp3: file.toBlob(encodedSamples, request.bitrateKbps), durationSeconds: encodedSamples / sampleRate };
+}
+
+/** Streams the input through WebCodecs decoding and LAME (wasm) encoding, on every core. */
 export const mediabunnyEngine: Engine = {
   async convert(request: ConversionRequest, onProgress: ProgressListener, signal: AbortSignal): Promise<ConversionResult> {
-    ensureMp3Encoder();
+    warmUpMp3Encoders();
     const input = new Input({ source: new BlobSource(request.input), formats: ALL_FORMATS });
     try {
       const track = await openAudioTrack(input);
-      const sampleRate = outputSampleRate(track.sampleRate);
-      const numberOfChannels = outputChannels(track.numberOfChannels);
-
-      const writer = new BlobWriter();
-      let xingFrame: { data: Uint8Array; position: number } | undefined;
-      const target = new StreamTarget(
-        new WritableStream<StreamTargetChunk>({
-          write(chunk) {
-            // The muxer goes back only to rewrite the Xing frame; we patch that from onXingFrame below.
-            if (chunk.position === writer.size) writer.append(chunk.data);
-            else if (chunk.position > writer.size) throw new Error('MP3 writer skipped ahead');
-          },
-        }),
-      );
-      const output = new Output({
-        format: new Mp3OutputFormat({ onXingFrame: (data, position) => (xingFrame = { data: data.slice(), position }) }),
-        target,
-      });
-
-      let encodedSamples = 0;
-      const countSamples = (sample: AudioSample): AudioSample => {
-        encodedSamples += sample.numberOfFrames;
-        return sample;
-      };
-      const conversion = await Conversion.init({
-        input,
-        output,
-        showWarnings: false,
-        video: { discard: true },
-        audio: (candidate) =>
-          candidate.id === track.id
-            ? {
-                codec: 'mp3',
-                bitrate: request.bitrateKbps * 1000,
-                sampleRate,
-                numberOfChannels,
-                forceTranscode: true,
-                process: countSamples,
-                processedSampleRate: sampleRate,
-                processedNumberOfChannels: numberOfChannels,
-              }
-            : { discard: true },
-        tags: { title: request.title },
-      });
-      if (!conversion.isValid) {
-        const reasons = conversion.discardedTracks.map((discarded) => discarded.reason).join(', ');
-        throw new NeedsFallbackError(`conversion not possible: ${reasons}`, true);
-      }
-      conversion.onProgress = (progress) => onProgress(progress);
-      const cancel = () => void conversion.cancel();
-      signal.addEventListener('abort', cancel, { once: true });
-      try {
-        await conversion.execute();
-      } catch (error) {
-        if (error instanceof ConversionCanceledError || signal.aborted) throw new DOMException('Cancelled', 'AbortError');
-        throw new NeedsFallbackError(String(error), true);
-      } finally {
-        signal.removeEventListener('abort', cancel);
-      }
-      if (encodedSamples === 0) throw new NeedsFallbackError('no audio samples decoded', true);
-
-      let mp3 = writer.toBlob('audio/mpeg');
-      if (xingFrame) {
-        const { frame } = patchMediabunnyXingFrame(xingFrame.data, { inputSamples: encodedSamples, bitrateKbps: request.bitrateKbps });
-        mp3 = overwrite(mp3, xingFrame.position, frame);
-      }
-      return { mp3, durationSeconds: encodedSamples / sampleRate };
+      const keepsLayout =
+        outputSampleRate(track.sampleRate) === track.sampleRate && outputChannels(track.numberOfChannels) === track.numberOfChannels;
+      return keepsLayout
+        ? await encodeDirectly(track, request, onProgress, signal)
+        : await encodeWithConversion(input, track, request, onProgress, signal);
     } finally {
       input.dispose();
     }

@@ -1,0 +1,126 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createMp3Encoder } from 'wasm-media-encoders';
+import { mainDataOf, parseStream, ReservoirPacker, SAMPLES_PER_FRAME } from '../../utils/engines/local/mp3/frames';
+import { SegmentedMp3Encoding, type EncodeSegment, type Mp3Format } from '../../utils/engines/local/mp3/segmented-encoding';
+import { lameFrameCount, LAME_ENCODER_DELAY, MP3_DECODER_DELAY } from '../../utils/engines/local/lame-tag';
+import type { SegmentPlan } from '../../utils/engines/local/mp3/segment-joiner';
+import { encodeWithLame } from '../../utils/engines/local/mp3/lame';
+
+const workDir = mkdtempSync(join(tmpdir(), 'mp3-segments-'));
+afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+
+/** The same LAME build the extension runs in its workers, here in-process. */
+const encodeWhole: EncodeSegment = async (planes, format) => encodeWithLame(await createMp3Encoder(), planes, format);
+
+/** Tones, noise and sharp clicks every 0.37 s, so window switching happens near some cuts. */
+function testSignal(sampleRate: number, channels: number, length: number): Float32Array[] {
+  let seed = 12345;
+  const noise = () => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed / 0x7fffffff - 0.5;
+  };
+  const planes = Array.from({ length: channels }, () => new Float32Array(length));
+  for (let i = 0; i < length; i++) {
+    const t = i / sampleRate;
+    const click = (t % 0.37) < 0.002 ? 0.6 * Math.sign(Math.sin(2 * Math.PI * 2000 * t)) : 0;
+    const tone = 0.25 * Math.sin(2 * Math.PI * 440 * t) + 0.15 * Math.sin(2 * Math.PI * 2637 * t);
+    for (let c = 0; c < channels; c++) planes[c]![i] = tone * (c === 0 ? 1 : 0.7) + 0.03 * noise() + click;
+  }
+  return planes;
+}
+
+function decode(mp3: Uint8Array, channels: number): Float32Array[] {
+  const path = join(workDir, `${Math.random().toString(36).slice(2)}.mp3`);
+  writeFileSync(path, mp3);
+  const result = spawnSync('ffmpeg', ['-v', 'error', '-xerror', '-i', path, '-f', 'f32le', '-'], { maxBuffer: 1 << 30 });
+  if (result.status !== 0) throw new Error(`ffmpeg could not decode the MP3: ${result.stderr.toString()}`);
+  const interleaved = new Float32Array(result.stdout.buffer, result.stdout.byteOffset, result.stdout.length / 4);
+  return Array.from({ length: channels }, (_, c) => interleaved.filter((_, i) => i % channels === c));
+}
+
+async function encodeSegmented(planes: Float32Array[], format: Mp3Format, plan: SegmentPlan): Promise<Uint8Array> {
+  const frames: Uint8Array[] = [];
+  const encoding = new SegmentedMp3Encoding(format, encodeWhole, (frame) => frames.push(frame), 3, plan);
+  for (let start = 0; start < planes[0]!.length; start += 4_410) await encoding.write(planes.map((plane) => plane.slice(start, start + 4_410)));
+  await encoding.finish();
+  return new Uint8Array(Buffer.concat(frames));
+}
+
+/** Signal-to-noise ratio in dB of `decoded` (raw LAME stream, both delays in it) against `source`, over frames [from, to). */
+function snr(source: Float32Array, decoded: Float32Array, from: number, to: number): number {
+  const delay = LAME_ENCODER_DELAY + MP3_DECODER_DELAY;
+  let signal = 0;
+  let error = 0;
+  for (let i = from * SAMPLES_PER_FRAME; i < Math.min(to * SAMPLES_PER_FRAME, source.length); i++) {
+    signal += source[i]! ** 2;
+    error += (source[i]! - (decoded[i + delay] ?? 0)) ** 2;
+  }
+  return 10 * Math.log10(signal / Math.max(error, 1e-12));
+}
+
+describe('MP3 frames and the bit reservoir', () => {
+  it('splits a LAME stream into the frames LAME says it wrote, each main data within reach', async () => {
+    const planes = testSignal(44_100, 2, 44_100 * 2);
+    const stream = parseStream(await encodeWhole(planes, { sampleRate: 44_100, channels: 2, bitrateKbps: 128 }));
+    expect(stream.frames).toHaveLength(lameFrameCount(planes[0]!.length));
+    expect(stream.frames.some((frame) => frame.mainDataBegin > 0)).toBe(true);
+    for (const frame of stream.frames) expect(frame.mainDataSize).toBeLessThanOrEqual(frame.payloadSize + frame.mainDataBegin);
+  });
+
+  it('repacks a stream into one that decodes to exactly the same samples', async () => {
+    const planes = testSignal(48_000, 2, 48_000 * 2);
+    const original = await encodeWhole(planes, { sampleRate: 48_000, channels: 2, bitrateKbps: 192 });
+    const stream = parseStream(original);
+    const repacked: Uint8Array[] = [];
+    const packer = new ReservoirPacker((frame) => repacked.push(frame));
+    stream.frames.forEach((frame, index) => packer.push(frame, mainDataOf(stream, index)));
+    packer.finish();
+    const bytes = new Uint8Array(Buffer.concat(repacked));
+    expect(bytes.length).toBe(original.length);
+    expect(decode(bytes, 2)).toEqual(decode(original, 2));
+  });
+});
+
+describe('encoding segments in parallel and joining them', () => {
+  const plan: SegmentPlan = { segmentFrames: 40, preRollFrames: 16, postRollFrames: 16, maxCutShift: 8 };
+
+  it.each([
+    { sampleRate: 48_000, channels: 2, bitrateKbps: 192 },
+    { sampleRate: 44_100, channels: 2, bitrateKbps: 128 },
+    { sampleRate: 44_100, channels: 1, bitrateKbps: 320 },
+    { sampleRate: 32_000, channels: 2, bitrateKbps: 256 },
+  ])('$sampleRate Hz, $channels ch, $bitrateKbps kbps: same length, same timing, no seam at any cut', async (format) => {
+    const length = format.sampleRate * 6 + 321;
+    const planes = testSignal(format.sampleRate, format.channels, length);
+    const whole = await encodeWhole(planes, format);
+    const joined = await encodeSegmented(planes, format, plan);
+
+    const joinedFrames = parseStream(joined).frames.length;
+    expect(joinedFrames).toBe(lameFrameCount(length));
+    const [wholeLeft] = decode(whole, format.channels);
+    const [joinedLeft] = decode(joined, format.channels);
+    expect(joinedLeft!.length).toBe(wholeLeft!.length);
+
+    const overall = snr(planes[0]!, wholeLeft!, 2, joinedFrames - 2);
+    expect(overall).toBeGreaterThan(15);
+    // Around every cut the joined stream is as close to the source as the one-piece encoding there.
+    for (let cut = plan.segmentFrames; cut < joinedFrames - 2; cut += plan.segmentFrames) {
+      const around = [cut - 3, cut + 3] as const;
+      expect(snr(planes[0]!, joinedLeft!, ...around), `at frame ${cut}`).toBeGreaterThan(snr(planes[0]!, wholeLeft!, ...around) - 1.5);
+    }
+  });
+
+  it.each([1, 40 * SAMPLES_PER_FRAME, 40 * SAMPLES_PER_FRAME + 1, 56 * SAMPLES_PER_FRAME, 97_000])(
+    'a stream of %i samples comes out with LAME’s frame count for it',
+    async (length) => {
+      const format = { sampleRate: 48_000, channels: 2, bitrateKbps: 192 };
+      const joined = await encodeSegmented(testSignal(48_000, 2, length), format, plan);
+      expect(parseStream(joined).frames).toHaveLength(lameFrameCount(length));
+      expect(decode(joined, 2)[0]!.length).toBeGreaterThan(0);
+    },
+  );
+});

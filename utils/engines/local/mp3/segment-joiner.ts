@@ -1,0 +1,112 @@
+import { mainDataOf, MAX_MAIN_DATA_BEGIN, Mp3FrameError, ReservoirPacker, type Mp3Frame, type ParsedStream } from './frames';
+
+/**
+ * How the audio is cut for encoding in parallel. Segment k owns frames [k·segmentFrames, (k+1)·segmentFrames)
+ * of the whole stream, and its encoder also sees `preRollFrames` before and `postRollFrames` after, so its
+ * psychoacoustic state, window switching and filterbank match the neighbours' at the cut.
+ */
+export interface SegmentPlan {
+  segmentFrames: number;
+  preRollFrames: number;
+  postRollFrames: number;
+  /** How far from the nominal boundary the cut may move to find one where the bit reservoir fits. */
+  maxCutShift: number;
+}
+
+export const DEFAULT_SEGMENT_PLAN: SegmentPlan = { segmentFrames: 1024, preRollFrames: 16, postRollFrames: 16, maxCutShift: 8 };
+
+export interface EncodedSegment {
+  /** Index in the whole stream of the segment's first frame; its input starts at 1152 × this. */
+  firstFrame: number;
+  stream: ParsedStream;
+}
+
+/** Input frames (1152 samples each) segment `index` is encoded from: [first, end). */
+export function segmentInputFrames(plan: SegmentPlan, index: number): { first: number; end: number } {
+  const nominalStart = index * plan.segmentFrames;
+  return {
+    first: index === 0 ? 0 : nominalStart - plan.preRollFrames,
+    end: nominalStart + plan.segmentFrames + plan.postRollFrames,
+  };
+}
+
+/** Cut positions to try, nearest to the nominal boundary first: b, b+1, b−1, b+2, … */
+function cutCandidates(boundary: number, maxShift: number): number[] {
+  const candidates = [boundary];
+  for (let shift = 1; shift <= maxShift; shift++) candidates.push(boundary + shift, boundary - shift);
+  return candidates;
+}
+
+/**
+ * Joins independently encoded, overlapping segments (in order) into one stream: at each boundary it keeps
+ * the earlier segment's frames up to a cut and the later one's from there, and repacks the bit reservoir so
+ * that no frame points at main data of a frame that was dropped.
+ */
+export class SegmentJoiner {
+  private readonly packer: ReservoirPacker;
+  private carried: EncodedSegment | undefined;
+  /** Index in the whole stream of the next frame to keep. */
+  private nextFrame = 0;
+
+  constructor(
+    private readonly plan: SegmentPlan,
+    emit: (frame: Uint8Array) => void,
+  ) {
+    this.packer = new ReservoirPacker(emit);
+  }
+
+  add(segment: EncodedSegment): void {
+    const earlier = this.carried;
+    this.carried = segment;
+    if (!earlier) return;
+    const cut = this.chooseCut(earlier, segment);
+    this.keep(earlier, cut);
+  }
+
+  /** Writes the rest of the last segment. */
+  finish(): void {
+    if (this.carried) this.keep(this.carried, this.carried.firstFrame + this.carried.stream.frames.length);
+    this.carried = undefined;
+    this.packer.finish();
+  }
+
+  private keep(segment: EncodedSegment, endFrame: number): void {
+    for (let frame = this.nextFrame; frame < endFrame; frame++) {
+      const local = frame - segment.firstFrame;
+      this.packer.push(segment.stream.frames[local]!, mainDataOf(segment.stream, local));
+    }
+    this.nextFrame = endFrame;
+  }
+
+  private chooseCut(earlier: EncodedSegment, later: EncodedSegment): number {
+    const boundary = later.firstFrame + this.plan.preRollFrames;
+    for (const cut of cutCandidates(boundary, this.plan.maxCutShift)) {
+      const earlierEnd = cut - earlier.firstFrame;
+      const laterStart = cut - later.firstFrame;
+      if (cut < this.nextFrame || laterStart < 0 || earlierEnd > earlier.stream.frames.length) continue;
+      if (laterStart >= later.stream.frames.length) continue;
+      const kept = earlier.stream.frames.slice(this.nextFrame - earlier.firstFrame, earlierEnd);
+      if (this.fitsAt(kept, later.stream.frames, laterStart)) return cut;
+    }
+    throw new Mp3FrameError(`no cut near frame ${boundary} fits the bit reservoir`);
+  }
+
+  /**
+   * Whether the earlier segment's remaining frames, then the later one's from `laterStart`, fit the reservoir.
+   * Once a later frame has as much reservoir as its own encoder gave it, the rest fits as encoded.
+   */
+  private fitsAt(kept: Mp3Frame[], later: Mp3Frame[], laterStart: number): boolean {
+    let free = this.packer.availableReservoir;
+    const step = (frame: Mp3Frame): boolean => {
+      free = Math.min(free, MAX_MAIN_DATA_BEGIN) + frame.payloadSize - frame.mainDataSize;
+      return free >= 0;
+    };
+    for (const frame of kept) if (!step(frame)) return false;
+    for (let index = laterStart; index < later.length; index++) {
+      const frame = later[index]!;
+      if (Math.min(free, MAX_MAIN_DATA_BEGIN) >= frame.mainDataBegin) return true;
+      if (!step(frame)) return false;
+    }
+    return true;
+  }
+}
