@@ -1,0 +1,42 @@
+import type { Engine } from '../engines/engine';
+import { localEngine } from '../engines/local/local-engine';
+import type { Report } from '../offscreen/conversions';
+import { hostRequests, type HostRequests } from '../offscreen/host-requests';
+import type { ConversionSite, ReportHandlers } from './conversion-site';
+
+/** Conversions run in this page itself and report by plain calls (a runtime message never reaches its own sender). */
+export function inThisPage(engine: Engine): ConversionSite {
+  let handlers: ReportHandlers | undefined;
+  let requests: HostRequests | undefined;
+  // As from the offscreen document, a report that fails to be handled never fails the conversion.
+  const report: Report = async (type, data) => {
+    try {
+      if (!handlers) throw new Error('No report handlers yet');
+      await handlers[type](data as never);
+    } catch (error) {
+      console.error(`Handling ${type} failed`, error);
+    }
+  };
+  const here = () => (requests ??= hostRequests(engine, report));
+  return {
+    async send(type, data) {
+      return here()[type](data as never) as never;
+    },
+    async runningJobIds() {
+      return here()['offscreen:running'](undefined);
+    },
+    async cancel(jobId) {
+      here()['offscreen:cancel']({ jobId });
+    },
+    async close() {},
+    onReports(reportHandlers) {
+      handlers = reportHandlers;
+    },
+  };
+}
+
+/**
+ * Firefox: its MV3 background is an event page with a DOM, so the local engine runs right there.
+ * Marked pure so that the Chromium build, which never uses it, leaves the engine out of its worker.
+ */
+export const backgroundPage = /* @__PURE__ */ inThisPage(localEngine);
