@@ -78,6 +78,37 @@ describe('conversions in the background page (Firefox)', () => {
     expect(reported.map((report) => report.type)).toEqual(['job:progress']);
   });
 
+  it('keeps the event page alive with an API call every 20 s while a conversion runs, then stops', async () => {
+    await putBlob('inputs', 'in-5', new Blob(['video']));
+    const calls = vi.spyOn(browser.runtime, 'getPlatformInfo').mockResolvedValue({ os: 'linux', arch: 'x86-64' } as never);
+    let started = false;
+    const waitsForCancel: Engine = {
+      convert: (_request, _onProgress, signal) =>
+        new Promise((_resolve, reject) => {
+          started = true;
+          signal.addEventListener('abort', () => reject(signal.reason));
+        }),
+    };
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const { site } = siteWith(waitsForCancel);
+      await convert(site, 'job-5', 'in-5');
+      await vi.waitFor(() => expect(started).toBe(true));
+      await vi.advanceTimersByTimeAsync(19_000);
+      expect(calls).not.toHaveBeenCalled();
+      await vi.advanceTimersByTimeAsync(21_000);
+      expect(calls).toHaveBeenCalledTimes(2);
+      await site.cancel('job-5');
+      await vi.waitFor(async () => expect(await site.runningJobIds()).toEqual([]));
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(calls).toHaveBeenCalledTimes(2);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+      calls.mockRestore();
+    }
+  });
+
   it('does not turn a handler that throws into a failed conversion', async () => {
     await putBlob('inputs', 'in-4', new Blob(['video']));
     vi.spyOn(console, 'error').mockImplementation(() => undefined);

@@ -4,6 +4,9 @@ import type { Report } from '../offscreen/conversions';
 import { hostRequests, type HostRequests } from '../offscreen/host-requests';
 import type { ConversionSite, ReportHandlers } from './conversion-site';
 
+/** Firefox suspends an event page after 30 s without extension events or API calls, even mid-conversion. */
+const KEEP_ALIVE_MS = 20_000;
+
 /** Conversions run in this page itself and report by plain calls (a runtime message never reaches its own sender). */
 export function inThisPage(engine: Engine): ConversionSite {
   let handlers: ReportHandlers | undefined;
@@ -18,8 +21,20 @@ export function inThisPage(engine: Engine): ConversionSite {
     }
   };
   const here = () => (requests ??= hostRequests(engine, report));
+  let keepAlive: ReturnType<typeof setInterval> | undefined;
+  const keepAliveWhileConverting = () => {
+    keepAlive ??= setInterval(async () => {
+      if ((await here()['offscreen:running'](undefined)).length > 0) {
+        void browser.runtime.getPlatformInfo();
+      } else {
+        clearInterval(keepAlive);
+        keepAlive = undefined;
+      }
+    }, KEEP_ALIVE_MS);
+  };
   return {
     async send(type, data) {
+      if (type === 'offscreen:convert') keepAliveWhileConverting();
       return here()[type](data as never) as never;
     },
     async runningJobIds() {
