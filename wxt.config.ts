@@ -26,6 +26,19 @@ export default defineConfig({
     content_security_policy: {
       extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'",
     },
+    ...(browser === 'firefox' && {
+      browser_specific_settings: {
+        gecko: {
+          id: 'video-to-mp3@nemovideo.ai',
+          // 130 brought WebCodecs audio (the local engine), 140 data_collection_permissions; 140 is also an ESR.
+          strict_min_version: '140.0',
+          // With the cloud engine a chosen video (possibly one from a web page) goes to NemoVideo.
+          data_collection_permissions: { required: ['websiteContent'] },
+        },
+        // Firefox for Android reads data_collection_permissions from 142.
+        gecko_android: { strict_min_version: '142.0' },
+      },
+    }),
   }),
   vite: () => ({
     plugins: [withoutFfmpegCdnFallback()],

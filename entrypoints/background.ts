@@ -3,6 +3,7 @@ import { pageJobs } from '@/utils/jobs/page-jobs';
 import { createContextMenu, onContextMenuClick } from '@/utils/jobs/context-menu';
 import { onMessage } from '@/utils/messages';
 import { refreshCredits, sendFollowUp } from '@/utils/jobs/cloud-jobs';
+import { conversionSite } from '@/utils/jobs/conversion-site';
 
 export default defineBackground(() => {
   onMessage('jobs:start', (request) => jobQueue.start(request));
@@ -19,17 +20,19 @@ export default defineBackground(() => {
   onMessage('bridge:start', (request) => pageJobs.startHandedOver(request));
   // A report that woke a stopped worker waits until recovery has looked at every job.
   const recovered = jobQueue.recover().catch((error: unknown) => console.error('Recovery failed', error));
-  onMessage('job:progress', async (report) => {
-    await recovered;
-    await jobQueue.onProgress(report);
-  });
-  onMessage('job:converted', async (report) => {
-    await recovered;
-    await jobQueue.onConverted(report);
-  });
-  onMessage('job:failed', async (report) => {
-    await recovered;
-    await jobQueue.onFailed(report);
+  conversionSite.onReports({
+    'job:progress': async (report) => {
+      await recovered;
+      await jobQueue.onProgress(report);
+    },
+    'job:converted': async (report) => {
+      await recovered;
+      await jobQueue.onConverted(report);
+    },
+    'job:failed': async (report) => {
+      await recovered;
+      await jobQueue.onFailed(report);
+    },
   });
   browser.runtime.onInstalled.addListener(() => void createContextMenu());
   browser.contextMenus.onClicked.addListener((info, tab) => void onContextMenuClick(info, tab));

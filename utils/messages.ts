@@ -3,6 +3,9 @@ import { defineExtensionMessaging } from '@webext-core/messaging';
 import { failureReasonSchema, type FailureReason } from './failures';
 import { jobSourceSchema } from './jobs/job';
 
+/** A blob URL the extension itself made (Chromium or Firefox). */
+const extensionBlobUrl = z.string().regex(/^blob:(chrome|moz)-extension:\/\//);
+
 /** Every runtime message, its payload schema (checked on arrival) and its reply. */
 export const messageSchemas = {
   // popup / options → background
@@ -24,7 +27,7 @@ export const messageSchemas = {
   // bridge page (extension frame inside a page) → background
   'bridge:start': z.object({
     grant: z.string().min(16),
-    files: z.array(z.object({ blobUrl: z.string().startsWith('blob:chrome-extension://'), fileName: z.string().min(1), size: z.number().min(0) })).min(1).max(100),
+    files: z.array(z.object({ blobUrl: extensionBlobUrl, fileName: z.string().min(1), size: z.number().min(0) })).min(1).max(100),
   }),
   // background → content script
   'page:extract-video': z.object({ srcUrl: z.string() }),
@@ -38,7 +41,7 @@ export const messageSchemas = {
   }),
   'offscreen:cancel': z.object({ jobId: z.string() }),
   'offscreen:fetch-input': z.object({ jobId: z.string(), source: jobSourceSchema }),
-  'offscreen:adopt': z.object({ blobUrl: z.string().startsWith('blob:chrome-extension://'), inputKey: z.string() }),
+  'offscreen:adopt': z.object({ blobUrl: extensionBlobUrl, inputKey: z.string() }),
   'offscreen:running': z.undefined(),
   'offscreen:upload': z.object({
     jobId: z.string(),
@@ -75,12 +78,12 @@ interface Replies {
   'cloud:send': CommandReply;
   'cloud:export': CommandReply;
 }
-type ReplyOf<T extends MessageType> = T extends keyof Replies ? Replies[T] : T extends `${'jobs' | 'history'}:${string}` ? CommandReply : void;
+export type ReplyOf<T extends MessageType> = T extends keyof Replies ? Replies[T] : T extends `${'jobs' | 'history'}:${string}` ? CommandReply : void;
 
 type Sender = Pick<chrome.runtime.MessageSender, 'id' | 'url' | 'tab'>;
 interface Extension {
   id: string;
-  /** `chrome-extension://<id>/` */
+  /** `chrome-extension://<id>/` or `moz-extension://<uuid>/` */
   baseUrl: string;
 }
 
@@ -107,7 +110,7 @@ export function onMessage<T extends MessageType>(
   handle: (data: MessageData<T>, sender: chrome.runtime.MessageSender) => ReplyOf<T> | Promise<ReplyOf<T>>,
 ): () => void {
   return messenger.onMessage(type, ((message: { data: unknown; sender: chrome.runtime.MessageSender }) => {
-    if (!senderAllowed(type, message.sender, { id: chrome.runtime.id, baseUrl: chrome.runtime.getURL('/') })) {
+    if (!senderAllowed(type, message.sender, { id: browser.runtime.id, baseUrl: browser.runtime.getURL('/') })) {
       throw new Error(`${type} is not accepted from this sender`);
     }
     const data = messageSchemas[type].parse(message.data) as MessageData<T>;

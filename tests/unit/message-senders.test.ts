@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { senderAllowed, type MessageType } from '../../utils/messages';
+import { messageSchemas, senderAllowed, type MessageType } from '../../utils/messages';
 
 const extension = { id: 'ext', baseUrl: 'chrome-extension://ext/' };
 const senders = {
@@ -48,5 +48,18 @@ describe('senderAllowed', () => {
   );
   it.each(cases)('$type from $sender → $expected', ({ type, sender, expected }) => {
     expect(senderAllowed(type, senders[sender], extension)).toBe(expected);
+  });
+});
+
+describe('handed-over blob URLs', () => {
+  it.each([
+    { url: 'blob:chrome-extension://ext/0b6c', valid: true },
+    { url: 'blob:moz-extension://4f1e-uuid/0b6c', valid: true },
+    { url: 'blob:https://example.org/0b6c', valid: false },
+    { url: 'https://example.org/clip.mp4', valid: false },
+  ])('$url → $valid', ({ url, valid }) => {
+    expect(messageSchemas['offscreen:adopt'].safeParse({ blobUrl: url, inputKey: 'k' }).success).toBe(valid);
+    const handover = { grant: 'g'.repeat(16), files: [{ blobUrl: url, fileName: 'clip.mp4', size: 1 }] };
+    expect(messageSchemas['bridge:start'].safeParse(handover).success).toBe(valid);
   });
 });

@@ -10,7 +10,7 @@ import { putBlob } from '../blob-store';
 import { mp3DurationSeconds, sniffAudioMp3 } from '../engines/local/sniff';
 import { inputKeyOf, type CloudProgress, type Job } from './job';
 import { mutateJobs, patchJob, readJob, transition } from './job-store';
-import { offscreenDocument } from './offscreen-document';
+import { conversionSite } from './conversion-site';
 import { ConversionError, describeFailure } from '../failures';
 
 /** Chrome stops an idle worker after ~30 s; an extension API call now and then keeps a long cloud job going. */
@@ -153,13 +153,13 @@ export async function runCloudJob(jobId: string): Promise<CloudOutcome | undefin
     if (!cloud.uploaded) {
       // A web video is downloaded first, as for the local engine: the cloud gets the same bytes.
       if (job.source.kind === 'url') {
-        const fetched = await offscreenDocument.send('offscreen:fetch-input', { jobId, source: job.source });
+        const fetched = await conversionSite.send('offscreen:fetch-input', { jobId, source: job.source });
         if (!fetched.ok) throw new ConversionError(fetched.reason);
       }
       for (let attempt = 0; ; attempt++) {
         try {
           const target = await client.uploadTarget(cloud.sessionId!);
-          const reply = await offscreenDocument.send('offscreen:upload', {
+          const reply = await conversionSite.send('offscreen:upload', {
             jobId,
             inputKey: inputKeyOf(job),
             fileName: job.sourceName,

@@ -1,4 +1,7 @@
-import { sendMessage, type MessageData, type MessageType } from '../messages';
+import { onMessage, sendMessage, type MessageData } from '../messages';
+import type { HostRequestType } from '../offscreen/host-requests';
+import type { ReportType } from '../offscreen/conversions';
+import type { ConversionSite } from './conversion-site';
 
 const DOCUMENT_PATH = 'offscreen.html';
 const SEND_ATTEMPTS = 5;
@@ -23,9 +26,9 @@ async function ensureDocument(): Promise<void> {
   await creating;
 }
 
-/** The offscreen document where local conversions run, seen from the background. */
-export const offscreenDocument = {
-  async send<T extends MessageType>(type: T, data: MessageData<T>) {
+/** Chromium: local conversions run in the offscreen document, reached by runtime messages. */
+export const offscreenDocument: ConversionSite = {
+  async send<T extends HostRequestType>(type: T, data: MessageData<T>) {
     for (let attempt = 1; ; attempt++) {
       try {
         // Again on every attempt: an idle close may have just removed the document.
@@ -50,5 +53,9 @@ export const offscreenDocument = {
 
   async close(): Promise<void> {
     if (await documentExists()) await chrome.offscreen.closeDocument();
+  },
+
+  onReports(handlers) {
+    for (const type of Object.keys(handlers) as ReportType[]) onMessage(type, handlers[type] as never);
   },
 };

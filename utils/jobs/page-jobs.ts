@@ -3,7 +3,7 @@ import { oneAtATime } from '../one-at-a-time';
 import type { MessageData, StartReply } from '../messages';
 import { namesForUrl } from '../page/source-name';
 import { jobQueue } from './queue';
-import { offscreenDocument } from './offscreen-document';
+import { conversionSite } from './conversion-site';
 
 const GRANT_LIFETIME_MS = 2 * 60 * 1000;
 
@@ -52,7 +52,7 @@ export const pageJobs = {
     const adopted = [];
     for (const file of files) {
       const inputKey = crypto.randomUUID();
-      await offscreenDocument.send('offscreen:adopt', { blobUrl: file.blobUrl, inputKey });
+      await conversionSite.send('offscreen:adopt', { blobUrl: file.blobUrl, inputKey });
       adopted.push({ sourceName: file.fileName, size: file.size, source: { kind: 'stored-file' as const, inputKey } });
     }
     return { ok: true, jobIds: await jobQueue.add(adopted) };

@@ -6,7 +6,7 @@ import type { CommandReply, MessageData } from '../messages';
 import { inputKeyOf, isActive, type Job, type JobSource } from './job';
 import { mutateJobs, patchJob, readJob, readJobs, removeJob, transition } from './job-store';
 import { addHistoryEntry, markNotStored, readHistory, setDownloadId, STORED_OUTPUT_CAP_BYTES } from './history';
-import { offscreenDocument } from './offscreen-document';
+import { conversionSite } from './conversion-site';
 import { cancelCloudJob, describeCloudFailure, runCloudJob } from './cloud-jobs';
 
 /** Conversions running at once: each keeps a core busy (decode + LAME), so one per core, at most two. */
@@ -67,7 +67,7 @@ export const jobQueue = {
     const job = await transition(jobId, 'cancelled', { progress: 0 });
     if (!job) return refuse('This job has already finished.');
     cancelCloudJob(jobId);
-    await offscreenDocument.cancel(jobId);
+    await conversionSite.cancel(jobId);
     await this.pump();
     return ok;
   },
@@ -127,7 +127,7 @@ export const jobQueue = {
   async save(job: Job): Promise<void> {
     if (!job.result) return;
     try {
-      const url = await offscreenDocument.send('offscreen:object-url', { outputKey: job.result.outputKey });
+      const url = await conversionSite.send('offscreen:object-url', { outputKey: job.result.outputKey });
       const downloadId = await browser.downloads.download({
         url,
         filename: job.outputName,
@@ -194,7 +194,7 @@ export const jobQueue = {
       if (!started) continue;
       running++;
       try {
-        await offscreenDocument.send('offscreen:convert', {
+        await conversionSite.send('offscreen:convert', {
           jobId: job.id,
           source: job.source,
           fileName: job.sourceName,
@@ -253,7 +253,7 @@ export const jobQueue = {
     const ownBlobUrl = `blob:${new URL(browser.runtime.getURL('/')).origin}`;
     const downloading = await browser.downloads.search({ state: 'in_progress' });
     if (downloading.some((item) => item.url.startsWith(ownBlobUrl))) return;
-    await offscreenDocument.close();
+    await conversionSite.close();
   },
 
   /**
@@ -261,7 +261,7 @@ export const jobQueue = {
    * browser stopped is started again (the input is kept), or reported as interrupted.
    */
   async recover(): Promise<void> {
-    const running = new Set(await offscreenDocument.runningJobIds().catch(() => [] as string[]));
+    const running = new Set(await conversionSite.runningJobIds().catch(() => [] as string[]));
     for (const job of await readJobs()) {
       if (job.engine === 'cloud' && (job.state === 'reading' || job.state === 'converting')) {
         if (job.cloud?.replying) await patchJob(job.id, ['converting'], { cloud: { ...job.cloud, replying: false } });
@@ -294,7 +294,7 @@ export const jobQueue = {
       if (entry) await markNotStored([entry.id]);
       return refuse(`“${entry?.fileName ?? 'This MP3'}” is no longer kept by the extension. Convert the video again.`);
     }
-    const url = await offscreenDocument.send('offscreen:object-url', { outputKey: entry.id });
+    const url = await conversionSite.send('offscreen:object-url', { outputKey: entry.id });
     const downloadId = await browser.downloads.download({ url, filename: entry.fileName, conflictAction: 'uniquify', saveAs: false });
     await setDownloadId(entry.id, downloadId);
     return ok;

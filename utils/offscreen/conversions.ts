@@ -8,8 +8,12 @@ import { inputKeyOf, type JobSource } from '../jobs/job';
 const PROGRESS_INTERVAL_MS = 200;
 const REPORT_ATTEMPTS = 5;
 
+export type ReportType = 'job:progress' | 'job:converted' | 'job:failed';
+/** Tells the job queue how a job goes: by message from the offscreen document, by a call in Firefox's background page. */
+export type Report = <T extends ReportType>(type: T, data: MessageData<T>) => Promise<void>;
+
 /** Sends a report to the background, retrying while a stopped service worker starts again. */
-async function report<T extends 'job:progress' | 'job:converted' | 'job:failed'>(type: T, data: MessageData<T>): Promise<void> {
+export async function reportToBackground<T extends ReportType>(type: T, data: MessageData<T>): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       await sendMessage(type, data);
@@ -21,7 +25,6 @@ async function report<T extends 'job:progress' | 'job:converted' | 'job:failed'>
   }
 }
 
-/** Runs conversions in this document and reports each one's progress and outcome to the background. */
 const clamp01 = (value: number) => Math.min(1, Math.max(0, value));
 
 /** Streams a web video to a Blob, reporting progress when the server says how big it is. */
@@ -64,6 +67,7 @@ async function download(url: string, onProgress: (progress: number) => void, sig
 /** Sends a stored input to the cloud as multipart form data; XMLHttpRequest reports upload progress, fetch doesn't. */
 export async function uploadInput(
   { jobId, inputKey, fileName, url, headers, field }: MessageData<'offscreen:upload'>,
+  report: Report,
 ): Promise<{ status: number; body: unknown }> {
   const input = await getBlob('inputs', inputKey);
   if (!input) throw new ConversionError('input-missing');
@@ -91,7 +95,7 @@ export async function uploadInput(
 }
 
 /** The job's input: stored bytes, or a web video downloaded now and kept for a resumed job. */
-export async function readInput(jobId: string, source: JobSource, signal: AbortSignal): Promise<Blob> {
+export async function readInput(jobId: string, source: JobSource, signal: AbortSignal, report: Report): Promise<Blob> {
   const key = inputKeyOf({ id: jobId, source });
   const stored = await getBlob('inputs', key);
   if (stored) return stored;
@@ -110,10 +114,14 @@ export async function readInput(jobId: string, source: JobSource, signal: AbortS
   return blob;
 }
 
+/** Runs conversions here and reports each one's progress and outcome to the job queue. */
 export class ConversionHost {
   private readonly running = new Map<string, AbortController>();
 
-  constructor(private readonly engine: Engine) {}
+  constructor(
+    private readonly engine: Engine,
+    private readonly report: Report,
+  ) {}
 
   runningJobIds(): string[] {
     return [...this.running.keys()];
@@ -131,9 +139,10 @@ export class ConversionHost {
   }
 
   private async run({ jobId, source, fileName, bitrate, title }: MessageData<'offscreen:convert'>, signal: AbortSignal) {
+    const report = this.report;
     try {
       await report('job:progress', { jobId, phase: 'reading', progress: 0 });
-      const input = await readInput(jobId, source, signal);
+      const input = await readInput(jobId, source, signal, report);
       let lastReport = 0;
       const onProgress = (progress: number) => {
         const now = Date.now();

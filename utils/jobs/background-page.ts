@@ -1,0 +1,57 @@
+import type { Engine } from '../engines/engine';
+import { localEngine } from '../engines/local/local-engine';
+import type { Report } from '../offscreen/conversions';
+import { hostRequests, type HostRequests } from '../offscreen/host-requests';
+import type { ConversionSite, ReportHandlers } from './conversion-site';
+
+/** Firefox suspends an event page after 30 s without extension events or API calls, even mid-conversion. */
+const KEEP_ALIVE_MS = 20_000;
+
+/** Conversions run in this page itself and report by plain calls (a runtime message never reaches its own sender). */
+export function inThisPage(engine: Engine): ConversionSite {
+  let handlers: ReportHandlers | undefined;
+  let requests: HostRequests | undefined;
+  // As from the offscreen document, a report that fails to be handled never fails the conversion.
+  const report: Report = async (type, data) => {
+    try {
+      if (!handlers) throw new Error('No report handlers yet');
+      await handlers[type](data as never);
+    } catch (error) {
+      console.error(`Handling ${type} failed`, error);
+    }
+  };
+  const here = () => (requests ??= hostRequests(engine, report));
+  let keepAlive: ReturnType<typeof setInterval> | undefined;
+  const keepAliveWhileConverting = () => {
+    keepAlive ??= setInterval(async () => {
+      if ((await here()['offscreen:running'](undefined)).length > 0) {
+        void browser.runtime.getPlatformInfo();
+      } else {
+        clearInterval(keepAlive);
+        keepAlive = undefined;
+      }
+    }, KEEP_ALIVE_MS);
+  };
+  return {
+    async send(type, data) {
+      if (type === 'offscreen:convert') keepAliveWhileConverting();
+      return here()[type](data as never) as never;
+    },
+    async runningJobIds() {
+      return here()['offscreen:running'](undefined);
+    },
+    async cancel(jobId) {
+      here()['offscreen:cancel']({ jobId });
+    },
+    async close() {},
+    onReports(reportHandlers) {
+      handlers = reportHandlers;
+    },
+  };
+}
+
+/**
+ * Firefox: its MV3 background is an event page with a DOM, so the local engine runs right there.
+ * Marked pure so that the Chromium build, which never uses it, leaves the engine out of its worker.
+ */
+export const backgroundPage = /* @__PURE__ */ inThisPage(localEngine);

@@ -1,0 +1,24 @@
+import type { MessageData, ReplyOf } from '../messages';
+import type { ReportType } from '../offscreen/conversions';
+import type { HostRequestType } from '../offscreen/host-requests';
+import { offscreenDocument } from './offscreen-document';
+import { backgroundPage } from './background-page';
+
+export type ReportHandlers = { [T in ReportType]: (data: MessageData<T>) => Promise<void> };
+
+/** Where local conversions run, seen from the job queue. */
+export interface ConversionSite {
+  send<T extends HostRequestType>(type: T, data: MessageData<T>): Promise<ReplyOf<T>>;
+  runningJobIds(): Promise<string[]>;
+  cancel(jobId: string): Promise<void>;
+  /** Frees what the site holds when no job needs it. */
+  close(): Promise<void>;
+  /** Where each job's progress and outcome go. */
+  onReports(handlers: ReportHandlers): void;
+}
+
+/**
+ * Chromium's service worker has no DOM, so conversions run in an offscreen document; Firefox has
+ * no offscreen API, but its MV3 background is a page with a DOM that can run them itself.
+ */
+export const conversionSite: ConversionSite = import.meta.env.FIREFOX ? backgroundPage : offscreenDocument;

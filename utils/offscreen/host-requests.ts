@@ -1,0 +1,37 @@
+import type { Engine } from '../engines/engine';
+import { getBlob, putBlob } from '../blob-store';
+import { failureReasonOf } from '../failures';
+import type { MessageData, MessageType, ReplyOf } from '../messages';
+import { ConversionHost, readInput, uploadInput, type Report } from './conversions';
+
+/** What the job queue asks of the place where local conversions run. */
+export type HostRequestType = Extract<MessageType, `offscreen:${string}`>;
+export type HostRequests = { [T in HostRequestType]: (data: MessageData<T>) => ReplyOf<T> | Promise<ReplyOf<T>> };
+
+/** Answers every host request with `engine`: in Chromium's offscreen document, or in Firefox's background page. */
+export function hostRequests(engine: Engine, report: Report): HostRequests {
+  const host = new ConversionHost(engine, report);
+  return {
+    'offscreen:convert': (request) => host.start(request),
+    'offscreen:cancel': ({ jobId }) => host.cancel(jobId),
+    'offscreen:running': () => host.runningJobIds(),
+    'offscreen:object-url': async ({ outputKey }) => {
+      const blob = await getBlob('outputs', outputKey);
+      if (!blob) throw new Error(`No stored output ${outputKey}`);
+      return URL.createObjectURL(blob);
+    },
+    'offscreen:adopt': async ({ blobUrl, inputKey }) => {
+      await putBlob('inputs', inputKey, await (await fetch(blobUrl)).blob());
+    },
+    'offscreen:upload': (request) => uploadInput(request, report),
+    'offscreen:fetch-input': async ({ jobId, source }) => {
+      try {
+        await readInput(jobId, source, new AbortController().signal, report);
+        return { ok: true };
+      } catch (error) {
+        return { ok: false, reason: failureReasonOf(error) };
+      }
+    },
+    'offscreen:revoke-url': ({ url }) => URL.revokeObjectURL(url),
+  };
+}
