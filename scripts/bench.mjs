@@ -8,7 +8,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -593,6 +593,7 @@ async function machineInfo() {
     chromium: chromiumVersion,
     ffmpeg: ffmpegVersion,
     node: process.version,
+    load: loadavg().map((l) => l.toFixed(2)).join(' '),
   };
 }
 
@@ -649,7 +650,7 @@ function renderDetails(rows, sources, opts, info) {
     lines.push(`- ${r.engine}, ${r.input.label}: ${e.codec} ${e.sampleRate} Hz ${e.channels} ch, ffprobe duration ${fmt(e.duration, 3)} s, decoded ${e.decodedSeconds.toFixed(3)} s; runs ${r.runs.map((x) => fmt(x / 1000, 2)).join(', ')} s${extra}`);
   }
   lines.push('');
-  lines.push(`Machine: ${info.cores} cores, ${info.cpu}, ${info.memoryGb} GB RAM; ${info.chromium}; ${info.ffmpeg}; Node ${info.node}.`);
+  lines.push(`Machine: ${info.cores} cores, ${info.cpu}, ${info.memoryGb} GB RAM; ${info.chromium}; ${info.ffmpeg}; Node ${info.node}; load average at start ${info.load} (anything else running skews the numbers).`);
   return lines.join('\n');
 }
 
