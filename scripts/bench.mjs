@@ -669,7 +669,7 @@ function renderDetails(rows, sources, opts, info) {
     lines.push(`- ${r.engine}, ${r.input.label}: ${e.codec} ${e.sampleRate} Hz ${e.channels} ch, ffprobe duration ${fmt(e.duration, 3)} s, decoded ${e.decodedSeconds.toFixed(3)} s; runs ${r.runs.map((x) => fmt(x / 1000, 2)).join(', ')} s${extra}`);
   }
   lines.push('');
-  lines.push(`Machine: ${info.cores} cores, ${info.cpu}, ${info.memoryGb} GB RAM; ${info.chromium}; ${info.ffmpeg}; Node ${info.node}; load average at start ${info.load} (anything else running skews the numbers).`);
+  lines.push(`Machine: ${info.cores} cores, ${info.cpu}, ${info.memoryGb} GB RAM; ${info.chromium}; ${info.ffmpeg}; Node ${info.node}; load average at start ${info.load}, at end ${loadavg().map((l) => l.toFixed(2)).join(' ')} (anything else running skews the numbers).`);
   return lines.join('\n');
 }
 
