@@ -6,7 +6,7 @@ import { Alert } from './Alert';
 
 export function SettingsForm() {
   const settings = useStorageItem(settingsItem, readSettings);
-  const ids = { engine: useId(), bitrate: useId(), url: useId(), urlError: useId(), engineNote: useId() };
+  const ids = { engine: useId(), bitrate: useId(), keepMp3: useId(), keepMp3Note: useId(), url: useId(), urlError: useId(), engineNote: useId() };
   const [url, setUrl] = useState('');
   const [urlError, setUrlError] = useState<string>();
   const [saveError, setSaveError] = useState<string>();
@@ -67,6 +67,19 @@ export function SettingsForm() {
             </option>
           ))}
         </select>
+      </div>
+      <div className="field checkbox">
+        <input
+          id={ids.keepMp3}
+          type="checkbox"
+          checked={settings.keepMp3Audio}
+          aria-describedby={ids.keepMp3Note}
+          onChange={(event) => void save({ keepMp3Audio: event.currentTarget.checked })}
+        />
+        <label htmlFor={ids.keepMp3}>Keep MP3 sound as it is</label>
+        <p id={ids.keepMp3Note} className="muted">
+          When a video’s sound already is MP3, it is copied exactly, without encoding it again: faster, no loss, and at its own bitrate.
+        </p>
       </div>
       <div className="field">
         <label htmlFor={ids.url}>Cloud API base URL</label>

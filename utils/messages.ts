@@ -37,6 +37,7 @@ export const messageSchemas = {
     source: jobSourceSchema,
     fileName: z.string(),
     bitrate: z.number(),
+    keepMp3Audio: z.boolean().default(false),
     title: z.string(),
   }),
   'offscreen:cancel': z.object({ jobId: z.string() }),

@@ -21,11 +21,13 @@ export const settingsSchema = z.object({
   engine: engineSchema.catch('auto'),
   bitrate: bitrateSchema.catch(192),
   cloudBaseUrl: cloudUrlSchema.catch(DEFAULT_CLOUD_BASE_URL),
+  /** When the video's sound already is MP3, copy it as it is instead of encoding it again at `bitrate`. */
+  keepMp3Audio: z.boolean().catch(false),
 });
 
 /** What a user may change: invalid values are rejected, not replaced. */
 export const settingsChangeSchema = z
-  .object({ engine: engineSchema, bitrate: bitrateSchema, cloudBaseUrl: cloudUrlSchema })
+  .object({ engine: engineSchema, bitrate: bitrateSchema, cloudBaseUrl: cloudUrlSchema, keepMp3Audio: z.boolean() })
   .partial()
   .strict();
 

@@ -12,7 +12,7 @@ import {
   type Settings,
 } from '@/utils/settings';
 
-const defaults: Settings = { engine: 'auto', bitrate: 192, cloudBaseUrl: DEFAULT_CLOUD_BASE_URL };
+const defaults: Settings = { engine: 'auto', bitrate: 192, cloudBaseUrl: DEFAULT_CLOUD_BASE_URL, keepMp3Audio: false };
 
 describe('settingsSchema', () => {
   it('defaults every field', () => {
@@ -21,7 +21,12 @@ describe('settingsSchema', () => {
   });
 
   it.each<[string, unknown, Settings]>([
-    ['all valid', { engine: 'cloud', bitrate: 320, cloudBaseUrl: 'https://api.example.com' }, { engine: 'cloud', bitrate: 320, cloudBaseUrl: 'https://api.example.com' }],
+    [
+      'all valid',
+      { engine: 'cloud', bitrate: 320, cloudBaseUrl: 'https://api.example.com', keepMp3Audio: true },
+      { engine: 'cloud', bitrate: 320, cloudBaseUrl: 'https://api.example.com', keepMp3Audio: true },
+    ],
+    ['keep MP3 of the wrong type', { keepMp3Audio: 'yes' }, defaults],
     ['unknown engine', { engine: 'turbo', bitrate: 320 }, { ...defaults, bitrate: 320 }],
     ['engine of the wrong type', { engine: 1, bitrate: 128 }, { ...defaults, bitrate: 128 }],
     ['unsupported bitrate', { engine: 'local', bitrate: 999 }, { ...defaults, engine: 'local' }],

@@ -4,6 +4,8 @@ export interface ConversionRequest {
   fileName: string;
   /** MP3 bitrate in kbps (CBR). */
   bitrateKbps: number;
+  /** When the source's sound already is MP3, copy its frames instead of encoding at `bitrateKbps`. */
+  keepMp3Audio?: boolean;
   title: string;
 }
 

@@ -73,6 +73,8 @@ export const jobSchema = z.object({
   sourceSize: z.number(),
   engine: z.enum(['local', 'cloud']),
   bitrate: z.number(),
+  /** Copy MP3 sound as it is (the setting when the job was queued). */
+  keepMp3Audio: z.boolean().optional(),
   source: jobSourceSchema,
   state: z.enum(JOB_STATES),
   progress: z.number().min(0).max(1),

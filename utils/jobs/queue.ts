@@ -35,7 +35,7 @@ async function fail(job: Job, reason: FailureReason): Promise<void> {
 export const jobQueue = {
   /** Queues one job per input; returns their ids in the same order. */
   async add(inputs: { sourceName: string; outputName?: string; size: number; source: JobSource }[], instructions?: string): Promise<string[]> {
-    const { engine, bitrate } = await getSettings();
+    const { engine, bitrate, keepMp3Audio } = await getSettings();
     const now = Date.now();
     const jobs: Job[] = inputs.map((input, index) => ({
       id: crypto.randomUUID(),
@@ -44,6 +44,7 @@ export const jobQueue = {
       sourceSize: input.size,
       engine: resolveEngine(engine),
       bitrate,
+      keepMp3Audio,
       source: input.source,
       ...(instructions && resolveEngine(engine) === 'cloud' ? { instructions } : {}),
       state: 'queued',
@@ -73,12 +74,13 @@ export const jobQueue = {
   },
 
   async retry(jobId: string, engineChoice?: 'local' | 'cloud'): Promise<CommandReply> {
-    const { engine, bitrate } = await getSettings();
+    const { engine, bitrate, keepMp3Audio } = await getSettings();
     const job = await transition(jobId, 'queued', {
       engine: engineChoice ?? resolveEngine(engine),
       offer: undefined,
       cloud: undefined,
       bitrate,
+      keepMp3Audio,
       progress: 0,
       attempts: 0,
       error: undefined,
@@ -199,6 +201,7 @@ export const jobQueue = {
           source: job.source,
           fileName: job.sourceName,
           bitrate: job.bitrate,
+          keepMp3Audio: job.keepMp3Audio ?? false,
           title: baseName(job.sourceName),
         });
       } catch (error) {

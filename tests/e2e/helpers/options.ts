@@ -4,11 +4,12 @@ import type { ExtensionSession } from './browser';
  * Changes settings on the options page as a person would, and waits until they are saved before
  * closing it (closing a page at once can cut off its last write).
  */
-export async function changeSettings(session: ExtensionSession, change: { engine?: string; cloudBaseUrl?: string }): Promise<void> {
+export async function changeSettings(session: ExtensionSession, change: { engine?: string; cloudBaseUrl?: string; keepMp3Audio?: boolean }): Promise<void> {
   const options = await session.context.newPage();
   await options.goto(`chrome-extension://${session.extensionId}/options.html`);
   if (change.cloudBaseUrl !== undefined) await options.getByLabel('Cloud API base URL').fill(change.cloudBaseUrl);
   if (change.engine !== undefined) await options.getByLabel('Engine').selectOption(change.engine);
+  if (change.keepMp3Audio !== undefined) await options.getByLabel('Keep MP3 sound as it is').setChecked(change.keepMp3Audio);
   const saved = async () => {
     const { settings } = await session.serviceWorker.evaluate(() => chrome.storage.sync.get('settings'));
     return Object.entries(change).every(([key, value]) => (settings as Record<string, unknown> | undefined)?.[key] === value);

@@ -117,12 +117,16 @@ async function convertWithFfmpeg(
     const channels = outputChannels(stream.channels ?? 2);
     log.length = 0;
     ffmpeg.on('progress', reportProgress);
+    const encoding =
+      request.keepMp3Audio && stream.codec_name === 'mp3'
+        ? // No Xing/LAME header: with one, players would also skip a decoder delay the copied frames never had trimmed.
+          ['-c:a', 'copy', '-write_xing', '0']
+        : ['-ac', String(channels), '-ar', String(sampleRate), '-c:a', 'libmp3lame', '-b:a', `${request.bitrateKbps}k`];
     const code = await ffmpeg.exec(
       [
         '-nostdin', '-i', inputPath,
         '-map', `0:${stream.index}`, '-vn', '-sn', '-dn', '-map_metadata', '-1',
-        '-ac', String(channels), '-ar', String(sampleRate),
-        '-c:a', 'libmp3lame', '-b:a', `${request.bitrateKbps}k`,
+        ...encoding,
         '-metadata', `title=${request.title}`,
         '-y', '/output.mp3',
       ],

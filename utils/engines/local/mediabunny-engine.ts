@@ -7,6 +7,7 @@ import {
   ConversionCanceledError,
   EncodedAudioPacketSource,
   EncodedPacket,
+  EncodedPacketSink,
   Input,
   Mp3OutputFormat,
   Output,
@@ -20,7 +21,7 @@ import type { ConversionRequest, ConversionResult, Engine, ProgressListener } fr
 import { ConversionError } from '../../failures';
 import { BlobWriter, overwrite } from './blob-writer';
 import { outputChannels, outputSampleRate } from './audio-layout';
-import { patchMediabunnyXingFrame } from './lame-tag';
+import { addLameTag, computeGapless, MP3_DECODER_DELAY, patchMediabunnyXingFrame } from './lame-tag';
 import { sharedEncoderPool } from './mp3/encoder-pool';
 import { SAMPLES_PER_FRAME } from './mp3/frames';
 import { SegmentedMp3Encoding } from './mp3/segmented-encoding';
@@ -92,11 +93,16 @@ class Mp3File {
     });
   }
 
-  toBlob(encodedSamples: number, bitrateKbps: number): Blob {
+  /** The file, its Xing frame rewritten by `patch` (same length). */
+  toBlob(patch: (xingFrame: Uint8Array) => Uint8Array): Blob {
     const mp3 = this.writer.toBlob('audio/mpeg');
     if (!this.xingFrame) return mp3;
-    const { frame } = patchMediabunnyXingFrame(this.xingFrame.data, { inputSamples: encodedSamples, bitrateKbps });
-    return overwrite(mp3, this.xingFrame.position, frame);
+    return overwrite(mp3, this.xingFrame.position, patch(this.xingFrame.data));
+  }
+
+  /** For audio our LAME encoded from `encodedSamples` samples: the LAME tag says how to trim it back to them. */
+  toLameBlob(encodedSamples: number, bitrateKbps: number): Blob {
+    return this.toBlob((xingFrame) => patchMediabunnyXingFrame(xingFrame, { inputSamples: encodedSamples, bitrateKbps }).frame);
   }
 }
 
@@ -192,7 +198,56 @@ async function encodeDirectly(
     throw new NeedsFallbackError(String(error), true);
   }
   await file.output.finalize();
-  return { mp3: file.toBlob(encodedSamples, request.bitrateKbps), durationSeconds: encodedSamples / sampleRate };
+  return { mp3: file.toLameBlob(encodedSamples, request.bitrateKbps), durationSeconds: encodedSamples / sampleRate };
+}
+
+/**
+ * The source's sound already is MP3 and the user keeps it as it is: its frames are copied, not encoded again.
+ * When the container says how many samples to skip at the start (an edit list), a LAME tag carries that on;
+ * otherwise the file plays exactly as the source's track does, decoder delay included.
+ */
+async function copyMp3Frames(
+  track: InputAudioTrack,
+  request: ConversionRequest,
+  onProgress: ProgressListener,
+  signal: AbortSignal,
+): Promise<ConversionResult> {
+  const file = new Mp3File();
+  const source = new EncodedAudioPacketSource('mp3');
+  file.output.addAudioTrack(source);
+  file.output.setMetadataTags({ title: request.title });
+  await file.output.start();
+
+  const sampleRate = track.sampleRate;
+  const duration = await track.computeDuration();
+  const decoderConfig = await track.getDecoderConfig();
+  let firstTimestamp: number | undefined;
+  let frames = 0;
+  let samplesPerFrame = 0;
+  for await (const packet of new EncodedPacketSink(track).packets()) {
+    if (signal.aborted) throw cancelled();
+    firstTimestamp ??= packet.timestamp;
+    samplesPerFrame ||= Math.round(packet.duration * sampleRate);
+    await source.add(packet, frames === 0 && decoderConfig ? { decoderConfig } : undefined);
+    frames++;
+    if (duration > 0) onProgress(Math.min(1, (packet.timestamp + packet.duration) / duration));
+  }
+  if (frames === 0) throw new NeedsFallbackError('no MP3 frames found', true);
+  await file.output.finalize();
+
+  const skipped = Math.round(-(firstTimestamp ?? 0) * sampleRate);
+  const keptSamples = Math.round(duration * sampleRate);
+  const mp3 = file.toBlob((xingFrame) => {
+    if (skipped < MP3_DECODER_DELAY) return xingFrame;
+    try {
+      const gapless = computeGapless({ inputSamples: keptSamples, frameCount: frames, samplesPerFrame, encoderDelay: skipped - MP3_DECODER_DELAY });
+      return addLameTag(xingFrame, gapless, { frameCount: frames });
+    } catch {
+      return xingFrame; // Delay or padding beyond what a LAME tag can hold: leave the file as the track plays.
+    }
+  });
+  const playedSamples = skipped >= MP3_DECODER_DELAY ? keptSamples : frames * samplesPerFrame;
+  return { mp3, durationSeconds: playedSamples / sampleRate };
 }
 
 /** For surround sound or rates MP3 doesn't have: mediabunny's Conversion mixes down and resamples first. */
@@ -260,7 +315,7 @@ async function encodeWithConversion(
     signal.removeEventListener('abort', cancel);
   }
   if (encodedSamples === 0) throw new NeedsFallbackError('no audio samples decoded', true);
-  return { mp3: file.toBlob(encodedSamples, request.bitrateKbps), durationSeconds: encodedSamples / sampleRate };
+  return { mp3: file.toLameBlob(encodedSamples, request.bitrateKbps), durationSeconds: encodedSamples / sampleRate };
 }
 
 /** Streams the input through WebCodecs decoding and LAME (wasm) encoding, on every core. */
@@ -270,6 +325,7 @@ export const mediabunnyEngine: Engine = {
     const input = new Input({ source: new BlobSource(request.input), formats: ALL_FORMATS });
     try {
       const track = await openAudioTrack(input);
+      if (request.keepMp3Audio && track.codec === 'mp3') return await copyMp3Frames(track, request, onProgress, signal);
       const keepsLayout =
         outputSampleRate(track.sampleRate) === track.sampleRate && outputChannels(track.numberOfChannels) === track.numberOfChannels;
       return keepsLayout
