@@ -8,6 +8,7 @@ import { conversionSite } from '@/utils/jobs/conversion-site';
 export default defineBackground(() => {
   onMessage('jobs:start', (request) => jobQueue.start(request));
   onMessage('jobs:cancel', ({ jobId }) => jobQueue.cancel(jobId));
+  onMessage('engine:warm-up', () => jobQueue.warmUp());
   onMessage('jobs:retry', ({ jobId, engine }) => jobQueue.retry(jobId, engine));
   onMessage('cloud:refresh-credits', () => refreshCredits());
   onMessage('cloud:send', ({ jobId, message }) => sendFollowUp(jobId, message));

@@ -495,6 +495,8 @@ async function launchBrowser(chromium) {
   const extensionId = new URL(worker.url()).host;
   const popup = await context.newPage();
   await popup.goto(`chrome-extension://${extensionId}/popup.html`);
+  // A person takes a second or more to pick a file after opening the popup; the extension warms up meanwhile.
+  await sleep(1000);
   return { context, popup, downloadsDir, browserPid, close };
 }
 

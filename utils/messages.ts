@@ -14,6 +14,7 @@ export const messageSchemas = {
     files: z.array(z.object({ inputKey: z.string().min(1), fileName: z.string().min(1), size: z.number().min(0) })).min(1),
   }),
   'jobs:cancel': z.object({ jobId: z.string() }),
+  'engine:warm-up': z.undefined(),
   'jobs:retry': z.object({ jobId: z.string(), engine: z.enum(['local', 'cloud']).optional() }),
   'cloud:refresh-credits': z.undefined(),
   'cloud:send': z.object({ jobId: z.string(), message: z.string().trim().min(1).max(2000) }),

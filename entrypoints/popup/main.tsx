@@ -1,7 +1,11 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { PopupApp } from '@/components/PopupApp';
+import { sendMessage } from '@/utils/messages';
 import '@/components/styles.css';
+
+// Someone who opens the popup is about to convert: the local engine gets ready meanwhile.
+sendMessage('engine:warm-up', undefined).catch((error: unknown) => console.warn('Warm-up failed', error));
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

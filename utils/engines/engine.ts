@@ -19,4 +19,6 @@ export type ProgressListener = (progress: number) => void;
 /** What every engine (on this device, in the cloud) does: a video in, an MP3 out. */
 export interface Engine {
   convert(request: ConversionRequest, onProgress: ProgressListener, signal: AbortSignal): Promise<ConversionResult>;
+  /** Gets ready for a conversion that is likely to come (starts workers, compiles wasm). */
+  warmUp?(): void;
 }

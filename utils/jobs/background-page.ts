@@ -43,6 +43,9 @@ export function inThisPage(engine: Engine): ConversionSite {
     async cancel(jobId) {
       here()['offscreen:cancel']({ jobId });
     },
+    async warmUp() {
+      engine.warmUp?.();
+    },
     async close() {},
     onReports(reportHandlers) {
       handlers = reportHandlers;

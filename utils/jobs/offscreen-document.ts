@@ -51,6 +51,10 @@ export const offscreenDocument: ConversionSite = {
     if (await documentExists()) await sendMessage('offscreen:cancel', { jobId });
   },
 
+  async warmUp(): Promise<void> {
+    await ensureDocument();
+  },
+
   async close(): Promise<void> {
     if (await documentExists()) await chrome.offscreen.closeDocument();
   },

@@ -13,6 +13,9 @@ import { cancelCloudJob, describeCloudFailure, runCloudJob } from './cloud-jobs'
 const MAX_PARALLEL_CONVERSIONS = Math.max(1, Math.min(2, navigator.hardwareConcurrency || 1));
 /** A job restarted this many times by browser or worker stops is shown as interrupted instead. */
 const MAX_ATTEMPTS = 3;
+/** Within the ~30 s Chrome gives an idle service worker, so the timer still fires. */
+const IDLE_CLOSE_DELAY_MS = 20_000;
+let idleClose: ReturnType<typeof setTimeout> | undefined;
 
 const ok: CommandReply = { ok: true };
 const refuse = (error: string): CommandReply => ({ ok: false, error });
@@ -210,7 +213,7 @@ export const jobQueue = {
         running--;
       }
     }
-    await this.closeWhenIdle();
+    this.closeWhenIdle();
   },
 
   /** **Export MP3** on a cloud job the user reviewed: its edited draft is exported as it stands. */
@@ -250,7 +253,21 @@ export const jobQueue = {
     }
   },
 
-  async closeWhenIdle(): Promise<void> {
+  /** The popup is open, so a conversion is likely: the local engine starts now and closes again when idle. */
+  async warmUp(): Promise<void> {
+    const { engine } = await getSettings();
+    if (resolveEngine(engine) !== 'local') return;
+    await conversionSite.warmUp();
+    this.closeWhenIdle();
+  },
+
+  /** Closes the conversion site once nothing has needed it for a while, so the next job starts warm. */
+  closeWhenIdle(): void {
+    clearTimeout(idleClose);
+    idleClose = setTimeout(() => void this.closeIfIdle().catch((error: unknown) => console.error('Closing when idle failed', error)), IDLE_CLOSE_DELAY_MS);
+  },
+
+  async closeIfIdle(): Promise<void> {
     const busy = (await readJobs()).some((job) => job.state === 'queued' || isActive(job));
     if (busy) return;
     const ownBlobUrl = `blob:${new URL(browser.runtime.getURL('/')).origin}`;

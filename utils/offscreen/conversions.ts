@@ -144,9 +144,13 @@ export class ConversionHost {
       await report('job:progress', { jobId, phase: 'reading', progress: 0 });
       const input = await readInput(jobId, source, signal, report);
       let lastReport = 0;
+      let shownProgress = false;
       const onProgress = (progress: number) => {
         const now = Date.now();
-        if (now - lastReport < PROGRESS_INTERVAL_MS) return;
+        // The first progress a person can see (1 % on the bar) goes out at once; after that, a few times a second.
+        const firstVisible = !shownProgress && progress >= 0.005;
+        if (now - lastReport < PROGRESS_INTERVAL_MS && !firstVisible) return;
+        shownProgress ||= firstVisible;
         lastReport = now;
         void report('job:progress', { jobId, phase: 'converting', progress: clamp01(progress) });
       };

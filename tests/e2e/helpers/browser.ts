@@ -54,6 +54,7 @@ function chromiumArgs(extensionPath: string, lang: string | undefined): string[]
     '--no-sandbox',
     '--disable-gpu',
     '--disable-quic',
+    ...(process.env.CHROME_LOG ? ['--enable-logging=stderr', '--v=0'] : []),
     '--no-first-run',
     '--disable-background-networking',
     '--disable-component-update',

@@ -1,10 +1,11 @@
 import type { Engine } from '../engine';
 import { ConversionError } from '../../failures';
-import { mediabunnyEngine, NeedsFallbackError } from './mediabunny-engine';
+import { mediabunnyEngine, NeedsFallbackError, warmUpMp3Encoders } from './mediabunny-engine';
 import { createFfmpegEngine } from './ffmpeg-engine';
 
 /** On this device: mediabunny streams what it can read; ffmpeg.wasm takes the rest. */
 export const localEngine: Engine = {
+  warmUp: warmUpMp3Encoders,
   async convert(request, onProgress, signal) {
     if (request.input.size === 0) throw new ConversionError('empty');
     try {

@@ -40,7 +40,7 @@ export class NeedsFallbackError extends Error {
 }
 
 let encoderRegistered = false;
-function warmUpMp3Encoders(): void {
+export function warmUpMp3Encoders(): void {
   sharedEncoderPool().warmUp();
   if (encoderRegistered) return;
   registerEncoder(segmentedMp3Encoder(() => sharedEncoderPool().encode, () => sharedEncoderPool().size));
