@@ -54,7 +54,6 @@ function chromiumArgs(extensionPath: string, lang: string | undefined): string[]
     '--no-sandbox',
     '--disable-gpu',
     '--disable-quic',
-    ...(process.env.CHROME_LOG ? ['--enable-logging=stderr', '--v=0'] : []),
     '--no-first-run',
     '--disable-background-networking',
     '--disable-component-update',
