@@ -33,6 +33,7 @@ const THRESHOLD = 0.1;
 // Bump when the generator changes, so a cached clip from an older recipe is not reused.
 const CLIP_NAME = 'bench-4min-v1.mp4';
 const BIG_NAME = 'bench-2gb-v1.mp4';
+const MP3_CLIP_NAME = 'bench-4min-mp3-v1.mp4';
 const BIG_TARGET_BYTES = 2e9;
 const MP3_ARGS = ['-vn', '-c:a', 'libmp3lame', '-b:a', '192k'];
 
@@ -164,6 +165,18 @@ async function makeClip(path) {
   }
 }
 
+/** The same clip with its sound as MP3 (video copied), for "Keep MP3 sound as it is". */
+async function makeMp3Clip(path, clipPath) {
+  const tmp = `${path}.tmp-${process.pid}.mp4`;
+  log(`making ${basename(path)} (the clip with MP3 sound)…`);
+  try {
+    await spawnChecked('ffmpeg', ['-nostdin', '-hide_banner', '-loglevel', 'error', '-y', '-i', clipPath, '-c:v', 'copy', '-c:a', 'libmp3lame', '-b:a', '192k', tmp]);
+    await rename(tmp, path);
+  } finally {
+    await rm(tmp, { force: true });
+  }
+}
+
 async function makeBig(path, clipPath) {
   const copies = Math.max(2, Math.round(BIG_TARGET_BYTES / (await stat(clipPath)).size));
   const tmp = `${path}.tmp-${process.pid}.mp4`;
@@ -185,6 +198,9 @@ async function prepareInputs(big) {
   const clip = join(MEDIA_DIR, CLIP_NAME);
   if (!(await exists(clip))) await makeClip(clip);
   const inputs = [{ name: CLIP_NAME, path: clip, bytes: (await stat(clip)).size, copies: 1, big: false }];
+  const mp3Clip = join(MEDIA_DIR, MP3_CLIP_NAME);
+  if (!(await exists(mp3Clip))) await makeMp3Clip(mp3Clip, clip);
+  inputs.push({ name: MP3_CLIP_NAME, path: mp3Clip, bytes: (await stat(mp3Clip)).size, copies: 1, big: false, keepMp3: true });
   if (big) {
     const bigPath = join(MEDIA_DIR, BIG_NAME);
     if (!(await exists(bigPath))) await makeBig(bigPath, clip);
@@ -193,7 +209,7 @@ async function prepareInputs(big) {
   }
   for (const input of inputs) {
     const minutes = (await probe(input.path)).duration / 60;
-    input.label = `${input.big ? `${Math.round(minutes)}-min (${input.copies}× the clip)` : '4-min'} 720p MP4, ${input.bytes >= 1e9 ? `${(input.bytes / 1e9).toFixed(2)} GB` : `${Math.round(mb(input.bytes))} MB`}`;
+    input.label = `${input.big ? `${Math.round(minutes)}-min (${input.copies}× the clip)` : '4-min'} 720p MP4${input.keepMp3 ? ' with MP3 sound, copied' : ''}, ${input.bytes >= 1e9 ? `${(input.bytes / 1e9).toFixed(2)} GB` : `${Math.round(mb(input.bytes))} MB`}`;
   }
   return inputs;
 }
@@ -289,7 +305,7 @@ function pollHighWaterMark(pid, done) {
 }
 
 async function runNative(input, out, haveGnuTime) {
-  const args = ['-nostdin', '-hide_banner', '-loglevel', 'error', '-y', '-i', input.path, ...MP3_ARGS, out];
+  const args = ['-nostdin', '-hide_banner', '-loglevel', 'error', '-y', '-i', input.path, ...(input.keepMp3 ? ['-vn', '-c:a', 'copy'] : MP3_ARGS), out];
   const report = join(OUT_DIR, `time-${process.pid}.txt`);
   const started = now();
   if (haveGnuTime) {
@@ -553,6 +569,16 @@ async function waitForIdle(popup, fileName) {
   await sleep(1000);
 }
 
+/** Turns on "Keep MP3 sound as it is", as the options page would. */
+async function keepMp3Sound(context) {
+  const worker = context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'));
+  if (!worker) throw new Error('no extension service worker to change the settings with');
+  await worker.evaluate(async () => {
+    const { settings } = await chrome.storage.sync.get('settings');
+    await chrome.storage.sync.set({ settings: { ...settings, keepMp3Audio: true } });
+  });
+}
+
 async function runExtensionOnce(session, input, out, pss) {
   const fileInput = session.popup.getByLabel('Choose video');
   const known = new Set(await readdir(session.downloadsDir));
@@ -717,7 +743,7 @@ async function main() {
     // Stream-copy concatenation keeps each copy's AAC priming samples (the edit lists that trim
     // them are lost), so the big file's signal drifts from its nominal place: measure against
     // the source as ffmpeg decodes it instead.
-    input.reference = input.big ? { start: exact.start, end: exact.end } : nominalSignal(input);
+    input.reference = input.big || input.keepMp3 ? { start: exact.start, end: exact.end } : nominalSignal(input);
   }
 
   const rows = [];
@@ -730,8 +756,9 @@ async function main() {
       rows.push({ key: 'native', engine: 'native ffmpeg', input, ...r });
     }
     if (opts.only.has('wasm')) {
-      if (input.big) {
-        rows.push({ key: 'wasm', engine: 'ffmpeg.wasm (single thread)', input, skipped: 'n/a (whole file in wasm memory)' });
+      if (input.big || input.keepMp3) {
+        const reason = input.big ? 'n/a (whole file in wasm memory)' : 'n/a (not measured for copying)';
+        rows.push({ key: 'wasm', engine: 'ffmpeg.wasm (single thread)', input, skipped: reason });
       } else {
         log(`ffmpeg.wasm, ${input.label}…`);
         const r = await measure(opts.runs, (i) => runWasm(input, outPath('wasm', input, i)).then((x) => ({ ...x, out: outPath('wasm', input, i), firstProgressMs: Number.NaN })));
@@ -743,6 +770,7 @@ async function main() {
       log(`extension, ${input.label}: launching Chromium…`);
       const session = await launchBrowser(chromium);
       try {
+        if (input.keepMp3) await keepMp3Sound(session.context);
         log('extension: first run in the fresh browser…');
         const first = await measure(1, () => runExtensionOnce(session, input, outPath('extension-first', input, 0), opts.pss).then((x) => ({ ...x, out: outPath('extension-first', input, 0) })));
         rows.push({ key: 'extension', engine: 'extension, first run', input, ...first });
