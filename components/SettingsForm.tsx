@@ -1,19 +1,36 @@
 import { useEffect, useId, useState } from 'react';
-import { BITRATES, cloudUrlSchema, ENGINES, engineLabels, readSettings, settingsItem, updateSettings, type Settings } from '@/utils/settings';
+import { BITRATES, cloudUrlSchema, ENGINES, engineLabels, fileNamePatternSchema, readSettings, settingsItem, updateSettings, type Settings } from '@/utils/settings';
+import { mp3NameFromPattern } from '@/utils/file-names';
 import { useStorageItem } from './useStorageItem';
 import { Alert } from './Alert';
 
 
 export function SettingsForm() {
   const settings = useStorageItem(settingsItem, readSettings);
-  const ids = { engine: useId(), bitrate: useId(), keepMp3: useId(), keepMp3Note: useId(), url: useId(), urlError: useId(), engineNote: useId() };
+  const ids = {
+    engine: useId(),
+    bitrate: useId(),
+    keepMp3: useId(),
+    keepMp3Note: useId(),
+    pattern: useId(),
+    patternNote: useId(),
+    patternError: useId(),
+    url: useId(),
+    urlError: useId(),
+    engineNote: useId(),
+  };
   const [url, setUrl] = useState('');
   const [urlError, setUrlError] = useState<string>();
+  const [pattern, setPattern] = useState('');
+  const [patternError, setPatternError] = useState<string>();
   const [saveError, setSaveError] = useState<string>();
 
   useEffect(() => {
     if (settings && !urlError) setUrl(settings.cloudBaseUrl);
   }, [settings?.cloudBaseUrl]);
+  useEffect(() => {
+    if (settings && !patternError) setPattern(settings.fileNamePattern);
+  }, [settings?.fileNamePattern]);
 
   if (!settings) return null;
 
@@ -31,6 +48,14 @@ export function SettingsForm() {
     setUrlError(valid ? undefined : 'Enter a full http:// or https:// address, for example https://mega-api-prod.nemovideo.ai');
     if (valid) void save({ cloudBaseUrl: value.trim() });
   };
+
+  const onPatternChange = (value: string) => {
+    setPattern(value);
+    const valid = fileNamePatternSchema.safeParse(value).success;
+    setPatternError(valid ? undefined : 'Enter a file name pattern, for example {title} - {date}');
+    if (valid) void save({ fileNamePattern: value.trim() });
+  };
+  const example = mp3NameFromPattern(pattern || settings.fileNamePattern, { title: 'clip', bitrateKbps: settings.bitrate, at: new Date() });
 
   return (
     <form className="settings" onSubmit={(event) => event.preventDefault()}>
@@ -80,6 +105,22 @@ export function SettingsForm() {
         <p id={ids.keepMp3Note} className="muted">
           When a video’s sound already is MP3, it is copied exactly, without encoding it again: faster, no loss, and at its own bitrate.
         </p>
+      </div>
+      <div className="field">
+        <label htmlFor={ids.pattern}>File name</label>
+        <input
+          id={ids.pattern}
+          type="text"
+          spellCheck={false}
+          value={pattern}
+          aria-invalid={patternError ? true : undefined}
+          aria-describedby={patternError ? ids.patternError : ids.patternNote}
+          onChange={(event) => onPatternChange(event.currentTarget.value)}
+        />
+        <p id={ids.patternNote} className="muted">
+          {'{title}, {date}, {time} and {bitrate} are filled in.'} For clip.mp4: <strong>{example}</strong>
+        </p>
+        <Alert id={ids.patternError} message={patternError} />
       </div>
       <div className="field">
         <label htmlFor={ids.url}>Cloud API base URL</label>

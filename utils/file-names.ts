@@ -31,3 +31,30 @@ export function baseName(fileName: string): string {
 export function mp3NameFor(sourceName: string): string {
   return `${sanitizeFileName(baseName(sourceName))}.mp3`;
 }
+
+export const DEFAULT_FILE_NAME_PATTERN = '{title}';
+export const FILE_NAME_FIELDS = ['title', 'date', 'time', 'bitrate'] as const;
+
+export interface FileNameFields {
+  /** The source's name without extension, or the page title. */
+  title: string;
+  bitrateKbps: number;
+  at: Date;
+}
+
+const pad = (value: number) => String(value).padStart(2, '0');
+
+/**
+ * The MP3's name from the user's pattern: `{title} - {date}` → `clip - 2026-11-25.mp3`. Unknown fields stay
+ * as typed; illegal characters are replaced; a pattern that leaves nothing gives the title.
+ */
+export function mp3NameFromPattern(pattern: string, { title, bitrateKbps, at }: FileNameFields): string {
+  const values: Record<(typeof FILE_NAME_FIELDS)[number], string> = {
+    title,
+    date: `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}`,
+    time: `${pad(at.getHours())}-${pad(at.getMinutes())}`,
+    bitrate: `${bitrateKbps}k`,
+  };
+  const name = pattern.replace(/\{(\w+)\}/g, (field, key: string) => (key in values ? values[key as keyof typeof values] : field));
+  return `${sanitizeFileName(name, sanitizeFileName(title))}.mp3`;
+}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_FILE_NAME_PATTERN } from './file-names';
 import { storage } from 'wxt/utils/storage';
 
 export const ENGINES = ['auto', 'local', 'cloud'] as const;
@@ -15,6 +16,7 @@ export const cloudUrlSchema = z.url({ protocol: /^https?$/ });
 
 const engineSchema = z.enum(ENGINES);
 const bitrateSchema = z.union(BITRATES.map((rate) => z.literal(rate)));
+export const fileNamePatternSchema = z.string().trim().min(1).max(200);
 
 /** What is stored: anything unreadable falls back to its default. */
 export const settingsSchema = z.object({
@@ -23,11 +25,13 @@ export const settingsSchema = z.object({
   cloudBaseUrl: cloudUrlSchema.catch(DEFAULT_CLOUD_BASE_URL),
   /** When the video's sound already is MP3, copy it as it is instead of encoding it again at `bitrate`. */
   keepMp3Audio: z.boolean().catch(false),
+  /** How the MP3 is named: `{title}`, `{date}`, `{time}` and `{bitrate}` are filled in. */
+  fileNamePattern: fileNamePatternSchema.catch(DEFAULT_FILE_NAME_PATTERN),
 });
 
 /** What a user may change: invalid values are rejected, not replaced. */
 export const settingsChangeSchema = z
-  .object({ engine: engineSchema, bitrate: bitrateSchema, cloudBaseUrl: cloudUrlSchema, keepMp3Audio: z.boolean() })
+  .object({ engine: engineSchema, bitrate: bitrateSchema, cloudBaseUrl: cloudUrlSchema, keepMp3Audio: z.boolean(), fileNamePattern: fileNamePatternSchema })
   .partial()
   .strict();
 

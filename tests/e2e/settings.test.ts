@@ -11,7 +11,7 @@ describe('the options page', () => {
   beforeAll(async () => {
     session = await launchExtension();
     options = await session.context.newPage();
-    await options.setViewportSize({ width: 760, height: 440 });
+    await options.setViewportSize({ width: 760, height: 640 });
     await options.goto(`chrome-extension://${session.extensionId}/options.html`);
   });
   afterAll(() => session?.close());
@@ -54,5 +54,22 @@ describe('the options page', () => {
     await field.fill('http://127.0.0.1:9/api');
     await options.reload();
     expect(await field.inputValue()).toBe('http://127.0.0.1:9/api');
+  });
+
+  it('names the MP3 after the File name pattern, and refuses an empty one', async () => {
+    const field = options.getByLabel('File name');
+    expect(await field.inputValue()).toBe('{title}');
+    await field.fill('');
+    await expect.poll(() => options.getByRole('alert').innerText()).toMatch(/file name pattern/);
+    await field.fill('{title} - {date}');
+    const today = () => new Date().toLocaleDateString('sv-SE'); // YYYY-MM-DD
+    await expect.poll(() => options.getByText(`clip - ${today()}.mp3`).count()).toBe(1);
+    await options.reload();
+    await expect.poll(() => field.inputValue()).toBe('{title} - {date}');
+    const before = today();
+    await chooseVideos(await session.openPopup(), ['clip.mp4']);
+    const name = await Promise.any([before, today()].map((date) => session.waitForDownload(`clip - ${date}.mp3`)));
+    expect((await analyzeMp3(name)).codec).toBe('mp3');
+    await field.fill('{title}');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { baseName, mp3NameFor, sanitizeFileName } from '@/utils/file-names';
+import { baseName, mp3NameFor, mp3NameFromPattern, sanitizeFileName } from '@/utils/file-names';
 
 const hasLoneSurrogate = (text: string) =>
   /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
@@ -150,5 +150,25 @@ describe('mp3NameFor', () => {
   it('does not produce a lone surrogate when a long emoji name is cut', () => {
     const result = mp3NameFor(`a${'😀'.repeat(100)}.mp4`);
     expect(hasLoneSurrogate(result), `ends with ${JSON.stringify(result.slice(-6))}`).toBe(false);
+  });
+});
+
+describe('mp3NameFromPattern', () => {
+  const fields = { title: 'clip', bitrateKbps: 192, at: new Date(2026, 10, 25, 9, 5) };
+  it.each([
+    ['{title}', 'clip.mp3'],
+    ['{title} - {date}', 'clip - 2026-11-25.mp3'],
+    ['{date} {time} {title} ({bitrate})', '2026-11-25 09-05 clip (192k).mp3'],
+    ['{title}: the {unknown} cut', 'clip_ the {unknown} cut.mp3'],
+    ['a/b\\c', 'a_b_c.mp3'],
+    ['...', 'clip.mp3'],
+    ['{nothing}', '{nothing}.mp3'],
+  ])('%j → %j', (pattern, expected) => {
+    expect(mp3NameFromPattern(pattern, fields)).toBe(expected);
+  });
+
+  it('replaces what a file name can’t hold, and gives the title when only dots and spaces are left', () => {
+    expect(mp3NameFromPattern('???', { ...fields, title: 'holiday' })).toBe('___.mp3');
+    expect(mp3NameFromPattern(' . ', { ...fields, title: 'a:b' })).toBe('a_b.mp3');
   });
 });

@@ -12,7 +12,7 @@ import {
   type Settings,
 } from '@/utils/settings';
 
-const defaults: Settings = { engine: 'auto', bitrate: 192, cloudBaseUrl: DEFAULT_CLOUD_BASE_URL, keepMp3Audio: false };
+const defaults: Settings = { engine: 'auto', bitrate: 192, cloudBaseUrl: DEFAULT_CLOUD_BASE_URL, keepMp3Audio: false, fileNamePattern: '{title}' };
 
 describe('settingsSchema', () => {
   it('defaults every field', () => {
@@ -23,9 +23,10 @@ describe('settingsSchema', () => {
   it.each<[string, unknown, Settings]>([
     [
       'all valid',
-      { engine: 'cloud', bitrate: 320, cloudBaseUrl: 'https://api.example.com', keepMp3Audio: true },
-      { engine: 'cloud', bitrate: 320, cloudBaseUrl: 'https://api.example.com', keepMp3Audio: true },
+      { engine: 'cloud', bitrate: 320, cloudBaseUrl: 'https://api.example.com', keepMp3Audio: true, fileNamePattern: '{date} {title}' },
+      { engine: 'cloud', bitrate: 320, cloudBaseUrl: 'https://api.example.com', keepMp3Audio: true, fileNamePattern: '{date} {title}' },
     ],
+    ['empty file name pattern', { fileNamePattern: '  ' }, defaults],
     ['keep MP3 of the wrong type', { keepMp3Audio: 'yes' }, defaults],
     ['unknown engine', { engine: 'turbo', bitrate: 320 }, { ...defaults, bitrate: 320 }],
     ['engine of the wrong type', { engine: 1, bitrate: 128 }, { ...defaults, bitrate: 128 }],

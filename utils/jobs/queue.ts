@@ -1,7 +1,7 @@
 import { getSettings, resolveEngine } from '../settings';
 import { deleteBlob, evictOldest, hasBlob } from '../blob-store';
 import { describeFailure, type FailureReason } from '../failures';
-import { baseName, mp3NameFor } from '../file-names';
+import { baseName, mp3NameFromPattern } from '../file-names';
 import type { CommandReply, MessageData } from '../messages';
 import { inputKeyOf, isActive, type Job, type JobSource } from './job';
 import { mutateJobs, patchJob, readJob, readJobs, removeJob, transition } from './job-store';
@@ -38,12 +38,16 @@ async function fail(job: Job, reason: FailureReason): Promise<void> {
 export const jobQueue = {
   /** Queues one job per input; returns their ids in the same order. */
   async add(inputs: { sourceName: string; outputName?: string; size: number; source: JobSource }[], instructions?: string): Promise<string[]> {
-    const { engine, bitrate, keepMp3Audio } = await getSettings();
+    const { engine, bitrate, keepMp3Audio, fileNamePattern } = await getSettings();
     const now = Date.now();
     const jobs: Job[] = inputs.map((input, index) => ({
       id: crypto.randomUUID(),
       sourceName: input.sourceName,
-      outputName: input.outputName ?? mp3NameFor(input.sourceName),
+      outputName: mp3NameFromPattern(fileNamePattern, {
+        title: baseName(input.outputName ?? input.sourceName),
+        bitrateKbps: bitrate,
+        at: new Date(now),
+      }),
       sourceSize: input.size,
       engine: resolveEngine(engine),
       bitrate,
