@@ -1,9 +1,16 @@
 import { useEffect, useId, useState } from 'react';
-import { BITRATES, cloudUrlSchema, ENGINES, engineLabels, fileNamePatternSchema, readSettings, settingsItem, updateSettings, type Settings } from '@/utils/settings';
+import { BITRATES, cloudUrlSchema, ENGINES, engineLabels, fileNamePatternSchema, readSettings, settingsItem, updateSettings, type Settings, type SettingsChange, type TagChoices } from '@/utils/settings';
 import { mp3NameFromPattern } from '@/utils/file-names';
 import { useStorageItem } from './useStorageItem';
 import { Alert } from './Alert';
+import { Checkbox } from './Checkbox';
 
+
+const TAG_SWITCHES: { key: keyof TagChoices; label: string }[] = [
+  { key: 'title', label: 'Title, from the video’s name or its page' },
+  { key: 'artistAlbum', label: 'Artist and album, when the video has them' },
+  { key: 'cover', label: 'Cover art: the video’s own, else a frame of it' },
+];
 
 export function SettingsForm() {
   const settings = useStorageItem(settingsItem, readSettings);
@@ -34,7 +41,7 @@ export function SettingsForm() {
 
   if (!settings) return null;
 
-  const save = async (change: Partial<Settings>) => {
+  const save = async (change: SettingsChange) => {
     setSaveError(undefined);
     try {
       await updateSettings(change);
@@ -94,18 +101,26 @@ export function SettingsForm() {
         </select>
       </div>
       <div className="field checkbox">
-        <input
+        <Checkbox
           id={ids.keepMp3}
-          type="checkbox"
-          checked={settings.keepMp3Audio}
+          saved={settings.keepMp3Audio}
           aria-describedby={ids.keepMp3Note}
-          onChange={(event) => void save({ keepMp3Audio: event.currentTarget.checked })}
+          onCheck={(checked) => void save({ keepMp3Audio: checked })}
         />
         <label htmlFor={ids.keepMp3}>Keep MP3 sound as it is</label>
         <p id={ids.keepMp3Note} className="muted">
           When a video’s sound already is MP3, it is copied exactly, without encoding it again: faster, no loss, and at its own bitrate.
         </p>
       </div>
+      <fieldset className="field tags">
+        <legend>Tags</legend>
+        {TAG_SWITCHES.map(({ key, label }) => (
+          <label key={key} className="checkbox">
+            <Checkbox saved={settings.tags[key]} onCheck={(checked) => void save({ tags: { [key]: checked } })} />
+            {label}
+          </label>
+        ))}
+      </fieldset>
       <div className="field">
         <label htmlFor={ids.pattern}>File name</label>
         <input

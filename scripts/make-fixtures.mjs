@@ -38,6 +38,10 @@ export const CLIP_SPECS = [
   { name: 'flac-48k.mkv', sampleRate: 48000, layout: 'stereo', video: H264, audio: ['-c:a', 'flac'] },
   { name: 'ac3-5.1-48k.mkv', sampleRate: 48000, layout: '5.1', video: H264, audio: ['-c:a', 'ac3', '-b:a', '384k'] },
   { name: 'mp3-44k.avi', sampleRate: 44100, layout: 'stereo', video: MPEG4, audio: ['-c:a', 'libmp3lame', '-b:a', '128k'] },
+  {
+    name: 'tagged.mp4', sampleRate: 48000, layout: 'stereo', video: H264,
+    audio: ['-c:a', 'aac', '-b:a', '128k', '-metadata', 'artist=The Testers', '-metadata', 'album=Fixtures, Vol. 1'],
+  },
   { name: 'mp3-48k.mp4', sampleRate: 48000, layout: 'stereo', video: H264, audio: ['-c:a', 'libmp3lame', '-b:a', '160k'] },
   { name: 'mp3-mono-32k.mkv', sampleRate: 32000, layout: 'mono', video: H264, audio: ['-c:a', 'libmp3lame', '-b:a', '64k'] },
   { name: 'pcm-s16le-48k.mov', sampleRate: 48000, layout: 'stereo', video: H264, audio: ['-c:a', 'pcm_s16le'] },

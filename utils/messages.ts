@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineExtensionMessaging } from '@webext-core/messaging';
 import { failureReasonSchema, type FailureReason } from './failures';
 import { jobSourceSchema } from './jobs/job';
+import { tagChoicesSchema } from './settings';
 
 /** A blob URL the extension itself made (Chromium or Firefox). */
 const extensionBlobUrl = z.string().regex(/^blob:(chrome|moz)-extension:\/\//);
@@ -40,6 +41,7 @@ export const messageSchemas = {
     bitrate: z.number(),
     keepMp3Audio: z.boolean().default(false),
     title: z.string(),
+    tags: tagChoicesSchema.optional(),
   }),
   'offscreen:cancel': z.object({ jobId: z.string() }),
   'offscreen:fetch-input': z.object({ jobId: z.string(), source: jobSourceSchema }),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_FILE_NAME_PATTERN } from './file-names';
+import { oneAtATime } from './one-at-a-time';
 import { storage } from 'wxt/utils/storage';
 
 export const ENGINES = ['auto', 'local', 'cloud'] as const;
@@ -17,6 +18,10 @@ export const cloudUrlSchema = z.url({ protocol: /^https?$/ });
 const engineSchema = z.enum(ENGINES);
 const bitrateSchema = z.union(BITRATES.map((rate) => z.literal(rate)));
 export const fileNamePatternSchema = z.string().trim().min(1).max(200);
+/** Which ID3 tags the MP3 gets: the title, the source's artist and album, cover art (the source's, else a video frame). */
+export const tagChoicesSchema = z.object({ title: z.boolean(), artistAlbum: z.boolean(), cover: z.boolean() });
+export type TagChoices = z.infer<typeof tagChoicesSchema>;
+export const ALL_TAGS: TagChoices = { title: true, artistAlbum: true, cover: true };
 
 /** What is stored: anything unreadable falls back to its default. */
 export const settingsSchema = z.object({
@@ -27,15 +32,20 @@ export const settingsSchema = z.object({
   keepMp3Audio: z.boolean().catch(false),
   /** How the MP3 is named: `{title}`, `{date}`, `{time}` and `{bitrate}` are filled in. */
   fileNamePattern: fileNamePatternSchema.catch(DEFAULT_FILE_NAME_PATTERN),
+  /** Which ID3 tags the MP3 gets; each on unless turned off. */
+  tags: z
+    .object({ title: z.boolean().catch(true), artistAlbum: z.boolean().catch(true), cover: z.boolean().catch(true) })
+    .catch(ALL_TAGS),
 });
 
 /** What a user may change: invalid values are rejected, not replaced. */
 export const settingsChangeSchema = z
-  .object({ engine: engineSchema, bitrate: bitrateSchema, cloudBaseUrl: cloudUrlSchema, keepMp3Audio: z.boolean(), fileNamePattern: fileNamePatternSchema })
+  .object({ engine: engineSchema, bitrate: bitrateSchema, cloudBaseUrl: cloudUrlSchema, keepMp3Audio: z.boolean(), fileNamePattern: fileNamePatternSchema, tags: tagChoicesSchema.partial().strict() })
   .partial()
   .strict();
 
 export type Settings = z.infer<typeof settingsSchema>;
+export type SettingsChange = z.input<typeof settingsChangeSchema>;
 export type Engine = (typeof ENGINES)[number];
 export type Bitrate = (typeof BITRATES)[number];
 
@@ -53,11 +63,17 @@ export async function getSettings(): Promise<Settings> {
 }
 
 /** Validates a partial change (throws a ZodError with a readable message) and saves it. */
-export async function updateSettings(change: Partial<Settings>): Promise<Settings> {
+const settingsWrites = oneAtATime();
+
+/** Applies a change (tags one switch at a time, if need be); two changes made at once both count. */
+export async function updateSettings(change: SettingsChange): Promise<Settings> {
   const valid = settingsChangeSchema.parse(change);
-  const next = { ...(await getSettings()), ...valid };
-  await settingsItem.setValue(next);
-  return next;
+  return settingsWrites(async () => {
+    const current = await getSettings();
+    const next = { ...current, ...valid, tags: { ...current.tags, ...valid.tags } };
+    await settingsItem.setValue(next);
+    return next;
+  });
 }
 
 /** The engine that actually runs a job: Automatic means this device. */

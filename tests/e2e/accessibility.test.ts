@@ -127,7 +127,16 @@ describe('accessibility of the extension pages', () => {
     await options.getByLabel('Engine').waitFor();
     expect(await seriousViolations(options)).toEqual([]);
     const stops = await tabThrough(options, options.getByLabel('Cloud API base URL'));
-    expect(stops.map((stop) => stop.name)).toEqual(['Engine', 'Bitrate', 'Cloud API base URL']);
+    expect(stops.map((stop) => stop.name)).toEqual([
+      'Engine',
+      'Bitrate',
+      'Keep MP3 sound as it is',
+      'Title, from the video’s name or its page',
+      'Artist and album, when the video has them',
+      'Cover art: the video’s own, else a frame of it',
+      'File name',
+      'Cloud API base URL',
+    ]);
     for (const stop of stops) expect(stop.indicator, stop.name).not.toBe('');
     await options.close();
   });

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import {
+  ALL_TAGS,
   DEFAULT_CLOUD_BASE_URL,
   defaultSettings,
   getSettings,
@@ -12,7 +13,7 @@ import {
   type Settings,
 } from '@/utils/settings';
 
-const defaults: Settings = { engine: 'auto', bitrate: 192, cloudBaseUrl: DEFAULT_CLOUD_BASE_URL, keepMp3Audio: false, fileNamePattern: '{title}' };
+const defaults: Settings = { engine: 'auto', bitrate: 192, cloudBaseUrl: DEFAULT_CLOUD_BASE_URL, keepMp3Audio: false, fileNamePattern: '{title}', tags: ALL_TAGS };
 
 describe('settingsSchema', () => {
   it('defaults every field', () => {
@@ -23,9 +24,11 @@ describe('settingsSchema', () => {
   it.each<[string, unknown, Settings]>([
     [
       'all valid',
-      { engine: 'cloud', bitrate: 320, cloudBaseUrl: 'https://api.example.com', keepMp3Audio: true, fileNamePattern: '{date} {title}' },
-      { engine: 'cloud', bitrate: 320, cloudBaseUrl: 'https://api.example.com', keepMp3Audio: true, fileNamePattern: '{date} {title}' },
+      { engine: 'cloud', bitrate: 320, cloudBaseUrl: 'https://api.example.com', keepMp3Audio: true, fileNamePattern: '{date} {title}', tags: { title: true, artistAlbum: false, cover: false } },
+      { engine: 'cloud', bitrate: 320, cloudBaseUrl: 'https://api.example.com', keepMp3Audio: true, fileNamePattern: '{date} {title}', tags: { title: true, artistAlbum: false, cover: false } },
     ],
+    ['one tag switch unreadable', { tags: { title: false, artistAlbum: 'no', cover: false } }, { ...defaults, tags: { title: false, artistAlbum: true, cover: false } }],
+    ['tags not an object', { tags: true }, defaults],
     ['empty file name pattern', { fileNamePattern: '  ' }, defaults],
     ['keep MP3 of the wrong type', { keepMp3Audio: 'yes' }, defaults],
     ['unknown engine', { engine: 'turbo', bitrate: 320 }, { ...defaults, bitrate: 320 }],

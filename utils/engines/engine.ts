@@ -1,3 +1,5 @@
+import type { TagChoices } from '../settings';
+
 export interface ConversionRequest {
   input: Blob;
   /** The source's file name, for messages and the title tag. */
@@ -7,6 +9,8 @@ export interface ConversionRequest {
   /** When the source's sound already is MP3, copy its frames instead of encoding at `bitrateKbps`. */
   keepMp3Audio?: boolean;
   title: string;
+  /** All tags when absent. */
+  tags?: TagChoices;
 }
 
 export interface ConversionResult {

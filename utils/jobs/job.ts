@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { tagChoicesSchema } from '../settings';
 
 export const JOB_STATES = [
   'queued',
@@ -75,6 +76,8 @@ export const jobSchema = z.object({
   bitrate: z.number(),
   /** Copy MP3 sound as it is (the setting when the job was queued). */
   keepMp3Audio: z.boolean().optional(),
+  /** Which ID3 tags the MP3 gets (the setting when the job was queued); all when absent. */
+  tags: tagChoicesSchema.optional(),
   source: jobSourceSchema,
   state: z.enum(JOB_STATES),
   progress: z.number().min(0).max(1),

@@ -38,7 +38,7 @@ async function fail(job: Job, reason: FailureReason): Promise<void> {
 export const jobQueue = {
   /** Queues one job per input; returns their ids in the same order. */
   async add(inputs: { sourceName: string; outputName?: string; size: number; source: JobSource }[], instructions?: string): Promise<string[]> {
-    const { engine, bitrate, keepMp3Audio, fileNamePattern } = await getSettings();
+    const { engine, bitrate, keepMp3Audio, fileNamePattern, tags } = await getSettings();
     const now = Date.now();
     const jobs: Job[] = inputs.map((input, index) => ({
       id: crypto.randomUUID(),
@@ -52,6 +52,7 @@ export const jobQueue = {
       engine: resolveEngine(engine),
       bitrate,
       keepMp3Audio,
+      tags,
       source: input.source,
       ...(instructions && resolveEngine(engine) === 'cloud' ? { instructions } : {}),
       state: 'queued',
@@ -81,13 +82,14 @@ export const jobQueue = {
   },
 
   async retry(jobId: string, engineChoice?: 'local' | 'cloud'): Promise<CommandReply> {
-    const { engine, bitrate, keepMp3Audio } = await getSettings();
+    const { engine, bitrate, keepMp3Audio, tags } = await getSettings();
     const job = await transition(jobId, 'queued', {
       engine: engineChoice ?? resolveEngine(engine),
       offer: undefined,
       cloud: undefined,
       bitrate,
       keepMp3Audio,
+      tags,
       progress: 0,
       attempts: 0,
       error: undefined,
@@ -209,6 +211,7 @@ export const jobQueue = {
           fileName: job.sourceName,
           bitrate: job.bitrate,
           keepMp3Audio: job.keepMp3Audio ?? false,
+          ...(job.tags ? { tags: job.tags } : {}),
           title: baseName(job.sourceName),
         });
       } catch (error) {

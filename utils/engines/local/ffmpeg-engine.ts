@@ -4,6 +4,7 @@ import type { ConversionRequest, ConversionResult, Engine, ProgressListener } fr
 import { ConversionError } from '../../failures';
 import { outputChannels, outputSampleRate } from './audio-layout';
 import { oneAtATime } from '../../one-at-a-time';
+import { ALL_TAGS } from '../../settings';
 
 /** Where the build puts ffmpeg.wasm's single-thread core inside the extension package. */
 export const FFMPEG_CORE_DIR = 'ffmpeg';
@@ -22,7 +23,7 @@ const probeSchema = z.object({
       }),
     )
     .default([]),
-  format: z.object({ duration: z.coerce.number().optional() }).partial().optional(),
+  format: z.object({ duration: z.coerce.number().optional(), tags: z.record(z.string(), z.string()).optional() }).partial().optional(),
 });
 type ProbedStream = z.infer<typeof probeSchema>['streams'][number];
 
@@ -60,6 +61,18 @@ async function readProbe(ffmpeg: FFmpeg): Promise<z.infer<typeof probeSchema> | 
   } catch {
     return undefined;
   }
+}
+
+/** ID3 tags as the user chose them (cover art isn't taken from the video here). */
+function metadataArguments(request: ConversionRequest, sourceTags: Record<string, string>): string[] {
+  const choices = request.tags ?? ALL_TAGS;
+  const tag = (key: string) => Object.entries(sourceTags).find(([name]) => name.toLowerCase() === key)?.[1];
+  const tags: [string, string | undefined][] = [
+    ['title', choices.title ? request.title : undefined],
+    ['artist', choices.artistAlbum ? tag('artist') : undefined],
+    ['album', choices.artistAlbum ? tag('album') : undefined],
+  ];
+  return tags.flatMap(([key, value]) => (value ? ['-metadata', `${key}=${value}`] : []));
 }
 
 function chooseAudioStream(streams: ProbedStream[]): ProbedStream | undefined {
@@ -127,7 +140,7 @@ async function convertWithFfmpeg(
         '-nostdin', '-i', inputPath,
         '-map', `0:${stream.index}`, '-vn', '-sn', '-dn', '-map_metadata', '-1',
         ...encoding,
-        '-metadata', `title=${request.title}`,
+        ...metadataArguments(request, probe.format?.tags ?? {}),
         '-y', '/output.mp3',
       ],
       -1,

@@ -15,6 +15,7 @@ import {
   registerEncoder,
 
   type InputAudioTrack,
+  type MetadataTags,
   type StreamTargetChunk,
 } from 'mediabunny';
 import type { ConversionRequest, ConversionResult, Engine, ProgressListener } from '../engine';
@@ -25,6 +26,7 @@ import { addLameTag, computeGapless, MP3_DECODER_DELAY, patchMediabunnyXingFrame
 import { sharedEncoderPool } from './mp3/encoder-pool';
 import { SAMPLES_PER_FRAME } from './mp3/frames';
 import { SegmentedMp3Encoding } from './mp3/segmented-encoding';
+import { mp3Tags } from './tags';
 import { segmentedMp3Encoder } from './mp3/segmented-mp3-encoder';
 
 /** mediabunny can't read this input (container or codec): the ffmpeg engine should try. */
@@ -155,6 +157,7 @@ async function* decodedPlanes(track: InputAudioTrack, signal: AbortSignal): Asyn
  */
 async function encodeDirectly(
   track: InputAudioTrack,
+  tags: MetadataTags,
   request: ConversionRequest,
   onProgress: ProgressListener,
   signal: AbortSignal,
@@ -164,7 +167,7 @@ async function encodeDirectly(
   const channels = track.numberOfChannels;
   const source = new EncodedAudioPacketSource('mp3');
   file.output.addAudioTrack(source);
-  file.output.setMetadataTags({ title: request.title });
+  file.output.setMetadataTags(tags);
   await file.output.start();
 
   let frameIndex = 0;
@@ -208,6 +211,7 @@ async function encodeDirectly(
  */
 async function copyMp3Frames(
   track: InputAudioTrack,
+  tags: MetadataTags,
   request: ConversionRequest,
   onProgress: ProgressListener,
   signal: AbortSignal,
@@ -215,7 +219,7 @@ async function copyMp3Frames(
   const file = new Mp3File();
   const source = new EncodedAudioPacketSource('mp3');
   file.output.addAudioTrack(source);
-  file.output.setMetadataTags({ title: request.title });
+  file.output.setMetadataTags(tags);
   await file.output.start();
 
   const sampleRate = track.sampleRate;
@@ -254,6 +258,7 @@ async function copyMp3Frames(
 async function encodeWithConversion(
   input: Input,
   track: InputAudioTrack,
+  tags: MetadataTags,
   request: ConversionRequest,
   onProgress: ProgressListener,
   signal: AbortSignal,
@@ -297,7 +302,7 @@ async function encodeWithConversion(
             processedNumberOfChannels: numberOfChannels,
           }
         : { discard: true },
-    tags: { title: request.title },
+    tags,
   });
   if (!conversion.isValid) {
     const reasons = conversion.discardedTracks.map((discarded) => discarded.reason).join(', ');
@@ -325,12 +330,13 @@ export const mediabunnyEngine: Engine = {
     const input = new Input({ source: new BlobSource(request.input), formats: ALL_FORMATS });
     try {
       const track = await openAudioTrack(input);
-      if (request.keepMp3Audio && track.codec === 'mp3') return await copyMp3Frames(track, request, onProgress, signal);
+      const tags = await mp3Tags(input, request);
+      if (request.keepMp3Audio && track.codec === 'mp3') return await copyMp3Frames(track, tags, request, onProgress, signal);
       const keepsLayout =
         outputSampleRate(track.sampleRate) === track.sampleRate && outputChannels(track.numberOfChannels) === track.numberOfChannels;
       return keepsLayout
-        ? await encodeDirectly(track, request, onProgress, signal)
-        : await encodeWithConversion(input, track, request, onProgress, signal);
+        ? await encodeDirectly(track, tags, request, onProgress, signal)
+        : await encodeWithConversion(input, track, tags, request, onProgress, signal);
     } finally {
       input.dispose();
     }
