@@ -3,9 +3,10 @@ import { putBlob } from '@/utils/blob-store';
 import { sendMessage } from '@/utils/messages';
 import { useCommand } from './useCommand';
 import { Alert } from './Alert';
+import type { Trim } from '@/utils/trim';
 
 /** Hands the chosen files to the background queue; the bytes go through IndexedDB. */
-async function startJobs(files: File[], instructions: string | undefined) {
+async function startJobs(files: File[], instructions: string | undefined, trim: Trim | undefined) {
   const stored = await Promise.all(
     files.map(async (file) => {
       const inputKey = crypto.randomUUID();
@@ -13,11 +14,18 @@ async function startJobs(files: File[], instructions: string | undefined) {
       return { inputKey, fileName: file.name, size: file.size };
     }),
   );
-  return sendMessage('jobs:start', { files: stored, ...(instructions?.trim() ? { instructions: instructions.trim() } : {}) });
+  return sendMessage('jobs:start', {
+    files: stored,
+    ...(instructions?.trim() ? { instructions: instructions.trim() } : {}),
+    ...(trim ? { trim } : {}),
+  });
 }
 
-/** `instructions`: what the user asked NemoVideo to do, sent with each file (cloud engine only). */
-export function FilePicker({ instructions }: { instructions?: string }) {
+/**
+ * `instructions`: what the user asked NemoVideo to do, sent with each file (cloud engine only).
+ * `trim`: the part of the sound to keep; `blocked`: why nothing can be added now (a trim that can't be read).
+ */
+export function FilePicker({ instructions, trim, blocked }: { instructions?: string; trim?: Trim; blocked?: string }) {
   const inputId = useId();
   const [dragging, setDragging] = useState(false);
   const [adding, setAdding] = useState(false);
@@ -25,8 +33,12 @@ export function FilePicker({ instructions }: { instructions?: string }) {
 
   const add = async (files: File[]) => {
     if (files.length === 0) return;
+    if (blocked) {
+      await run(async () => ({ ok: false, error: `Fix the trim first: ${blocked}` }) as const);
+      return;
+    }
     setAdding(true);
-    await run(() => startJobs(files, instructions));
+    await run(() => startJobs(files, instructions, trim));
     setAdding(false);
   };
   const onDrop = (event: DragEvent) => {

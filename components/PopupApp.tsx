@@ -1,6 +1,7 @@
 import { jobsItem } from '@/utils/jobs/job-store';
 import { historyItem } from '@/utils/jobs/history';
 import { FilePicker } from './FilePicker';
+import { readTrim, TrimFields, type TrimText } from './TrimFields';
 import { JobList } from './JobList';
 import { CompletedDownloads } from './CompletedDownloads';
 import { useStorageItem } from './useStorageItem';
@@ -34,6 +35,8 @@ export function PopupApp() {
   const history = useStorageItem(historyItem);
   const settings = useStorageItem(settingsItem, readSettings);
   const [instructions, setInstructions] = useState('');
+  const [trimText, setTrimText] = useState<TrimText>({ start: '', end: '' });
+  const trim = readTrim(trimText);
   const jobList = Object.values(jobs ?? {}).sort((a, b) => a.createdAt - b.createdAt);
 
   return (
@@ -46,7 +49,11 @@ export function PopupApp() {
       </header>
       {settings?.engine === 'cloud' && <CloudCredits />}
       {settings?.engine === 'cloud' && <Instructions value={instructions} onChange={setInstructions} />}
-      <FilePicker instructions={settings?.engine === 'cloud' ? instructions : undefined} />
+      {settings?.engine !== 'cloud' && <TrimFields value={trimText} onChange={setTrimText} />}
+      <FilePicker
+        instructions={settings?.engine === 'cloud' ? instructions : undefined}
+        {...(settings?.engine !== 'cloud' ? { trim: trim.trim, blocked: trim.error } : {})}
+      />
       <JobList jobs={jobList} />
       <CompletedDownloads entries={history ?? []} />
     </main>

@@ -11,6 +11,7 @@ export const FAILURE_REASONS = [
   'fetch-failed',
   'save-failed',
   'too-many-attempts',
+  'trim-outside',
   'internal',
 ] as const;
 export const failureReasonSchema = z.enum(FAILURE_REASONS);
@@ -48,6 +49,8 @@ const messages: Record<FailureReason, (file: string) => string> = {
     `The MP3 of “${file}” could not be saved to your downloads folder. Check that the folder exists and has free space, then press Retry.`,
   'too-many-attempts': (file) =>
     `Converting “${file}” was interrupted several times (the browser closed or stopped the extension). Press Retry to start again.`,
+  'trim-outside': (file) =>
+    `The trim you chose for “${file}” is past the end of its sound. Choose a start before the end of the video, then convert it again.`,
   internal: (file) => `Something went wrong while converting “${file}”. Press Retry; if it happens again, try another file.`,
 };
 

@@ -3,6 +3,7 @@ import { defineExtensionMessaging } from '@webext-core/messaging';
 import { failureReasonSchema, type FailureReason } from './failures';
 import { jobSourceSchema } from './jobs/job';
 import { tagChoicesSchema } from './settings';
+import { trimSchema } from './trim';
 
 /** A blob URL the extension itself made (Chromium or Firefox). */
 const extensionBlobUrl = z.string().regex(/^blob:(chrome|moz)-extension:\/\//);
@@ -13,6 +14,7 @@ export const messageSchemas = {
   'jobs:start': z.object({
     instructions: z.string().trim().max(2000).optional(),
     files: z.array(z.object({ inputKey: z.string().min(1), fileName: z.string().min(1), size: z.number().min(0) })).min(1),
+    trim: trimSchema.optional(),
   }),
   'jobs:cancel': z.object({ jobId: z.string() }),
   'engine:warm-up': z.undefined(),
@@ -42,6 +44,7 @@ export const messageSchemas = {
     keepMp3Audio: z.boolean().default(false),
     title: z.string(),
     tags: tagChoicesSchema.optional(),
+    trim: trimSchema.optional(),
   }),
   'offscreen:cancel': z.object({ jobId: z.string() }),
   'offscreen:fetch-input': z.object({ jobId: z.string(), source: jobSourceSchema }),

@@ -54,11 +54,11 @@ async function tabThrough(page: Page, ready: Locator): Promise<Stop[]> {
   return stops;
 }
 
-/** Every enabled control in the page, in document order, by accessible name. */
+/** Every enabled control on screen (not inside a closed disclosure), in document order, by accessible name. */
 function controlsInOrder(page: Page): Promise<string[]> {
   return page.evaluate(() =>
-    [...document.querySelectorAll<HTMLElement>('button, input, select, textarea, a[href], [tabindex]')]
-      .filter((element) => !(element as HTMLButtonElement).disabled && element.tabIndex >= 0)
+    [...document.querySelectorAll<HTMLElement>('button, input, select, textarea, a[href], summary, [tabindex]')]
+      .filter((element) => !(element as HTMLButtonElement).disabled && element.tabIndex >= 0 && element.checkVisibility())
       .map((element) => {
         const labels = (element as HTMLInputElement).labels;
         return (element.getAttribute('aria-label') ?? labels?.[0]?.textContent ?? element.textContent ?? '').trim();
@@ -84,7 +84,7 @@ describe('accessibility of the extension pages', () => {
 
   it('Tab reaches the empty popup’s controls in order, each with a visible focus indicator', async () => {
     const stops = await tabThrough(popup, popup.getByText('Your MP3s will be listed here.'));
-    expect(stops.map((stop) => stop.name)).toEqual(['Settings', 'Choose video']);
+    expect(stops.map((stop) => stop.name)).toEqual(['Settings', 'Trim', 'Choose video']);
     for (const stop of stops) expect(stop.indicator, stop.name).not.toBe('');
   });
 
@@ -116,7 +116,7 @@ describe('accessibility of the extension pages', () => {
     it('Tab reaches every control in reading order, each with a visible focus indicator', async () => {
       const stops = await tabThrough(popup, completedRow(popup, 'clip.mp3').getByRole('button', { name: 'Show in folder' }));
       expect(stops.map((stop) => stop.name)).toEqual(await controlsInOrder(popup));
-      expect(stops.map((stop) => stop.name)).toEqual(['Settings', 'Choose video', 'Retry', 'Try the cloud', 'Remove', 'Download again', 'Show in folder']);
+      expect(stops.map((stop) => stop.name)).toEqual(['Settings', 'Trim', 'Choose video', 'Retry', 'Try the cloud', 'Remove', 'Download again', 'Show in folder']);
       for (const stop of stops) expect(stop.indicator, stop.name).not.toBe('');
     });
   });

@@ -1,4 +1,5 @@
 import type { TagChoices } from '../settings';
+import type { Trim } from '../trim';
 
 export interface ConversionRequest {
   input: Blob;
@@ -11,6 +12,8 @@ export interface ConversionRequest {
   title: string;
   /** All tags when absent. */
   tags?: TagChoices;
+  /** Only this part of the sound, cut to the sample. */
+  trim?: Trim;
 }
 
 export interface ConversionResult {

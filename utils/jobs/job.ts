@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { tagChoicesSchema } from '../settings';
+import { trimSchema } from '../trim';
 
 export const JOB_STATES = [
   'queued',
@@ -78,6 +79,8 @@ export const jobSchema = z.object({
   keepMp3Audio: z.boolean().optional(),
   /** Which ID3 tags the MP3 gets (the setting when the job was queued); all when absent. */
   tags: tagChoicesSchema.optional(),
+  /** The part of the sound to keep, as the user typed it in the popup. */
+  trim: trimSchema.optional(),
   source: jobSourceSchema,
   state: z.enum(JOB_STATES),
   progress: z.number().min(0).max(1),

@@ -7,6 +7,7 @@ import { inputKeyOf, isActive, type Job, type JobSource } from './job';
 import { mutateJobs, patchJob, readJob, readJobs, removeJob, transition } from './job-store';
 import { addHistoryEntry, markNotStored, readHistory, setDownloadId, STORED_OUTPUT_CAP_BYTES } from './history';
 import { conversionSite } from './conversion-site';
+import type { Trim } from '../trim';
 import { cancelCloudJob, describeCloudFailure, runCloudJob } from './cloud-jobs';
 
 /** Conversions running at once: each keeps a core busy (decode + LAME), so one per core, at most two. */
@@ -37,7 +38,10 @@ async function fail(job: Job, reason: FailureReason): Promise<void> {
  */
 export const jobQueue = {
   /** Queues one job per input; returns their ids in the same order. */
-  async add(inputs: { sourceName: string; outputName?: string; size: number; source: JobSource }[], instructions?: string): Promise<string[]> {
+  async add(
+    inputs: { sourceName: string; outputName?: string; size: number; source: JobSource }[],
+    { instructions, trim }: { instructions?: string; trim?: Trim } = {},
+  ): Promise<string[]> {
     const { engine, bitrate, keepMp3Audio, fileNamePattern, tags } = await getSettings();
     const now = Date.now();
     const jobs: Job[] = inputs.map((input, index) => ({
@@ -55,6 +59,7 @@ export const jobQueue = {
       tags,
       source: input.source,
       ...(instructions && resolveEngine(engine) === 'cloud' ? { instructions } : {}),
+      ...(trim && (trim.startSeconds !== undefined || trim.endSeconds !== undefined) ? { trim } : {}),
       state: 'queued',
       progress: 0,
       attempts: 0,
@@ -66,9 +71,9 @@ export const jobQueue = {
     return jobs.map((job) => job.id);
   },
 
-  async start({ files, instructions }: MessageData<'jobs:start'>): Promise<CommandReply> {
+  async start({ files, instructions, trim }: MessageData<'jobs:start'>): Promise<CommandReply> {
     const inputs = files.map((file) => ({ sourceName: file.fileName, size: file.size, source: { kind: 'stored-file' as const, inputKey: file.inputKey } }));
-    await this.add(inputs, instructions || undefined);
+    await this.add(inputs, { ...(instructions ? { instructions } : {}), ...(trim ? { trim } : {}) });
     return ok;
   },
 
@@ -212,6 +217,7 @@ export const jobQueue = {
           bitrate: job.bitrate,
           keepMp3Audio: job.keepMp3Audio ?? false,
           ...(job.tags ? { tags: job.tags } : {}),
+          ...(job.trim ? { trim: job.trim } : {}),
           title: baseName(job.sourceName),
         });
       } catch (error) {

@@ -5,6 +5,7 @@ import { ConversionError } from '../../failures';
 import { outputChannels, outputSampleRate } from './audio-layout';
 import { oneAtATime } from '../../one-at-a-time';
 import { ALL_TAGS } from '../../settings';
+import type { Trim } from '../../trim';
 
 /** Where the build puts ffmpeg.wasm's single-thread core inside the extension package. */
 export const FFMPEG_CORE_DIR = 'ffmpeg';
@@ -61,6 +62,16 @@ async function readProbe(ffmpeg: FFmpeg): Promise<z.infer<typeof probeSchema> | 
   } catch {
     return undefined;
   }
+}
+
+/** Cuts the sound to the trim, to the sample, before it is resampled and encoded. */
+function trimFilter(trim: Trim | undefined): string[] {
+  if (!trim) return [];
+  const bounds = [
+    ...(trim.startSeconds !== undefined ? [`start=${trim.startSeconds}`] : []),
+    ...(trim.endSeconds !== undefined ? [`end=${trim.endSeconds}`] : []),
+  ];
+  return ['-af', `atrim=${bounds.join(':')},asetpts=PTS-STARTPTS`];
 }
 
 /** ID3 tags as the user chose them (cover art isn't taken from the video here). */
@@ -126,15 +137,19 @@ async function convertWithFfmpeg(
     const stream = chooseAudioStream(probe.streams);
     if (!stream) throw new ConversionError(probe.streams.length > 0 ? 'no-audio' : 'not-a-video');
 
+    const knownSeconds = stream.duration ?? probe.format?.duration;
+    if (request.trim?.startSeconds !== undefined && knownSeconds !== undefined && request.trim.startSeconds >= knownSeconds) {
+      throw new ConversionError('trim-outside');
+    }
     const sampleRate = outputSampleRate(stream.sample_rate ?? 48_000);
     const channels = outputChannels(stream.channels ?? 2);
     log.length = 0;
     ffmpeg.on('progress', reportProgress);
     const encoding =
-      request.keepMp3Audio && stream.codec_name === 'mp3'
+      request.keepMp3Audio && stream.codec_name === 'mp3' && !request.trim
         ? // No Xing/LAME header: with one, players would also skip a decoder delay the copied frames never had trimmed.
           ['-c:a', 'copy', '-write_xing', '0']
-        : ['-ac', String(channels), '-ar', String(sampleRate), '-c:a', 'libmp3lame', '-b:a', `${request.bitrateKbps}k`];
+        : [...trimFilter(request.trim), '-ac', String(channels), '-ar', String(sampleRate), '-c:a', 'libmp3lame', '-b:a', `${request.bitrateKbps}k`];
     const code = await ffmpeg.exec(
       [
         '-nostdin', '-i', inputPath,
@@ -148,9 +163,10 @@ async function convertWithFfmpeg(
     );
     if (code !== 0) throw new ConversionError(/decoder .*not found|not supported|unknown codec/i.test(log.join('\n')) ? 'unsupported-audio' : 'damaged');
     const bytes = await ffmpeg.readFile('/output.mp3');
-    if (typeof bytes === 'string' || bytes.byteLength === 0) throw new ConversionError('damaged');
+    if (typeof bytes === 'string' || bytes.byteLength === 0) throw new ConversionError(request.trim ? 'trim-outside' : 'damaged');
     await ffmpeg.deleteFile('/output.mp3');
-    const durationSeconds = stream.duration ?? probe.format?.duration ?? 0;
+    const sourceSeconds = stream.duration ?? probe.format?.duration ?? 0;
+    const durationSeconds = Math.min(request.trim?.endSeconds ?? sourceSeconds, sourceSeconds) - (request.trim?.startSeconds ?? 0);
     return { mp3: new Blob([bytes as BlobPart], { type: 'audio/mpeg' }), durationSeconds };
   } catch (error) {
     if (signal.aborted) throw new DOMException('Cancelled', 'AbortError');

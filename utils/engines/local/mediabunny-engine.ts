@@ -27,6 +27,7 @@ import { sharedEncoderPool } from './mp3/encoder-pool';
 import { SAMPLES_PER_FRAME } from './mp3/frames';
 import { SegmentedMp3Encoding } from './mp3/segmented-encoding';
 import { mp3Tags } from './tags';
+import type { Trim } from '../../trim';
 import { segmentedMp3Encoder } from './mp3/segmented-mp3-encoder';
 
 /** mediabunny can't read this input (container or codec): the ffmpeg engine should try. */
@@ -108,17 +109,25 @@ class Mp3File {
   }
 }
 
+/** The samples to keep, [start, end) on the track's timeline (sample frames from time 0). */
+interface KeptWindow {
+  start: number;
+  end: number;
+  /** The end is the track's duration as the container says, not a trim the user chose. */
+  endIsTrackEnd: boolean;
+}
+
 /**
- * The part of a decoded sample, in sample frames [from, to), that lies between time 0 and the track's end:
- * the encoder's priming before 0 and the padding of a last frame that runs past the track's duration are
- * cut off. A frame that starts at or after that duration is kept whole: the container didn't know the
- * last frame's length (FLAC in Matroska).
+ * The part of a decoded sample, in its sample frames [from, to), inside the window: the encoder's priming
+ * before 0, the padding of a last frame that runs past the track's duration, and what a trim leaves out
+ * are cut off. A frame that starts at or after the track's duration is kept whole: the container didn't
+ * know the last frame's length (FLAC in Matroska).
  */
-function keptFrames(sample: AudioSample, sampleRate: number, endSample: number): { from: number; to: number } {
+function keptFrames(sample: AudioSample, sampleRate: number, window: KeptWindow): { from: number; to: number } {
   const first = Math.round(sample.timestamp * sampleRate);
   const last = first + sample.numberOfFrames;
-  const end = first >= endSample ? last : Math.min(last, endSample);
-  return { from: Math.max(0, -first), to: Math.max(0, end - first) };
+  const end = window.endIsTrackEnd && first >= window.end ? last : Math.min(last, window.end);
+  return { from: Math.max(0, window.start - first), to: Math.max(0, end - first) };
 }
 
 function copyPlanes(sample: AudioSample, from: number, to: number): Float32Array[] {
@@ -129,18 +138,21 @@ function copyPlanes(sample: AudioSample, from: number, to: number): Float32Array
   });
 }
 
-async function trackEndSample(track: InputAudioTrack, sampleRate: number): Promise<number> {
-  return Math.round((await track.computeDuration()) * sampleRate);
+async function keptWindow(track: InputAudioTrack, sampleRate: number, trim: Trim | undefined): Promise<KeptWindow> {
+  const trackEnd = Math.round((await track.computeDuration()) * sampleRate);
+  const start = Math.round((trim?.startSeconds ?? 0) * sampleRate);
+  if (trim?.endSeconds === undefined) return { start, end: trackEnd, endIsTrackEnd: true };
+  return { start, end: Math.round(trim.endSeconds * sampleRate), endIsTrackEnd: false };
 }
 
-/** Decoded samples of `track` from time 0 to its end, as planar Float32. */
-async function* decodedPlanes(track: InputAudioTrack, signal: AbortSignal): AsyncGenerator<Float32Array[]> {
-  const endSample = await trackEndSample(track, track.sampleRate);
+/** Decoded samples of `track` inside the window (from time 0 to its end, or the trim), as planar Float32. */
+async function* decodedPlanes(track: InputAudioTrack, window: KeptWindow, signal: AbortSignal): AsyncGenerator<Float32Array[]> {
   let decoded = 0;
-  for await (const sample of new AudioSampleSink(track).samples()) {
+  const rate = track.sampleRate;
+  for await (const sample of new AudioSampleSink(track).samples(window.start / rate, window.endIsTrackEnd ? undefined : window.end / rate)) {
     try {
       if (signal.aborted) throw cancelled();
-      const { from, to } = keptFrames(sample, track.sampleRate, endSample);
+      const { from, to } = keptFrames(sample, rate, window);
       if (to <= from) continue;
       decoded += to - from;
       yield copyPlanes(sample, from, to);
@@ -148,6 +160,7 @@ async function* decodedPlanes(track: InputAudioTrack, signal: AbortSignal): Asyn
       sample.close();
     }
   }
+  if (decoded === 0 && window.start > 0) throw new ConversionError('trim-outside');
   if (decoded === 0) throw new NeedsFallbackError('no audio samples decoded', true);
 }
 
@@ -185,10 +198,11 @@ async function encodeDirectly(
     sharedEncoderPool().size + 1,
   );
 
-  const totalSamples = Math.max(1, (await track.computeDuration()) * sampleRate);
+  const window = await keptWindow(track, sampleRate, request.trim);
+  const totalSamples = Math.max(1, window.end - window.start);
   let encodedSamples = 0;
   try {
-    for await (const planes of decodedPlanes(track, signal)) {
+    for await (const planes of decodedPlanes(track, window, signal)) {
       await encoding.write(planes);
       encodedSamples += planes[0]!.length;
       onProgress(Math.min(1, encodedSamples / totalSamples));
@@ -197,7 +211,7 @@ async function encodeDirectly(
     await muxed;
   } catch (error) {
     if (signal.aborted) throw cancelled();
-    if (error instanceof NeedsFallbackError) throw error;
+    if (error instanceof NeedsFallbackError || error instanceof ConversionError) throw error;
     throw new NeedsFallbackError(String(error), true);
   }
   await file.output.finalize();
@@ -266,13 +280,18 @@ async function encodeWithConversion(
   const file = new Mp3File();
   const sampleRate = outputSampleRate(track.sampleRate);
   const numberOfChannels = outputChannels(track.numberOfChannels);
-  const endSample = await trackEndSample(track, sampleRate);
+  const window = await keptWindow(track, sampleRate, request.trim);
   let encodedSamples = 0;
   const trimAndCount = (sample: AudioSample): AudioSample | null => {
-    const { from, to } = keptFrames(sample, sampleRate, endSample);
+    const { from, to } = keptFrames(sample, sampleRate, window);
     if (to <= from) return null;
     encodedSamples += to - from;
-    if (from === 0 && to === sample.numberOfFrames) return sample;
+    // The MP3's timeline starts at the trim's start.
+    const timestamp = sample.timestamp + (from - window.start) / sampleRate;
+    if (from === 0 && to === sample.numberOfFrames) {
+      sample.setTimestamp(timestamp);
+      return sample;
+    }
     const data = copyPlanes(sample, from, to);
     const planar = new Float32Array(data.length * (to - from));
     data.forEach((plane, channel) => planar.set(plane, channel * (to - from)));
@@ -281,7 +300,7 @@ async function encodeWithConversion(
       format: 'f32-planar',
       numberOfChannels: sample.numberOfChannels,
       sampleRate,
-      timestamp: sample.timestamp + from / sampleRate,
+      timestamp,
     });
   };
   const conversion = await Conversion.init({
@@ -319,6 +338,7 @@ async function encodeWithConversion(
   } finally {
     signal.removeEventListener('abort', cancel);
   }
+  if (encodedSamples === 0 && window.start > 0) throw new ConversionError('trim-outside');
   if (encodedSamples === 0) throw new NeedsFallbackError('no audio samples decoded', true);
   return { mp3: file.toLameBlob(encodedSamples, request.bitrateKbps), durationSeconds: encodedSamples / sampleRate };
 }
@@ -331,7 +351,8 @@ export const mediabunnyEngine: Engine = {
     try {
       const track = await openAudioTrack(input);
       const tags = await mp3Tags(input, request);
-      if (request.keepMp3Audio && track.codec === 'mp3') return await copyMp3Frames(track, tags, request, onProgress, signal);
+      // A trim cuts inside MP3 frames, so trimmed sound is encoded again.
+      if (request.keepMp3Audio && track.codec === 'mp3' && !request.trim) return await copyMp3Frames(track, tags, request, onProgress, signal);
       const keepsLayout =
         outputSampleRate(track.sampleRate) === track.sampleRate && outputChannels(track.numberOfChannels) === track.numberOfChannels;
       return keepsLayout

@@ -1,0 +1,55 @@
+import { useId } from 'react';
+import { parseTime, trimSchema, type Trim } from '@/utils/trim';
+import { Alert } from './Alert';
+
+export interface TrimText {
+  start: string;
+  end: string;
+}
+
+/** The trim the fields describe, or what is wrong with them. */
+export function readTrim({ start, end }: TrimText): { trim?: Trim; error?: string } {
+  const startSeconds = parseTime(start);
+  const endSeconds = parseTime(end);
+  if (startSeconds === null || endSeconds === null) return { error: 'Type times like 83.5, 1:23.5 or 1:02:03.' };
+  if (startSeconds === undefined && endSeconds === undefined) return {};
+  const trim = { ...(startSeconds !== undefined ? { startSeconds } : {}), ...(endSeconds !== undefined ? { endSeconds } : {}) };
+  return trimSchema.safeParse(trim).success ? { trim } : { error: 'The end must come after the start.' };
+}
+
+/** Start and end of the part of the sound to keep, for the videos chosen next (on this device). */
+export function TrimFields({ value, onChange }: { value: TrimText; onChange(value: TrimText): void }) {
+  const ids = { start: useId(), end: useId(), note: useId(), error: useId() };
+  const { error } = readTrim(value);
+  return (
+    <details className="trim">
+      <summary>Trim</summary>
+      <div className="trim__fields">
+        <label htmlFor={ids.start}>Start</label>
+        <input
+          id={ids.start}
+          inputMode="decimal"
+          placeholder="0:00"
+          value={value.start}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? ids.error : ids.note}
+          onChange={(event) => onChange({ ...value, start: event.currentTarget.value })}
+        />
+        <label htmlFor={ids.end}>End</label>
+        <input
+          id={ids.end}
+          inputMode="decimal"
+          placeholder="end"
+          value={value.end}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? ids.error : ids.note}
+          onChange={(event) => onChange({ ...value, end: event.currentTarget.value })}
+        />
+      </div>
+      <p id={ids.note} className="muted">
+        Keeps only this part of the sound, to the millisecond, in the videos you choose next. Times like 1:23.5.
+      </p>
+      <Alert id={ids.error} message={error} />
+    </details>
+  );
+}

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+/** A part of the sound to keep, in seconds from the start; either end may be open. */
+export const trimSchema = z
+  .object({ startSeconds: z.number().min(0).optional(), endSeconds: z.number().positive().optional() })
+  .refine((trim) => trim.startSeconds === undefined || trim.endSeconds === undefined || trim.endSeconds > trim.startSeconds, {
+    message: 'The end must come after the start.',
+  });
+export type Trim = z.infer<typeof trimSchema>;
+
+const TIME = /^(?:(?:(\d+):)?(\d{1,2}):)?(\d+(?:[.,]\d{1,3})?)$/;
+
+/**
+ * A time as people type it: `83.5`, `1:23.5`, `1:02:03.250` (a comma works as the decimal point too).
+ * `undefined` when blank, `null` when it isn't a time.
+ */
+export function parseTime(text: string): number | undefined | null {
+  const trimmed = text.trim();
+  if (!trimmed) return undefined;
+  const match = TIME.exec(trimmed);
+  if (!match) return null;
+  const [, hours, minutes, seconds] = match;
+  const value = Number(hours ?? 0) * 3600 + Number(minutes ?? 0) * 60 + Number(seconds!.replace(',', '.'));
+  if (minutes !== undefined && Number(seconds!.replace(',', '.')) >= 60) return null;
+  if (hours !== undefined && Number(minutes) >= 60) return null;
+  return value;
+}
+
+/** 83.5 → `1:23.5` */
+export function formatTime(seconds: number): string {
+  const whole = Math.floor(seconds);
+  const fraction = Math.round((seconds - whole) * 1000);
+  const minutes = Math.floor(whole / 60);
+  const rest = `${String(whole % 60).padStart(minutes > 0 ? 2 : 1, '0')}${fraction ? `.${String(fraction).padStart(3, '0').replace(/0+$/, '')}` : ''}`;
+  return minutes > 0 ? `${minutes}:${rest}` : rest;
+}
