@@ -19,6 +19,8 @@ export function SettingsForm() {
     bitrate: useId(),
     keepMp3: useId(),
     keepMp3Note: useId(),
+    loudness: useId(),
+    loudnessNote: useId(),
     pattern: useId(),
     patternNote: useId(),
     patternError: useId(),
@@ -110,6 +112,18 @@ export function SettingsForm() {
         <label htmlFor={ids.keepMp3}>Keep MP3 sound as it is</label>
         <p id={ids.keepMp3Note} className="muted">
           When a video’s sound already is MP3, it is copied exactly, without encoding it again: faster, no loss, and at its own bitrate.
+        </p>
+      </div>
+      <div className="field checkbox">
+        <Checkbox
+          id={ids.loudness}
+          saved={settings.normalizeLoudness}
+          aria-describedby={ids.loudnessNote}
+          onCheck={(checked) => void save({ normalizeLoudness: checked })}
+        />
+        <label htmlFor={ids.loudness}>Even out loudness</label>
+        <p id={ids.loudnessNote} className="muted">
+          Brings every MP3 to −14 LUFS, the level streaming services play at, without clipping. Takes a little longer.
         </p>
       </div>
       <fieldset className="field tags">

@@ -42,6 +42,7 @@ export const messageSchemas = {
     fileName: z.string(),
     bitrate: z.number(),
     keepMp3Audio: z.boolean().default(false),
+    normalizeLoudness: z.boolean().default(false),
     title: z.string(),
     tags: tagChoicesSchema.optional(),
     trim: trimSchema.optional(),

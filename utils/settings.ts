@@ -30,6 +30,8 @@ export const settingsSchema = z.object({
   cloudBaseUrl: cloudUrlSchema.catch(DEFAULT_CLOUD_BASE_URL),
   /** When the video's sound already is MP3, copy it as it is instead of encoding it again at `bitrate`. */
   keepMp3Audio: z.boolean().catch(false),
+  /** Bring every MP3 to −14 LUFS integrated loudness. */
+  normalizeLoudness: z.boolean().catch(false),
   /** How the MP3 is named: `{title}`, `{date}`, `{time}` and `{bitrate}` are filled in. */
   fileNamePattern: fileNamePatternSchema.catch(DEFAULT_FILE_NAME_PATTERN),
   /** Which ID3 tags the MP3 gets; each on unless turned off. */
@@ -40,7 +42,7 @@ export const settingsSchema = z.object({
 
 /** What a user may change: invalid values are rejected, not replaced. */
 export const settingsChangeSchema = z
-  .object({ engine: engineSchema, bitrate: bitrateSchema, cloudBaseUrl: cloudUrlSchema, keepMp3Audio: z.boolean(), fileNamePattern: fileNamePatternSchema, tags: tagChoicesSchema.partial().strict() })
+  .object({ engine: engineSchema, bitrate: bitrateSchema, cloudBaseUrl: cloudUrlSchema, keepMp3Audio: z.boolean(), normalizeLoudness: z.boolean(), fileNamePattern: fileNamePatternSchema, tags: tagChoicesSchema.partial().strict() })
   .partial()
   .strict();
 

@@ -131,6 +131,7 @@ describe('accessibility of the extension pages', () => {
       'Engine',
       'Bitrate',
       'Keep MP3 sound as it is',
+      'Even out loudness',
       'Title, from the video’s name or its page',
       'Artist and album, when the video has them',
       'Cover art: the video’s own, else a frame of it',

@@ -28,7 +28,7 @@ const mp3Engine: Engine = {
 };
 
 async function convert(site: ReturnType<typeof siteWith>['site'], jobId: string, inputKey: string) {
-  await site.send('offscreen:convert', { jobId, source: { kind: 'stored-file', inputKey }, fileName: 'clip.mp4', bitrate: 192, keepMp3Audio: false, title: 'clip' });
+  await site.send('offscreen:convert', { jobId, source: { kind: 'stored-file', inputKey }, fileName: 'clip.mp4', bitrate: 192, keepMp3Audio: false, normalizeLoudness: false, title: 'clip' });
 }
 
 describe('conversions in the background page (Firefox)', () => {

@@ -13,7 +13,7 @@ import {
   type Settings,
 } from '@/utils/settings';
 
-const defaults: Settings = { engine: 'auto', bitrate: 192, cloudBaseUrl: DEFAULT_CLOUD_BASE_URL, keepMp3Audio: false, fileNamePattern: '{title}', tags: ALL_TAGS };
+const defaults: Settings = { engine: 'auto', bitrate: 192, cloudBaseUrl: DEFAULT_CLOUD_BASE_URL, keepMp3Audio: false, normalizeLoudness: false, fileNamePattern: '{title}', tags: ALL_TAGS };
 
 describe('settingsSchema', () => {
   it('defaults every field', () => {
@@ -24,8 +24,8 @@ describe('settingsSchema', () => {
   it.each<[string, unknown, Settings]>([
     [
       'all valid',
-      { engine: 'cloud', bitrate: 320, cloudBaseUrl: 'https://api.example.com', keepMp3Audio: true, fileNamePattern: '{date} {title}', tags: { title: true, artistAlbum: false, cover: false } },
-      { engine: 'cloud', bitrate: 320, cloudBaseUrl: 'https://api.example.com', keepMp3Audio: true, fileNamePattern: '{date} {title}', tags: { title: true, artistAlbum: false, cover: false } },
+      { engine: 'cloud', bitrate: 320, cloudBaseUrl: 'https://api.example.com', keepMp3Audio: true, normalizeLoudness: true, fileNamePattern: '{date} {title}', tags: { title: true, artistAlbum: false, cover: false } },
+      { engine: 'cloud', bitrate: 320, cloudBaseUrl: 'https://api.example.com', keepMp3Audio: true, normalizeLoudness: true, fileNamePattern: '{date} {title}', tags: { title: true, artistAlbum: false, cover: false } },
     ],
     ['one tag switch unreadable', { tags: { title: false, artistAlbum: 'no', cover: false } }, { ...defaults, tags: { title: false, artistAlbum: true, cover: false } }],
     ['tags not an object', { tags: true }, defaults],

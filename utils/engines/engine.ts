@@ -9,6 +9,8 @@ export interface ConversionRequest {
   bitrateKbps: number;
   /** When the source's sound already is MP3, copy its frames instead of encoding at `bitrateKbps`. */
   keepMp3Audio?: boolean;
+  /** Bring the MP3 to −14 LUFS integrated loudness (a first pass measures it). */
+  normalizeLoudness?: boolean;
   title: string;
   /** All tags when absent. */
   tags?: TagChoices;

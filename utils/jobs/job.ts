@@ -77,6 +77,8 @@ export const jobSchema = z.object({
   bitrate: z.number(),
   /** Copy MP3 sound as it is (the setting when the job was queued). */
   keepMp3Audio: z.boolean().optional(),
+  /** Bring the MP3 to −14 LUFS (the setting when the job was queued). */
+  normalizeLoudness: z.boolean().optional(),
   /** Which ID3 tags the MP3 gets (the setting when the job was queued); all when absent. */
   tags: tagChoicesSchema.optional(),
   /** The part of the sound to keep, as the user typed it in the popup. */

@@ -42,7 +42,7 @@ export const jobQueue = {
     inputs: { sourceName: string; outputName?: string; size: number; source: JobSource }[],
     { instructions, trim }: { instructions?: string; trim?: Trim } = {},
   ): Promise<string[]> {
-    const { engine, bitrate, keepMp3Audio, fileNamePattern, tags } = await getSettings();
+    const { engine, bitrate, keepMp3Audio, normalizeLoudness, fileNamePattern, tags } = await getSettings();
     const now = Date.now();
     const jobs: Job[] = inputs.map((input, index) => ({
       id: crypto.randomUUID(),
@@ -56,6 +56,7 @@ export const jobQueue = {
       engine: resolveEngine(engine),
       bitrate,
       keepMp3Audio,
+      normalizeLoudness,
       tags,
       source: input.source,
       ...(instructions && resolveEngine(engine) === 'cloud' ? { instructions } : {}),
@@ -87,13 +88,14 @@ export const jobQueue = {
   },
 
   async retry(jobId: string, engineChoice?: 'local' | 'cloud'): Promise<CommandReply> {
-    const { engine, bitrate, keepMp3Audio, tags } = await getSettings();
+    const { engine, bitrate, keepMp3Audio, normalizeLoudness, tags } = await getSettings();
     const job = await transition(jobId, 'queued', {
       engine: engineChoice ?? resolveEngine(engine),
       offer: undefined,
       cloud: undefined,
       bitrate,
       keepMp3Audio,
+      normalizeLoudness,
       tags,
       progress: 0,
       attempts: 0,
@@ -216,6 +218,7 @@ export const jobQueue = {
           fileName: job.sourceName,
           bitrate: job.bitrate,
           keepMp3Audio: job.keepMp3Audio ?? false,
+          normalizeLoudness: job.normalizeLoudness ?? false,
           ...(job.tags ? { tags: job.tags } : {}),
           ...(job.trim ? { trim: job.trim } : {}),
           title: baseName(job.sourceName),

@@ -4,12 +4,13 @@ import type { ExtensionSession } from './browser';
  * Changes settings on the options page as a person would, and waits until they are saved before
  * closing it (closing a page at once can cut off its last write).
  */
-export async function changeSettings(session: ExtensionSession, change: { engine?: string; cloudBaseUrl?: string; keepMp3Audio?: boolean; tags?: Partial<Record<'title' | 'artistAlbum' | 'cover', boolean>> }): Promise<void> {
+export async function changeSettings(session: ExtensionSession, change: { engine?: string; cloudBaseUrl?: string; keepMp3Audio?: boolean; normalizeLoudness?: boolean; tags?: Partial<Record<'title' | 'artistAlbum' | 'cover', boolean>> }): Promise<void> {
   const options = await session.context.newPage();
   await options.goto(`chrome-extension://${session.extensionId}/options.html`);
   if (change.cloudBaseUrl !== undefined) await options.getByLabel('Cloud API base URL').fill(change.cloudBaseUrl);
   if (change.engine !== undefined) await options.getByLabel('Engine').selectOption(change.engine);
   if (change.keepMp3Audio !== undefined) await options.getByLabel('Keep MP3 sound as it is').setChecked(change.keepMp3Audio);
+  if (change.normalizeLoudness !== undefined) await options.getByLabel('Even out loudness').setChecked(change.normalizeLoudness);
   const tagLabels = { title: /^Title/, artistAlbum: /^Artist and album/, cover: /^Cover art/ } as const;
   for (const [key, on] of Object.entries(change.tags ?? {})) {
     await options.getByRole('group', { name: 'Tags' }).getByLabel(tagLabels[key as keyof typeof tagLabels]).setChecked(on);

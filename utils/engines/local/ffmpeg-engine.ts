@@ -6,6 +6,7 @@ import { outputChannels, outputSampleRate } from './audio-layout';
 import { oneAtATime } from '../../one-at-a-time';
 import { ALL_TAGS } from '../../settings';
 import type { Trim } from '../../trim';
+import { TARGET_LUFS } from './loudness';
 
 /** Where the build puts ffmpeg.wasm's single-thread core inside the extension package. */
 export const FFMPEG_CORE_DIR = 'ffmpeg';
@@ -65,13 +66,30 @@ async function readProbe(ffmpeg: FFmpeg): Promise<z.infer<typeof probeSchema> | 
 }
 
 /** Cuts the sound to the trim, to the sample, before it is resampled and encoded. */
-function trimFilter(trim: Trim | undefined): string[] {
+function trimFilters(trim: Trim | undefined): string[] {
   if (!trim) return [];
   const bounds = [
     ...(trim.startSeconds !== undefined ? [`start=${trim.startSeconds}`] : []),
     ...(trim.endSeconds !== undefined ? [`end=${trim.endSeconds}`] : []),
   ];
-  return ['-af', `atrim=${bounds.join(':')},asetpts=PTS-STARTPTS`];
+  return [`atrim=${bounds.join(':')}`, 'asetpts=PTS-STARTPTS'];
+}
+
+const lastNumber = (text: string, pattern: RegExp) => Number([...text.matchAll(pattern)].at(-1)?.[1] ?? Number.NaN);
+
+/**
+ * A first pass with ffmpeg's EBU R128 meter over the sound as the MP3 will have it: the gain in dB that
+ * brings it to −14 LUFS, lowered so that no sample clips.
+ */
+async function loudnessGainDb(ffmpeg: FFmpeg, input: string[], filters: string[], log: string[], signal: AbortSignal): Promise<number> {
+  log.length = 0;
+  // The meter's summary is logged at info level; the ffprobe run before left the level at errors only.
+  await ffmpeg.exec(['-loglevel', 'info', ...input, '-af', [...filters, 'ebur128=peak=sample'].join(','), '-f', 'null', '-'], -1, { signal });
+  const summary = log.join('\n');
+  const loudness = lastNumber(summary, /I:\s+(-?[\d.]+) LUFS/g);
+  const peakDb = lastNumber(summary, /Peak:\s+(-?[\d.]+) dBFS/g);
+  if (!Number.isFinite(loudness) || loudness <= -70) return 0;
+  return Math.min(TARGET_LUFS - loudness, Number.isFinite(peakDb) ? -peakDb : Number.POSITIVE_INFINITY);
 }
 
 /** ID3 tags as the user chose them (cover art isn't taken from the video here). */
@@ -113,8 +131,9 @@ async function convertWithFfmpeg(
   const ffmpeg = await loadFfmpeg();
   const log: string[] = [];
   const collectLog = ({ message }: { message: string }) => log.push(message);
+  let progressShare = { from: 0, size: 1 };
   const reportProgress = ({ progress }: { progress: number }) => {
-    if (progress >= 0 && progress <= 1) onProgress(progress);
+    if (progress >= 0 && progress <= 1) onProgress(progressShare.from + progress * progressShare.size);
   };
   const abort = () => {
     ffmpeg.terminate();
@@ -145,15 +164,22 @@ async function convertWithFfmpeg(
     const channels = outputChannels(stream.channels ?? 2);
     log.length = 0;
     ffmpeg.on('progress', reportProgress);
-    const encoding =
-      request.keepMp3Audio && stream.codec_name === 'mp3' && !request.trim
-        ? // No Xing/LAME header: with one, players would also skip a decoder delay the copied frames never had trimmed.
-          ['-c:a', 'copy', '-write_xing', '0']
-        : [...trimFilter(request.trim), '-ac', String(channels), '-ar', String(sampleRate), '-c:a', 'libmp3lame', '-b:a', `${request.bitrateKbps}k`];
+    const input = ['-nostdin', '-i', inputPath, '-map', `0:${stream.index}`, '-vn', '-sn', '-dn'];
+    const copy = request.keepMp3Audio && stream.codec_name === 'mp3' && !request.trim && !request.normalizeLoudness;
+    const filters = [...trimFilters(request.trim), `aformat=sample_rates=${sampleRate}:channel_layouts=${channels === 1 ? 'mono' : 'stereo'}`];
+    if (request.normalizeLoudness) {
+      progressShare = { from: 0, size: 0.5 };
+      const gainDb = await loudnessGainDb(ffmpeg, input, filters, log, signal);
+      filters.push(`volume=${gainDb.toFixed(2)}dB`);
+      progressShare = { from: 0.5, size: 0.5 };
+    }
+    const encoding = copy
+      ? // No Xing/LAME header: with one, players would also skip a decoder delay the copied frames never had trimmed.
+        ['-c:a', 'copy', '-write_xing', '0']
+      : ['-af', filters.join(','), '-c:a', 'libmp3lame', '-b:a', `${request.bitrateKbps}k`];
     const code = await ffmpeg.exec(
       [
-        '-nostdin', '-i', inputPath,
-        '-map', `0:${stream.index}`, '-vn', '-sn', '-dn', '-map_metadata', '-1',
+        ...input, '-map_metadata', '-1',
         ...encoding,
         ...metadataArguments(request, probe.format?.tags ?? {}),
         '-y', '/output.mp3',

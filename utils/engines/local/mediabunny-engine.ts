@@ -12,6 +12,7 @@ import {
   Mp3OutputFormat,
   Output,
   StreamTarget,
+  WavOutputFormat,
   registerEncoder,
 
   type InputAudioTrack,
@@ -28,6 +29,7 @@ import { SAMPLES_PER_FRAME } from './mp3/frames';
 import { SegmentedMp3Encoding } from './mp3/segmented-encoding';
 import { mp3Tags } from './tags';
 import type { Trim } from '../../trim';
+import { LoudnessMeter, normalizingGain } from './loudness';
 import { segmentedMp3Encoder } from './mp3/segmented-mp3-encoder';
 
 /** mediabunny can't read this input (container or codec): the ffmpeg engine should try. */
@@ -164,6 +166,31 @@ async function* decodedPlanes(track: InputAudioTrack, window: KeptWindow, signal
   if (decoded === 0) throw new NeedsFallbackError('no audio samples decoded', true);
 }
 
+function amplify(planes: Float32Array[], gain: number): void {
+  for (const plane of planes) for (let i = 0; i < plane.length; i++) plane[i] = plane[i]! * gain;
+}
+
+/**
+ * A first pass over the sound that measures its loudness: the gain that brings it to −14 LUFS, and the
+ * progress listener for the second pass (the first takes the first half of the bar).
+ */
+async function measuredGain(
+  planes: AsyncIterable<Float32Array[]>,
+  sampleRate: number,
+  channels: number,
+  totalSamples: number,
+  onProgress: ProgressListener,
+): Promise<{ gain: number; progress: ProgressListener }> {
+  const meter = new LoudnessMeter(sampleRate, channels);
+  let measured = 0;
+  for await (const plane of planes) {
+    meter.add(plane);
+    measured += plane[0]!.length;
+    onProgress(Math.min(1, measured / totalSamples) / 2);
+  }
+  return { gain: normalizingGain(meter), progress: (progress) => onProgress(0.5 + progress / 2) };
+}
+
 /**
  * The fast path, for mono or stereo at a rate MP3 keeps: decoded samples go straight to the parallel
  * LAME encoders, and their frames straight to the muxer.
@@ -202,10 +229,14 @@ async function encodeDirectly(
   const totalSamples = Math.max(1, window.end - window.start);
   let encodedSamples = 0;
   try {
+    const { gain, progress } = request.normalizeLoudness
+      ? await measuredGain(decodedPlanes(track, window, signal), sampleRate, channels, totalSamples, onProgress)
+      : { gain: 1, progress: onProgress };
     for await (const planes of decodedPlanes(track, window, signal)) {
+      if (gain !== 1) amplify(planes, gain);
       await encoding.write(planes);
       encodedSamples += planes[0]!.length;
-      onProgress(Math.min(1, encodedSamples / totalSamples));
+      progress(Math.min(1, encodedSamples / totalSamples));
     }
     await encoding.finish();
     await muxed;
@@ -268,6 +299,55 @@ async function copyMp3Frames(
   return { mp3, durationSeconds: playedSamples / sampleRate };
 }
 
+/** Runs `conversion` to its end, as a cancellable step of a job. */
+async function execute(conversion: Conversion, signal: AbortSignal): Promise<void> {
+  const cancel = () => void conversion.cancel();
+  signal.addEventListener('abort', cancel, { once: true });
+  try {
+    await conversion.execute();
+  } catch (error) {
+    if (error instanceof ConversionCanceledError || signal.aborted) throw cancelled();
+    throw new NeedsFallbackError(String(error), true);
+  } finally {
+    signal.removeEventListener('abort', cancel);
+  }
+}
+
+/** The loudness of the sound as the MP3 will have it (mixed down, resampled, trimmed): a first pass to PCM that is thrown away. */
+async function measureMixedLoudness(
+  input: Input,
+  track: InputAudioTrack,
+  mixed: { sampleRate: number; numberOfChannels: number },
+  window: KeptWindow,
+  onProgress: ProgressListener,
+  signal: AbortSignal,
+): Promise<{ gain: number; progress: ProgressListener }> {
+  const meter = new LoudnessMeter(mixed.sampleRate, mixed.numberOfChannels);
+  const discard = new StreamTarget(new WritableStream<StreamTargetChunk>({ write() {} }));
+  const conversion = await Conversion.init({
+    input,
+    output: new Output({ format: new WavOutputFormat(), target: discard }),
+    showWarnings: false,
+    video: { discard: true },
+    audio: (candidate) =>
+      candidate.id === track.id
+        ? {
+            codec: 'pcm-f32',
+            ...mixed,
+            forceTranscode: true,
+            process: (sample) => {
+              const { from, to } = keptFrames(sample, mixed.sampleRate, window);
+              if (to > from) meter.add(copyPlanes(sample, from, to));
+              return sample;
+            },
+          }
+        : { discard: true },
+  });
+  conversion.onProgress = (fraction) => onProgress(fraction / 2);
+  await execute(conversion, signal);
+  return { gain: normalizingGain(meter), progress: (fraction) => onProgress(0.5 + fraction / 2) };
+}
+
 /** For surround sound or rates MP3 doesn't have: mediabunny's Conversion mixes down and resamples first. */
 async function encodeWithConversion(
   input: Input,
@@ -281,6 +361,10 @@ async function encodeWithConversion(
   const sampleRate = outputSampleRate(track.sampleRate);
   const numberOfChannels = outputChannels(track.numberOfChannels);
   const window = await keptWindow(track, sampleRate, request.trim);
+  const mixed = { sampleRate, numberOfChannels };
+  const { gain, progress } = request.normalizeLoudness
+    ? await measureMixedLoudness(input, track, mixed, window, onProgress, signal)
+    : { gain: 1, progress: onProgress };
   let encodedSamples = 0;
   const trimAndCount = (sample: AudioSample): AudioSample | null => {
     const { from, to } = keptFrames(sample, sampleRate, window);
@@ -288,11 +372,12 @@ async function encodeWithConversion(
     encodedSamples += to - from;
     // The MP3's timeline starts at the trim's start.
     const timestamp = sample.timestamp + (from - window.start) / sampleRate;
-    if (from === 0 && to === sample.numberOfFrames) {
+    if (from === 0 && to === sample.numberOfFrames && gain === 1) {
       sample.setTimestamp(timestamp);
       return sample;
     }
     const data = copyPlanes(sample, from, to);
+    if (gain !== 1) amplify(data, gain);
     const planar = new Float32Array(data.length * (to - from));
     data.forEach((plane, channel) => planar.set(plane, channel * (to - from)));
     return new AudioSample({
@@ -327,17 +412,8 @@ async function encodeWithConversion(
     const reasons = conversion.discardedTracks.map((discarded) => discarded.reason).join(', ');
     throw new NeedsFallbackError(`conversion not possible: ${reasons}`, true);
   }
-  conversion.onProgress = (progress) => onProgress(progress);
-  const cancel = () => void conversion.cancel();
-  signal.addEventListener('abort', cancel, { once: true });
-  try {
-    await conversion.execute();
-  } catch (error) {
-    if (error instanceof ConversionCanceledError || signal.aborted) throw cancelled();
-    throw new NeedsFallbackError(String(error), true);
-  } finally {
-    signal.removeEventListener('abort', cancel);
-  }
+  conversion.onProgress = (fraction) => progress(fraction);
+  await execute(conversion, signal);
   if (encodedSamples === 0 && window.start > 0) throw new ConversionError('trim-outside');
   if (encodedSamples === 0) throw new NeedsFallbackError('no audio samples decoded', true);
   return { mp3: file.toLameBlob(encodedSamples, request.bitrateKbps), durationSeconds: encodedSamples / sampleRate };
