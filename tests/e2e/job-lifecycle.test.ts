@@ -45,6 +45,22 @@ describe('a job belongs to the background, not the popup', () => {
     await expect.poll(() => completedRow(popup, 'long.mp3').count()).toBe(1);
   });
 
+  it('starts a job again, once, when the offscreen document is closed under it', async () => {
+    session = await launchExtension();
+    const popup = await session.openPopup();
+    await chooseVideos(popup, [LONG]);
+    await waitUntilConverting(popup, LONG);
+    const attempts = () =>
+      session!.serviceWorker.evaluate(async () => {
+        const { jobs } = await chrome.storage.local.get('jobs');
+        return Object.values(jobs as Record<string, { sourceName: string; attempts: number }>).find((job) => job.sourceName === 'long.mp4')?.attempts;
+      });
+    expect(await attempts()).toBe(1);
+    await session.serviceWorker.evaluate(() => chrome.offscreen.closeDocument());
+    await expect.poll(attempts, { timeout: 15_000 }).toBe(2);
+    await expectOneLongMp3(session);
+  });
+
   it('resumes a job cut off by quitting the browser, and keeps Completed downloads across the restart', async () => {
     session = await launchExtension();
     let popup = await session.openPopup();

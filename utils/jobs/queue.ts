@@ -17,6 +17,9 @@ const MAX_ATTEMPTS = 3;
 /** Within the ~30 s Chrome gives an idle service worker, so the timer still fires. */
 const IDLE_CLOSE_DELAY_MS = 20_000;
 let idleClose: ReturnType<typeof setTimeout> | undefined;
+/** Long enough that a job just handed over is running by then; a running job reports progress more often. */
+const WATCH_INTERVAL_MS = 5_000;
+let watchdog: ReturnType<typeof setTimeout> | undefined;
 
 const ok: CommandReply = { ok: true };
 const refuse = (error: string): CommandReply => ({ ok: false, error });
@@ -229,7 +232,39 @@ export const jobQueue = {
         running--;
       }
     }
+    if (running > 0) this.watchLocalJobs();
     this.closeWhenIdle();
+  },
+
+  /**
+   * While local jobs run, checks every few seconds that the conversion site still has them: an offscreen
+   * document that was closed or crashed takes its jobs with it, and they start again (or show **Retry**).
+   */
+  watchLocalJobs(): void {
+    if (watchdog) return;
+    watchdog = setTimeout(() => {
+      watchdog = undefined;
+      void this.restartLostJobs(Date.now() - WATCH_INTERVAL_MS)
+        .then(async () => {
+          const jobs = await readJobs();
+          if (jobs.some((job) => job.engine === 'local' && isActive(job))) this.watchLocalJobs();
+        })
+        .catch((error: unknown) => console.error('Checking the running jobs failed', error));
+    }, WATCH_INTERVAL_MS);
+  },
+
+  /** Local jobs that say they are converting, last heard of before `quietSince`, but that nothing is running. */
+  async restartLostJobs(quietSince: number): Promise<void> {
+    const running = new Set(await conversionSite.runningJobIds().catch(() => [] as string[]));
+    let restarted = false;
+    for (const job of await readJobs()) {
+      if (job.engine !== 'local' || !(job.state === 'reading' || job.state === 'converting')) continue;
+      if (running.has(job.id) || job.updatedAt > quietSince) continue;
+      if (job.attempts >= MAX_ATTEMPTS) await fail(job, 'too-many-attempts');
+      else await transition(job.id, 'queued', { progress: 0 });
+      restarted = true;
+    }
+    if (restarted) await this.pump();
   },
 
   /** **Export MP3** on a cloud job the user reviewed: its edited draft is exported as it stands. */
@@ -297,16 +332,12 @@ export const jobQueue = {
    * browser stopped is started again (the input is kept), or reported as interrupted.
    */
   async recover(): Promise<void> {
-    const running = new Set(await conversionSite.runningJobIds().catch(() => [] as string[]));
+    await this.restartLostJobs(Number.POSITIVE_INFINITY);
     for (const job of await readJobs()) {
       if (job.engine === 'cloud' && (job.state === 'reading' || job.state === 'converting')) {
         if (job.cloud?.replying) await patchJob(job.id, ['converting'], { cloud: { ...job.cloud, replying: false } });
         if (!job.cloud?.awaitingExport) void this.runCloud(job.id);
         continue;
-      }
-      if ((job.state === 'reading' || job.state === 'converting') && !running.has(job.id)) {
-        if (job.attempts >= MAX_ATTEMPTS) await fail(job, 'too-many-attempts');
-        else await transition(job.id, 'queued', { progress: 0 });
       }
       if (job.state === 'saving') await this.recoverSave(job);
       if (job.state === 'done') await this.finish(job);
