@@ -1,4 +1,4 @@
-import { useEffect, useState, type InputHTMLAttributes } from 'react';
+import { useEffect, useId, useState, type InputHTMLAttributes, type ReactNode } from 'react';
 
 type Props = Omit<InputHTMLAttributes<HTMLInputElement>, 'type' | 'checked' | 'onChange'> & {
   /** The saved value; the box follows it when it changes elsewhere. */
@@ -20,5 +20,19 @@ export function Checkbox({ saved, onCheck, ...props }: Props) {
         onCheck(event.currentTarget.checked);
       }}
     />
+  );
+}
+
+/** A setting that is on or off: the box, its label and a note on what it does. */
+export function CheckboxField({ label, note, saved, onCheck }: { label: string; note: ReactNode; saved: boolean; onCheck: (checked: boolean) => void }) {
+  const id = useId();
+  return (
+    <div className="field checkbox">
+      <Checkbox id={id} saved={saved} aria-describedby={`${id}-note`} onCheck={onCheck} />
+      <label htmlFor={id}>{label}</label>
+      <p id={`${id}-note`} className="muted">
+        {note}
+      </p>
+    </div>
   );
 }

@@ -3,7 +3,7 @@ import { BITRATES, cloudUrlSchema, ENGINES, engineLabels, fileNamePatternSchema,
 import { mp3NameFromPattern } from '@/utils/file-names';
 import { useStorageItem } from './useStorageItem';
 import { Alert } from './Alert';
-import { Checkbox } from './Checkbox';
+import { Checkbox, CheckboxField } from './Checkbox';
 
 
 const TAG_SWITCHES: { key: keyof TagChoices; label: string }[] = [
@@ -17,10 +17,6 @@ export function SettingsForm() {
   const ids = {
     engine: useId(),
     bitrate: useId(),
-    keepMp3: useId(),
-    keepMp3Note: useId(),
-    loudness: useId(),
-    loudnessNote: useId(),
     pattern: useId(),
     patternNote: useId(),
     patternError: useId(),
@@ -102,30 +98,18 @@ export function SettingsForm() {
           ))}
         </select>
       </div>
-      <div className="field checkbox">
-        <Checkbox
-          id={ids.keepMp3}
-          saved={settings.keepMp3Audio}
-          aria-describedby={ids.keepMp3Note}
-          onCheck={(checked) => void save({ keepMp3Audio: checked })}
-        />
-        <label htmlFor={ids.keepMp3}>Keep MP3 sound as it is</label>
-        <p id={ids.keepMp3Note} className="muted">
-          When a video’s sound already is MP3, it is copied exactly, without encoding it again: faster, no loss, and at its own bitrate.
-        </p>
-      </div>
-      <div className="field checkbox">
-        <Checkbox
-          id={ids.loudness}
-          saved={settings.normalizeLoudness}
-          aria-describedby={ids.loudnessNote}
-          onCheck={(checked) => void save({ normalizeLoudness: checked })}
-        />
-        <label htmlFor={ids.loudness}>Even out loudness</label>
-        <p id={ids.loudnessNote} className="muted">
-          Brings every MP3 to −14 LUFS, the level streaming services play at, without clipping. Takes a little longer.
-        </p>
-      </div>
+      <CheckboxField
+        label="Keep MP3 sound as it is"
+        note="When a video’s sound already is MP3, it is copied exactly, without encoding it again: faster, no loss, and at its own bitrate."
+        saved={settings.keepMp3Audio}
+        onCheck={(checked) => void save({ keepMp3Audio: checked })}
+      />
+      <CheckboxField
+        label="Even out loudness"
+        note="Brings every MP3 to −14 LUFS, the level streaming services play at, without clipping. Takes a little longer."
+        saved={settings.normalizeLoudness}
+        onCheck={(checked) => void save({ normalizeLoudness: checked })}
+      />
       <fieldset className="field tags">
         <legend>Tags</legend>
         {TAG_SWITCHES.map(({ key, label }) => (

@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { Fragment, useId } from 'react';
 import { parseTime, trimSchema, type Trim } from '@/utils/trim';
 import { Alert } from './Alert';
 
@@ -21,30 +21,28 @@ export function readTrim({ start, end }: TrimText): { trim?: Trim; error?: strin
 export function TrimFields({ value, onChange }: { value: TrimText; onChange(value: TrimText): void }) {
   const ids = { start: useId(), end: useId(), note: useId(), error: useId() };
   const { error } = readTrim(value);
+  const fields = [
+    { key: 'start', label: 'Start', placeholder: '0:00' },
+    { key: 'end', label: 'End', placeholder: 'end' },
+  ] as const;
   return (
     <details className="trim">
       <summary>Trim</summary>
       <div className="trim__fields">
-        <label htmlFor={ids.start}>Start</label>
-        <input
-          id={ids.start}
-          inputMode="decimal"
-          placeholder="0:00"
-          value={value.start}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={error ? ids.error : ids.note}
-          onChange={(event) => onChange({ ...value, start: event.currentTarget.value })}
-        />
-        <label htmlFor={ids.end}>End</label>
-        <input
-          id={ids.end}
-          inputMode="decimal"
-          placeholder="end"
-          value={value.end}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={error ? ids.error : ids.note}
-          onChange={(event) => onChange({ ...value, end: event.currentTarget.value })}
-        />
+        {fields.map(({ key, label, placeholder }) => (
+          <Fragment key={key}>
+            <label htmlFor={ids[key]}>{label}</label>
+            <input
+              id={ids[key]}
+              inputMode="decimal"
+              placeholder={placeholder}
+              value={value[key]}
+              aria-invalid={error ? true : undefined}
+              aria-describedby={error ? ids.error : ids.note}
+              onChange={(event) => onChange({ ...value, [key]: event.currentTarget.value })}
+            />
+          </Fragment>
+        ))}
       </div>
       <p id={ids.note} className="muted">
         Keeps only this part of the sound, to the millisecond, in the videos you choose next. Times like 1:23.5.

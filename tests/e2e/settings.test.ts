@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchExtension, type ExtensionSession } from './helpers/browser';
 import { analyzeMp3 } from './helpers/mp3';
-import { chooseVideos, jobRow } from './helpers/popup';
+import { chooseVideos } from './helpers/popup';
 
 describe('the options page', () => {
   let session: ExtensionSession;

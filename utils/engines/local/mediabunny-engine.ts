@@ -5,27 +5,24 @@ import {
   BlobSource,
   Conversion,
   ConversionCanceledError,
-  EncodedAudioPacketSource,
   EncodedPacket,
   EncodedPacketSink,
   Input,
-  Mp3OutputFormat,
   Output,
   StreamTarget,
   WavOutputFormat,
   registerEncoder,
-
   type InputAudioTrack,
   type MetadataTags,
   type StreamTargetChunk,
 } from 'mediabunny';
 import type { ConversionRequest, ConversionResult, Engine, ProgressListener } from '../engine';
 import { ConversionError } from '../../failures';
-import { BlobWriter, overwrite } from './blob-writer';
 import { outputChannels, outputSampleRate } from './audio-layout';
-import { addLameTag, computeGapless, MP3_DECODER_DELAY, patchMediabunnyXingFrame } from './lame-tag';
+import { addLameTag, computeGapless, MP3_DECODER_DELAY } from './lame-tag';
 import { sharedEncoderPool } from './mp3/encoder-pool';
 import { SAMPLES_PER_FRAME } from './mp3/frames';
+import { Mp3File, mp3FileForFrames } from './mp3/mp3-file';
 import { SegmentedMp3Encoding } from './mp3/segmented-encoding';
 import { mp3Tags } from './tags';
 import type { Trim } from '../../trim';
@@ -75,41 +72,6 @@ function cancelled(): DOMException {
   return new DOMException('Cancelled', 'AbortError');
 }
 
-/** An MP3 file being written: mediabunny's muxer (ID3 title, Xing frame) into Blobs, patched with a LAME tag at the end. */
-class Mp3File {
-  private readonly writer = new BlobWriter();
-  private xingFrame: { data: Uint8Array; position: number } | undefined;
-  readonly output: Output;
-
-  constructor() {
-    const writer = this.writer;
-    const target = new StreamTarget(
-      new WritableStream<StreamTargetChunk>({
-        write(chunk) {
-          // The muxer goes back only to rewrite the Xing frame; we patch that from onXingFrame below.
-          if (chunk.position === writer.size) writer.append(chunk.data);
-          else if (chunk.position > writer.size) throw new Error('MP3 writer skipped ahead');
-        },
-      }),
-    );
-    this.output = new Output({
-      format: new Mp3OutputFormat({ onXingFrame: (data, position) => (this.xingFrame = { data: data.slice(), position }) }),
-      target,
-    });
-  }
-
-  /** The file, its Xing frame rewritten by `patch` (same length). */
-  toBlob(patch: (xingFrame: Uint8Array) => Uint8Array): Blob {
-    const mp3 = this.writer.toBlob('audio/mpeg');
-    if (!this.xingFrame) return mp3;
-    return overwrite(mp3, this.xingFrame.position, patch(this.xingFrame.data));
-  }
-
-  /** For audio our LAME encoded from `encodedSamples` samples: the LAME tag says how to trim it back to them. */
-  toLameBlob(encodedSamples: number, bitrateKbps: number): Blob {
-    return this.toBlob((xingFrame) => patchMediabunnyXingFrame(xingFrame, { inputSamples: encodedSamples, bitrateKbps }).frame);
-  }
-}
 
 /** The samples to keep, [start, end) on the track's timeline (sample frames from time 0). */
 interface KeptWindow {
@@ -202,13 +164,9 @@ async function encodeDirectly(
   onProgress: ProgressListener,
   signal: AbortSignal,
 ): Promise<ConversionResult> {
-  const file = new Mp3File();
+  const { file, source } = await mp3FileForFrames(tags);
   const sampleRate = track.sampleRate;
   const channels = track.numberOfChannels;
-  const source = new EncodedAudioPacketSource('mp3');
-  file.output.addAudioTrack(source);
-  file.output.setMetadataTags(tags);
-  await file.output.start();
 
   let frameIndex = 0;
   let muxed = Promise.resolve();
@@ -261,11 +219,7 @@ async function copyMp3Frames(
   onProgress: ProgressListener,
   signal: AbortSignal,
 ): Promise<ConversionResult> {
-  const file = new Mp3File();
-  const source = new EncodedAudioPacketSource('mp3');
-  file.output.addAudioTrack(source);
-  file.output.setMetadataTags(tags);
-  await file.output.start();
+  const { file, source } = await mp3FileForFrames(tags);
 
   const sampleRate = track.sampleRate;
   const duration = await track.computeDuration();
