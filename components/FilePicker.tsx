@@ -1,4 +1,5 @@
 import { useId, useState, type DragEvent } from 'react';
+import { i18n } from '#i18n';
 import { putBlob } from '@/utils/blob-store';
 import { sendMessage } from '@/utils/messages';
 import { useCommand } from './useCommand';
@@ -46,7 +47,7 @@ export function FilePicker({ instructions }: { instructions?: string }) {
       onDrop={onDrop}
     >
       <label htmlFor={inputId} className="button button--primary">
-        Choose video
+        {i18n.t('popup.chooseVideo')}
       </label>
       <input
         id={inputId}
@@ -60,7 +61,7 @@ export function FilePicker({ instructions }: { instructions?: string }) {
           void add(files);
         }}
       />
-      <p className="hint">{adding ? 'Adding…' : 'or drop videos here'}</p>
+      <p className="hint">{i18n.t(adding ? 'popup.adding' : 'popup.dropHint')}</p>
       <Alert message={error} />
     </section>
   );
