@@ -16,10 +16,12 @@ function withoutFfmpegCdnFallback(): Plugin {
 }
 
 export default defineConfig({
-  modules: ['@wxt-dev/module-react', '@wxt-dev/webextension-polyfill'],
+  modules: ['@wxt-dev/module-react', '@wxt-dev/webextension-polyfill', '@wxt-dev/i18n/module'],
   manifest: ({ browser }) => ({
-    name: 'Video to MP3',
-    description: 'Turn any video into an MP3, on your device (fast, private, offline) or in the NemoVideo cloud.',
+    // Both from locales/*.yml, in the browser's language.
+    name: '__MSG_extName__',
+    description: '__MSG_extDescription__',
+    default_locale: 'en',
     permissions: ['storage', 'unlimitedStorage', 'downloads', 'contextMenus', ...(browser === 'firefox' ? [] : ['offscreen'])],
     host_permissions: ['http://*/*', 'https://*/*'],
     web_accessible_resources: [{ resources: ['bridge.html'], matches: ['<all_urls>'] }],

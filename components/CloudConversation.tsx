@@ -1,9 +1,10 @@
 import { useEffect, useId, useState } from 'react';
+import { i18n } from '#i18n';
 import type { Job } from '@/utils/jobs/job';
 import { sendMessage } from '@/utils/messages';
 import { useCommand } from './useCommand';
 import { Alert } from './Alert';
-import { CloudCost } from './CloudCredits';
+import { useCloudCost } from './CloudCredits';
 
 /** After this long with no new words from NemoVideo, the popup says it is still working. */
 export const STILL_WORKING_AFTER_MS = 15_000;
@@ -28,20 +29,21 @@ export function CloudConversation({ job }: { job: Job }) {
   const now = useNow(replying);
   const stillWorking = replying && now - (job.cloud?.lastReplyAt ?? now) > STILL_WORKING_AFTER_MS;
   const jobId = job.id;
+  const cost = useCloudCost();
 
   return (
     <div className="conversation">
-      <ol className="conversation__lines" aria-label="Conversation with NemoVideo" aria-live="polite">
+      <ol className="conversation__lines" aria-label={i18n.t('conversation.label')} aria-live="polite">
         {(job.conversation ?? []).map((line, index) => (
           <li key={index} className={`conversation__line conversation__line--${line.from}`}>
-            <span className="visually-hidden">{line.from === 'you' ? 'You: ' : 'NemoVideo: '}</span>
+            <span className="visually-hidden">{i18n.t(line.from === 'you' ? 'conversation.fromYou' : 'conversation.fromNemoVideo')}</span>
             {line.text}
           </li>
         ))}
       </ol>
       {replying && (
         <p role="status" className="muted">
-          {stillWorking ? '⏳ Still working…' : 'NemoVideo is answering…'}
+          {i18n.t(stillWorking ? 'conversation.stillWorking' : 'conversation.answering')}
         </p>
       )}
       {job.cloud?.awaitingExport && (
@@ -58,21 +60,21 @@ export function CloudConversation({ job }: { job: Job }) {
             });
           }}
         >
-          <label htmlFor={fieldId}>Message to NemoVideo</label>
+          <label htmlFor={fieldId}>{i18n.t('conversation.field')}</label>
           <textarea
             id={fieldId}
             rows={2}
             value={draft}
-            placeholder="For example: make it shorter"
+            placeholder={i18n.t('conversation.placeholder')}
             aria-describedby={costId}
             onChange={(event) => setDraft(event.currentTarget.value)}
           />
           <p id={costId} className="muted">
-            <CloudCost /> Exporting is free.
+            {i18n.t('conversation.note', { cost })}
           </p>
           <div className="job__actions">
             <button type="submit" className="button" disabled={replying || !draft.trim()}>
-              Send
+              {i18n.t('conversation.send')}
             </button>
             <button
               type="button"
@@ -80,7 +82,7 @@ export function CloudConversation({ job }: { job: Job }) {
               disabled={replying}
               onClick={() => run(() => sendMessage('cloud:export', { jobId }))}
             >
-              Export MP3
+              {i18n.t('conversation.exportMp3')}
             </button>
           </div>
         </form>

@@ -1,12 +1,15 @@
 import { useEffect } from 'react';
+import { i18n } from '#i18n';
 import { creditsItem } from '@/utils/cloud/credits';
 import { sendMessage } from '@/utils/messages';
+import { engineLabel } from '@/utils/settings';
 import { useStorageItem } from './useStorageItem';
+import { Interpolated, markers } from './Interpolated';
 
 /** What a cloud job costs, in words: editing in NemoVideo uses credits, the export itself doesn't. */
-export function CloudCost() {
+export function useCloudCost(): string {
   const credits = useStorageItem(creditsItem);
-  return <>Uses NemoVideo credits{credits ? ` (you have ${credits.available})` : ''}.</>;
+  return credits ? i18n.t('credits.costWithBalance', { count: credits.available }) : i18n.t('credits.cost');
 }
 
 /** The NemoVideo credits, shown while the cloud engine is in use; refreshed when the popup opens. */
@@ -16,26 +19,29 @@ export function CloudCredits() {
     void sendMessage('cloud:refresh-credits', undefined).catch(() => undefined);
   }, []);
   return (
-    <section className="credits" aria-label="NemoVideo cloud">
+    <section className="credits" aria-label={i18n.t('credits.region')}>
       {credits ? (
         <p>
-          Credits: <strong>{credits.available}</strong>
-          {credits.frozen > 0 && <span className="muted"> ({credits.frozen} reserved by running jobs)</span>}
+          <Interpolated text={i18n.t('credits.count', markers('count'))} parts={{ count: <strong>{credits.available}</strong> }} />
+          {credits.frozen > 0 && <span className="muted">{i18n.t('credits.reserved', { count: credits.frozen })}</span>}
         </p>
       ) : (
-        <p className="muted">Credits: checking…</p>
+        <p className="muted">{i18n.t('credits.checking')}</p>
       )}
       {credits?.available === 0 && (
         <p>
-          No credits left.{' '}
-          {credits.registrationUrl ? (
-            <a href={credits.registrationUrl} target="_blank" rel="noreferrer">
-              Register to get more
-            </a>
-          ) : (
-            'Top up credits in your NemoVideo account'
-          )}
-          , or set Engine to “On this device” in Settings.
+          <Interpolated
+            text={i18n.t('credits.noneLeft', { ...markers('getMore'), local: engineLabel('local') })}
+            parts={{
+              getMore: credits.registrationUrl ? (
+                <a href={credits.registrationUrl} target="_blank" rel="noreferrer">
+                  {i18n.t('credits.register')}
+                </a>
+              ) : (
+                i18n.t('credits.topUp')
+              ),
+            }}
+          />
         </p>
       )}
     </section>

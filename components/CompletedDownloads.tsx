@@ -1,3 +1,4 @@
+import { i18n } from '#i18n';
 import type { HistoryEntry } from '@/utils/jobs/history';
 import { sendMessage } from '@/utils/messages';
 import { formatBytes, formatDuration } from '@/utils/format';
@@ -17,11 +18,11 @@ function CompletedRow({ entry }: { entry: HistoryEntry }) {
         <div className="job__actions">
           {entry.stored && (
             <button type="button" className="button button--small" onClick={() => run(() => sendMessage('history:download-again', { entryId }))}>
-              Download again
+              {i18n.t('completed.downloadAgain')}
             </button>
           )}
           <button type="button" className="button button--small" onClick={() => run(() => sendMessage('history:show-in-folder', { entryId }))}>
-            Show in folder
+            {i18n.t('completed.showInFolder')}
           </button>
         </div>
       </div>
@@ -33,9 +34,9 @@ function CompletedRow({ entry }: { entry: HistoryEntry }) {
 export function CompletedDownloads({ entries }: { entries: HistoryEntry[] }) {
   return (
     <section aria-labelledby="completed-heading">
-      <h2 id="completed-heading">Completed downloads</h2>
+      <h2 id="completed-heading">{i18n.t('completed.heading')}</h2>
       {entries.length === 0 ? (
-        <p className="muted">Your MP3s will be listed here.</p>
+        <p className="muted">{i18n.t('completed.empty')}</p>
       ) : (
         <ul className="list">
           {entries.map((entry) => (

@@ -1,4 +1,5 @@
 import { useId, useState, type DragEvent } from 'react';
+import { i18n } from '#i18n';
 import { putBlob } from '@/utils/blob-store';
 import { sendMessage } from '@/utils/messages';
 import { useCommand } from './useCommand';
@@ -34,7 +35,7 @@ export function FilePicker({ instructions, trim, blocked }: { instructions?: str
   const add = async (files: File[]) => {
     if (files.length === 0) return;
     if (blocked) {
-      await run(async () => ({ ok: false, error: `Fix the trim first: ${blocked}` }) as const);
+      await run(async () => ({ ok: false, error: i18n.t('popup.fixTrimFirst', { problem: blocked }) }) as const);
       return;
     }
     setAdding(true);
@@ -58,7 +59,7 @@ export function FilePicker({ instructions, trim, blocked }: { instructions?: str
       onDrop={onDrop}
     >
       <label htmlFor={inputId} className="button button--primary">
-        Choose video
+        {i18n.t('popup.chooseVideo')}
       </label>
       <input
         id={inputId}
@@ -72,7 +73,7 @@ export function FilePicker({ instructions, trim, blocked }: { instructions?: str
           void add(files);
         }}
       />
-      <p className="hint">{adding ? 'Adding…' : 'or drop videos here'}</p>
+      <p className="hint">{i18n.t(adding ? 'popup.adding' : 'popup.dropHint')}</p>
       <Alert message={error} />
     </section>
   );

@@ -1,29 +1,21 @@
+import { i18n } from '#i18n';
 import { isActive, type Job } from '@/utils/jobs/job';
 import { sendMessage } from '@/utils/messages';
 import { formatBytes } from '@/utils/format';
 import { useCommand } from './useCommand';
 import { Alert } from './Alert';
 import { FileCard } from './FileCard';
-import { CloudCost } from './CloudCredits';
+import { useCloudCost } from './CloudCredits';
 import { CloudConversation } from './CloudConversation';
 
-const stateLabels: Record<Job['state'], string> = {
-  queued: 'Waiting…',
-  reading: 'Reading…',
-  converting: 'Converting…',
-  saving: 'Saving…',
-  done: 'Done',
-  failed: 'Failed',
-  cancelled: 'Cancelled',
-  interrupted: 'Interrupted',
-};
+const stateLabel = (state: Job['state']): string => i18n.t(`jobs.${state}`);
 
 /** What the job is doing, in the words of where its bytes are going. */
-function stateLabel(job: Job): string {
-  if (job.state === 'reading' && job.engine === 'cloud') return 'Uploading…';
-  if (job.state === 'reading' && job.source.kind === 'url') return 'Downloading…';
-  if (job.state === 'converting' && job.engine === 'cloud') return 'In the NemoVideo cloud…';
-  return stateLabels[job.state];
+function activityLabel(job: Job): string {
+  if (job.state === 'reading' && job.engine === 'cloud') return i18n.t('jobs.uploading');
+  if (job.state === 'reading' && job.source.kind === 'url') return i18n.t('jobs.downloading');
+  if (job.state === 'converting' && job.engine === 'cloud') return i18n.t('jobs.inCloud');
+  return stateLabel(job.state);
 }
 
 function JobRow({ job }: { job: Job }) {
@@ -31,6 +23,7 @@ function JobRow({ job }: { job: Job }) {
   const percent = Math.round(job.progress * 100);
   const inProgress = job.state === 'queued' || isActive(job);
   const jobId = job.id;
+  const cost = useCloudCost();
 
   return (
     <FileCard name={job.sourceName} aside={job.sourceSize > 0 && <span className="muted">{formatBytes(job.sourceSize)}</span>}>
@@ -38,20 +31,20 @@ function JobRow({ job }: { job: Job }) {
         <div className="job__progress">
           <div
             role="progressbar"
-            aria-label={`Converting ${job.sourceName}`}
+            aria-label={i18n.t('jobs.progressLabel', { file: job.sourceName })}
             aria-valuemin={0}
             aria-valuemax={100}
             aria-valuenow={percent}
-            aria-valuetext={`${stateLabel(job)} ${percent}%`}
+            aria-valuetext={`${activityLabel(job)} ${percent}%`}
             className="progress"
           >
             <div className="progress__bar" style={{ width: `${percent}%` }} />
           </div>
           <span className="muted job__state">
-            {stateLabel(job)} {percent > 0 && percent < 100 ? `${percent}%` : ''}
+            {activityLabel(job)} {percent > 0 && percent < 100 ? `${percent}%` : ''}
           </span>
           <button type="button" className="button" onClick={() => run(() => sendMessage('jobs:cancel', { jobId }))}>
-            Cancel
+            {i18n.t('jobs.cancel')}
           </button>
         </div>
       )}
@@ -63,14 +56,14 @@ function JobRow({ job }: { job: Job }) {
       )}
       {!inProgress && (
         <>
-          {job.error ? <Alert message={job.error} /> : <p className="muted">{stateLabels[job.state]}</p>}
+          {job.error ? <Alert message={job.error} /> : <p className="muted">{stateLabel(job.state)}</p>}
           <div className="job__actions">
             <button type="button" className="button" onClick={() => run(() => sendMessage('jobs:retry', { jobId }))}>
-              Retry
+              {i18n.t('jobs.retry')}
             </button>
             {job.offer === 'local' && (
               <button type="button" className="button" onClick={() => run(() => sendMessage('jobs:retry', { jobId, engine: 'local' }))}>
-                Convert on this device
+                {i18n.t('jobs.convertLocally')}
               </button>
             )}
             {job.offer === 'cloud' && (
@@ -80,18 +73,18 @@ function JobRow({ job }: { job: Job }) {
                 aria-describedby={`${jobId}-cloud-cost`}
                 onClick={() => run(() => sendMessage('jobs:retry', { jobId, engine: 'cloud' }))}
               >
-                Try the cloud
+                {i18n.t('jobs.tryCloud')}
               </button>
             )}
             <button type="button" className="button button--quiet" onClick={() => run(() => sendMessage('jobs:remove', { jobId }))}>
-              Remove
+              {i18n.t('jobs.remove')}
             </button>
           </div>
         </>
       )}
       {job.offer === 'cloud' && !inProgress && (
         <p id={`${jobId}-cloud-cost`} className="muted">
-          <CloudCost /> The video is uploaded to NemoVideo to convert it.
+          {i18n.t('jobs.cloudOfferNote', { cost })}
         </p>
       )}
       <Alert message={error} />
@@ -103,7 +96,7 @@ export function JobList({ jobs }: { jobs: Job[] }) {
   if (jobs.length === 0) return null;
   return (
     <section aria-labelledby="jobs-heading">
-      <h2 id="jobs-heading">Jobs</h2>
+      <h2 id="jobs-heading">{i18n.t('jobs.heading')}</h2>
       <ul className="list">
         {jobs.map((job) => (
           <JobRow key={job.id} job={job} />

@@ -1,9 +1,10 @@
+import { i18n } from '#i18n';
 import { SettingsForm } from './SettingsForm';
 
 export function OptionsApp() {
   return (
     <main className="options">
-      <h1>Video to MP3 settings</h1>
+      <h1>{i18n.t('options.title')}</h1>
       <SettingsForm />
     </main>
   );

@@ -1,3 +1,4 @@
+import { i18n } from '#i18n';
 import { jobsItem } from '@/utils/jobs/job-store';
 import { historyItem } from '@/utils/jobs/history';
 import { FilePicker } from './FilePicker';
@@ -5,26 +6,27 @@ import { readTrim, TrimFields, type TrimText } from './TrimFields';
 import { JobList } from './JobList';
 import { CompletedDownloads } from './CompletedDownloads';
 import { useStorageItem } from './useStorageItem';
-import { CloudCost, CloudCredits } from './CloudCredits';
+import { CloudCredits, useCloudCost } from './CloudCredits';
 import { useId, useState } from 'react';
 import { readSettings, settingsItem } from '@/utils/settings';
 
 /** What to ask NemoVideo for, in the user's own words; sent with the next videos chosen. */
 function Instructions({ value, onChange }: { value: string; onChange(value: string): void }) {
   const id = useId();
+  const cost = useCloudCost();
   return (
     <div className="field instructions">
-      <label htmlFor={id}>Instructions (optional)</label>
+      <label htmlFor={id}>{i18n.t('popup.instructions')}</label>
       <textarea
         id={id}
         rows={2}
         value={value}
-        placeholder="For example: just the audio from 0:30 to 2:00, a bit louder, fade out at the end"
+        placeholder={i18n.t('popup.instructionsPlaceholder')}
         aria-describedby={`${id}-cost`}
         onChange={(event) => onChange(event.currentTarget.value)}
       />
       <p id={`${id}-cost`} className="muted">
-        Editing with instructions: <CloudCost /> Exporting is free. You can send more before exporting.
+        {i18n.t('popup.instructionsNote', { cost })}
       </p>
     </div>
   );
@@ -42,9 +44,9 @@ export function PopupApp() {
   return (
     <main className="popup">
       <header className="header">
-        <h1>Video to MP3</h1>
+        <h1>{i18n.t('extName')}</h1>
         <button type="button" className="button button--quiet" onClick={() => void browser.runtime.openOptionsPage()}>
-          Settings
+          {i18n.t('popup.settings')}
         </button>
       </header>
       {settings?.engine === 'cloud' && <CloudCredits />}

@@ -1,16 +1,20 @@
 import { useEffect, useId, useState } from 'react';
-import { BITRATES, cloudUrlSchema, ENGINES, engineLabels, fileNamePatternSchema, readSettings, settingsItem, updateSettings, type Settings, type SettingsChange, type TagChoices } from '@/utils/settings';
-import { mp3NameFromPattern } from '@/utils/file-names';
+import { BITRATES, cloudUrlSchema, DEFAULT_CLOUD_BASE_URL, ENGINES, engineLabel, fileNamePatternSchema, readSettings, settingsItem, updateSettings, type Settings, type SettingsChange, type TagChoices } from '@/utils/settings';
+import { i18n } from '#i18n';
+import { FILE_NAME_FIELDS, mp3NameFromPattern } from '@/utils/file-names';
 import { useStorageItem } from './useStorageItem';
 import { Alert } from './Alert';
 import { Checkbox, CheckboxField } from './Checkbox';
+import { Interpolated, markers } from './Interpolated';
 
+const TAG_SWITCHES = [
+  { key: 'title', label: 'options.tagTitle' },
+  { key: 'artistAlbum', label: 'options.tagArtistAlbum' },
+  { key: 'cover', label: 'options.tagCover' },
+] as const satisfies { key: keyof TagChoices; label: string }[];
 
-const TAG_SWITCHES: { key: keyof TagChoices; label: string }[] = [
-  { key: 'title', label: 'Title, from the video’s name or its page' },
-  { key: 'artistAlbum', label: 'Artist and album, when the video has them' },
-  { key: 'cover', label: 'Cover art: the video’s own, else a frame of it' },
-];
+/** The pattern's fields, shown as typed: `{title}` stays `{title}` in the note. */
+const FIELDS = markers(...FILE_NAME_FIELDS);
 
 export function SettingsForm() {
   const settings = useStorageItem(settingsItem, readSettings);
@@ -44,20 +48,20 @@ export function SettingsForm() {
     try {
       await updateSettings(change);
     } catch {
-      setSaveError('That setting could not be saved. Please try again.');
+      setSaveError(i18n.t('options.saveFailed'));
     }
   };
   const onUrlChange = (value: string) => {
     setUrl(value);
     const valid = cloudUrlSchema.safeParse(value.trim()).success;
-    setUrlError(valid ? undefined : 'Enter a full http:// or https:// address, for example https://mega-api-prod.nemovideo.ai');
+    setUrlError(valid ? undefined : i18n.t('options.cloudUrlInvalid', { url: DEFAULT_CLOUD_BASE_URL }));
     if (valid) void save({ cloudBaseUrl: value.trim() });
   };
 
   const onPatternChange = (value: string) => {
     setPattern(value);
     const valid = fileNamePatternSchema.safeParse(value).success;
-    setPatternError(valid ? undefined : 'Enter a file name pattern, for example {title} - {date}');
+    setPatternError(valid ? undefined : i18n.t('options.fileNameInvalid', FIELDS));
     if (valid) void save({ fileNamePattern: value.trim() });
   };
   const example = mp3NameFromPattern(pattern || settings.fileNamePattern, { title: 'clip', bitrateKbps: settings.bitrate, at: new Date() });
@@ -65,7 +69,7 @@ export function SettingsForm() {
   return (
     <form className="settings" onSubmit={(event) => event.preventDefault()}>
       <div className="field">
-        <label htmlFor={ids.engine}>Engine</label>
+        <label htmlFor={ids.engine}>{i18n.t('options.engine')}</label>
         <select
           id={ids.engine}
           value={settings.engine}
@@ -74,18 +78,16 @@ export function SettingsForm() {
         >
           {ENGINES.map((engine) => (
             <option key={engine} value={engine}>
-              {engineLabels[engine]}
+              {engineLabel(engine)}
             </option>
           ))}
         </select>
         <p id={ids.engineNote} className="muted">
-          {settings.engine === 'cloud'
-            ? 'NemoVideo cloud uploads each video to NemoVideo and uses your NemoVideo credits (100 free). On this device needs none.'
-            : 'Convert on your computer: fast, private and offline. Automatic offers the NemoVideo cloud when a file can’t be read here.'}
+          {i18n.t(settings.engine === 'cloud' ? 'options.engineNoteCloud' : 'options.engineNoteLocal')}
         </p>
       </div>
       <div className="field">
-        <label htmlFor={ids.bitrate}>Bitrate</label>
+        <label htmlFor={ids.bitrate}>{i18n.t('options.bitrate')}</label>
         <select
           id={ids.bitrate}
           value={settings.bitrate}
@@ -93,34 +95,34 @@ export function SettingsForm() {
         >
           {BITRATES.map((bitrate) => (
             <option key={bitrate} value={bitrate}>
-              {bitrate} kbps
+              {i18n.t('options.kbps', { bitrate })}
             </option>
           ))}
         </select>
       </div>
       <CheckboxField
-        label="Keep MP3 sound as it is"
-        note="When a video’s sound already is MP3, it is copied exactly, without encoding it again: faster, no loss, and at its own bitrate."
+        label={i18n.t('options.keepMp3')}
+        note={i18n.t('options.keepMp3Note')}
         saved={settings.keepMp3Audio}
         onCheck={(checked) => void save({ keepMp3Audio: checked })}
       />
       <CheckboxField
-        label="Even out loudness"
-        note="Brings every MP3 to −14 LUFS, the level streaming services play at, without clipping. Takes a little longer."
+        label={i18n.t('options.loudness')}
+        note={i18n.t('options.loudnessNote')}
         saved={settings.normalizeLoudness}
         onCheck={(checked) => void save({ normalizeLoudness: checked })}
       />
       <fieldset className="field tags">
-        <legend>Tags</legend>
+        <legend>{i18n.t('options.tags')}</legend>
         {TAG_SWITCHES.map(({ key, label }) => (
           <label key={key} className="checkbox">
             <Checkbox saved={settings.tags[key]} onCheck={(checked) => void save({ tags: { [key]: checked } })} />
-            {label}
+            {i18n.t(label)}
           </label>
         ))}
       </fieldset>
       <div className="field">
-        <label htmlFor={ids.pattern}>File name</label>
+        <label htmlFor={ids.pattern}>{i18n.t('options.fileName')}</label>
         <input
           id={ids.pattern}
           type="text"
@@ -131,12 +133,12 @@ export function SettingsForm() {
           onChange={(event) => onPatternChange(event.currentTarget.value)}
         />
         <p id={ids.patternNote} className="muted">
-          {'{title}, {date}, {time} and {bitrate} are filled in.'} For clip.mp4: <strong>{example}</strong>
+          <Interpolated text={i18n.t('options.fileNameNote', { ...FIELDS, ...markers('example') })} parts={{ example: <strong>{example}</strong> }} />
         </p>
         <Alert id={ids.patternError} message={patternError} />
       </div>
       <div className="field">
-        <label htmlFor={ids.url}>Cloud API base URL</label>
+        <label htmlFor={ids.url}>{i18n.t('options.cloudUrl')}</label>
         <input
           id={ids.url}
           type="url"
@@ -150,7 +152,7 @@ export function SettingsForm() {
         <Alert id={ids.urlError} message={urlError} />
       </div>
       <Alert message={saveError} />
-      <p className="muted">Changes are saved as you make them.</p>
+      <p className="muted">{i18n.t('options.savedAsYouGo')}</p>
     </form>
   );
 }

@@ -1,6 +1,7 @@
 import { Fragment, useId } from 'react';
 import { parseTime, trimSchema, type Trim } from '@/utils/trim';
 import { Alert } from './Alert';
+import { i18n } from '#i18n';
 
 export interface TrimText {
   start: string;
@@ -11,10 +12,10 @@ export interface TrimText {
 export function readTrim({ start, end }: TrimText): { trim?: Trim; error?: string } {
   const startSeconds = parseTime(start);
   const endSeconds = parseTime(end);
-  if (startSeconds === null || endSeconds === null) return { error: 'Type times like 83.5, 1:23.5 or 1:02:03.' };
+  if (startSeconds === null || endSeconds === null) return { error: i18n.t('trim.unreadable') };
   if (startSeconds === undefined && endSeconds === undefined) return {};
   const trim = { ...(startSeconds !== undefined ? { startSeconds } : {}), ...(endSeconds !== undefined ? { endSeconds } : {}) };
-  return trimSchema.safeParse(trim).success ? { trim } : { error: 'The end must come after the start.' };
+  return trimSchema.safeParse(trim).success ? { trim } : { error: i18n.t('trim.endBeforeStart') };
 }
 
 /** Start and end of the part of the sound to keep, for the videos chosen next (on this device). */
@@ -22,12 +23,12 @@ export function TrimFields({ value, onChange }: { value: TrimText; onChange(valu
   const ids = { start: useId(), end: useId(), note: useId(), error: useId() };
   const { error } = readTrim(value);
   const fields = [
-    { key: 'start', label: 'Start', placeholder: '0:00' },
-    { key: 'end', label: 'End', placeholder: 'end' },
+    { key: 'start', label: i18n.t('trim.start'), placeholder: '0:00' },
+    { key: 'end', label: i18n.t('trim.end'), placeholder: i18n.t('trim.endPlaceholder') },
   ] as const;
   return (
     <details className="trim">
-      <summary>Trim</summary>
+      <summary>{i18n.t('trim.heading')}</summary>
       <div className="trim__fields">
         {fields.map(({ key, label, placeholder }) => (
           <Fragment key={key}>
@@ -45,7 +46,7 @@ export function TrimFields({ value, onChange }: { value: TrimText; onChange(valu
         ))}
       </div>
       <p id={ids.note} className="muted">
-        Keeps only this part of the sound, to the millisecond, in the videos you choose next. Times like 1:23.5.
+        {i18n.t('trim.note')}
       </p>
       <Alert id={ids.error} message={error} />
     </details>

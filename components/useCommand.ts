@@ -1,3 +1,4 @@
+import { i18n } from '#i18n';
 import { useState } from 'react';
 import type { CommandReply } from '@/utils/messages';
 
@@ -10,7 +11,7 @@ export function useCommand() {
       const reply = await command();
       if (!reply.ok) setError(reply.error);
     } catch {
-      setError('The extension could not do that just now. Please try again.');
+      setError(i18n.t('commandFailed'));
     }
   };
   return { error, run };

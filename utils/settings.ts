@@ -2,16 +2,15 @@ import { z } from 'zod';
 import { DEFAULT_FILE_NAME_PATTERN } from './file-names';
 import { oneAtATime } from './one-at-a-time';
 import { storage } from 'wxt/utils/storage';
+import { i18n } from '#i18n';
 
 export const ENGINES = ['auto', 'local', 'cloud'] as const;
 export const BITRATES = [128, 192, 256, 320] as const;
 export const DEFAULT_CLOUD_BASE_URL = 'https://mega-api-prod.nemovideo.ai';
 
-export const engineLabels: Record<Engine, string> = {
-  auto: 'Automatic',
-  local: 'On this device',
-  cloud: 'NemoVideo cloud',
-};
+export function engineLabel(engine: Engine): string {
+  return i18n.t(`engine.${engine}`);
+}
 
 export const cloudUrlSchema = z.url({ protocol: /^https?$/ });
 

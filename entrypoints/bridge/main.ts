@@ -1,5 +1,9 @@
 import { z } from 'zod';
+import { i18n } from '#i18n';
 import { sendMessage, type StartReply } from '@/utils/messages';
+import { localizeDocument } from '@/utils/localize-document';
+
+localizeDocument();
 
 const handoverSchema = z.object({
   grant: z.string().min(16),
@@ -21,7 +25,7 @@ window.addEventListener('message', async (event) => {
     reply = await sendMessage('bridge:start', { grant: parsed.data.grant, files });
   } catch (error) {
     console.error('Hand-over failed', error);
-    reply = { ok: false, error: 'The extension could not take this file. Reload the page and try again.' };
+    reply = { ok: false, error: i18n.t('page.handOverFailed') };
   } finally {
     for (const file of files) URL.revokeObjectURL(file.blobUrl);
   }

@@ -12,6 +12,7 @@ import { inputKeyOf, type CloudProgress, type Job } from './job';
 import { mutateJobs, patchJob, readJob, transition } from './job-store';
 import { conversionSite } from './conversion-site';
 import { ConversionError, describeFailure } from '../failures';
+import { i18n } from '#i18n';
 
 /** Chrome stops an idle worker after ~30 s; an extension API call now and then keeps a long cloud job going. */
 const KEEP_ALIVE_MS = 20_000;
@@ -21,7 +22,7 @@ async function createClient(jobId?: string): Promise<NemoVideoClient> {
   return new NemoVideoClient({
     onRateLimited: (waitMs) => {
       if (!jobId) return;
-      const notice = `NemoVideo asked to slow down: trying again in ${Math.ceil(waitMs / 1000)} s.`;
+      const notice = i18n.t('conversation.slowDown', { seconds: Math.ceil(waitMs / 1000) });
       void patchJob(jobId, ['reading', 'converting'], { notice });
       setTimeout(() => void patchJob(jobId, ['reading', 'converting'], { notice: undefined }), waitMs);
     },
@@ -41,10 +42,14 @@ function chatMessage(bitrate: number, instructions: string | undefined): string 
   return instructions ? `${instructions}\n\n${request}` : `${request} Keep the whole audio, unchanged.`;
 }
 
-/** With instructions the user reviews the edit, so "click Export" means pressing Export MP3, not an automatic export. */
-const REVIEW_WORDING = {
-  export: { english: 'Press Export MP3 when you’re happy with it.', chinese: '满意后请按“Export MP3”。' },
-};
+/**
+ * With instructions the user reviews the edit, so "click Export" means pressing Export MP3, not an
+ * automatic export. Whatever language the answer is in, this names the button as the popup shows it.
+ */
+function reviewWording() {
+  const text = i18n.t('conversation.reviewExport');
+  return { export: { english: text, chinese: text } };
+}
 
 /** Appends to, or replaces the last line of, a job's conversation as NemoVideo's answer streams in. */
 function updateConversation(jobId: string, line: { from: 'you' | 'nemovideo'; text: string }, replaceLast = false, cloud: Partial<CloudProgress> = {}) {
@@ -70,15 +75,16 @@ async function chatTurn(client: NemoVideoClient, job: Job, sessionId: string, us
       if (event.type !== 'text' || !event.text.trim()) return;
       const started = answer === '';
       answer = answer ? `${answer}\n${event.text}` : event.text;
-      void updateConversation(job.id, { from: 'nemovideo', text: translateGuiWording(answer, job.instructions ? REVIEW_WORDING : {}).text }, !started, {
+      void updateConversation(job.id, { from: 'nemovideo', text: translateGuiWording(answer, job.instructions ? reviewWording() : {}).text }, !started, {
         lastReplyAt: Date.now(),
       });
     }, signal);
     if (!answer) {
       const summary = summarizeState(await client.state(sessionId, signal));
+      const count = summary.audioSegmentCount;
       const text = summary.ready
-        ? `Done. Your audio now has ${summary.audioSegmentCount} segment${summary.audioSegmentCount === 1 ? '' : 's'}, ${formatDuration(summary.durationSeconds)} long.`
-        : 'Done, but there is no audio in the project yet.';
+        ? i18n.t('conversation.doneSegments', count, { count, duration: formatDuration(summary.durationSeconds) })
+        : i18n.t('conversation.doneNoAudio');
       await updateConversation(job.id, { from: 'nemovideo', text });
     }
   } finally {
@@ -92,8 +98,8 @@ async function chatTurn(client: NemoVideoClient, job: Job, sessionId: string, us
 export async function sendFollowUp(jobId: string, message: string): Promise<{ ok: true } | { ok: false; error: string }> {
   const job = await readJob(jobId);
   const cloud = job?.cloud;
-  if (!job || job.state !== 'converting' || !cloud?.awaitingExport || !cloud.sessionId) return { ok: false, error: 'This job is no longer waiting for instructions.' };
-  if (!(await claimReply(jobId))) return { ok: false, error: 'NemoVideo is still answering. Send your next message when it has finished.' };
+  if (!job || job.state !== 'converting' || !cloud?.awaitingExport || !cloud.sessionId) return { ok: false, error: i18n.t('conversation.notWaiting') };
+  if (!(await claimReply(jobId))) return { ok: false, error: i18n.t('conversation.stillAnswering') };
   const client = await createClient(jobId);
   void chatTurn(client, job, cloud.sessionId, cloud.userId ?? 'me', message, message).catch(async (error: unknown) => {
     const { message: text } = await describeCloudFailure(error, job.sourceName);
@@ -187,10 +193,10 @@ export async function runCloudJob(jobId: string): Promise<CloudOutcome | undefin
         // The worker stopped while NemoVideo was answering: sending again could charge twice, so
         // wait for the edit to show in the project's state instead.
         await waitForDraft(client, cloud.sessionId!, signal);
-        await updateConversation(jobId, { from: 'nemovideo', text: 'Done. The extension picked up where it left off.' });
+        await updateConversation(jobId, { from: 'nemovideo', text: i18n.t('conversation.resumed') });
       } else {
         cloud = await save({ chatSent: true });
-        const shown = job.instructions ?? `Extract the audio as an MP3 at ${job.bitrate} kbps.`;
+        const shown = job.instructions ?? i18n.t('conversation.request', { bitrate: job.bitrate });
         await chatTurn(client, job, cloud.sessionId!, cloud.userId ?? 'me', chatMessage(job.bitrate, job.instructions), shown, signal);
       }
       cloud = await save({ chatDone: true, awaitingExport: !!job.instructions });
@@ -267,7 +273,7 @@ export async function describeCloudFailure(error: unknown, fileName: string): Pr
   if (error instanceof ConversionError) return { message: describeFailure(error.reason, fileName), offerLocal: false };
   const cloudError = error instanceof CloudError ? error : new CloudError(error instanceof TypeError ? 'network' : 'server');
   const offerLocal = ['unsupported-file', 'too-large', 'plan-blocked', 'no-credits', 'export-failed', 'export-timeout'].includes(cloudError.kind);
-  return { message: `“${fileName}” was not converted in the NemoVideo cloud. ${describeCloudError(cloudError)}`, offerLocal };
+  return { message: i18n.t('conversation.notConverted', { file: fileName, reason: describeCloudError(cloudError) }), offerLocal };
 }
 
 export async function refreshCredits(client?: NemoVideoClient): Promise<void> {

@@ -1,14 +1,16 @@
 import { sendMessage } from '../messages';
 import { VIDEO_LINK_PATTERNS } from '../page/accepts-video';
 import { pageJobs } from './page-jobs';
+import { i18n } from '#i18n';
 
 const VIDEO_ITEM = 'extract-mp3-video';
 const LINK_ITEM = 'extract-mp3-link';
 
 export async function createContextMenu(): Promise<void> {
   await browser.contextMenus.removeAll();
-  browser.contextMenus.create({ id: VIDEO_ITEM, title: 'Extract MP3', contexts: ['video'] });
-  browser.contextMenus.create({ id: LINK_ITEM, title: 'Extract MP3', contexts: ['link'], targetUrlPatterns: VIDEO_LINK_PATTERNS });
+  const title = i18n.t('page.extractMp3');
+  browser.contextMenus.create({ id: VIDEO_ITEM, title, contexts: ['video'] });
+  browser.contextMenus.create({ id: LINK_ITEM, title, contexts: ['link'], targetUrlPatterns: VIDEO_LINK_PATTERNS });
 }
 
 export interface MenuClick {

@@ -4,6 +4,7 @@ import type { MessageData, StartReply } from '../messages';
 import { namesForUrl } from '../page/source-name';
 import { jobQueue } from './queue';
 import { conversionSite } from './conversion-site';
+import { i18n } from '#i18n';
 
 const GRANT_LIFETIME_MS = 2 * 60 * 1000;
 
@@ -47,7 +48,7 @@ export const pageJobs = {
       return value;
     });
     if (issued === undefined || Date.now() - issued > GRANT_LIFETIME_MS) {
-      return { ok: false, error: 'That request expired. Click Extract MP3 again.' };
+      return { ok: false, error: i18n.t('page.expired') };
     }
     const adopted = [];
     for (const file of files) {

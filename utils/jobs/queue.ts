@@ -9,6 +9,7 @@ import { addHistoryEntry, markNotStored, readHistory, setDownloadId, STORED_OUTP
 import { conversionSite } from './conversion-site';
 import type { Trim } from '../trim';
 import { cancelCloudJob, describeCloudFailure, runCloudJob } from './cloud-jobs';
+import { i18n } from '#i18n';
 
 /** Conversions running at once: each keeps a core busy (decode + LAME), so one per core, at most two. */
 const MAX_PARALLEL_CONVERSIONS = Math.max(1, Math.min(2, navigator.hardwareConcurrency || 1));
@@ -83,7 +84,7 @@ export const jobQueue = {
 
   async cancel(jobId: string): Promise<CommandReply> {
     const job = await transition(jobId, 'cancelled', { progress: 0 });
-    if (!job) return refuse('This job has already finished.');
+    if (!job) return refuse(i18n.t('jobs.alreadyFinished'));
     cancelCloudJob(jobId);
     await conversionSite.cancel(jobId);
     await this.pump();
@@ -105,7 +106,7 @@ export const jobQueue = {
       error: undefined,
       result: undefined,
     });
-    if (!job) return refuse('Only a failed, cancelled or interrupted job can be retried.');
+    if (!job) return refuse(i18n.t('jobs.cannotRetry'));
     await this.pump();
     return ok;
   },
@@ -113,7 +114,7 @@ export const jobQueue = {
   async remove(jobId: string): Promise<CommandReply> {
     const job = await readJob(jobId);
     if (!job) return ok;
-    if (isActive(job) || job.state === 'queued') return refuse('Cancel the job before removing it.');
+    if (isActive(job) || job.state === 'queued') return refuse(i18n.t('jobs.cancelFirst'));
     await removeJob(jobId);
     await deleteBlob('inputs', inputKeyOf(job));
     if (job.result) await deleteBlob('outputs', job.result.outputKey);
@@ -270,8 +271,8 @@ export const jobQueue = {
   /** **Export MP3** on a cloud job the user reviewed: its edited draft is exported as it stands. */
   async exportReviewed(jobId: string): Promise<CommandReply> {
     const job = await readJob(jobId);
-    if (!job?.cloud?.awaitingExport || job.state !== 'converting') return refuse('This job is not waiting to be exported.');
-    if (job.cloud.replying) return refuse('Wait for NemoVideo to finish answering, then export.');
+    if (!job?.cloud?.awaitingExport || job.state !== 'converting') return refuse(i18n.t('jobs.notAwaitingExport'));
+    if (job.cloud.replying) return refuse(i18n.t('jobs.waitForAnswer'));
     await patchJob(jobId, ['converting'], { cloud: { ...job.cloud, awaitingExport: false } });
     void this.runCloud(jobId);
     return ok;
@@ -359,7 +360,7 @@ export const jobQueue = {
     const entry = (await readHistory()).find((candidate) => candidate.id === entryId);
     if (!entry?.stored || !(await hasBlob('outputs', entry.id))) {
       if (entry) await markNotStored([entry.id]);
-      return refuse(`“${entry?.fileName ?? 'This MP3'}” is no longer kept by the extension. Convert the video again.`);
+      return refuse(i18n.t('completed.noLongerKept', { file: entry?.fileName ?? i18n.t('completed.thisMp3') }));
     }
     const url = await conversionSite.send('offscreen:object-url', { outputKey: entry.id });
     const downloadId = await browser.downloads.download({ url, filename: entry.fileName, conflictAction: 'uniquify', saveAs: false });
@@ -371,7 +372,8 @@ export const jobQueue = {
     const entry = (await readHistory()).find((candidate) => candidate.id === entryId);
     const [download] = entry?.downloadId === undefined ? [] : await browser.downloads.search({ id: entry.downloadId });
     if (!entry || !download || download.exists === false) {
-      return refuse(`“${entry?.fileName ?? 'This MP3'}” is no longer in your downloads folder.${entry?.stored ? ' Use Download again.' : ''}`);
+      const file = entry?.fileName ?? i18n.t('completed.thisMp3');
+      return refuse(i18n.t(entry?.stored ? 'completed.notInFolderStored' : 'completed.notInFolder', { file }));
     }
     browser.downloads.show(download.id);
     return ok;

@@ -1,3 +1,4 @@
+import { i18n } from '#i18n';
 import { HOST_TAG } from './target-tracker';
 
 const STYLE = `
@@ -18,8 +19,6 @@ button[aria-disabled='true'] { opacity: 0.6; cursor: not-allowed; }
 .alert { background: #fdecea; color: #8a1c12; border: 1px solid #f3b8b0; }
 [hidden] { display: none !important; }
 `;
-
-const LABEL = 'Extract MP3';
 
 /**
  * The in-page "Extract MP3" button for one video or file input. It lives in an open shadow root
@@ -43,8 +42,8 @@ export class ExtractButton {
     const wrap = document.createElement('div');
     wrap.className = 'wrap';
     this.button.type = 'button';
-    this.button.setAttribute('aria-label', LABEL);
-    this.button.textContent = LABEL;
+    this.button.setAttribute('aria-label', i18n.t('page.extractMp3'));
+    this.button.textContent = i18n.t('page.extractMp3');
     this.button.addEventListener('click', (event) => {
       event.stopPropagation();
       event.preventDefault();
@@ -52,7 +51,7 @@ export class ExtractButton {
     });
     this.bar.className = 'bar';
     this.bar.setAttribute('role', 'progressbar');
-    this.bar.setAttribute('aria-label', 'Extracting MP3');
+    this.bar.setAttribute('aria-label', i18n.t('page.extracting'));
     this.bar.setAttribute('aria-valuemin', '0');
     this.bar.setAttribute('aria-valuemax', '100');
     this.bar.append(document.createElement('div'));
@@ -100,7 +99,7 @@ export class ExtractButton {
   }
 
   private reset(): void {
-    this.button.textContent = LABEL;
+    this.button.textContent = i18n.t('page.extractMp3');
     this.bar.hidden = true;
     this.note.hidden = true;
     this.alert.hidden = true;

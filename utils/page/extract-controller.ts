@@ -1,15 +1,10 @@
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
+import { i18n } from '#i18n';
 import { onMessage, sendMessage, type StartReply } from '../messages';
 import { ExtractButton } from './extract-button';
 import { followJob } from './follow-job';
 import { handOverFiles } from './handoff';
 import { trackTargets, type ExtractTarget } from './target-tracker';
-
-const STREAM_MESSAGE =
-  'This video is streamed in pieces (MediaSource), so there is no single file to turn into an MP3. Download the video itself (for example with the site’s download option), then drop it on the Video to MP3 popup.';
-const NO_SOURCE_MESSAGE = 'This video has no source file the extension can read. Download the video itself, then drop it on the Video to MP3 popup.';
-const NO_FILE_CHOSEN = 'Choose a video in this field first.';
-const UNAVAILABLE = 'The extension could not start. Reload the page and try again.';
 
 function extensionFor(type: string): string {
   const subtype = type.split('/')[1]?.split(';')[0] ?? '';
@@ -20,13 +15,13 @@ function extensionFor(type: string): string {
 async function extractVideo(video: HTMLVideoElement): Promise<StartReply> {
   const src = video.currentSrc || video.src;
   if (/^https?:/i.test(src)) return sendMessage('page:extract-url', { url: src, pageTitle: document.title.slice(0, 500) });
-  if (!src) return { ok: false, error: NO_SOURCE_MESSAGE };
+  if (!src) return { ok: false, error: i18n.t('page.noSource') };
   let blob: Blob;
   try {
     // A blob: URL made from a File or Blob can be read back; one made from a MediaSource can't.
     blob = await (await fetch(src)).blob();
   } catch {
-    return { ok: false, error: STREAM_MESSAGE };
+    return { ok: false, error: i18n.t('page.streamed') };
   }
   const title = document.title.trim() || 'video';
   return handOverFiles([new File([blob], `${title}.${extensionFor(blob.type)}`, { type: blob.type })]);
@@ -44,12 +39,12 @@ async function start(button: ExtractButton): Promise<void> {
   if (starting.has(button)) return;
   starting.add(button);
   setTimeout(() => starting.delete(button), 1500);
-  button.showProgress('Starting…', undefined);
+  button.showProgress(i18n.t('page.starting'), undefined);
   let reply: StartReply;
   try {
     reply = button.target instanceof HTMLVideoElement ? await extractVideo(button.target) : await extractFiles(button.target);
   } catch {
-    reply = { ok: false, error: UNAVAILABLE };
+    reply = { ok: false, error: i18n.t('page.unavailable') };
   }
   if (!reply.ok) button.showError(reply.error);
   else for (const jobId of reply.jobIds) followJob(jobId, button);
@@ -59,7 +54,7 @@ async function start(button: ExtractButton): Promise<void> {
 export function mountExtractButtons(ctx: ContentScriptContext): void {
   const buttons = new Map<ExtractTarget, ExtractButton>();
   const updateInputState = (button: ExtractButton) => {
-    if (button.target instanceof HTMLInputElement) button.setDisabled(button.target.files?.length ? undefined : NO_FILE_CHOSEN);
+    if (button.target instanceof HTMLInputElement) button.setDisabled(button.target.files?.length ? undefined : i18n.t('page.noFileChosen'));
   };
 
   const stopTracking = trackTargets(document, {

@@ -1,14 +1,20 @@
+import { i18n } from '#i18n';
 import type { Job } from '../jobs/job';
 import { jobsItem } from '../jobs/job-store';
 import { readHistory } from '../jobs/history';
 import type { ExtractButton } from './extract-button';
 
-const waitingLabels: Partial<Record<Job['state'], string>> = {
-  queued: 'Waiting…',
-  reading: 'Reading…',
-  converting: 'Extracting…',
-  saving: 'Saving…',
-};
+const waitingLabels = {
+  queued: 'page.waiting',
+  reading: 'page.reading',
+  converting: 'page.converting',
+  saving: 'page.saving',
+} as const satisfies Partial<Record<Job['state'], string>>;
+
+function progressLabel(job: Job, downloading: boolean): string {
+  if (downloading) return i18n.t('page.downloading');
+  return job.state in waitingLabels ? i18n.t(waitingLabels[job.state as keyof typeof waitingLabels]) : i18n.t('page.working');
+}
 
 /** Mirrors a job the queue runs on the button that started it, until it ends. */
 export function followJob(jobId: string, button: ExtractButton): void {
@@ -17,19 +23,19 @@ export function followJob(jobId: string, button: ExtractButton): void {
     if (!job) {
       unwatch();
       const entry = (await readHistory()).find((candidate) => candidate.id === jobId);
-      if (entry) button.showDone(`Saved ${entry.fileName} to your downloads.`);
+      if (entry) button.showDone(i18n.t('page.saved', { file: entry.fileName }));
       return;
     }
     if (job.state === 'failed' || job.state === 'interrupted') {
       unwatch();
-      button.showError(job.error ?? 'The MP3 could not be made. Open the extension’s popup to retry.');
+      button.showError(job.error ?? i18n.t('page.failed'));
     } else if (job.state === 'cancelled') {
       unwatch();
-      button.showDone('Cancelled.');
+      button.showDone(i18n.t('page.cancelled'));
     } else {
       const downloading = job.state === 'reading' && job.source.kind === 'url' && job.progress > 0;
       const percent = job.state === 'converting' || downloading ? Math.round(job.progress * 100) : undefined;
-      button.showProgress(downloading ? 'Downloading…' : (waitingLabels[job.state] ?? 'Working…'), percent);
+      button.showProgress(progressLabel(job, downloading), percent);
     }
   };
   const unwatch = jobsItem.watch((jobs) => void render(jobs ?? {}));

@@ -1,4 +1,5 @@
-import { engineLabels } from '../../settings';
+import { i18n } from '#i18n';
+import { engineLabel } from '../../settings';
 
 export const CLOUD_ERROR_KINDS = [
   'auth',
@@ -71,36 +72,40 @@ export function cloudErrorKind(code: number | undefined, status: number | undefi
   return 'server';
 }
 
-const CLOUD_FORMATS = 'MP4, MOV, AVI, WebM or MKV videos, or MP3, WAV, M4A or AAC audio';
-const LOCAL = `“${engineLabels.local}”`;
-
 export function registrationLink(bindId: string, registrationUrl = DEFAULT_REGISTRATION_URL): string {
   const url = new URL(registrationUrl);
   url.searchParams.set('bind', bindId);
   return url.toString();
 }
 
-const messages: Record<CloudErrorKind, (error: CloudError, registrationUrl: string) => string> = {
-  auth: () => `NemoVideo didn't accept this browser's sign-in, even after a new one was made. Press Retry in a few minutes, or in Settings set Engine to ${LOCAL}.`,
-  'session-lost': () => 'The NemoVideo project for this file has expired. Press Retry to start a new one.',
-  'no-credits': (error, registrationUrl) =>
-    error.bindId === undefined
-      ? `You have used all your NemoVideo credits. Top up credits in your account, or in Settings set Engine to ${LOCAL}, which needs no credits.`
-      : `You have used all your free NemoVideo credits. Register at ${registrationLink(error.bindId, registrationUrl)} to keep your work and get more, or in Settings set Engine to ${LOCAL}, which needs no credits.`,
-  'unsupported-file': () => `NemoVideo can't take this kind of file. Choose one of these instead: ${CLOUD_FORMATS}.`,
-  'too-large': () => `This file is over NemoVideo's 500 MB limit. Trim or compress the video first, or in Settings set Engine to ${LOCAL}, which has no size limit.`,
-  'plan-blocked': () => `Register or upgrade your plan to unlock export. Or in Settings set Engine to ${LOCAL}.`,
-  'rate-limited': () => 'NemoVideo is getting too many requests from this browser or network. Wait a minute, then press Retry.',
-  'missing-client-id': () => "NemoVideo didn't recognise this browser, even after it was identified again. Press Retry in a few minutes.",
-  busy: () => 'NemoVideo is still working on the previous request for this file. Wait for it to finish, then try again.',
-  'export-failed': () => `NemoVideo couldn't make the MP3. Press Retry, or in Settings set Engine to ${LOCAL}.`,
-  'export-timeout': () => `NemoVideo is taking too long to make the MP3. Press Retry later, or in Settings set Engine to ${LOCAL}.`,
-  network: () => "Can't reach NemoVideo. Check your internet connection and the Cloud API base URL in Settings, then press Retry.",
-  server: () => `NemoVideo couldn't complete the request. Press Retry in a few minutes, or in Settings set Engine to ${LOCAL}.`,
-  'bad-response': () => `NemoVideo sent a reply this extension doesn't understand. Check the Cloud API base URL in Settings, or set Engine to ${LOCAL}.`,
-};
+/** Messages that suggest the engine on this device, by its name in Settings. */
+const suggestingLocal = {
+  auth: 'cloudError.auth',
+  'no-credits': 'cloudError.noCredits',
+  'too-large': 'cloudError.tooLarge',
+  'plan-blocked': 'cloudError.planBlocked',
+  'export-failed': 'cloudError.exportFailed',
+  'export-timeout': 'cloudError.exportTimeout',
+  server: 'cloudError.server',
+  'bad-response': 'cloudError.badResponse',
+} as const;
+type SuggestingLocal = keyof typeof suggestingLocal;
+
+const otherMessages = {
+  'session-lost': 'cloudError.sessionLost',
+  'unsupported-file': 'cloudError.unsupportedFile',
+  'rate-limited': 'cloudError.rateLimited',
+  'missing-client-id': 'cloudError.missingClientId',
+  busy: 'cloudError.busy',
+  network: 'cloudError.network',
+} as const satisfies Record<Exclude<CloudErrorKind, SuggestingLocal>, string>;
 
 /** What to tell the user, in plain words: never the server's own text, never a token. */
 export function describeCloudError(error: CloudError, options: { registrationUrl?: string } = {}): string {
-  return messages[error.kind](error, options.registrationUrl ?? DEFAULT_REGISTRATION_URL);
+  const local = engineLabel('local');
+  const { kind, bindId } = error;
+  if (kind === 'no-credits' && bindId !== undefined) {
+    return i18n.t('cloudError.noFreeCredits', { link: registrationLink(bindId, options.registrationUrl ?? DEFAULT_REGISTRATION_URL), local });
+  }
+  return kind in suggestingLocal ? i18n.t(suggestingLocal[kind as SuggestingLocal], { local }) : i18n.t(otherMessages[kind as keyof typeof otherMessages]);
 }
