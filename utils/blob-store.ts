@@ -1,4 +1,5 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { Spill } from './engines/local/blob-writer';
 
 /** Bytes shared by the extension's pages and its background, which runtime messages (JSON) can't carry. */
 interface StoredBlob {
@@ -10,6 +11,8 @@ interface StoredBlob {
 interface BlobDatabase extends DBSchema {
   inputs: { key: string; value: StoredBlob };
   outputs: { key: string; value: StoredBlob };
+  /** Parts of outputs being written, keyed `<job>/<n>`, kept on disk rather than in memory. */
+  scratch: { key: string; value: Blob };
 }
 
 export type BlobStoreName = 'inputs' | 'outputs';
@@ -17,10 +20,13 @@ export type BlobStoreName = 'inputs' | 'outputs';
 let database: Promise<IDBPDatabase<BlobDatabase>> | undefined;
 
 function db(): Promise<IDBPDatabase<BlobDatabase>> {
-  database ??= openDB<BlobDatabase>('video-to-mp3', 1, {
-    upgrade(upgrading) {
-      upgrading.createObjectStore('inputs');
-      upgrading.createObjectStore('outputs');
+  database ??= openDB<BlobDatabase>('video-to-mp3', 2, {
+    upgrade(upgrading, oldVersion) {
+      if (oldVersion < 1) {
+        upgrading.createObjectStore('inputs');
+        upgrading.createObjectStore('outputs');
+      }
+      if (oldVersion < 2) upgrading.createObjectStore('scratch');
     },
   });
   return database;
@@ -63,4 +69,24 @@ export async function evictOldest(store: BlobStoreName, capBytes: number, keep?:
   }
   await tx.done;
   return evicted;
+}
+
+/** Stores each part under `prefix` and hands back the stored copy, which reads from disk. */
+export function spillTo(prefix: string): Spill {
+  let count = 0;
+  return async (part) => {
+    const key = `${prefix}/${count++}`;
+    const store = await db();
+    await store.put('scratch', part, key);
+    const stored = await store.get('scratch', key);
+    if (!stored) throw new Error(`scratch part ${key} was not kept`);
+    return stored;
+  };
+}
+
+/** Deletes the parts under `prefix`, or every part when there is none (nothing is being written then). */
+export async function deleteScratch(prefix?: string): Promise<void> {
+  const store = await db();
+  if (prefix === undefined) await store.clear('scratch');
+  else await store.delete('scratch', IDBKeyRange.bound(`${prefix}/`, `${prefix}/\uffff`));
 }

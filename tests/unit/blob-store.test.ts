@@ -1,9 +1,11 @@
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { deleteBlob, evictOldest, getBlob, hasBlob, putBlob } from '../../utils/blob-store';
+import { openDB } from 'idb';
+import { deleteBlob, deleteScratch, evictOldest, getBlob, hasBlob, putBlob, spillTo } from '../../utils/blob-store';
 
 const MB = 1024 * 1024;
 const blobOf = (megabytes: number) => new Blob([new Uint8Array(megabytes * MB)]);
+const scratchKeys = async () => (await openDB('video-to-mp3')).getAllKeys('scratch');
 
 describe('evictOldest', () => {
   beforeEach(async () => {
@@ -31,5 +33,19 @@ describe('evictOldest', () => {
     await putBlob('inputs', 'clip', new Blob(['hello']));
     expect(await (await getBlob('inputs', 'clip'))?.text()).toBe('hello');
     expect(await getBlob('inputs', 'missing')).toBeUndefined();
+  });
+});
+
+describe('scratch parts', () => {
+  it('keeps spilled parts with their bytes, and deletes one job’s parts or all of them', async () => {
+    const spill = spillTo('job-a');
+    const stored = await spill(new Blob(['hello ']));
+    expect(await stored.text()).toBe('hello ');
+    await spillTo('job-b')(new Blob(['other']));
+    await spill(new Blob(['world']));
+    await deleteScratch('job-a');
+    expect(await scratchKeys()).toEqual(['job-b/0']);
+    await deleteScratch();
+    expect(await scratchKeys()).toEqual([]);
   });
 });

@@ -50,10 +50,10 @@ describe('BlobWriter', () => {
   ])('keeps the bytes in order: %s', async (_label, sizes) => {
     const chunks = chunksOf(sizes);
     const writer = new BlobWriter();
-    for (const chunk of chunks) writer.append(chunk);
+    for (const chunk of chunks) await writer.append(chunk);
     const expected = concat(chunks);
     expect(writer.size).toBe(expected.byteLength);
-    const blob = writer.toBlob('audio/mpeg');
+    const blob = await writer.toBlob('audio/mpeg');
     expect(blob.size).toBe(expected.byteLength);
     expect(blob.type).toBe('audio/mpeg');
     expectSameBytes(await bytesOf(blob), expected);
@@ -64,25 +64,37 @@ describe('BlobWriter', () => {
     const buffer = new Uint8Array(3 * MB);
     for (const value of [1, 2, 3]) {
       buffer.fill(value);
-      writer.append(buffer);
+      await writer.append(buffer);
     }
-    const bytes = await bytesOf(writer.toBlob(''));
+    const bytes = await bytesOf(await writer.toBlob(''));
     expect([bytes[0], bytes[3 * MB], bytes[6 * MB], bytes[9 * MB - 1]]).toEqual([1, 2, 3, 3]);
   });
 
   it('includes what is appended after an earlier toBlob', async () => {
     const writer = new BlobWriter();
     const [first, second] = chunksOf([5 * MB, 100]);
-    writer.append(first!);
-    writer.toBlob('audio/mpeg');
-    writer.append(second!);
-    expectSameBytes(await bytesOf(writer.toBlob('audio/mpeg')), concat([first!, second!]));
+    await writer.append(first!);
+    await writer.toBlob('audio/mpeg');
+    await writer.append(second!);
+    expectSameBytes(await bytesOf(await writer.toBlob('audio/mpeg')), concat([first!, second!]));
   });
 
-  it('gives an empty blob when nothing was appended', () => {
+  it('gives an empty blob when nothing was appended', async () => {
     const writer = new BlobWriter();
     expect(writer.size).toBe(0);
-    expect(writer.toBlob('audio/mpeg').size).toBe(0);
+    expect((await writer.toBlob('audio/mpeg')).size).toBe(0);
+  });
+
+  it('hands every full part to the spill and keeps what it hands back', async () => {
+    const spilled: number[] = [];
+    const writer = new BlobWriter(async (part) => {
+      spilled.push(part.size);
+      return new Blob([await part.arrayBuffer()]);
+    });
+    const chunks = chunksOf(Array(9).fill(MB));
+    for (const chunk of chunks) await writer.append(chunk);
+    expectSameBytes(await bytesOf(await writer.toBlob('audio/mpeg')), concat(chunks));
+    expect(spilled).toEqual([4 * MB, 4 * MB, MB]);
   });
 });
 
@@ -97,8 +109,8 @@ describe('overwrite', () => {
     ['a single byte', 5 * MB, 1],
   ])('replaces exactly the bytes at %s', async (_label, position, length) => {
     const writer = new BlobWriter();
-    for (const chunk of chunksOf(Array(9).fill(MB))) writer.append(chunk);
-    const original = writer.toBlob('audio/mpeg');
+    for (const chunk of chunksOf(Array(9).fill(MB))) await writer.append(chunk);
+    const original = await writer.toBlob('audio/mpeg');
     const patch = new Uint8Array(length).fill(255);
 
     const result = overwrite(original, position, patch);

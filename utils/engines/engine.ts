@@ -1,5 +1,6 @@
 import type { TagChoices } from '../settings';
 import type { Trim } from '../trim';
+import type { Spill } from './local/blob-writer';
 
 export interface ConversionRequest {
   input: Blob;
@@ -16,6 +17,8 @@ export interface ConversionRequest {
   tags?: TagChoices;
   /** Only this part of the sound, cut to the sample. */
   trim?: Trim;
+  /** Where finished parts of the MP3 go while it is written, so a long one never sits in memory. */
+  spill?: Spill;
 }
 
 export interface ConversionResult {

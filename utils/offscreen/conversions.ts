@@ -1,6 +1,6 @@
 import type { Engine } from '../engines/engine';
 import { failureReasonOf } from '../failures';
-import { getBlob, putBlob } from '../blob-store';
+import { deleteScratch, getBlob, putBlob, spillTo } from '../blob-store';
 import { ConversionError } from '../failures';
 import { sendMessage, type MessageData } from '../messages';
 import { inputKeyOf, type JobSource } from '../jobs/job';
@@ -157,7 +157,18 @@ export class ConversionHost {
         lastReport = now;
         void report('job:progress', { jobId, phase: 'converting', progress: clamp01(progress) });
       };
-      const result = await this.engine.convert({ input, fileName, bitrateKbps: bitrate, keepMp3Audio, normalizeLoudness, title, ...(tags ? { tags } : {}), ...(trim ? { trim } : {}) }, onProgress, signal);
+      const request = {
+        input,
+        fileName,
+        bitrateKbps: bitrate,
+        keepMp3Audio,
+        normalizeLoudness,
+        title,
+        ...(tags ? { tags } : {}),
+        ...(trim ? { trim } : {}),
+        spill: spillTo(jobId),
+      };
+      const result = await this.engine.convert(request, onProgress, signal);
       if (signal.aborted) return;
       await putBlob('outputs', jobId, result.mp3);
       await report('job:converted', { jobId, outputKey: jobId, size: result.mp3.size, durationSeconds: result.durationSeconds });
@@ -165,6 +176,9 @@ export class ConversionHost {
       if (signal.aborted) return;
       if (!(error instanceof ConversionError)) console.error(`Converting ${fileName} failed`, error);
       await report('job:failed', { jobId, reason: failureReasonOf(error) });
+    } finally {
+      // The stored MP3 has its own copy of the parts written out while it was made.
+      await deleteScratch(jobId).catch(() => undefined);
     }
   }
 }

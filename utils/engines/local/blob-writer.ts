@@ -1,8 +1,11 @@
 const FLUSH_BYTES = 4 * 1024 * 1024;
 
+/** Moves a part out of memory, returning a Blob that reads the same bytes from where it went (disk). */
+export type Spill = (part: Blob) => Promise<Blob>;
+
 /**
- * Collects an append-only stream of chunks into a Blob, moving them out of the JS heap
- * every few MB so a long output never sits in memory as one buffer.
+ * Collects an append-only stream of chunks into a Blob, moving them out of the JS heap every few MB,
+ * and with `spill`, out of memory altogether, so a long output never sits in memory.
  */
 export class BlobWriter {
   private parts: Blob[] = [];
@@ -10,27 +13,30 @@ export class BlobWriter {
   private pendingBytes = 0;
   private written = 0;
 
+  constructor(private readonly spill?: Spill) {}
+
   get size(): number {
     return this.written;
   }
 
-  append(chunk: Uint8Array): void {
+  async append(chunk: Uint8Array): Promise<void> {
     this.pending.push(chunk.slice());
     this.pendingBytes += chunk.byteLength;
     this.written += chunk.byteLength;
-    if (this.pendingBytes >= FLUSH_BYTES) this.flush();
+    if (this.pendingBytes >= FLUSH_BYTES) await this.flush();
   }
 
-  toBlob(type: string): Blob {
-    this.flush();
+  async toBlob(type: string): Promise<Blob> {
+    await this.flush();
     return new Blob(this.parts, { type });
   }
 
-  private flush(): void {
+  private async flush(): Promise<void> {
     if (this.pending.length === 0) return;
-    this.parts.push(new Blob(this.pending as BlobPart[]));
+    const part = new Blob(this.pending as BlobPart[]);
     this.pending = [];
     this.pendingBytes = 0;
+    this.parts.push(this.spill ? await this.spill(part) : part);
   }
 }
 

@@ -164,7 +164,7 @@ async function encodeDirectly(
   onProgress: ProgressListener,
   signal: AbortSignal,
 ): Promise<ConversionResult> {
-  const { file, source } = await mp3FileForFrames(tags);
+  const { file, source } = await mp3FileForFrames(tags, request.spill);
   const sampleRate = track.sampleRate;
   const channels = track.numberOfChannels;
 
@@ -204,7 +204,7 @@ async function encodeDirectly(
     throw new NeedsFallbackError(String(error), true);
   }
   await file.output.finalize();
-  return { mp3: file.toLameBlob(encodedSamples, request.bitrateKbps), durationSeconds: encodedSamples / sampleRate };
+  return { mp3: await file.toLameBlob(encodedSamples, request.bitrateKbps), durationSeconds: encodedSamples / sampleRate };
 }
 
 /**
@@ -219,7 +219,7 @@ async function copyMp3Frames(
   onProgress: ProgressListener,
   signal: AbortSignal,
 ): Promise<ConversionResult> {
-  const { file, source } = await mp3FileForFrames(tags);
+  const { file, source } = await mp3FileForFrames(tags, request.spill);
 
   const sampleRate = track.sampleRate;
   const duration = await track.computeDuration();
@@ -240,7 +240,7 @@ async function copyMp3Frames(
 
   const skipped = Math.round(-(firstTimestamp ?? 0) * sampleRate);
   const keptSamples = Math.round(duration * sampleRate);
-  const mp3 = file.toBlob((xingFrame) => {
+  const mp3 = await file.toBlob((xingFrame) => {
     if (skipped < MP3_DECODER_DELAY) return xingFrame;
     try {
       const gapless = computeGapless({ inputSamples: keptSamples, frameCount: frames, samplesPerFrame, encoderDelay: skipped - MP3_DECODER_DELAY });
@@ -311,7 +311,7 @@ async function encodeWithConversion(
   onProgress: ProgressListener,
   signal: AbortSignal,
 ): Promise<ConversionResult> {
-  const file = new Mp3File();
+  const file = new Mp3File(request.spill);
   const sampleRate = outputSampleRate(track.sampleRate);
   const numberOfChannels = outputChannels(track.numberOfChannels);
   const window = await keptWindow(track, sampleRate, request.trim);
@@ -370,7 +370,7 @@ async function encodeWithConversion(
   await execute(conversion, signal);
   if (encodedSamples === 0 && window.start > 0) throw new ConversionError('trim-outside');
   if (encodedSamples === 0) throw new NeedsFallbackError('no audio samples decoded', true);
-  return { mp3: file.toLameBlob(encodedSamples, request.bitrateKbps), durationSeconds: encodedSamples / sampleRate };
+  return { mp3: await file.toLameBlob(encodedSamples, request.bitrateKbps), durationSeconds: encodedSamples / sampleRate };
 }
 
 /** Streams the input through WebCodecs decoding and LAME (wasm) encoding, on every core. */

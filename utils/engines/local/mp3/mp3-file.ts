@@ -1,20 +1,21 @@
 import { EncodedAudioPacketSource, Mp3OutputFormat, Output, StreamTarget, type MetadataTags, type StreamTargetChunk } from 'mediabunny';
-import { BlobWriter, overwrite } from '../blob-writer';
+import { BlobWriter, overwrite, type Spill } from '../blob-writer';
 import { patchMediabunnyXingFrame } from '../lame-tag';
 
 /** An MP3 file being written: mediabunny's muxer (ID3 title, Xing frame) into Blobs, patched with a LAME tag at the end. */
 export class Mp3File {
-  private readonly writer = new BlobWriter();
+  private readonly writer: BlobWriter;
   private xingFrame: { data: Uint8Array; position: number } | undefined;
   readonly output: Output;
 
-  constructor() {
-    const writer = this.writer;
+  /** `spill`: where finished parts of the file go, out of memory. */
+  constructor(spill?: Spill) {
+    const writer = (this.writer = new BlobWriter(spill));
     const target = new StreamTarget(
       new WritableStream<StreamTargetChunk>({
-        write(chunk) {
+        async write(chunk) {
           // The muxer goes back only to rewrite the Xing frame; we patch that from onXingFrame below.
-          if (chunk.position === writer.size) writer.append(chunk.data);
+          if (chunk.position === writer.size) await writer.append(chunk.data);
           else if (chunk.position > writer.size) throw new Error('MP3 writer skipped ahead');
         },
       }),
@@ -26,21 +27,21 @@ export class Mp3File {
   }
 
   /** The file, its Xing frame rewritten by `patch` (same length). */
-  toBlob(patch: (xingFrame: Uint8Array) => Uint8Array): Blob {
-    const mp3 = this.writer.toBlob('audio/mpeg');
+  async toBlob(patch: (xingFrame: Uint8Array) => Uint8Array): Promise<Blob> {
+    const mp3 = await this.writer.toBlob('audio/mpeg');
     if (!this.xingFrame) return mp3;
     return overwrite(mp3, this.xingFrame.position, patch(this.xingFrame.data));
   }
 
   /** For audio our LAME encoded from `encodedSamples` samples: the LAME tag says how to trim it back to them. */
-  toLameBlob(encodedSamples: number, bitrateKbps: number): Blob {
+  toLameBlob(encodedSamples: number, bitrateKbps: number): Promise<Blob> {
     return this.toBlob((xingFrame) => patchMediabunnyXingFrame(xingFrame, { inputSamples: encodedSamples, bitrateKbps }).frame);
   }
 }
 
 /** An MP3 file with its tags, started, that takes MP3 frames as packets. */
-export async function mp3FileForFrames(tags: MetadataTags): Promise<{ file: Mp3File; source: EncodedAudioPacketSource }> {
-  const file = new Mp3File();
+export async function mp3FileForFrames(tags: MetadataTags, spill?: Spill): Promise<{ file: Mp3File; source: EncodedAudioPacketSource }> {
+  const file = new Mp3File(spill);
   const source = new EncodedAudioPacketSource('mp3');
   file.output.addAudioTrack(source);
   file.output.setMetadataTags(tags);
