@@ -8,11 +8,14 @@ import { mutateJobs, patchJob, readJob, readJobs, removeJob, transition } from '
 import { addHistoryEntry, markNotStored, readHistory, setDownloadId, STORED_OUTPUT_CAP_BYTES } from './history';
 import { conversionSite } from './conversion-site';
 import { cancelCloudJob, describeCloudFailure, runCloudJob } from './cloud-jobs';
+import { oneAtATime } from '../one-at-a-time';
 
 /** Conversions running at once: each keeps a core busy (decode + LAME), so one per core, at most two. */
 const MAX_PARALLEL_CONVERSIONS = Math.max(1, Math.min(2, navigator.hardwareConcurrency || 1));
 /** A job restarted this many times by browser or worker stops is shown as interrupted instead. */
 const MAX_ATTEMPTS = 3;
+/** Two pumps at once (a job failing while another is added, say) would each see the same free slot and both fill it. */
+const onePumpAtATime = oneAtATime();
 
 const ok: CommandReply = { ok: true };
 const refuse = (error: string): CommandReply => ({ ok: false, error });
@@ -176,7 +179,11 @@ export const jobQueue = {
   },
 
   /** Starts queued jobs while there is room; closes the offscreen document when nothing is left to do. */
-  async pump(): Promise<void> {
+  pump(): Promise<void> {
+    return onePumpAtATime(() => this.fillSlots());
+  },
+
+  async fillSlots(): Promise<void> {
     const jobs = await readJobs();
     let running = jobs.filter((job) => job.engine === 'local' && (job.state === 'reading' || job.state === 'converting')).length;
     for (const job of jobs.filter((candidate) => candidate.state === 'queued')) {
