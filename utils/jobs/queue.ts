@@ -10,6 +10,7 @@ import { conversionSite } from './conversion-site';
 import type { Trim } from '../trim';
 import { cancelCloudJob, describeCloudFailure, runCloudJob } from './cloud-jobs';
 import { i18n } from '#i18n';
+import { oneAtATime } from '../one-at-a-time';
 
 /** Conversions running at once: each keeps a core busy (decode + LAME), so one per core, at most two. */
 const MAX_PARALLEL_CONVERSIONS = Math.max(1, Math.min(2, navigator.hardwareConcurrency || 1));
@@ -21,6 +22,8 @@ let idleClose: ReturnType<typeof setTimeout> | undefined;
 /** Long enough that a job just handed over is running by then; a running job reports progress more often. */
 const WATCH_INTERVAL_MS = 5_000;
 let watchdog: ReturnType<typeof setTimeout> | undefined;
+/** Two pumps at once (a job failing while another is added, say) would each see the same free slot and both fill it. */
+const onePumpAtATime = oneAtATime();
 
 const ok: CommandReply = { ok: true };
 const refuse = (error: string): CommandReply => ({ ok: false, error });
@@ -198,7 +201,11 @@ export const jobQueue = {
   },
 
   /** Starts queued jobs while there is room; closes the offscreen document when nothing is left to do. */
-  async pump(): Promise<void> {
+  pump(): Promise<void> {
+    return onePumpAtATime(() => this.fillSlots());
+  },
+
+  async fillSlots(): Promise<void> {
     const jobs = await readJobs();
     let running = jobs.filter((job) => job.engine === 'local' && (job.state === 'reading' || job.state === 'converting')).length;
     for (const job of jobs.filter((candidate) => candidate.state === 'queued')) {
