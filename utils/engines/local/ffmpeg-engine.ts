@@ -28,6 +28,9 @@ const probeSchema = z.object({
   format: z.object({ duration: z.coerce.number().optional(), tags: z.record(z.string(), z.string()).optional() }).partial().optional(),
 });
 type ProbedStream = z.infer<typeof probeSchema>['streams'][number];
+const outputProbeSchema = z.object({
+  streams: z.array(z.object({ codec_type: z.string().optional(), nb_read_packets: z.coerce.number().optional() })).default([]),
+});
 
 /** The files are copied in by wxt.config.ts at build time, so WXT's typed public paths don't know them. */
 function packagedFileUrl(file: string): string {
@@ -102,6 +105,19 @@ function metadataArguments(request: ConversionRequest, sourceTags: Record<string
     ['album', choices.artistAlbum ? tag('album') : undefined],
   ];
   return tags.flatMap(([key, value]) => (value ? ['-metadata', `${key}=${value}`] : []));
+}
+
+/** Whether ffmpeg wrote any audio: a stream whose packets all fail to decode leaves only the tags. */
+async function hasAudioFrames(ffmpeg: FFmpeg, path: string, signal: AbortSignal): Promise<boolean> {
+  await ffmpeg.ffprobe(['-v', 'error', '-count_packets', '-show_streams', '-of', 'json', path, '-o', '/output-probe.json'], -1, { signal });
+  try {
+    const probe = outputProbeSchema.parse(JSON.parse(String(await ffmpeg.readFile('/output-probe.json', 'utf8'))));
+    return probe.streams.some((stream) => stream.codec_type === 'audio' && (stream.nb_read_packets ?? 0) > 0);
+  } catch {
+    return false;
+  } finally {
+    await ffmpeg.deleteFile('/output-probe.json').catch(() => undefined);
+  }
 }
 
 function chooseAudioStream(streams: ProbedStream[]): ProbedStream | undefined {
@@ -188,6 +204,7 @@ async function convertWithFfmpeg(
       { signal },
     );
     if (code !== 0) throw new ConversionError(/decoder .*not found|not supported|unknown codec/i.test(log.join('\n')) ? 'unsupported-audio' : 'damaged');
+    if (!(await hasAudioFrames(ffmpeg, '/output.mp3', signal))) throw new ConversionError(request.trim ? 'trim-outside' : 'damaged');
     const bytes = await ffmpeg.readFile('/output.mp3');
     if (typeof bytes === 'string' || bytes.byteLength === 0) throw new ConversionError(request.trim ? 'trim-outside' : 'damaged');
     await ffmpeg.deleteFile('/output.mp3');
