@@ -34,7 +34,8 @@ describe('fixtures', () => {
       expect(e.sourceAudioSeconds, f.name).toBeGreaterThan(seconds - 0.1);
       expect(e.sourceAudioSeconds, f.name).toBeLessThan(seconds + 0.1);
       expect(e.onsetSeconds, f.name).toBeGreaterThanOrEqual(ONSET_SECONDS);
-      expect(e.onsetSeconds, f.name).toBeLessThan(ONSET_SECONDS + 0.03);
+      // MP3 in AVI or Matroska keeps LAME's 1105-sample delay in the stream: 34.5 ms at 32 kHz.
+      expect(e.onsetSeconds, f.name).toBeLessThan(ONSET_SECONDS + 0.04);
     }
   });
 
