@@ -50,10 +50,14 @@ describe('the options page', () => {
     await field.fill('ftp://example.org');
     await expect.poll(() => options.getByRole('alert').innerText()).toMatch(/http:\/\/ or https:\/\//);
     await options.reload();
-    expect(await field.inputValue()).toBe('https://mega-api-prod.nemovideo.ai');
+    // The page shows the stored value once it has read it.
+    await expect.poll(() => field.inputValue()).toBe('https://mega-api-prod.nemovideo.ai');
     await field.fill('http://127.0.0.1:9/api');
+    const saved = () =>
+      session.serviceWorker.evaluate(async () => ((await chrome.storage.sync.get('settings')).settings as { cloudBaseUrl?: string } | undefined)?.cloudBaseUrl);
+    await expect.poll(saved).toBe('http://127.0.0.1:9/api');
     await options.reload();
-    expect(await field.inputValue()).toBe('http://127.0.0.1:9/api');
+    await expect.poll(() => field.inputValue()).toBe('http://127.0.0.1:9/api');
   });
 
   it('names the MP3 after the File name pattern, and refuses an empty one', async () => {
