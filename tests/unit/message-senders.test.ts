@@ -64,3 +64,11 @@ describe('handed-over blob URLs', () => {
     expect(messageSchemas['bridge:start'].safeParse(handover).success).toBe(valid);
   });
 });
+
+describe('every message is checked on arrival', () => {
+  const junk: unknown[] = [42, 'text', [], { unexpected: { nested: true } }, Number.NaN];
+  const types = Object.keys(messageSchemas) as MessageType[];
+  it.each(types)('%s rejects payloads of the wrong shape', (type) => {
+    for (const payload of junk) expect(messageSchemas[type].safeParse(payload).success, JSON.stringify(payload)).toBe(false);
+  });
+});
