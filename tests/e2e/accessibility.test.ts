@@ -92,8 +92,11 @@ describe('accessibility of the extension pages', () => {
     await popup.reload();
     const input = popup.getByLabel('Choose video');
     await input.waitFor({ state: 'attached' });
-    for (let step = 0; step < 5 && !(await input.evaluate((element) => element === document.activeElement)); step++) await popup.keyboard.press('Tab');
-    const chooser = popup.waitForEvent('filechooser', { timeout: 5_000 });
+    await popup.getByRole('button', { name: 'Settings' }).waitFor();
+    const focused = () => input.evaluate((element) => element === document.activeElement);
+    for (let step = 0; step < 10 && !(await focused()); step++) await popup.keyboard.press('Tab');
+    expect(await focused()).toBe(true);
+    const chooser = popup.waitForEvent('filechooser', { timeout: 10_000 });
     await popup.keyboard.press(key);
     const opened = await chooser;
     expect(opened.isMultiple()).toBe(true);
