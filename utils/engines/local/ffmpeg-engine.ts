@@ -57,14 +57,19 @@ const exclusive = oneAtATime();
 
 const DAMAGED_SIGNS = /moov atom not found|partial file|truncat|end of file|invalid atom size|error reading header/i;
 
-async function readProbe(ffmpeg: FFmpeg): Promise<z.infer<typeof probeSchema> | undefined> {
+/**
+ * ffprobe's JSON about `path` (`show`: what to show), or undefined when it wrote nothing readable:
+ * ffmpeg.wasm's ffprobe doesn't report a reliable exit code, so what it wrote is the answer.
+ */
+async function probe<T>(ffmpeg: FFmpeg, path: string, show: string[], schema: z.ZodType<T>, signal: AbortSignal): Promise<T | undefined> {
+  const out = '/probe.json';
+  await ffmpeg.ffprobe(['-v', 'error', ...show, '-of', 'json', path, '-o', out], -1, { signal });
   try {
-    const json = String(await ffmpeg.readFile('/probe.json', 'utf8'));
-    await ffmpeg.deleteFile('/probe.json');
-    const probe = probeSchema.parse(JSON.parse(json));
-    return probe.streams.length > 0 ? probe : undefined;
+    return schema.parse(JSON.parse(String(await ffmpeg.readFile(out, 'utf8'))));
   } catch {
     return undefined;
+  } finally {
+    await ffmpeg.deleteFile(out).catch(() => undefined);
   }
 }
 
@@ -109,15 +114,8 @@ function metadataArguments(request: ConversionRequest, sourceTags: Record<string
 
 /** Whether ffmpeg wrote any audio: a stream whose packets all fail to decode leaves only the tags. */
 async function hasAudioFrames(ffmpeg: FFmpeg, path: string, signal: AbortSignal): Promise<boolean> {
-  await ffmpeg.ffprobe(['-v', 'error', '-count_packets', '-show_streams', '-of', 'json', path, '-o', '/output-probe.json'], -1, { signal });
-  try {
-    const probe = outputProbeSchema.parse(JSON.parse(String(await ffmpeg.readFile('/output-probe.json', 'utf8'))));
-    return probe.streams.some((stream) => stream.codec_type === 'audio' && (stream.nb_read_packets ?? 0) > 0);
-  } catch {
-    return false;
-  } finally {
-    await ffmpeg.deleteFile('/output-probe.json').catch(() => undefined);
-  }
+  const output = await probe(ffmpeg, path, ['-count_packets', '-show_streams'], outputProbeSchema, signal);
+  return output?.streams.some((stream) => stream.codec_type === 'audio' && (stream.nb_read_packets ?? 0) > 0) ?? false;
 }
 
 function chooseAudioStream(streams: ProbedStream[]): ProbedStream | undefined {
@@ -163,16 +161,15 @@ async function convertWithFfmpeg(
     await ffmpeg.createDir(mountPoint);
     await ffmpeg.mount(FFFSType.WORKERFS, { blobs: [{ name: 'input', data: request.input }] }, mountPoint);
 
-    // ffmpeg.wasm's ffprobe doesn't report a reliable exit code: what it wrote is the answer.
-    await ffmpeg.ffprobe(['-v', 'error', '-show_streams', '-show_format', '-of', 'json', inputPath, '-o', '/probe.json'], -1, { signal });
-    const probe = await readProbe(ffmpeg);
-    if (!probe) {
+    const probed = await probe(ffmpeg, inputPath, ['-show_streams', '-show_format'], probeSchema, signal);
+    const source = probed?.streams.length ? probed : undefined;
+    if (!source) {
       throw new ConversionError(containerRecognised || DAMAGED_SIGNS.test(log.join('\n')) ? 'damaged' : 'not-a-video');
     }
-    const stream = chooseAudioStream(probe.streams);
-    if (!stream) throw new ConversionError(probe.streams.length > 0 ? 'no-audio' : 'not-a-video');
+    const stream = chooseAudioStream(source.streams);
+    if (!stream) throw new ConversionError(source.streams.length > 0 ? 'no-audio' : 'not-a-video');
 
-    const knownSeconds = stream.duration ?? probe.format?.duration;
+    const knownSeconds = stream.duration ?? source.format?.duration;
     if (request.trim?.startSeconds !== undefined && knownSeconds !== undefined && request.trim.startSeconds >= knownSeconds) {
       throw new ConversionError('trim-outside');
     }
@@ -197,7 +194,7 @@ async function convertWithFfmpeg(
       [
         ...input, '-map_metadata', '-1',
         ...encoding,
-        ...metadataArguments(request, probe.format?.tags ?? {}),
+        ...metadataArguments(request, source.format?.tags ?? {}),
         '-y', '/output.mp3',
       ],
       -1,
@@ -208,7 +205,7 @@ async function convertWithFfmpeg(
     const bytes = await ffmpeg.readFile('/output.mp3');
     if (typeof bytes === 'string' || bytes.byteLength === 0) throw new ConversionError(request.trim ? 'trim-outside' : 'damaged');
     await ffmpeg.deleteFile('/output.mp3');
-    const sourceSeconds = stream.duration ?? probe.format?.duration ?? 0;
+    const sourceSeconds = stream.duration ?? source.format?.duration ?? 0;
     const durationSeconds = Math.min(request.trim?.endSeconds ?? sourceSeconds, sourceSeconds) - (request.trim?.startSeconds ?? 0);
     return { mp3: new Blob([bytes as BlobPart], { type: 'audio/mpeg' }), durationSeconds };
   } catch (error) {
