@@ -94,12 +94,21 @@ function keptFrames(sample: AudioSample, sampleRate: number, window: KeptWindow)
   return { from: Math.max(0, window.start - first), to: Math.max(0, end - first) };
 }
 
-function copyPlanes(sample: AudioSample, from: number, to: number): Float32Array[] {
-  return Array.from({ length: sample.numberOfChannels }, (_, planeIndex) => {
-    const plane = new Float32Array(to - from);
-    sample.copyTo(plane, { planeIndex, format: 'f32-planar', frameOffset: from, frameCount: to - from });
+/** Sample frames [from, to) of `sample`, planar in one buffer, with a view of each channel's plane. */
+function copyPlanes(sample: AudioSample, from: number, to: number): { planar: Float32Array; planes: Float32Array[] } {
+  const length = to - from;
+  const planar = new Float32Array(sample.numberOfChannels * length);
+  const planes = Array.from({ length: sample.numberOfChannels }, (_, planeIndex) => {
+    const plane = planar.subarray(planeIndex * length, (planeIndex + 1) * length);
+    sample.copyTo(plane, { planeIndex, format: 'f32-planar', frameOffset: from, frameCount: length });
     return plane;
   });
+  return { planar, planes };
+}
+
+/** What it means that no sample was kept: a trim past the end of the sound, or nothing mediabunny could decode. */
+function nothingKept(window: KeptWindow): Error {
+  return window.start > 0 ? new ConversionError('trim-outside') : new NeedsFallbackError('no audio samples decoded', true);
 }
 
 async function keptWindow(track: InputAudioTrack, sampleRate: number, trim: Trim | undefined): Promise<KeptWindow> {
@@ -119,13 +128,12 @@ async function* decodedPlanes(track: InputAudioTrack, window: KeptWindow, signal
       const { from, to } = keptFrames(sample, rate, window);
       if (to <= from) continue;
       decoded += to - from;
-      yield copyPlanes(sample, from, to);
+      yield copyPlanes(sample, from, to).planes;
     } finally {
       sample.close();
     }
   }
-  if (decoded === 0 && window.start > 0) throw new ConversionError('trim-outside');
-  if (decoded === 0) throw new NeedsFallbackError('no audio samples decoded', true);
+  if (decoded === 0) throw nothingKept(window);
 }
 
 function amplify(planes: Float32Array[], gain: number): void {
@@ -133,24 +141,20 @@ function amplify(planes: Float32Array[], gain: number): void {
 }
 
 /**
- * A first pass over the sound that measures its loudness: the gain that brings it to −14 LUFS, and the
- * progress listener for the second pass (the first takes the first half of the bar).
+ * With "Even out loudness", a first pass (`measure`, given the first half of the progress bar) feeds the
+ * sound to a meter: the gain that brings it to −14 LUFS, and the listener for the second pass's half.
+ * Without it, no first pass: gain 1 and the whole bar.
  */
-async function measuredGain(
-  planes: AsyncIterable<Float32Array[]>,
-  sampleRate: number,
-  channels: number,
-  totalSamples: number,
+async function loudnessGain(
+  request: ConversionRequest,
+  format: { sampleRate: number; numberOfChannels: number },
   onProgress: ProgressListener,
+  measure: (meter: LoudnessMeter, onProgress: ProgressListener) => Promise<void>,
 ): Promise<{ gain: number; progress: ProgressListener }> {
-  const meter = new LoudnessMeter(sampleRate, channels);
-  let measured = 0;
-  for await (const plane of planes) {
-    meter.add(plane);
-    measured += plane[0]!.length;
-    onProgress(Math.min(1, measured / totalSamples) / 2);
-  }
-  return { gain: normalizingGain(meter), progress: (progress) => onProgress(0.5 + progress / 2) };
+  if (!request.normalizeLoudness) return { gain: 1, progress: onProgress };
+  const meter = new LoudnessMeter(format.sampleRate, format.numberOfChannels);
+  await measure(meter, (fraction) => onProgress(fraction / 2));
+  return { gain: normalizingGain(meter), progress: (fraction) => onProgress(0.5 + fraction / 2) };
 }
 
 /**
@@ -187,9 +191,14 @@ async function encodeDirectly(
   const totalSamples = Math.max(1, window.end - window.start);
   let encodedSamples = 0;
   try {
-    const { gain, progress } = request.normalizeLoudness
-      ? await measuredGain(decodedPlanes(track, window, signal), sampleRate, channels, totalSamples, onProgress)
-      : { gain: 1, progress: onProgress };
+    const { gain, progress } = await loudnessGain(request, { sampleRate, numberOfChannels: channels }, onProgress, async (meter, measured) => {
+      let samples = 0;
+      for await (const planes of decodedPlanes(track, window, signal)) {
+        meter.add(planes);
+        samples += planes[0]!.length;
+        measured(Math.min(1, samples / totalSamples));
+      }
+    });
     for await (const planes of decodedPlanes(track, window, signal)) {
       if (gain !== 1) amplify(planes, gain);
       await encoding.write(planes);
@@ -267,16 +276,16 @@ async function execute(conversion: Conversion, signal: AbortSignal): Promise<voi
   }
 }
 
-/** The loudness of the sound as the MP3 will have it (mixed down, resampled, trimmed): a first pass to PCM that is thrown away. */
-async function measureMixedLoudness(
+/** Feeds `meter` the sound as the MP3 will have it (mixed down, resampled, trimmed): a pass to PCM that is thrown away. */
+async function measureMixed(
+  meter: LoudnessMeter,
   input: Input,
   track: InputAudioTrack,
   mixed: { sampleRate: number; numberOfChannels: number },
   window: KeptWindow,
   onProgress: ProgressListener,
   signal: AbortSignal,
-): Promise<{ gain: number; progress: ProgressListener }> {
-  const meter = new LoudnessMeter(mixed.sampleRate, mixed.numberOfChannels);
+): Promise<void> {
   const discard = new StreamTarget(new WritableStream<StreamTargetChunk>({ write() {} }));
   const conversion = await Conversion.init({
     input,
@@ -291,15 +300,14 @@ async function measureMixedLoudness(
             forceTranscode: true,
             process: (sample) => {
               const { from, to } = keptFrames(sample, mixed.sampleRate, window);
-              if (to > from) meter.add(copyPlanes(sample, from, to));
+              if (to > from) meter.add(copyPlanes(sample, from, to).planes);
               return sample;
             },
           }
         : { discard: true },
   });
-  conversion.onProgress = (fraction) => onProgress(fraction / 2);
+  conversion.onProgress = onProgress;
   await execute(conversion, signal);
-  return { gain: normalizingGain(meter), progress: (fraction) => onProgress(0.5 + fraction / 2) };
 }
 
 /** For surround sound or rates MP3 doesn't have: mediabunny's Conversion mixes down and resamples first. */
@@ -316,9 +324,9 @@ async function encodeWithConversion(
   const numberOfChannels = outputChannels(track.numberOfChannels);
   const window = await keptWindow(track, sampleRate, request.trim);
   const mixed = { sampleRate, numberOfChannels };
-  const { gain, progress } = request.normalizeLoudness
-    ? await measureMixedLoudness(input, track, mixed, window, onProgress, signal)
-    : { gain: 1, progress: onProgress };
+  const { gain, progress } = await loudnessGain(request, mixed, onProgress, (meter, measured) =>
+    measureMixed(meter, input, track, mixed, window, measured, signal),
+  );
   let encodedSamples = 0;
   const trimAndCount = (sample: AudioSample): AudioSample | null => {
     const { from, to } = keptFrames(sample, sampleRate, window);
@@ -330,10 +338,8 @@ async function encodeWithConversion(
       sample.setTimestamp(timestamp);
       return sample;
     }
-    const data = copyPlanes(sample, from, to);
-    if (gain !== 1) amplify(data, gain);
-    const planar = new Float32Array(data.length * (to - from));
-    data.forEach((plane, channel) => planar.set(plane, channel * (to - from)));
+    const { planar, planes } = copyPlanes(sample, from, to);
+    if (gain !== 1) amplify(planes, gain);
     return new AudioSample({
       data: planar,
       format: 'f32-planar',
@@ -368,8 +374,7 @@ async function encodeWithConversion(
   }
   conversion.onProgress = (fraction) => progress(fraction);
   await execute(conversion, signal);
-  if (encodedSamples === 0 && window.start > 0) throw new ConversionError('trim-outside');
-  if (encodedSamples === 0) throw new NeedsFallbackError('no audio samples decoded', true);
+  if (encodedSamples === 0) throw nothingKept(window);
   return { mp3: await file.toLameBlob(encodedSamples, request.bitrateKbps), durationSeconds: encodedSamples / sampleRate };
 }
 
