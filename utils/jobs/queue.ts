@@ -1,4 +1,4 @@
-import { getSettings, resolveEngine } from '../settings';
+import { getSettings, resolveEngine, type Settings } from '../settings';
 import { deleteBlob, evictOldest, hasBlob } from '../blob-store';
 import { describeFailure, type FailureReason } from '../failures';
 import { baseName, mp3NameFromPattern } from '../file-names';
@@ -39,6 +39,11 @@ async function fail(job: Job, reason: FailureReason): Promise<void> {
   });
 }
 
+/** How the MP3 is made, as the settings say when a job is queued or retried. */
+function outputChoices({ bitrate, keepMp3Audio, normalizeLoudness, tags }: Settings): Pick<Job, 'bitrate' | 'keepMp3Audio' | 'normalizeLoudness' | 'tags'> {
+  return { bitrate, keepMp3Audio, normalizeLoudness, tags };
+}
+
 /**
  * The one job queue: the popup, the context menu and the in-page button all start jobs here.
  * Every step is written to storage first, so a stopped service worker picks up where it was.
@@ -49,7 +54,8 @@ export const jobQueue = {
     inputs: { sourceName: string; outputName?: string; size: number; source: JobSource }[],
     { instructions, trim }: { instructions?: string; trim?: Trim } = {},
   ): Promise<string[]> {
-    const { engine, bitrate, keepMp3Audio, normalizeLoudness, fileNamePattern, tags } = await getSettings();
+    const settings = await getSettings();
+    const { engine, bitrate, fileNamePattern } = settings;
     const now = Date.now();
     const jobs: Job[] = inputs.map((input, index) => ({
       id: crypto.randomUUID(),
@@ -61,10 +67,7 @@ export const jobQueue = {
       }),
       sourceSize: input.size,
       engine: resolveEngine(engine),
-      bitrate,
-      keepMp3Audio,
-      normalizeLoudness,
-      tags,
+      ...outputChoices(settings),
       source: input.source,
       ...(instructions && resolveEngine(engine) === 'cloud' ? { instructions } : {}),
       ...(trim && (trim.startSeconds !== undefined || trim.endSeconds !== undefined) ? { trim } : {}),
@@ -95,15 +98,12 @@ export const jobQueue = {
   },
 
   async retry(jobId: string, engineChoice?: 'local' | 'cloud'): Promise<CommandReply> {
-    const { engine, bitrate, keepMp3Audio, normalizeLoudness, tags } = await getSettings();
+    const settings = await getSettings();
     const job = await transition(jobId, 'queued', {
-      engine: engineChoice ?? resolveEngine(engine),
+      engine: engineChoice ?? resolveEngine(settings.engine),
       offer: undefined,
       cloud: undefined,
-      bitrate,
-      keepMp3Audio,
-      normalizeLoudness,
-      tags,
+      ...outputChoices(settings),
       progress: 0,
       attempts: 0,
       error: undefined,
