@@ -5,7 +5,6 @@ import {
   BlobSource,
   Conversion,
   ConversionCanceledError,
-  EncodedPacket,
   EncodedPacketSink,
   Input,
   Output,
@@ -21,10 +20,10 @@ import { ConversionError } from '../../failures';
 import { outputChannels, outputSampleRate } from './audio-layout';
 import { addLameTag, computeGapless, MP3_DECODER_DELAY } from './lame-tag';
 import { sharedEncoderPool } from './mp3/encoder-pool';
-import { SAMPLES_PER_FRAME } from './mp3/frames';
-import { Mp3File, mp3FileForFrames } from './mp3/mp3-file';
+import { Mp3File, mp3FileForFrames, mp3FramePackets } from './mp3/mp3-file';
 import { SegmentedMp3Encoding } from './mp3/segmented-encoding';
 import { mp3Tags } from './tags';
+import { copyPlanes } from './audio-planes';
 import type { Trim } from '../../trim';
 import { LoudnessMeter, normalizingGain } from './loudness';
 import { segmentedMp3Encoder } from './mp3/segmented-mp3-encoder';
@@ -94,18 +93,6 @@ function keptFrames(sample: AudioSample, sampleRate: number, window: KeptWindow)
   return { from: Math.max(0, window.start - first), to: Math.max(0, end - first) };
 }
 
-/** Sample frames [from, to) of `sample`, planar in one buffer, with a view of each channel's plane. */
-function copyPlanes(sample: AudioSample, from: number, to: number): { planar: Float32Array; planes: Float32Array[] } {
-  const length = to - from;
-  const planar = new Float32Array(sample.numberOfChannels * length);
-  const planes = Array.from({ length: sample.numberOfChannels }, (_, planeIndex) => {
-    const plane = planar.subarray(planeIndex * length, (planeIndex + 1) * length);
-    sample.copyTo(plane, { planeIndex, format: 'f32-planar', frameOffset: from, frameCount: length });
-    return plane;
-  });
-  return { planar, planes };
-}
-
 /** What it means that no sample was kept: a trim past the end of the sound, or nothing mediabunny could decode. */
 function nothingKept(window: KeptWindow): Error {
   return window.start > 0 ? new ConversionError('trim-outside') : new NeedsFallbackError('no audio samples decoded', true);
@@ -172,16 +159,13 @@ async function encodeDirectly(
   const sampleRate = track.sampleRate;
   const channels = track.numberOfChannels;
 
-  let frameIndex = 0;
   let muxed = Promise.resolve();
-  const frameSeconds = SAMPLES_PER_FRAME / sampleRate;
+  const toPacket = mp3FramePackets(sampleRate, channels);
   const encoding = new SegmentedMp3Encoding(
     { sampleRate, channels, bitrateKbps: request.bitrateKbps },
     sharedEncoderPool().encode,
     (frame) => {
-      const packet = new EncodedPacket(frame, 'key', frameIndex * frameSeconds, frameSeconds);
-      const meta = frameIndex === 0 ? { decoderConfig: { codec: 'mp3', numberOfChannels: channels, sampleRate } } : undefined;
-      frameIndex++;
+      const { packet, meta } = toPacket(frame);
       muxed = muxed.then(() => source.add(packet, meta));
     },
     sharedEncoderPool().size + 1,

@@ -1,6 +1,7 @@
-import { EncodedAudioPacketSource, Mp3OutputFormat, Output, StreamTarget, type MetadataTags, type StreamTargetChunk } from 'mediabunny';
+import { EncodedAudioPacketSource, EncodedPacket, Mp3OutputFormat, Output, StreamTarget, type MetadataTags, type StreamTargetChunk } from 'mediabunny';
 import { BlobWriter, overwrite, type Spill } from '../blob-writer';
 import { patchMediabunnyXingFrame } from '../lame-tag';
+import { SAMPLES_PER_FRAME } from './frames';
 
 /** An MP3 file being written: mediabunny's muxer (ID3 title, Xing frame) into Blobs, patched with a LAME tag at the end. */
 export class Mp3File {
@@ -47,4 +48,23 @@ export async function mp3FileForFrames(tags: MetadataTags, spill?: Spill): Promi
   file.output.setMetadataTags(tags);
   await file.output.start();
   return { file, source };
+}
+
+/**
+ * Turns a stream's MP3 frames, given in order, into packets for mediabunny's muxer, timed from
+ * `firstTimestamp`; the first one carries the decoder config.
+ */
+export function mp3FramePackets(
+  sampleRate: number,
+  numberOfChannels: number,
+  firstTimestamp = 0,
+): (frame: Uint8Array) => { packet: EncodedPacket; meta: EncodedAudioChunkMetadata | undefined } {
+  const frameSeconds = SAMPLES_PER_FRAME / sampleRate;
+  let index = 0;
+  return (frame) => {
+    const packet = new EncodedPacket(frame, 'key', firstTimestamp + index * frameSeconds, frameSeconds);
+    const meta = index === 0 ? { decoderConfig: { codec: 'mp3', numberOfChannels, sampleRate } } : undefined;
+    index++;
+    return { packet, meta };
+  };
 }

@@ -1,5 +1,6 @@
-import { CustomAudioEncoder, EncodedPacket, type AudioCodec, type AudioSample } from 'mediabunny';
-import { SAMPLES_PER_FRAME } from './frames';
+import { CustomAudioEncoder, type AudioCodec, type AudioSample } from 'mediabunny';
+import { copyPlanes } from '../audio-planes';
+import { mp3FramePackets } from './mp3-file';
 import { SegmentedMp3Encoding, type EncodeSegment } from './segmented-encoding';
 
 const MPEG1_SAMPLE_RATES = [32_000, 44_100, 48_000];
@@ -11,8 +12,8 @@ const MPEG1_SAMPLE_RATES = [32_000, 44_100, 48_000];
 export function segmentedMp3Encoder(encodeSegment: () => EncodeSegment, parallelism: () => number): typeof CustomAudioEncoder {
   return class SegmentedMp3Encoder extends CustomAudioEncoder {
     private encoding: SegmentedMp3Encoding | undefined;
-    private frameIndex = 0;
-    private firstTimestamp: number | undefined;
+    /** Made at the first sample, whose timestamp the packets are timed from. */
+    private toPacket: ReturnType<typeof mp3FramePackets> | undefined;
 
     static override supports(codec: AudioCodec, config: AudioEncoderConfig): boolean {
       return codec === 'mp3' && (config.numberOfChannels === 1 || config.numberOfChannels === 2) && MPEG1_SAMPLE_RATES.includes(config.sampleRate);
@@ -28,13 +29,8 @@ export function segmentedMp3Encoder(encodeSegment: () => EncodeSegment, parallel
     }
 
     async encode(sample: AudioSample): Promise<void> {
-      this.firstTimestamp ??= sample.timestamp;
-      const planes = Array.from({ length: sample.numberOfChannels }, (_, planeIndex) => {
-        const plane = new Float32Array(sample.numberOfFrames);
-        sample.copyTo(plane, { planeIndex, format: 'f32-planar' });
-        return plane;
-      });
-      await this.encoding!.write(planes);
+      this.toPacket ??= mp3FramePackets(this.config.sampleRate, this.config.numberOfChannels, sample.timestamp);
+      await this.encoding!.write(copyPlanes(sample, 0, sample.numberOfFrames).planes);
     }
 
     async flush(): Promise<void> {
@@ -46,13 +42,7 @@ export function segmentedMp3Encoder(encodeSegment: () => EncodeSegment, parallel
     }
 
     private emit(frame: Uint8Array): void {
-      const frameSeconds = SAMPLES_PER_FRAME / this.config.sampleRate;
-      const packet = new EncodedPacket(frame, 'key', (this.firstTimestamp ?? 0) + this.frameIndex * frameSeconds, frameSeconds);
-      const meta =
-        this.frameIndex === 0
-          ? { decoderConfig: { codec: 'mp3', numberOfChannels: this.config.numberOfChannels, sampleRate: this.config.sampleRate } }
-          : undefined;
-      this.frameIndex++;
+      const { packet, meta } = this.toPacket!(frame);
       this.onPacket(packet, meta);
     }
   };
