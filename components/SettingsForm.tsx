@@ -1,8 +1,9 @@
-import { useEffect, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { BITRATES, cloudUrlSchema, DEFAULT_CLOUD_BASE_URL, ENGINES, engineLabel, fileNamePatternSchema, readSettings, settingsItem, updateSettings, type Settings, type SettingsChange, type TagChoices } from '@/utils/settings';
 import { i18n } from '#i18n';
 import { FILE_NAME_FIELDS, mp3NameFromPattern } from '@/utils/file-names';
 import { useStorageItem } from './useStorageItem';
+import { useSettingDraft } from './useSettingDraft';
 import { Alert } from './Alert';
 import { Checkbox, CheckboxField } from './Checkbox';
 import { Interpolated, markers } from './Interpolated';
@@ -28,21 +29,7 @@ export function SettingsForm() {
     urlError: useId(),
     engineNote: useId(),
   };
-  const [url, setUrl] = useState('');
-  const [urlError, setUrlError] = useState<string>();
-  const [pattern, setPattern] = useState('');
-  const [patternError, setPatternError] = useState<string>();
   const [saveError, setSaveError] = useState<string>();
-
-  useEffect(() => {
-    if (settings && !urlError) setUrl(settings.cloudBaseUrl);
-  }, [settings?.cloudBaseUrl]);
-  useEffect(() => {
-    if (settings && !patternError) setPattern(settings.fileNamePattern);
-  }, [settings?.fileNamePattern]);
-
-  if (!settings) return null;
-
   const save = async (change: SettingsChange) => {
     setSaveError(undefined);
     try {
@@ -51,20 +38,20 @@ export function SettingsForm() {
       setSaveError(i18n.t('options.saveFailed'));
     }
   };
-  const onUrlChange = (value: string) => {
-    setUrl(value);
-    const valid = cloudUrlSchema.safeParse(value.trim()).success;
-    setUrlError(valid ? undefined : i18n.t('options.cloudUrlInvalid', { url: DEFAULT_CLOUD_BASE_URL }));
-    if (valid) void save({ cloudBaseUrl: value.trim() });
-  };
+  const url = useSettingDraft(settings?.cloudBaseUrl, {
+    isValid: (value) => cloudUrlSchema.safeParse(value.trim()).success,
+    error: () => i18n.t('options.cloudUrlInvalid', { url: DEFAULT_CLOUD_BASE_URL }),
+    save: (value) => void save({ cloudBaseUrl: value }),
+  });
+  const pattern = useSettingDraft(settings?.fileNamePattern, {
+    isValid: (value) => fileNamePatternSchema.safeParse(value).success,
+    error: () => i18n.t('options.fileNameInvalid', FIELDS),
+    save: (value) => void save({ fileNamePattern: value }),
+  });
 
-  const onPatternChange = (value: string) => {
-    setPattern(value);
-    const valid = fileNamePatternSchema.safeParse(value).success;
-    setPatternError(valid ? undefined : i18n.t('options.fileNameInvalid', FIELDS));
-    if (valid) void save({ fileNamePattern: value.trim() });
-  };
-  const example = mp3NameFromPattern(pattern || settings.fileNamePattern, { title: 'clip', bitrateKbps: settings.bitrate, at: new Date() });
+  if (!settings) return null;
+
+  const example = mp3NameFromPattern(pattern.value || settings.fileNamePattern, { title: 'clip', bitrateKbps: settings.bitrate, at: new Date() });
 
   return (
     <form className="settings" onSubmit={(event) => event.preventDefault()}>
@@ -127,15 +114,15 @@ export function SettingsForm() {
           id={ids.pattern}
           type="text"
           spellCheck={false}
-          value={pattern}
-          aria-invalid={patternError ? true : undefined}
-          aria-describedby={patternError ? ids.patternError : ids.patternNote}
-          onChange={(event) => onPatternChange(event.currentTarget.value)}
+          value={pattern.value}
+          aria-invalid={pattern.error ? true : undefined}
+          aria-describedby={pattern.error ? ids.patternError : ids.patternNote}
+          onChange={(event) => pattern.change(event.currentTarget.value)}
         />
         <p id={ids.patternNote} className="muted">
           <Interpolated text={i18n.t('options.fileNameNote', { ...FIELDS, ...markers('example') })} parts={{ example: <strong>{example}</strong> }} />
         </p>
-        <Alert id={ids.patternError} message={patternError} />
+        <Alert id={ids.patternError} message={pattern.error} />
       </div>
       <div className="field">
         <label htmlFor={ids.url}>{i18n.t('options.cloudUrl')}</label>
@@ -144,12 +131,12 @@ export function SettingsForm() {
           type="url"
           inputMode="url"
           spellCheck={false}
-          value={url}
-          aria-invalid={urlError ? true : undefined}
-          aria-describedby={urlError ? ids.urlError : undefined}
-          onChange={(event) => onUrlChange(event.currentTarget.value)}
+          value={url.value}
+          aria-invalid={url.error ? true : undefined}
+          aria-describedby={url.error ? ids.urlError : undefined}
+          onChange={(event) => url.change(event.currentTarget.value)}
         />
-        <Alert id={ids.urlError} message={urlError} />
+        <Alert id={ids.urlError} message={url.error} />
       </div>
       <Alert message={saveError} />
       <p className="muted">{i18n.t('options.savedAsYouGo')}</p>
