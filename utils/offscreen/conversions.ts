@@ -138,10 +138,8 @@ export class ConversionHost {
     this.running.get(jobId)?.abort();
   }
 
-  private async run(
-    { jobId, source, fileName, bitrate, keepMp3Audio, normalizeLoudness, title, tags, trim }: MessageData<'offscreen:convert'>,
-    signal: AbortSignal,
-  ) {
+  private async run({ jobId, source, bitrate, ...choices }: MessageData<'offscreen:convert'>, signal: AbortSignal) {
+    const { fileName } = choices;
     const report = this.report;
     try {
       await report('job:progress', { jobId, phase: 'reading', progress: 0 });
@@ -157,18 +155,7 @@ export class ConversionHost {
         lastReport = now;
         void report('job:progress', { jobId, phase: 'converting', progress: clamp01(progress) });
       };
-      const request = {
-        input,
-        fileName,
-        bitrateKbps: bitrate,
-        keepMp3Audio,
-        normalizeLoudness,
-        title,
-        ...(tags ? { tags } : {}),
-        ...(trim ? { trim } : {}),
-        spill: spillTo(jobId),
-      };
-      const result = await this.engine.convert(request, onProgress, signal);
+      const result = await this.engine.convert({ input, bitrateKbps: bitrate, ...choices, spill: spillTo(jobId) }, onProgress, signal);
       if (signal.aborted) return;
       await putBlob('outputs', jobId, result.mp3);
       await report('job:converted', { jobId, outputKey: jobId, size: result.mp3.size, durationSeconds: result.durationSeconds });
