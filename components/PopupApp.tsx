@@ -51,7 +51,7 @@ export function PopupApp() {
       </header>
       {settings?.engine === 'cloud' && <CloudCredits />}
       {settings?.engine === 'cloud' && <Instructions value={instructions} onChange={setInstructions} />}
-      {settings?.engine !== 'cloud' && <TrimFields value={trimText} onChange={setTrimText} />}
+      {settings?.engine !== 'cloud' && <TrimFields value={trimText} error={trim.error} onChange={setTrimText} />}
       <FilePicker
         instructions={settings?.engine === 'cloud' ? instructions : undefined}
         {...(settings?.engine !== 'cloud' ? { trim: trim.trim, blocked: trim.error } : {})}

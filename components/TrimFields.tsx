@@ -18,10 +18,12 @@ export function readTrim({ start, end }: TrimText): { trim?: Trim; error?: strin
   return trimSchema.safeParse(trim).success ? { trim } : { error: i18n.t('trim.endBeforeStart') };
 }
 
-/** Start and end of the part of the sound to keep, for the videos chosen next (on this device). */
-export function TrimFields({ value, onChange }: { value: TrimText; onChange(value: TrimText): void }) {
+/**
+ * Start and end of the part of the sound to keep, for the videos chosen next (on this device);
+ * `error`: what `readTrim` found wrong with them.
+ */
+export function TrimFields({ value, error, onChange }: { value: TrimText; error: string | undefined; onChange(value: TrimText): void }) {
   const ids = { start: useId(), end: useId(), note: useId(), error: useId() };
-  const { error } = readTrim(value);
   const fields = [
     { key: 'start', label: i18n.t('trim.start'), placeholder: '0:00' },
     { key: 'end', label: i18n.t('trim.end'), placeholder: i18n.t('trim.endPlaceholder') },
