@@ -93,10 +93,12 @@ describe('accessibility of the extension pages', () => {
     const input = popup.getByLabel('Choose video');
     await input.waitFor({ state: 'attached' });
     await popup.getByRole('button', { name: 'Settings' }).waitFor();
+    // Listening first: Playwright turns on file chooser interception asynchronously, and a key pressed
+    // before that is done opens the (invisible) native dialog instead.
+    const chooser = popup.waitForEvent('filechooser', { timeout: 10_000 });
     const focused = () => input.evaluate((element) => element === document.activeElement);
     for (let step = 0; step < 10 && !(await focused()); step++) await popup.keyboard.press('Tab');
     expect(await focused()).toBe(true);
-    const chooser = popup.waitForEvent('filechooser', { timeout: 10_000 });
     await popup.keyboard.press(key);
     const opened = await chooser;
     expect(opened.isMultiple()).toBe(true);
