@@ -10,9 +10,11 @@ export const FAILURE_REASONS = [
   'input-missing',
   'fetch-refused',
   'fetch-failed',
+  'download-stalled',
   'save-failed',
   'too-many-attempts',
   'trim-outside',
+  'stalled',
   'internal',
 ] as const;
 export const failureReasonSchema = z.enum(FAILURE_REASONS);
@@ -38,9 +40,11 @@ const messageKeys = {
   'input-missing': 'failure.inputMissing',
   'fetch-refused': 'failure.fetchRefused',
   'fetch-failed': 'failure.fetchFailed',
+  'download-stalled': 'failure.downloadStalled',
   'save-failed': 'failure.saveFailed',
   'too-many-attempts': 'failure.tooManyAttempts',
   'trim-outside': 'failure.trimOutside',
+  stalled: 'failure.stalled',
   internal: 'failure.internal',
 } as const satisfies Record<FailureReason, string>;
 

@@ -46,6 +46,8 @@ export const messageSchemas = {
     title: z.string(),
     tags: tagChoicesSchema.optional(),
     trim: trimSchema.optional(),
+    /** Given up after this long without progress (the offscreen document can't read storage itself). */
+    stallLimitMs: z.number().positive().optional(),
   }),
   'offscreen:cancel': z.object({ jobId: z.string() }),
   'offscreen:fetch-input': z.object({ jobId: z.string(), source: jobSourceSchema }),

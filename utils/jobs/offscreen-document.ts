@@ -5,6 +5,8 @@ import type { ConversionSite } from './conversion-site';
 
 const DOCUMENT_PATH = 'offscreen.html';
 const SEND_ATTEMPTS = 5;
+/** A document that can't say what it runs in this time is busy beyond answering (or frozen). */
+const RUNNING_QUERY_TIMEOUT_MS = 3_000;
 
 let creating: Promise<void> | undefined;
 
@@ -44,7 +46,10 @@ export const offscreenDocument: ConversionSite = {
 
   async runningJobIds(): Promise<string[]> {
     if (!(await documentExists())) return [];
-    return (await sendMessage('offscreen:running', undefined)) ?? [];
+    const unanswered = new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error('The offscreen document did not say what it runs')), RUNNING_QUERY_TIMEOUT_MS),
+    );
+    return (await Promise.race([sendMessage('offscreen:running', undefined), unanswered])) ?? [];
   },
 
   async cancel(jobId: string): Promise<void> {

@@ -11,6 +11,7 @@ import type { Trim } from '../trim';
 import { cancelCloudJob, describeCloudFailure, runCloudJob } from './cloud-jobs';
 import { i18n } from '#i18n';
 import { oneAtATime } from '../one-at-a-time';
+import { currentLimits } from '../limits';
 
 /** Conversions running at once: each keeps a core busy (decode + LAME), so one per core, at most two. */
 const MAX_PARALLEL_CONVERSIONS = Math.max(1, Math.min(2, navigator.hardwareConcurrency || 1));
@@ -233,6 +234,7 @@ export const jobQueue = {
           ...(job.tags ? { tags: job.tags } : {}),
           ...(job.trim ? { trim: job.trim } : {}),
           title: baseName(job.sourceName),
+          stallLimitMs: (await currentLimits()).localStallMs,
         });
       } catch (error) {
         console.error('Could not start the conversion', error);
@@ -263,7 +265,10 @@ export const jobQueue = {
 
   /** Local jobs that say they are converting, last heard of before `quietSince`, but that nothing is running. */
   async restartLostJobs(quietSince: number): Promise<void> {
-    const running = new Set(await conversionSite.runningJobIds().catch(() => [] as string[]));
+    const runningIds = await conversionSite.runningJobIds().catch((error: unknown) => error);
+    // Without an answer nothing is known to be lost: restarting now could run a job twice.
+    if (!Array.isArray(runningIds)) return;
+    const running = new Set(runningIds);
     let restarted = false;
     for (const job of await readJobs()) {
       if (job.engine !== 'local' || !(job.state === 'reading' || job.state === 'converting')) continue;

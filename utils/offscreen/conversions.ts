@@ -4,6 +4,8 @@ import { deleteScratch, getBlob, putBlob, spillTo } from '../blob-store';
 import { ConversionError } from '../failures';
 import { sendMessage, type MessageData } from '../messages';
 import { inputKeyOf, type JobSource } from '../jobs/job';
+import { DEFAULT_LIMITS } from '../limits';
+import { StallWatch } from './stall-watch';
 
 const PROGRESS_INTERVAL_MS = 200;
 const REPORT_ATTEMPTS = 5;
@@ -27,8 +29,8 @@ export async function reportToBackground<T extends ReportType>(type: T, data: Me
 
 const clamp01 = (value: number) => Math.min(1, Math.max(0, value));
 
-/** Streams a web video to a Blob, reporting progress when the server says how big it is. */
-async function download(url: string, onProgress: (progress: number) => void, signal: AbortSignal): Promise<Blob> {
+/** Streams a web video to a Blob, telling `onReceived` of every chunk (`total` is 0 when the server doesn't say). */
+async function download(url: string, onReceived: (received: number, total: number) => void, signal: AbortSignal): Promise<Blob> {
   let response: Response;
   try {
     response = await fetch(url, { signal, credentials: 'include' });
@@ -58,7 +60,7 @@ async function download(url: string, onProgress: (progress: number) => void, sig
       pending = [];
       pendingBytes = 0;
     }
-    if (total > 0) onProgress(clamp01(received / total));
+    onReceived(received, total);
   }
   parts.push(new Blob(pending as BlobPart[]));
   return new Blob(parts, { type: response.headers.get('Content-Type') ?? '' });
@@ -94,8 +96,11 @@ export async function uploadInput(
   });
 }
 
-/** The job's input: stored bytes, or a web video downloaded now and kept for a resumed job. */
-export async function readInput(jobId: string, source: JobSource, signal: AbortSignal, report: Report): Promise<Blob> {
+/**
+ * The job's input: stored bytes, or a web video downloaded now and kept for a resumed job.
+ * `onActivity` hears of every chunk that arrives, reported or not.
+ */
+export async function readInput(jobId: string, source: JobSource, signal: AbortSignal, report: Report, onActivity = () => {}): Promise<Blob> {
   const key = inputKeyOf({ id: jobId, source });
   const stored = await getBlob('inputs', key);
   if (stored) return stored;
@@ -103,10 +108,11 @@ export async function readInput(jobId: string, source: JobSource, signal: AbortS
   let lastReport = 0;
   const blob = await download(
     source.url,
-    (progress) => {
-      if (Date.now() - lastReport < PROGRESS_INTERVAL_MS) return;
+    (received, total) => {
+      onActivity();
+      if (total <= 0 || Date.now() - lastReport < PROGRESS_INTERVAL_MS) return;
       lastReport = Date.now();
-      void report('job:progress', { jobId, phase: 'reading', progress });
+      void report('job:progress', { jobId, phase: 'reading', progress: clamp01(received / total) });
     },
     signal,
   );
@@ -131,41 +137,55 @@ export class ConversionHost {
     if (this.running.has(request.jobId)) return;
     const controller = new AbortController();
     this.running.set(request.jobId, controller);
-    void this.run(request, controller.signal).finally(() => this.running.delete(request.jobId));
+    void this.run(request, controller).finally(() => this.running.delete(request.jobId));
   }
 
   cancel(jobId: string): void {
     this.running.get(jobId)?.abort();
   }
 
-  private async run({ jobId, source, bitrate, ...choices }: MessageData<'offscreen:convert'>, signal: AbortSignal) {
-    const { fileName } = choices;
-    const report = this.report;
+  /**
+   * A job that makes no progress for the stall limit (a download that stopped arriving, a decoder
+   * that never answers) is given up and reported, whether or not the work under it ever settles.
+   */
+  private async run(request: MessageData<'offscreen:convert'>, controller: AbortController) {
+    const { jobId, fileName, stallLimitMs = DEFAULT_LIMITS.localStallMs } = request;
+    const stall = new StallWatch(stallLimitMs, request.source.kind === 'stored-file' ? 'stalled' : 'download-stalled');
     try {
-      await report('job:progress', { jobId, phase: 'reading', progress: 0 });
-      const input = await readInput(jobId, source, signal, report);
-      let lastReport = 0;
-      let shownProgress = false;
-      const onProgress = (progress: number) => {
-        const now = Date.now();
-        // The first progress a person can see (1 % on the bar) goes out at once; after that, a few times a second.
-        const firstVisible = !shownProgress && progress >= 0.005;
-        if (now - lastReport < PROGRESS_INTERVAL_MS && !firstVisible) return;
-        shownProgress ||= firstVisible;
-        lastReport = now;
-        void report('job:progress', { jobId, phase: 'converting', progress: clamp01(progress) });
-      };
-      const result = await this.engine.convert({ input, bitrateKbps: bitrate, ...choices, spill: spillTo(jobId) }, onProgress, signal);
-      if (signal.aborted) return;
-      await putBlob('outputs', jobId, result.mp3);
-      await report('job:converted', { jobId, outputKey: jobId, size: result.mp3.size, durationSeconds: result.durationSeconds });
+      await Promise.race([this.convertAndStore(request, controller.signal, stall), stall.stopped]);
     } catch (error) {
-      if (signal.aborted) return;
+      if (controller.signal.aborted && !stall.fired) return;
       if (!(error instanceof ConversionError)) console.error(`Converting ${fileName} failed`, error);
-      await report('job:failed', { jobId, reason: failureReasonOf(error) });
+      controller.abort(error);
+      await this.report('job:failed', { jobId, reason: failureReasonOf(error) });
     } finally {
+      stall.clear();
       // The stored MP3 has its own copy of the parts written out while it was made.
       await deleteScratch(jobId).catch(() => undefined);
     }
+  }
+
+  private async convertAndStore({ jobId, source, bitrate, stallLimitMs: _, ...choices }: MessageData<'offscreen:convert'>, signal: AbortSignal, stall: StallWatch) {
+    const report = this.report;
+    await report('job:progress', { jobId, phase: 'reading', progress: 0 });
+    const input = await readInput(jobId, source, signal, report, () => stall.touch('download-stalled'));
+    stall.touch('stalled');
+    let lastReport = 0;
+    let shownProgress = false;
+    const onProgress = (progress: number) => {
+      stall.touch('stalled');
+      const now = Date.now();
+      // The first progress a person can see (1 % on the bar) goes out at once; after that, a few times a second.
+      const firstVisible = !shownProgress && progress >= 0.005;
+      if (now - lastReport < PROGRESS_INTERVAL_MS && !firstVisible) return;
+      shownProgress ||= firstVisible;
+      lastReport = now;
+      void report('job:progress', { jobId, phase: 'converting', progress: clamp01(progress) });
+    };
+    const result = await this.engine.convert({ input, bitrateKbps: bitrate, ...choices, spill: spillTo(jobId) }, onProgress, signal);
+    if (signal.aborted) return;
+    await putBlob('outputs', jobId, result.mp3);
+    if (signal.aborted) return;
+    await report('job:converted', { jobId, outputKey: jobId, size: result.mp3.size, durationSeconds: result.durationSeconds });
   }
 }

@@ -50,8 +50,12 @@ export const TEST_PAGES: Record<string, string> = {
   ),
 };
 
-/** Serves TEST_PAGES and the fixtures (with byte ranges, as video players ask) on a loopback port. */
+/**
+ * Serves TEST_PAGES and the fixtures (with byte ranges, as video players ask) on a loopback port:
+ * `/media/<fixture>` always, `/stall-once/<fixture>` after a first download that stops half way.
+ */
 export async function startTestSite(fixturesDir: string): Promise<{ url: string; close(): Promise<void> }> {
+  const stalled = new Set<string>();
   const server: Server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     const html = TEST_PAGES[path];
@@ -63,11 +67,18 @@ export async function startTestSite(fixturesDir: string): Promise<{ url: string;
       response.writeHead(403).end('Forbidden');
       return;
     }
-    if (!path.startsWith('/media/')) {
+    // The first request for each such file gets its headers and first bytes, then nothing more.
+    if (path.startsWith('/stall-once/') && !stalled.has(path)) {
+      stalled.add(path);
+      response.writeHead(200, { 'Content-Type': 'video/mp4', 'Content-Length': 1_000_000 });
+      response.write(Buffer.alloc(64 * 1024));
+      return;
+    }
+    if (!path.startsWith('/media/') && !path.startsWith('/stall-once/')) {
       response.writeHead(404).end();
       return;
     }
-    const file = join(fixturesDir, decodeURIComponent(path.slice('/media/'.length)).replace(/[/\\]/g, ''));
+    const file = join(fixturesDir, decodeURIComponent(path.slice(path.indexOf('/', 1) + 1)).replace(/[/\\]/g, ''));
     let size: number;
     try {
       size = statSync(file).size;
@@ -91,6 +102,10 @@ export async function startTestSite(fixturesDir: string): Promise<{ url: string;
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
