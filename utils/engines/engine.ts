@@ -1,6 +1,5 @@
 import type { TagChoices } from '../settings';
 import type { Trim } from '../trim';
-import type { Spill } from './local/blob-writer';
 
 export interface ConversionRequest {
   input: Blob;
@@ -17,8 +16,11 @@ export interface ConversionRequest {
   tags?: TagChoices;
   /** Only this part of the sound, cut to the sample. */
   trim?: Trim;
-  /** Where finished parts of the MP3 go while it is written, so a long one never sits in memory. */
-  spill?: Spill;
+  /**
+   * Finished parts of the MP3 go to IndexedDB under this key while it is written, so a long one
+   * never sits in memory. A name, not a function: a request must be able to cross into a worker.
+   */
+  scratchKey?: string;
 }
 
 export interface ConversionResult {

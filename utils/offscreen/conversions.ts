@@ -1,6 +1,6 @@
 import type { Engine } from '../engines/engine';
 import { failureReasonOf } from '../failures';
-import { deleteScratch, getBlob, putBlob, spillTo } from '../blob-store';
+import { deleteScratch, getBlob, putBlob } from '../blob-store';
 import { ConversionError } from '../failures';
 import { sendMessage, type MessageData } from '../messages';
 import { inputKeyOf, type JobSource } from '../jobs/job';
@@ -182,7 +182,7 @@ export class ConversionHost {
       lastReport = now;
       void report('job:progress', { jobId, phase: 'converting', progress: clamp01(progress) });
     };
-    const result = await this.engine.convert({ input, bitrateKbps: bitrate, ...choices, spill: spillTo(jobId) }, onProgress, signal);
+    const result = await this.engine.convert({ input, bitrateKbps: bitrate, ...choices, scratchKey: jobId }, onProgress, signal);
     if (signal.aborted) return;
     await putBlob('outputs', jobId, result.mp3);
     if (signal.aborted) return;

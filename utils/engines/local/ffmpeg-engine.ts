@@ -32,9 +32,12 @@ const outputProbeSchema = z.object({
   streams: z.array(z.object({ codec_type: z.string().optional(), nb_read_packets: z.coerce.number().optional() })).default([]),
 });
 
-/** The files are copied in by wxt.config.ts at build time, so WXT's typed public paths don't know them. */
+/**
+ * The files are copied in by wxt.config.ts at build time. Resolved against the extension's origin
+ * rather than with runtime.getURL, which a conversion worker doesn't have.
+ */
 function packagedFileUrl(file: string): string {
-  return (browser.runtime.getURL as (path: string) => string)(`/${FFMPEG_CORE_DIR}/${file}`);
+  return new URL(`/${FFMPEG_CORE_DIR}/${file}`, self.location.origin).href;
 }
 
 let loading: Promise<FFmpeg> | undefined;

@@ -27,6 +27,7 @@ import { copyPlanes } from './audio-planes';
 import type { Trim } from '../../trim';
 import { LoudnessMeter, normalizingGain } from './loudness';
 import { segmentedMp3Encoder } from './mp3/segmented-mp3-encoder';
+import { spillTo } from '../../blob-store';
 
 /** mediabunny can't read this input (container or codec): the ffmpeg engine should try. */
 export class NeedsFallbackError extends Error {
@@ -41,6 +42,8 @@ export class NeedsFallbackError extends Error {
 }
 
 let encoderRegistered = false;
+const spillOf = (request: ConversionRequest) => (request.scratchKey ? spillTo(request.scratchKey) : undefined);
+
 export function warmUpMp3Encoders(): void {
   sharedEncoderPool().warmUp();
   if (encoderRegistered) return;
@@ -155,7 +158,7 @@ async function encodeDirectly(
   onProgress: ProgressListener,
   signal: AbortSignal,
 ): Promise<ConversionResult> {
-  const { file, source } = await mp3FileForFrames(tags, request.spill);
+  const { file, source } = await mp3FileForFrames(tags, spillOf(request));
   const sampleRate = track.sampleRate;
   const channels = track.numberOfChannels;
 
@@ -212,7 +215,7 @@ async function copyMp3Frames(
   onProgress: ProgressListener,
   signal: AbortSignal,
 ): Promise<ConversionResult> {
-  const { file, source } = await mp3FileForFrames(tags, request.spill);
+  const { file, source } = await mp3FileForFrames(tags, spillOf(request));
 
   const sampleRate = track.sampleRate;
   const duration = await track.computeDuration();
@@ -303,7 +306,7 @@ async function encodeWithConversion(
   onProgress: ProgressListener,
   signal: AbortSignal,
 ): Promise<ConversionResult> {
-  const file = new Mp3File(request.spill);
+  const file = new Mp3File(spillOf(request));
   const sampleRate = outputSampleRate(track.sampleRate);
   const numberOfChannels = outputChannels(track.numberOfChannels);
   const window = await keptWindow(track, sampleRate, request.trim);

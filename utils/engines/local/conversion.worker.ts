@@ -1,0 +1,25 @@
+import { ConversionError } from '../../failures';
+import type { FromConversionWorker, ToConversionWorker } from './conversion-messages';
+import { localEngine } from './local-engine';
+
+const post = (message: FromConversionWorker) => self.postMessage(message);
+
+self.onmessage = async ({ data }: MessageEvent<ToConversionWorker>) => {
+  if (data.type === 'warm-up') {
+    localEngine.warmUp?.();
+    return;
+  }
+  const { request } = data;
+  try {
+    const result = await localEngine.convert(
+      request,
+      (progress) => post({ type: 'progress', progress }),
+      // The worker is terminated to stop a conversion: nothing here aborts it.
+      new AbortController().signal,
+    );
+    post({ type: 'converted', result });
+  } catch (error) {
+    if (!(error instanceof ConversionError)) console.error(`Converting ${request.fileName} failed`, error);
+    post({ type: 'failed', ...(error instanceof ConversionError ? { reason: error.reason } : {}), message: String(error) });
+  }
+};
