@@ -6,38 +6,46 @@ import { tagChoicesSchema } from './settings';
 import { trimSchema } from './trim';
 
 /** A blob URL the extension itself made (Chromium or Firefox). */
-const extensionBlobUrl = z.string().regex(/^blob:(chrome|moz)-extension:\/\//);
+const extensionBlobUrl = z.string().max(200).regex(/^blob:(chrome|moz)-extension:\/\//);
+/** Job, entry, input and output ids are UUIDs the extension made; nothing longer is one. */
+const id = z.string().min(1).max(100);
+/** Longer than any file name a file system keeps. */
+const fileName = z.string().min(1).max(1000);
+/** A web video's address; signed CDN addresses run to a few kB, never this. */
+const webUrl = z.url({ protocol: /^https?$/ }).max(16_384);
+/** A payload with only the named fields: anything else in it is a malformed message, not something to drop. */
+const payload = z.strictObject;
 
 /** Every runtime message, its payload schema (checked on arrival) and its reply. */
 export const messageSchemas = {
   // popup / options → background
-  'jobs:start': z.object({
+  'jobs:start': payload({
     instructions: z.string().trim().max(2000).optional(),
-    files: z.array(z.object({ inputKey: z.string().min(1), fileName: z.string().min(1), size: z.number().min(0) })).min(1),
+    files: z.array(payload({ inputKey: id, fileName, size: z.number().min(0) })).min(1),
     trim: trimSchema.optional(),
   }),
-  'jobs:cancel': z.object({ jobId: z.string() }),
+  'jobs:cancel': payload({ jobId: id }),
   'engine:warm-up': z.undefined(),
-  'jobs:retry': z.object({ jobId: z.string(), engine: z.enum(['local', 'cloud']).optional() }),
+  'jobs:retry': payload({ jobId: id, engine: z.enum(['local', 'cloud']).optional() }),
   'cloud:refresh-credits': z.undefined(),
-  'cloud:send': z.object({ jobId: z.string(), message: z.string().trim().min(1).max(2000) }),
-  'cloud:export': z.object({ jobId: z.string() }),
-  'jobs:remove': z.object({ jobId: z.string() }),
-  'history:download-again': z.object({ entryId: z.string() }),
-  'history:show-in-folder': z.object({ entryId: z.string() }),
+  'cloud:send': payload({ jobId: id, message: z.string().trim().min(1).max(2000) }),
+  'cloud:export': payload({ jobId: id }),
+  'jobs:remove': payload({ jobId: id }),
+  'history:download-again': payload({ entryId: id }),
+  'history:show-in-folder': payload({ entryId: id }),
   // content script (in a page) → background
-  'page:extract-url': z.object({ url: z.url({ protocol: /^https?$/ }), pageTitle: z.string().max(500) }),
+  'page:extract-url': payload({ url: webUrl, pageTitle: z.string().max(500) }),
   'page:grant': z.undefined(),
   // bridge page (extension frame inside a page) → background
-  'bridge:start': z.object({
+  'bridge:start': payload({
     grant: z.string().min(16),
-    files: z.array(z.object({ blobUrl: extensionBlobUrl, fileName: z.string().min(1), size: z.number().min(0) })).min(1).max(100),
+    files: z.array(payload({ blobUrl: extensionBlobUrl, fileName, size: z.number().min(0) })).min(1).max(100),
   }),
   // background → content script
-  'page:extract-video': z.object({ srcUrl: z.string() }),
+  'page:extract-video': payload({ srcUrl: z.string() }),
   // background → offscreen
-  'offscreen:convert': z.object({
-    jobId: z.string(),
+  'offscreen:convert': payload({
+    jobId: id,
     source: jobSourceSchema,
     fileName: z.string(),
     bitrate: z.number(),
@@ -49,24 +57,24 @@ export const messageSchemas = {
     /** Given up after this long without progress (the offscreen document can't read storage itself). */
     stallLimitMs: z.number().positive().optional(),
   }),
-  'offscreen:cancel': z.object({ jobId: z.string() }),
-  'offscreen:fetch-input': z.object({ jobId: z.string(), source: jobSourceSchema }),
-  'offscreen:adopt': z.object({ blobUrl: extensionBlobUrl, inputKey: z.string() }),
+  'offscreen:cancel': payload({ jobId: id }),
+  'offscreen:fetch-input': payload({ jobId: id, source: jobSourceSchema }),
+  'offscreen:adopt': payload({ blobUrl: extensionBlobUrl, inputKey: id }),
   'offscreen:running': z.undefined(),
-  'offscreen:upload': z.object({
-    jobId: z.string(),
-    inputKey: z.string(),
+  'offscreen:upload': payload({
+    jobId: id,
+    inputKey: id,
     fileName: z.string(),
-    url: z.url({ protocol: /^https?$/ }),
+    url: webUrl,
     headers: z.record(z.string(), z.string()),
     field: z.string(),
   }),
-  'offscreen:object-url': z.object({ outputKey: z.string() }),
-  'offscreen:revoke-url': z.object({ url: z.string() }),
+  'offscreen:object-url': payload({ outputKey: id }),
+  'offscreen:revoke-url': payload({ url: z.string() }),
   // offscreen → background
-  'job:progress': z.object({ jobId: z.string(), phase: z.enum(['reading', 'converting']), progress: z.number().min(0).max(1) }),
-  'job:converted': z.object({ jobId: z.string(), outputKey: z.string(), size: z.number(), durationSeconds: z.number() }),
-  'job:failed': z.object({ jobId: z.string(), reason: failureReasonSchema }),
+  'job:progress': payload({ jobId: id, phase: z.enum(['reading', 'converting']), progress: z.number().min(0).max(1) }),
+  'job:converted': payload({ jobId: id, outputKey: id, size: z.number(), durationSeconds: z.number() }),
+  'job:failed': payload({ jobId: id, reason: failureReasonSchema }),
 };
 
 type Schemas = typeof messageSchemas;
@@ -97,13 +105,17 @@ interface Extension {
   baseUrl: string;
 }
 
-/** Who may send what: content scripts only ask for page jobs; the bridge frame only hands over files. */
+/**
+ * Who may send what: content scripts only ask for page jobs; the bridge frame only hands over files.
+ * The bridge is the one extension page any web page can load and post to, so it gets nothing else.
+ */
 export function senderAllowed(type: MessageType, sender: Sender, extension: Extension): boolean {
   const own = sender.id === extension.id;
   const extensionPage = own && !!sender.url?.startsWith(extension.baseUrl);
+  const bridge = extensionPage && !!sender.url?.startsWith(`${extension.baseUrl}bridge.html`);
   if (type === 'page:extract-url' || type === 'page:grant') return own && !!sender.tab && !extensionPage;
-  if (type === 'bridge:start') return extensionPage && !!sender.url?.startsWith(`${extension.baseUrl}bridge.html`);
-  return extensionPage;
+  if (type === 'bridge:start') return bridge;
+  return extensionPage && !bridge;
 }
 
 type ProtocolMap = { [T in MessageType]: (data: MessageData<T>) => ReplyOf<T> };

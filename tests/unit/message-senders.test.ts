@@ -13,8 +13,8 @@ const senders = {
 };
 type SenderName = keyof typeof senders;
 
-/** The extension's own contexts; the popup and offscreen pages may also run in a tab. */
-const extensionSide: SenderName[] = ['popup', 'optionsTab', 'offscreen', 'background', 'bridge'];
+/** The extension's own contexts, but not the bridge, which any web page can load; the popup and offscreen pages may also run in a tab. */
+const extensionSide: SenderName[] = ['popup', 'optionsTab', 'offscreen', 'background'];
 const allowed: Record<MessageType, SenderName[]> = {
   'jobs:start': extensionSide,
   'jobs:cancel': extensionSide,
@@ -70,5 +70,27 @@ describe('every message is checked on arrival', () => {
   const types = Object.keys(messageSchemas) as MessageType[];
   it.each(types)('%s rejects payloads of the wrong shape', (type) => {
     for (const payload of junk) expect(messageSchemas[type].safeParse(payload).success, JSON.stringify(payload)).toBe(false);
+  });
+});
+
+describe('payloads with more, or more of it, than a message has', () => {
+  const id = 'f47ac10b-58cc-4372-a567-0e02b2c3d479';
+  const huge = 'x'.repeat(100_000);
+  it.each([
+    { type: 'jobs:cancel', good: { jobId: id }, bad: { jobId: id, evil: true }, why: 'an extra field' },
+    { type: 'jobs:cancel', good: { jobId: id }, bad: { jobId: huge }, why: 'an id far longer than any the extension makes' },
+    { type: 'jobs:cancel', good: { jobId: id }, bad: { jobId: '' }, why: 'an empty id' },
+    {
+      type: 'jobs:start',
+      good: { files: [{ inputKey: id, fileName: 'clip.mp4', size: 1 }] },
+      bad: { files: [{ inputKey: id, fileName: 'clip.mp4', size: 1, path: '/etc/passwd' }] },
+      why: 'an extra field in a file',
+    },
+    { type: 'jobs:start', good: { files: [{ inputKey: id, fileName: 'clip.mp4', size: 1 }] }, bad: { files: [{ inputKey: id, fileName: huge, size: 1 }] }, why: 'a huge file name' },
+    { type: 'page:extract-url', good: { url: 'https://example.org/a.mp4', pageTitle: 't' }, bad: { url: `https://example.org/${huge}`, pageTitle: 't' }, why: 'a huge address' },
+    { type: 'job:progress', good: { jobId: id, phase: 'reading', progress: 0.5 }, bad: { jobId: id, phase: 'reading', progress: 0.5, state: 'done' }, why: 'an extra field' },
+  ] as { type: MessageType; good: unknown; bad: unknown; why: string }[])('$type refuses $why', ({ type, good, bad }) => {
+    expect(messageSchemas[type].safeParse(good).success).toBe(true);
+    expect(messageSchemas[type].safeParse(bad).success).toBe(false);
   });
 });

@@ -23,7 +23,8 @@ async function extractVideo(video: HTMLVideoElement): Promise<StartReply> {
   } catch {
     return { ok: false, error: i18n.t('page.streamed') };
   }
-  const title = document.title.trim() || 'video';
+  // Bounded like the page title sent with a web address: the hand-over refuses longer file names.
+  const title = document.title.trim().slice(0, 500) || 'video';
   return handOverFiles([new File([blob], `${title}.${extensionFor(blob.type)}`, { type: blob.type })]);
 }
 
