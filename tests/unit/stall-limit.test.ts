@@ -84,3 +84,37 @@ describe('the stall limit on local jobs', () => {
     expect(reports.map((entry) => entry.type)).toEqual(['job:converted']);
   });
 });
+
+/** A worker whose thread is stuck in an endless loop: it takes messages and never answers. */
+class FrozenWorker {
+  static started: FrozenWorker[] = [];
+  terminated = false;
+  onmessage: ((event: MessageEvent) => void) | null = null;
+  onerror: ((event: ErrorEvent) => void) | null = null;
+  constructor() {
+    FrozenWorker.started.push(this);
+  }
+  postMessage(): void {}
+  terminate(): void {
+    this.terminated = true;
+  }
+}
+
+describe('the stall limit on a conversion frozen in its worker', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('terminates the frozen worker, reports the job as stalled, and runs the next job in a new worker', async () => {
+    vi.stubGlobal('Worker', FrozenWorker);
+    const { workerEngine } = await import('../../utils/engines/local/worker-engine');
+    const engine = workerEngine();
+    engine.warmUp?.();
+    await putBlob('inputs', 'in-frozen', new Blob(['video']));
+    const reports = await run(engine, { kind: 'stored-file', inputKey: 'in-frozen' }, 'job-frozen');
+    expect(reports).toEqual([{ type: 'job:failed', data: { jobId: 'job-frozen', reason: 'stalled' } }]);
+    expect(FrozenWorker.started.map((worker) => worker.terminated)).toEqual([true]);
+
+    await putBlob('inputs', 'in-next', new Blob(['video']));
+    await run(engine, { kind: 'stored-file', inputKey: 'in-next' }, 'job-next');
+    expect(FrozenWorker.started.map((worker) => worker.terminated)).toEqual([true, true]);
+  });
+});
