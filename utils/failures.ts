@@ -1,5 +1,6 @@
 import { i18n } from '#i18n';
 import { z } from 'zod';
+import { DiskFullError } from './blob-store';
 
 export const FAILURE_REASONS = [
   'empty',
@@ -13,6 +14,7 @@ export const FAILURE_REASONS = [
   'save-failed',
   'too-many-attempts',
   'trim-outside',
+  'disk-full',
   'internal',
 ] as const;
 export const failureReasonSchema = z.enum(FAILURE_REASONS);
@@ -41,6 +43,7 @@ const messageKeys = {
   'save-failed': 'failure.saveFailed',
   'too-many-attempts': 'failure.tooManyAttempts',
   'trim-outside': 'failure.trimOutside',
+  'disk-full': 'failure.diskFull',
   internal: 'failure.internal',
 } as const satisfies Record<FailureReason, string>;
 
@@ -49,5 +52,6 @@ export function describeFailure(reason: FailureReason, fileName: string): string
 }
 
 export function failureReasonOf(error: unknown): FailureReason {
-  return error instanceof ConversionError ? error.reason : 'internal';
+  if (error instanceof ConversionError) return error.reason;
+  return error instanceof DiskFullError ? 'disk-full' : 'internal';
 }
