@@ -1,25 +1,61 @@
 import { useId, useState, type DragEvent } from 'react';
 import { i18n } from '#i18n';
-import { putBlob } from '@/utils/blob-store';
-import { sendMessage } from '@/utils/messages';
-import { useCommand } from './useCommand';
+import { deleteBlob, DiskFullError, putBlob } from '@/utils/blob-store';
+import { sendMessage, type CommandReply } from '@/utils/messages';
 import { Alert } from './Alert';
 import type { Trim } from '@/utils/trim';
 
-/** Hands the chosen files to the background queue; the bytes go through IndexedDB. */
-async function startJobs(files: File[], instructions: string | undefined, trim: Trim | undefined) {
-  const stored = await Promise.all(
-    files.map(async (file) => {
-      const inputKey = crypto.randomUUID();
-      await putBlob('inputs', inputKey, file);
-      return { inputKey, fileName: file.name, size: file.size };
-    }),
-  );
-  return sendMessage('jobs:start', {
-    files: stored,
-    ...(instructions?.trim() ? { instructions: instructions.trim() } : {}),
-    ...(trim ? { trim } : {}),
-  });
+interface StoredInput {
+  inputKey: string;
+  fileName: string;
+  size: number;
+}
+
+/** Keeps a copy of the file in IndexedDB for its job, or says in plain words, naming it, why it can't. */
+async function storeInput(file: File): Promise<{ stored: StoredInput } | { problem: string }> {
+  const inputKey = crypto.randomUUID();
+  try {
+    await putBlob('inputs', inputKey, file);
+    return { stored: { inputKey, fileName: file.name, size: file.size } };
+  } catch (error) {
+    console.error(`Storing ${file.name} failed`, error);
+    return { problem: i18n.t(error instanceof DiskFullError ? 'popup.diskFull' : 'popup.notStored', { file: file.name }) };
+  }
+}
+
+/** Starts a job for each stored input; when the queue can't take them, their copies are deleted again, as no job owns them. */
+async function startStored(files: StoredInput[], instructions: string | undefined, trim: Trim | undefined): Promise<string | undefined> {
+  let reply: CommandReply;
+  try {
+    reply = await sendMessage('jobs:start', {
+      files,
+      ...(instructions?.trim() ? { instructions: instructions.trim() } : {}),
+      ...(trim ? { trim } : {}),
+    });
+  } catch (error) {
+    console.error('Starting the jobs failed', error);
+    reply = { ok: false, error: i18n.t('commandFailed') };
+  }
+  if (reply.ok) return undefined;
+  await Promise.all(files.map(({ inputKey }) => deleteBlob('inputs', inputKey).catch(() => undefined)));
+  return reply.error;
+}
+
+/**
+ * Hands the chosen files to the background queue; the bytes go through IndexedDB. Each file is stored
+ * on its own, so one that can't be (a full disk) doesn't keep the others from starting.
+ * Returns what went wrong, in plain words.
+ */
+async function startJobs(files: File[], instructions: string | undefined, trim: Trim | undefined): Promise<string[]> {
+  const stored: StoredInput[] = [];
+  const problems: string[] = [];
+  for (const file of files) {
+    const outcome = await storeInput(file);
+    if ('stored' in outcome) stored.push(outcome.stored);
+    else problems.push(outcome.problem);
+  }
+  const startProblem = stored.length > 0 ? await startStored(stored, instructions, trim) : undefined;
+  return startProblem ? [...problems, startProblem] : problems;
 }
 
 /**
@@ -30,16 +66,17 @@ export function FilePicker({ instructions, trim, blocked }: { instructions?: str
   const inputId = useId();
   const [dragging, setDragging] = useState(false);
   const [adding, setAdding] = useState(false);
-  const { error, run } = useCommand();
+  const [problems, setProblems] = useState<string[]>([]);
 
   const add = async (files: File[]) => {
     if (files.length === 0) return;
     if (blocked) {
-      await run(async () => ({ ok: false, error: i18n.t('popup.fixTrimFirst', { problem: blocked }) }) as const);
+      setProblems([i18n.t('popup.fixTrimFirst', { problem: blocked })]);
       return;
     }
+    setProblems([]);
     setAdding(true);
-    await run(() => startJobs(files, instructions, trim));
+    setProblems(await startJobs(files, instructions, trim));
     setAdding(false);
   };
   const onDrop = (event: DragEvent) => {
@@ -74,7 +111,9 @@ export function FilePicker({ instructions, trim, blocked }: { instructions?: str
         }}
       />
       <p className="hint">{i18n.t(adding ? 'popup.adding' : 'popup.dropHint')}</p>
-      <Alert message={error} />
+      {problems.map((problem, index) => (
+        <Alert key={index} message={problem} />
+      ))}
     </section>
   );
 }

@@ -32,8 +32,50 @@ function db(): Promise<IDBPDatabase<BlobDatabase>> {
   return database;
 }
 
+/** IndexedDB refused to store a blob because the disk has no room left for it. */
+export class DiskFullError extends Error {
+  constructor(cause: unknown) {
+    super('The disk has no room for this blob', { cause });
+    this.name = 'DiskFullError';
+  }
+}
+
+/**
+ * Whether a write of `bytes` failed for want of room. With unlimitedStorage only a full disk stops
+ * a write, and Chromium then says "DataError: Failed to write blobs (IOError)", words that may change;
+ * the room its estimate reports left (usage + free disk space) says it for sure.
+ */
+async function failedForWantOfRoom(error: unknown, bytes: number): Promise<boolean> {
+  if (!(error instanceof DOMException)) return false;
+  if (error.name === 'QuotaExceededError') return true;
+  const room = await roomLeft();
+  return room !== undefined && room < bytes;
+}
+
+/** Bytes this origin may still store, as the browser estimates them; undefined where it can't say. */
+async function roomLeft(): Promise<number | undefined> {
+  try {
+    const { quota, usage } = await navigator.storage.estimate();
+    return quota === undefined || usage === undefined ? undefined : quota - usage;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs a write of `bytes`; one that failed because the disk is full throws DiskFullError. */
+async function writing<T>(bytes: number, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (await failedForWantOfRoom(error, bytes)) throw new DiskFullError(error);
+    throw error;
+  }
+}
+
+/** Throws DiskFullError when the disk has no room for `blob`. */
 export async function putBlob(store: BlobStoreName, key: string, blob: Blob): Promise<void> {
-  await (await db()).put(store, { blob, size: blob.size, createdAt: Date.now() }, key);
+  const database = await db();
+  await writing(blob.size, () => database.put(store, { blob, size: blob.size, createdAt: Date.now() }, key));
 }
 
 export async function getBlob(store: BlobStoreName, key: string): Promise<Blob | undefined> {
@@ -71,13 +113,13 @@ export async function evictOldest(store: BlobStoreName, capBytes: number, keep?:
   return evicted;
 }
 
-/** Stores each part under `prefix` and hands back the stored copy, which reads from disk. */
+/** Stores each part under `prefix` and hands back the stored copy, which reads from disk; DiskFullError when it can't. */
 export function spillTo(prefix: string): Spill {
   let count = 0;
   return async (part) => {
     const key = `${prefix}/${count++}`;
     const store = await db();
-    await store.put('scratch', part, key);
+    await writing(part.size, () => store.put('scratch', part, key));
     const stored = await store.get('scratch', key);
     if (!stored) throw new Error(`scratch part ${key} was not kept`);
     return stored;

@@ -1,5 +1,6 @@
 import { i18n } from '#i18n';
 import { z } from 'zod';
+import { DiskFullError } from './blob-store';
 
 export const FAILURE_REASONS = [
   'empty',
@@ -15,6 +16,7 @@ export const FAILURE_REASONS = [
   'too-many-attempts',
   'trim-outside',
   'stalled',
+  'disk-full',
   'internal',
 ] as const;
 export const failureReasonSchema = z.enum(FAILURE_REASONS);
@@ -45,6 +47,7 @@ const messageKeys = {
   'too-many-attempts': 'failure.tooManyAttempts',
   'trim-outside': 'failure.trimOutside',
   stalled: 'failure.stalled',
+  'disk-full': 'failure.diskFull',
   internal: 'failure.internal',
 } as const satisfies Record<FailureReason, string>;
 
@@ -53,5 +56,6 @@ export function describeFailure(reason: FailureReason, fileName: string): string
 }
 
 export function failureReasonOf(error: unknown): FailureReason {
-  return error instanceof ConversionError ? error.reason : 'internal';
+  if (error instanceof ConversionError) return error.reason;
+  return error instanceof DiskFullError ? 'disk-full' : 'internal';
 }

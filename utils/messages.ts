@@ -90,6 +90,7 @@ interface Replies {
   'offscreen:object-url': string;
   'offscreen:upload': { status: number; body: unknown };
   'offscreen:fetch-input': { ok: true } | { ok: false; reason: FailureReason };
+  'offscreen:adopt': { ok: true } | { ok: false; reason: FailureReason };
   'page:extract-url': StartReply;
   'page:grant': string;
   'bridge:start': StartReply;

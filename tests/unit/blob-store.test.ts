@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openDB } from 'idb';
-import { deleteBlob, deleteScratch, evictOldest, getBlob, hasBlob, putBlob, spillTo } from '../../utils/blob-store';
+import { deleteBlob, deleteScratch, DiskFullError, evictOldest, getBlob, hasBlob, putBlob, spillTo } from '../../utils/blob-store';
 
 const MB = 1024 * 1024;
 const blobOf = (megabytes: number) => new Blob([new Uint8Array(megabytes * MB)]);
@@ -47,5 +47,42 @@ describe('scratch parts', () => {
     expect(await scratchKeys()).toEqual(['job-b/0']);
     await deleteScratch();
     expect(await scratchKeys()).toEqual([]);
+  });
+});
+
+describe('a write the disk has no room for', () => {
+  /** IndexedDB refuses every write with `refusal`; the browser estimates `room` bytes left. */
+  function refuseWrites(refusal: DOMException, room: number) {
+    vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(() => {
+      throw refusal;
+    });
+    vi.stubGlobal('navigator', { storage: { estimate: async () => ({ quota: 100 * MB + room, usage: 100 * MB }) } });
+  }
+  afterEach(() => {
+    vi.restoreAllMocks();
+    vi.unstubAllGlobals();
+  });
+
+  // What Chromium says when the disk fills up while it writes a blob.
+  const chromiumDiskFull = new DOMException('Failed to write blobs (IOError)', 'DataError');
+
+  it('throws DiskFullError from putBlob when the failed write needs more room than is left', async () => {
+    refuseWrites(chromiumDiskFull, 1 * MB);
+    await expect(putBlob('inputs', 'big', blobOf(5))).rejects.toBeInstanceOf(DiskFullError);
+  });
+
+  it('throws DiskFullError from a scratch spill', async () => {
+    refuseWrites(chromiumDiskFull, 1 * MB);
+    await expect(spillTo('job-full')(blobOf(4))).rejects.toBeInstanceOf(DiskFullError);
+  });
+
+  it('takes QuotaExceededError for a full disk whatever the estimate says', async () => {
+    refuseWrites(new DOMException('quota', 'QuotaExceededError'), 1000 * MB);
+    await expect(putBlob('outputs', 'mp3', blobOf(1))).rejects.toBeInstanceOf(DiskFullError);
+  });
+
+  it('passes other failures on as they are when there is room', async () => {
+    refuseWrites(chromiumDiskFull, 1000 * MB);
+    await expect(putBlob('inputs', 'big', blobOf(5))).rejects.toBe(chromiumDiskFull);
   });
 });

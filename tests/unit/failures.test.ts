@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConversionError, FAILURE_REASONS, describeFailure, failureReasonOf } from '@/utils/failures';
+import { DiskFullError } from '@/utils/blob-store';
 
 const FILE = 'Holiday 2024 (final).mov';
 
@@ -37,6 +38,10 @@ describe('describeFailure', () => {
 describe('failureReasonOf', () => {
   it.each(FAILURE_REASONS)('reads %j from a ConversionError', (reason) => {
     expect(failureReasonOf(new ConversionError(reason, 'detail'))).toBe(reason);
+  });
+
+  it('reads disk-full from a write the disk had no room for', () => {
+    expect(failureReasonOf(new DiskFullError(new DOMException('Failed to write blobs (IOError)', 'DataError')))).toBe('disk-full');
   });
 
   it.each<[string, unknown]>([

@@ -5,6 +5,7 @@ import { namesForUrl } from '../page/source-name';
 import { jobQueue } from './queue';
 import { conversionSite } from './conversion-site';
 import { i18n } from '#i18n';
+import { deleteBlob } from '../blob-store';
 
 const GRANT_LIFETIME_MS = 2 * 60 * 1000;
 
@@ -21,6 +22,11 @@ function withGrants<T>(change: (grants: Record<string, number>) => T): Promise<T
     await grantsItem.setValue(grants);
     return result;
   });
+}
+
+/** Deletes the copies of handed-over files that no job will own. */
+async function forget(adopted: { source: { inputKey: string } }[]): Promise<void> {
+  await Promise.all(adopted.map(({ source }) => deleteBlob('inputs', source.inputKey).catch(() => undefined)));
 }
 
 /** Jobs started from web pages: the in-page button and the context menu. */
@@ -50,11 +56,19 @@ export const pageJobs = {
     if (issued === undefined || Date.now() - issued > GRANT_LIFETIME_MS) {
       return { ok: false, error: i18n.t('page.expired') };
     }
-    const adopted = [];
+    const adopted: { sourceName: string; size: number; source: { kind: 'stored-file'; inputKey: string } }[] = [];
     for (const file of files) {
       const inputKey = crypto.randomUUID();
-      await conversionSite.send('offscreen:adopt', { blobUrl: file.blobUrl, inputKey });
-      adopted.push({ sourceName: file.fileName, size: file.size, source: { kind: 'stored-file' as const, inputKey } });
+      const kept = await conversionSite.send('offscreen:adopt', { blobUrl: file.blobUrl, inputKey }).catch((error: unknown) => {
+        console.error('Handing over a file failed', error);
+        return undefined;
+      });
+      if (!kept?.ok) {
+        // The button stands for all of the input's files: none start and no copies stay, so pressing it again starts them all.
+        await forget(adopted);
+        return { ok: false, error: kept?.reason === 'disk-full' ? i18n.t('page.diskFull', { file: file.fileName }) : i18n.t('page.handOverFailed') };
+      }
+      adopted.push({ sourceName: file.fileName, size: file.size, source: { kind: 'stored-file', inputKey } });
     }
     return { ok: true, jobIds: await jobQueue.add(adopted) };
   },

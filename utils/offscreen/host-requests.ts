@@ -21,7 +21,13 @@ export function hostRequests(engine: Engine, report: Report): HostRequests {
       return URL.createObjectURL(blob);
     },
     'offscreen:adopt': async ({ blobUrl, inputKey }) => {
-      await putBlob('inputs', inputKey, await (await fetch(blobUrl)).blob());
+      try {
+        await putBlob('inputs', inputKey, await (await fetch(blobUrl)).blob());
+        return { ok: true };
+      } catch (error) {
+        console.error('Keeping a handed-over file failed', error);
+        return { ok: false, reason: failureReasonOf(error) };
+      }
     },
     'offscreen:upload': (request) => uploadInput(request, report),
     'offscreen:fetch-input': async ({ jobId, source }) => {

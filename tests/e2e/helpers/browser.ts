@@ -14,6 +14,11 @@ export interface LaunchOptions {
   lang?: string;
   /** Unpacked extension to load; defaults to the WXT build in .output/chrome-mv3. */
   extensionPath?: string;
+  /**
+   * An existing folder to put the Chromium profile in (a small disk, say), instead of next to the
+   * downloads folder; the profile is made in a new folder inside it and removed on close().
+   */
+  profileParent?: string;
 }
 
 export interface ExtensionSession {
@@ -124,27 +129,41 @@ export async function launchExtension(opts: LaunchOptions = {}): Promise<Extensi
   const tempRoot = await mkdtemp(join(tmpdir(), 'video-to-mp3-e2e-'));
   const downloadsDir = join(tempRoot, 'downloads');
   await mkdir(downloadsDir, { recursive: true });
-  await writePreferences(join(tempRoot, 'profile'), downloadsDir, opts.lang);
+  const folders: SessionFolders = { tempRoot, downloadsDir, profileDir: join(tempRoot, 'profile') };
   try {
-    return await launchOnProfile(extensionPath, tempRoot, opts);
+    if (opts.profileParent) folders.profileDir = await mkdtemp(join(opts.profileParent, 'profile-'));
+    await writePreferences(folders.profileDir, downloadsDir, opts.lang);
+    return await launchOnProfile(extensionPath, folders, opts);
   } catch (err) {
-    await rm(tempRoot, { recursive: true, force: true });
+    await removeFolders(folders);
     throw err;
   }
 }
 
-async function launchOnProfile(extensionPath: string, tempRoot: string, opts: LaunchOptions): Promise<ExtensionSession> {
+/** Where a session keeps its files: the profile may live elsewhere than the temporary root. */
+interface SessionFolders {
+  tempRoot: string;
+  downloadsDir: string;
+  profileDir: string;
+}
+
+async function removeFolders({ tempRoot, profileDir }: SessionFolders): Promise<void> {
+  await rm(profileDir, { recursive: true, force: true });
+  await rm(tempRoot, { recursive: true, force: true });
+}
+
+async function launchOnProfile(extensionPath: string, folders: SessionFolders, opts: LaunchOptions): Promise<ExtensionSession> {
   let context: BrowserContext | undefined;
   try {
-    context = await chromium.launchPersistentContext(join(tempRoot, 'profile'), {
+    context = await chromium.launchPersistentContext(folders.profileDir, {
       executablePath: CHROMIUM,
       headless: false,
       args: chromiumArgs(extensionPath, opts.lang),
       env: localeEnv(opts.lang),
       ...(opts.lang ? { locale: opts.lang } : {}),
     });
-    const relaunch = () => launchOnProfile(extensionPath, tempRoot, opts);
-    return await attach(context, tempRoot, join(tempRoot, 'downloads'), relaunch);
+    const relaunch = () => launchOnProfile(extensionPath, folders, opts);
+    return await attach(context, folders, relaunch);
   } catch (err) {
     await context?.close().catch(() => undefined);
     throw err;
@@ -177,8 +196,7 @@ async function stopWorkers(cdp: CDPSession, statuses: () => RunningStatus[], tim
 
 async function attach(
   context: BrowserContext,
-  tempRoot: string,
-  downloadsDir: string,
+  folders: SessionFolders,
   relaunch: () => Promise<ExtensionSession>,
 ): Promise<ExtensionSession> {
   const cdpPage = context.pages()[0] ?? (await context.newPage());
@@ -194,7 +212,7 @@ async function attach(
   return {
     context,
     extensionId,
-    downloadsDir,
+    downloadsDir: folders.downloadsDir,
     get serviceWorker() {
       return worker;
     },
@@ -204,7 +222,7 @@ async function attach(
       await page.goto(`chrome-extension://${extensionId}/popup.html`);
       return page;
     },
-    waitForDownload: (fileName, timeoutMs) => waitForFile(downloadsDir, fileName, timeoutMs),
+    waitForDownload: (fileName, timeoutMs) => waitForFile(folders.downloadsDir, fileName, timeoutMs),
     stopServiceWorker: () => stopWorkers(cdp, workerStatuses),
     async restart() {
       await context.close();
@@ -212,7 +230,7 @@ async function attach(
     },
     async close() {
       await context.close().catch(() => undefined);
-      await rm(tempRoot, { recursive: true, force: true });
+      await removeFolders(folders);
     },
   };
 }

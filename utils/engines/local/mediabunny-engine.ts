@@ -17,6 +17,7 @@ import {
 } from 'mediabunny';
 import type { ConversionRequest, ConversionResult, Engine, ProgressListener } from '../engine';
 import { ConversionError } from '../../failures';
+import { DiskFullError } from '../../blob-store';
 import { outputChannels, outputSampleRate } from './audio-layout';
 import { addLameTag, computeGapless, MP3_DECODER_DELAY } from './lame-tag';
 import { sharedEncoderPool } from './mp3/encoder-pool';
@@ -196,7 +197,8 @@ async function encodeDirectly(
     await muxed;
   } catch (error) {
     if (signal.aborted) throw cancelled();
-    if (error instanceof NeedsFallbackError || error instanceof ConversionError) throw error;
+    // ffmpeg.wasm would only fail again on a full disk, after converting it all.
+    if (error instanceof NeedsFallbackError || error instanceof ConversionError || error instanceof DiskFullError) throw error;
     throw new NeedsFallbackError(String(error), true);
   }
   await file.output.finalize();
@@ -257,6 +259,7 @@ async function execute(conversion: Conversion, signal: AbortSignal): Promise<voi
     await conversion.execute();
   } catch (error) {
     if (error instanceof ConversionCanceledError || signal.aborted) throw cancelled();
+    if (error instanceof DiskFullError) throw error;
     throw new NeedsFallbackError(String(error), true);
   } finally {
     signal.removeEventListener('abort', cancel);
