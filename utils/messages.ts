@@ -58,6 +58,8 @@ export const messageSchemas = {
     url: z.url({ protocol: /^https?$/ }),
     headers: z.record(z.string(), z.string()),
     field: z.string(),
+    /** Given up when nothing moves (no upload progress, no reply) for this long. */
+    stallMs: z.number().positive(),
   }),
   'offscreen:object-url': z.object({ outputKey: z.string() }),
   'offscreen:revoke-url': z.object({ url: z.string() }),
@@ -78,7 +80,8 @@ export type StartReply = { ok: true; jobIds: string[] } | { ok: false; error: st
 interface Replies {
   'offscreen:running': string[];
   'offscreen:object-url': string;
-  'offscreen:upload': { status: number; body: unknown };
+  /** `status` 0: no reply; `stalled` when that is because nothing moved for `stallMs`. */
+  'offscreen:upload': { status: number; body: unknown; stalled?: boolean };
   'offscreen:fetch-input': { ok: true } | { ok: false; reason: FailureReason };
   'page:extract-url': StartReply;
   'page:grant': string;
