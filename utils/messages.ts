@@ -68,6 +68,8 @@ export const messageSchemas = {
     url: webUrl,
     headers: z.record(z.string(), z.string()),
     field: z.string(),
+    /** Given up when nothing moves (no upload progress, no reply) for this long. */
+    stallMs: z.number().positive(),
   }),
   'offscreen:object-url': payload({ outputKey: id }),
   'offscreen:revoke-url': payload({ url: z.string() }),
@@ -88,7 +90,8 @@ export type StartReply = { ok: true; jobIds: string[] } | { ok: false; error: st
 interface Replies {
   'offscreen:running': string[];
   'offscreen:object-url': string;
-  'offscreen:upload': { status: number; body: unknown };
+  /** `status` 0: no reply; `stalled` when that is because nothing moved for `stallMs`. */
+  'offscreen:upload': { status: number; body: unknown; stalled?: boolean };
   'offscreen:fetch-input': { ok: true } | { ok: false; reason: FailureReason };
   'offscreen:adopt': { ok: true } | { ok: false; reason: FailureReason };
   'page:extract-url': StartReply;

@@ -18,7 +18,17 @@ export interface Faults {
   renderFails?: boolean;
   renderStatusShape?: 'data' | 'top-level';
   creditsShape?: 'total' | 'granted' | 'strings';
+  hangOnce?: CallName;
+  chatSilentOnce?: boolean;
+  chatCutOffOnce?: boolean;
+  serverErrorOnce?: CallName;
+  serverError?: CallName;
+  truncatedJsonOnce?: CallName;
+  wrongShapeOnce?: CallName;
+  renderNeverCompletes?: boolean;
 }
+
+export type CallName = 'token' | 'session' | 'upload' | 'chat' | 'state' | 'credits' | 'export' | 'status' | 'cancel' | 'download';
 
 export interface CreditAccount {
   available: number;

@@ -27,6 +27,19 @@ import { execFile, spawn } from 'node:child_process';
  * @property {boolean} [renderFails] export: status ends `failed`
  * @property {'data' | 'top-level'} [renderStatusShape] render status inside `data` with `outputUrl` (default) or at the top level with `output.url`
  * @property {'total' | 'granted' | 'strings'} [creditsShape] credits with `total` (default), `total_granted`/`total_consumed`, or numbers as strings
+ * @property {CallName} [hangOnce] that call is read and then never answered (the connection stays open)
+ * @property {boolean} [chatSilentOnce] chat: two heartbeats, then silence without closing; the edit never happens and its credits are given back
+ * @property {boolean} [chatCutOffOnce] chat: the connection is cut in the middle of an event; the edit still happens, as a backend job would
+ * @property {CallName} [serverErrorOnce] that call: HTTP 502 with an HTML page, once
+ * @property {CallName} [serverError] that call: HTTP 503 with an HTML page, every time
+ * @property {CallName} [truncatedJsonOnce] that call: HTTP 200 with JSON cut off halfway
+ * @property {CallName} [wrongShapeOnce] that call: HTTP 200 with valid JSON that isn't the reply it should be
+ * @property {boolean} [renderNeverCompletes] export: status stays `processing`, forever
+ */
+
+/**
+ * The calls a fault can name.
+ * @typedef {'token' | 'session' | 'upload' | 'chat' | 'state' | 'credits' | 'export' | 'status' | 'cancel' | 'download'} CallName
  */
 
 /** @typedef {{ available: number, frozen: number, consumed: number }} CreditAccount */
@@ -66,6 +79,8 @@ import { execFile, spawn } from 'node:child_process';
  */
 
 const TOKEN_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
+/** `chatCutOffOnce` cuts the stream halfway through this write of the chat script: the tool result, after the tool call. */
+const CUT_OFF_AT_WRITE = 4;
 const FREE_CREDITS = 100;
 const EDIT_COST = 10;
 const MAX_UPLOAD_BYTES = 500 * 1024 * 1024;
@@ -74,6 +89,25 @@ const SUPPORTED = {
   image: ['.jpg', '.jpeg', '.png', '.gif', '.webp'],
   audio: ['.mp3', '.wav', '.m4a', '.aac'],
 };
+/** @type {[CallName, string, RegExp][]} */
+const CALLS = [
+  ['token', 'POST', /^\/api\/auth\/anonymous-token$/],
+  ['session', 'POST', /^\/api\/tasks\/me\/with-session\/nemo_agent$/],
+  ['upload', 'POST', /^\/api\/upload-video\/nemo_agent\/me\/[^/]+$/],
+  ['chat', 'POST', /^\/run_sse$/],
+  ['state', 'GET', /^\/api\/state\/nemo_agent\/me\/[^/]+\/latest$/],
+  ['credits', 'GET', /^\/api\/credits\/balance\/simple$/],
+  ['export', 'POST', /^\/api\/render\/proxy\/lambda$/],
+  ['status', 'GET', /^\/api\/render\/proxy\/lambda\/render_[\w-]+$/],
+  ['cancel', 'POST', /^\/api\/render\/proxy\/lambda\/render_[\w-]+\/cancel$/],
+  ['download', 'GET', /^\/api\/render\/proxy\/render_[\w-]+\/download$|^\/renders\//],
+];
+/** @param {string} method @param {string} path @returns {CallName | undefined} */
+const callOf = (method, path) => CALLS.find(([, callMethod, pattern]) => callMethod === method && pattern.test(path))?.[0];
+
+/** What a proxy in front of a failing backend answers. @param {number} status @param {string} title */
+const errorPage = (status, title) => `<html><head><title>${status} ${title}</title></head><body><center><h1>${status} ${title}</h1></center><hr><center>nginx</center></body></html>`;
+
 const CORS_HEADERS = {
   'Access-Control-Allow-Origin': '*',
   'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
@@ -97,6 +131,12 @@ function sendJson(res, status, body, headers = {}) {
   res.end(JSON.stringify(body));
 }
 
+/** @param {http.ServerResponse} res @param {number} status @param {string} html */
+function sendHtml(res, status, html) {
+  res.writeHead(status, { ...CORS_HEADERS, 'Content-Type': 'text/html' });
+  res.end(html);
+}
+
 /** @param {http.ServerResponse} res @param {unknown} data */
 const ok = (res, data) => sendJson(res, 200, { code: 0, message: 'success', data });
 /** @param {http.ServerResponse} res @param {number} status @param {number} code @param {string} message */
@@ -104,6 +144,16 @@ const fail = (res, status, code, message) => sendJson(res, status, { code, messa
 /** Render calls answer `{success, data}` / `{success: false, error}`. */
 /** @param {http.ServerResponse} res @param {number} status @param {string} error @param {number} [code] */
 const renderFail = (res, status, error, code) => sendJson(res, status, { success: false, error, ...(code === undefined ? {} : { code }) });
+
+/**
+ * Sends the first half of `chunk`, then cuts the connection without ending the chunked body.
+ * @param {http.ServerResponse} res @param {string} chunk
+ */
+function cutOff(res, chunk) {
+  if (res.destroyed) return;
+  // Destroyed once the half is on its way, so the client reads it before the cut.
+  res.write(chunk.slice(0, Math.ceil(chunk.length / 2)), () => res.destroy());
+}
 
 /** @param {http.IncomingMessage} req @returns {Promise<Buffer>} */
 async function readBody(req) {
@@ -212,6 +262,39 @@ export async function startNemoVideoServer({ port = 0, host = '127.0.0.1' } = {}
     if (fault.endsWith('Once')) faults = { ...faults, [fault]: false };
     return true;
   };
+
+  /**
+   * Whether a fault that names a call fires on `call`.
+   * @param {'hangOnce' | 'serverErrorOnce' | 'serverError' | 'truncatedJsonOnce' | 'wrongShapeOnce'} fault @param {CallName} call
+   */
+  const firesOn = (fault, call) => {
+    if (faults[fault] !== call) return false;
+    if (fault.endsWith('Once')) faults = { ...faults, [fault]: undefined };
+    return true;
+  };
+
+  /**
+   * Answers `call` as a fault says, if one names it; true when it did (or never will).
+   * @param {CallName} call @param {http.IncomingMessage} req @param {http.ServerResponse} res @param {LoggedRequest} logged
+   */
+  async function callFault(call, req, res, logged) {
+    /** @type {(() => void) | undefined} */
+    let answer;
+    if (firesOn('hangOnce', call)) answer = () => {};
+    else if (firesOn('serverErrorOnce', call)) answer = () => sendHtml(res, 502, errorPage(502, 'Bad Gateway'));
+    else if (firesOn('serverError', call)) answer = () => sendHtml(res, 503, errorPage(503, 'Service Temporarily Unavailable'));
+    else if (firesOn('truncatedJsonOnce', call)) {
+      answer = () => {
+        res.writeHead(200, { ...CORS_HEADERS, 'Content-Type': 'application/json' });
+        res.end('{"code":0,"message":"success","data":{"id":"x","sta');
+      };
+    } else if (firesOn('wrongShapeOnce', call)) answer = () => sendJson(res, 200, { code: 0, message: 'success', data: { result: 'ok' } });
+    if (!answer) return false;
+    const body = await readBody(req);
+    if ((req.headers['content-type'] ?? '').includes('application/json')) logged.body = parseJson(body);
+    answer();
+    return true;
+  }
 
   /** @param {http.IncomingMessage} req */
   const origin = (req) => `http://${req.headers.host ?? `${host}:${port}`}`;
@@ -454,20 +537,42 @@ export async function startNemoVideoServer({ port = 0, host = '127.0.0.1' } = {}
     account.frozen += EDIT_COST;
     res.writeHead(200, { ...CORS_HEADERS, 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
     res.flushHeaders();
+    if (fires('chatSilentOnce')) return goSilent(res, session, account);
     // The edit goes on when the client goes away, as a backend job would.
     for (let waited = 0; waited < (faults.chatDelayMs ?? 0); waited += 1000) {
       await wait(1000);
       if (!res.destroyed) res.write('data: {"type":"heartbeat"}\n\n');
     }
-    for (const [delay, chunk] of chatScript(!faults.chatWithoutText, reply)) {
+    const script = chatScript(!faults.chatWithoutText, reply);
+    const cutOffAt = fires('chatCutOffOnce') ? CUT_OFF_AT_WRITE : -1;
+    for (const [index, [delay, chunk]] of script.entries()) {
       await wait(delay);
-      if (!res.destroyed) res.write(chunk);
+      if (index === cutOffAt) cutOff(res, chunk);
+      else if (!res.destroyed) res.write(chunk);
     }
     session.draft = edited;
     account.frozen -= EDIT_COST;
     account.consumed += EDIT_COST;
     session.chatting = false;
     res.end();
+  }
+
+  /**
+   * Two heartbeats, then nothing until the client gives up: the edit never happens, so its frozen credits go back.
+   * @param {http.ServerResponse} res @param {Session} session @param {CreditAccount} account
+   */
+  async function goSilent(res, session, account) {
+    for (let beat = 0; beat < 2; beat++) {
+      await wait(200);
+      if (!res.destroyed) res.write('data: {"type":"heartbeat"}\n\n');
+    }
+    const giveBack = () => {
+      account.frozen -= EDIT_COST;
+      account.available += EDIT_COST;
+      session.chatting = false;
+    };
+    if (res.destroyed) giveBack();
+    else res.once('close', giveBack);
   }
 
   /** @param {http.ServerResponse} res @param {Session} session */
@@ -513,21 +618,23 @@ export async function startNemoVideoServer({ port = 0, host = '127.0.0.1' } = {}
     const format = body.output?.format === 'mp3' && !faults.renderReturnsMp4 ? 'mp3' : 'video';
     const segment = body.draft.t.find((/** @type {any} */ track) => track?.sg?.length)?.sg[0];
     const trim = segment ? { startMs: Number(segment.m?.start ?? 0), durationMs: Number(segment.d) } : undefined;
-    runRender(render, source, format, Number(body.output?.audioBitrate ?? 192), Boolean(faults.renderFails), trim).catch(() => {
+    const stalls = Boolean(faults.renderNeverCompletes);
+    runRender(render, source, format, Number(body.output?.audioBitrate ?? 192), Boolean(faults.renderFails), stalls, trim).catch(() => {
       render.status = 'failed';
     });
   }
 
   /**
-   * pending → processing → completed (or failed), with a real MP3 made by ffmpeg.
+   * pending → processing → completed (or failed), with a real MP3 made by ffmpeg; or processing forever when it `stalls`.
    * @param {Render} render @param {StoredFile} source @param {'mp3' | 'video'} format @param {number} bitrate @param {boolean} failing
-   * @param {{ startMs: number, durationMs: number }} [trim] the draft's audio segment
+   * @param {boolean} stalls @param {{ startMs: number, durationMs: number }} [trim] the draft's audio segment
    */
-  async function runRender(render, source, format, bitrate, failing, trim) {
+  async function runRender(render, source, format, bitrate, failing, stalls, trim) {
     await wait(300);
     if (render.status !== 'pending') return;
     render.status = 'processing';
     render.progress = 10;
+    if (stalls) return;
     const finishedAfter = wait(800);
     let succeeded = false;
     if (failing) {
@@ -603,6 +710,8 @@ export async function startNemoVideoServer({ port = 0, host = '127.0.0.1' } = {}
       if (method === 'POST') faults = { ...(parseJson(await readBody(req)) ?? {}) };
       return sendJson(res, 200, { ok: true, faults });
     }
+    const call = callOf(method, path);
+    if (call && (await callFault(call, req, res, logged))) return;
     let match;
     if (method === 'GET' && (match = /^\/files\/(\w+)\/[^/]+$/.exec(path))) {
       const file = files.get(match[1] ?? '');

@@ -1,5 +1,5 @@
-import { describe, expect, it, vi } from 'vitest';
-import { NemoVideoClient, pollDelay, type CloudCredentials, type ChatUpdate } from '@/utils/engines/cloud/client';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { NemoVideoClient, pollDelay, type CloudCredentials, type CloudLimits, type ChatUpdate } from '@/utils/engines/cloud/client';
 import { CloudError, type CloudErrorKind } from '@/utils/engines/cloud/errors';
 
 const BASE = 'https://api.example.test';
@@ -7,7 +7,8 @@ const START = Date.parse('2026-03-01T00:00:00Z');
 const DAY = 24 * 60 * 60 * 1000;
 const DRAFT = { t: [{ tt: 1, sg: [{ d: 2000 }] }] };
 
-type Reply = Response | (() => Response | Promise<Response>);
+/** A reply, or a function making one from the request (as fetch does, it may watch the request's signal). */
+type Reply = Response | ((init: RequestInit) => Response | Promise<Response>);
 
 interface Sent {
   key: string;
@@ -34,7 +35,7 @@ function stream(chunks: string[]): Response {
 }
 
 /** A client against a fake backend: replies are queued per `METHOD /path`; the token call always works unless queued. */
-function setup({ replies = {}, credentials }: { replies?: Record<string, Reply[]>; credentials?: CloudCredentials } = {}) {
+function setup({ replies = {}, credentials, limits }: { replies?: Record<string, Reply[]>; credentials?: CloudCredentials; limits?: Partial<CloudLimits> } = {}) {
   const queues = new Map(Object.entries(replies));
   const sent: Sent[] = [];
   let tokens = 0;
@@ -45,7 +46,7 @@ function setup({ replies = {}, credentials }: { replies?: Record<string, Reply[]
     const key = `${init.method ?? 'GET'} ${url.pathname}`;
     sent.push({ key, url: url.toString(), headers: new Headers(init.headers), body: typeof init.body === 'string' ? JSON.parse(init.body) : undefined });
     const reply = queues.get(key)?.shift();
-    if (reply) return typeof reply === 'function' ? reply() : reply;
+    if (reply) return typeof reply === 'function' ? reply(init) : reply;
     if (key === 'POST /api/auth/anonymous-token') {
       tokens++;
       return ok({ token: `nmv_usr_${tokens}`, user_id: 'anon_1', expires_at: new Date(time + 7 * DAY).toISOString(), credits: 100 });
@@ -62,7 +63,7 @@ function setup({ replies = {}, credentials }: { replies?: Record<string, Reply[]
   const sleep = vi.fn(async (ms: number) => {
     time += ms;
   });
-  const client = new NemoVideoClient({ baseUrl: `${BASE}/`, version: '1.0.0', platform: 'chrome', credentials: store, fetch, sleep, now: () => time });
+  const client = new NemoVideoClient({ baseUrl: `${BASE}/`, version: '1.0.0', platform: 'chrome', credentials: store, fetch, sleep, now: () => time, limits });
   return {
     client,
     fetch,
@@ -265,7 +266,7 @@ describe('errors', () => {
     ['a reply of the wrong shape', CREDITS, ok({ balance: 5 }), (client) => client.credits(), 'bad-response'],
     ['a session reply with no session id', SESSION, ok({ task_id: 't' }), (client) => client.createSession('en'), 'bad-response'],
     ['code as a string', CREDITS, json({ code: '2001', message: 'x' }), (client) => client.credits(), 'no-credits'],
-    ['a network failure', CREDITS, () => Promise.reject(new TypeError('Failed to fetch')), (client) => client.credits(), 'network'],
+    ['a network failure', SESSION, () => Promise.reject(new TypeError('Failed to fetch')), (client) => client.createSession('en'), 'network'],
     ['a chat that answers JSON success instead of a stream', CHAT, ok({}), (client) => client.chat('s1', 'anon_1', 'hi', () => {}), 'bad-response'],
     ['an error inside the chat stream', CHAT, () => stream(['data: {"type":"error","code":2001}\n\n']), (client) => client.chat('s1', 'anon_1', 'hi', () => {}), 'no-credits'],
   ])('%s', async (_label, key, reply, call, kind) => {
@@ -573,5 +574,221 @@ describe('pollExport', () => {
     });
     // The fake sleep ignores the signal; the next request sees it.
     await expect(polling).rejects.toMatchObject({ name: 'AbortError' });
+  });
+});
+
+/** A request the server takes and never answers: as with fetch, it fails only when its signal aborts. */
+const hang: Reply = (init) =>
+  new Promise<Response>((_resolve, reject) => {
+    init.signal?.addEventListener('abort', () => reject(init.signal?.reason), { once: true });
+  });
+
+/** A reply that sends `chunks` of its body, then nothing, never closing; as with fetch, the body fails when the signal aborts. */
+function silentAfter(chunks: string[], contentType = 'text/event-stream', onCancel?: () => void): Reply {
+  return (init) =>
+    new Response(
+      new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (const chunk of chunks) controller.enqueue(new TextEncoder().encode(chunk));
+          init.signal?.addEventListener('abort', () => controller.error(init.signal?.reason), { once: true });
+        },
+        cancel: onCancel,
+      }),
+      { headers: { 'Content-Type': contentType } },
+    );
+}
+
+/** What a proxy in front of a failing backend answers. */
+const htmlError = (status: number) => () => new Response(`<html><body><h1>${status} Bad Gateway</h1></body></html>`, { status, headers: { 'Content-Type': 'text/html' } });
+
+/** The outcome of `promise` so far: 'pending', 'resolved' or the reason it failed. */
+function watch(promise: Promise<unknown>): () => unknown {
+  let outcome: unknown = 'pending';
+  promise.then(
+    () => (outcome = 'resolved'),
+    (reason: unknown) => (outcome = reason),
+  );
+  return () => outcome;
+}
+
+/** Lets every pending promise run (setImmediate isn't faked), then moves the fake clock on. */
+async function elapse(ms: number): Promise<void> {
+  await new Promise((resolve) => setImmediate(resolve));
+  await vi.advanceTimersByTimeAsync(ms);
+  await new Promise((resolve) => setImmediate(resolve));
+}
+
+const LIMIT = 5000;
+
+describe('time limits: nothing waits forever', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it.each<[string, string, (client: NemoVideoClient) => Promise<unknown>, number]>([
+    ['createSession (POST: not sent again)', SESSION, (client) => client.createSession('en'), 1],
+
+    ['startExport (POST: not sent again)', EXPORT, (client) => client.startExport('s1', DRAFT, { format: 'mp3' }), 1],
+    ['cancelExport (POST: not sent again)', CANCEL, (client) => client.cancelExport('render_1'), 1],
+    ['state (GET: asked once more)', STATE, (client) => client.state('s1'), 2],
+    ['credits (GET: asked once more)', CREDITS, (client) => client.credits(), 2],
+    ['exportStatus (GET: asked once more)', STATUS, (client) => client.exportStatus('render_1'), 2],
+  ])('a hung %s ends in no-reply after cloudRequestMs', async (_label, key, call, sent) => {
+    const { client, calls } = setup({ replies: { [key]: [hang, hang, hang] }, limits: { cloudRequestMs: LIMIT } });
+    const outcome = watch(call(client));
+    await elapse(LIMIT - 1);
+    expect(outcome()).toBe('pending');
+    for (let attempt = 0; attempt < sent; attempt++) await elapse(LIMIT);
+    expect(outcome()).toMatchObject({ name: 'CloudError', kind: 'no-reply' });
+    expect(calls(key)).toHaveLength(sent);
+  });
+
+  it('a chat that gets no reply at all ends in no-reply after cloudStreamIdleMs, and is not sent again', async () => {
+    const { client, calls } = setup({ replies: { [CHAT]: [hang, hang] }, limits: { cloudRequestMs: 1000, cloudStreamIdleMs: LIMIT } });
+    const outcome = watch(client.chat('s1', 'anon_1', 'hi', () => {}));
+    await elapse(LIMIT - 1);
+    expect(outcome()).toBe('pending');
+    await elapse(1);
+    expect(outcome()).toMatchObject({ kind: 'no-reply' });
+    expect(calls(CHAT)).toHaveLength(1);
+  });
+
+  it('waits 30 s for a reply when no limit is given', async () => {
+    const { client } = setup({ replies: { [SESSION]: [hang] } });
+    const outcome = watch(client.createSession('en'));
+    await elapse(29_999);
+    expect(outcome()).toBe('pending');
+    await elapse(1);
+    expect(outcome()).toMatchObject({ kind: 'no-reply' });
+  });
+
+  it('a reply whose body never ends is no-reply too', async () => {
+    const { client } = setup({ replies: { [SESSION]: [silentAfter(['{"code":0,"data":{'], 'application/json')] }, limits: { cloudRequestMs: LIMIT } });
+    const outcome = watch(client.createSession('en'));
+    await elapse(LIMIT);
+    expect(outcome()).toMatchObject({ kind: 'no-reply' });
+  });
+
+  it('a Cancel during a hung call is a cancel, not a failure, and nothing is asked again', async () => {
+    const controller = new AbortController();
+    const { client, calls } = setup({ replies: { [STATE]: [hang, hang] }, limits: { cloudRequestMs: LIMIT } });
+    const outcome = watch(client.state('s1', controller.signal));
+    await elapse(1000);
+    controller.abort(new DOMException('Cancelled', 'AbortError'));
+    await elapse(0);
+    expect(outcome()).toMatchObject({ name: 'AbortError' });
+    expect(outcome()).not.toBeInstanceOf(CloudError);
+    expect(calls(STATE)).toHaveLength(1);
+  });
+
+  it('a chat stream that goes silent for cloudStreamIdleMs ends in no-reply, closes, and is not sent again', async () => {
+    const closed = vi.fn();
+    const { client, calls } = setup({ replies: { [CHAT]: [silentAfter(['data: {"type":"heartbeat"}\n\n'], 'text/event-stream', closed)] }, limits: { cloudStreamIdleMs: LIMIT } });
+    const events: ChatUpdate[] = [];
+    const outcome = watch(client.chat('s1', 'anon_1', 'hi', (event) => events.push(event)));
+    await elapse(LIMIT - 1);
+    expect(outcome()).toBe('pending');
+    expect(events).toEqual([{ type: 'heartbeat' }]);
+    await elapse(1);
+    expect(outcome()).toMatchObject({ kind: 'no-reply' });
+    expect(closed).toHaveBeenCalled();
+    expect(calls(CHAT)).toHaveLength(1);
+  });
+
+  it('heartbeats keep a long chat going past the idle limit', async () => {
+    const beating: Reply = () =>
+      new Response(
+        new ReadableStream<Uint8Array>({
+          start(controller) {
+            const send = (text: string) => controller.enqueue(new TextEncoder().encode(text));
+            for (let beat = 1; beat <= 10; beat++) setTimeout(() => send('data: {"type":"heartbeat"}\n\n'), beat * (LIMIT - 1000));
+            setTimeout(() => {
+              send('data: {"type":"text","content":"Done."}\n\n');
+              controller.close();
+            }, 11 * (LIMIT - 1000));
+          },
+        }),
+        { headers: { 'Content-Type': 'text/event-stream' } },
+      );
+    const { client } = setup({ replies: { [CHAT]: [beating] }, limits: { cloudStreamIdleMs: LIMIT, cloudRequestMs: LIMIT } });
+    const reply = client.chat('s1', 'anon_1', 'hi', () => {});
+    for (let step = 0; step < 12; step++) await elapse(LIMIT - 1000);
+    await expect(reply).resolves.toBe('Done.');
+  });
+
+  it('a chat stream cut off in the middle of an event is a network failure, and is not sent again', async () => {
+    let sentBytes = false;
+    const cut: Reply = () =>
+      new Response(
+        new ReadableStream<Uint8Array>({
+          // The first read gets the bytes before the cut, the next one the cut.
+          pull(controller) {
+            if (sentBytes) return controller.error(new TypeError('network error'));
+            sentBytes = true;
+            controller.enqueue(new TextEncoder().encode('data: {"type":"tool_call","name":"edit"}\n\ndata: {"type":"tool_res'));
+          },
+        }),
+        { headers: { 'Content-Type': 'text/event-stream' } },
+      );
+    const { client, calls } = setup({ replies: { [CHAT]: [cut, () => stream([])] } });
+    const events: ChatUpdate[] = [];
+    expect(await kindOf(client.chat('s1', 'anon_1', 'hi', (event) => events.push(event)))).toBe('network');
+    expect(events).toEqual([{ type: 'tool' }]);
+    expect(calls(CHAT)).toHaveLength(1);
+  });
+
+  it('a hung status check is waited out like other brief trouble while polling', async () => {
+    const { client, calls } = setup({ replies: { [STATUS]: [hang, hang, renderReply('completed', { outputUrl: 'https://cdn/a.mp3' })] }, limits: { cloudRequestMs: LIMIT } });
+    const polling = watch(client.pollExport('render_1'));
+    await elapse(LIMIT);
+    await elapse(LIMIT);
+    expect(polling()).toBe('resolved');
+    expect(calls(STATUS)).toHaveLength(3);
+  });
+
+  it('gives a render up after cloudExportMs', async () => {
+    const processing = Array.from({ length: 100 }, () => () => renderReply('processing'));
+    const { client, sleep } = setup({ replies: { [STATUS]: processing }, limits: { cloudExportMs: 30_000 } });
+    expect(await kindOf(client.pollExport('render_1'))).toBe('export-timeout');
+    const waited = sleep.mock.calls.reduce((sum, [ms]) => sum + ms, 0);
+    expect(waited).toBeGreaterThanOrEqual(30_000);
+    expect(waited).toBeLessThan(30_000 + 15_000);
+  });
+
+  it('an output URL that stalls falls back to the endpoint, and an endpoint that stalls too ends in no-reply', async () => {
+    const { client, calls } = setup({
+      replies: { 'GET /result/a.mp3': [silentAfter(['ID3'], 'audio/mpeg')], [DOWNLOAD]: [silentAfter(['ID3'], 'audio/mpeg')] },
+      limits: { cloudRequestMs: LIMIT },
+    });
+    const outcome = watch(client.download('render_1', `${BASE}/result/a.mp3`));
+    await elapse(LIMIT);
+    expect(outcome()).toBe('pending');
+    expect(calls(DOWNLOAD)).toHaveLength(1);
+    await elapse(LIMIT);
+    expect(outcome()).toMatchObject({ kind: 'no-reply' });
+  });
+});
+
+describe('server failures and replies that make no sense', () => {
+  it.each<[string, string, Reply[], (client: NemoVideoClient) => Promise<unknown>, CloudErrorKind | 'succeeds', number]>([
+    ['a GET answered once with an HTML 502 is asked again', CREDITS, [htmlError(502), ok({ available: 7 })], (client) => client.credits(), 'succeeds', 2],
+    ['a GET that can not connect once is asked again', STATE, [() => Promise.reject(new TypeError('Failed to fetch')), ok({ state: {} })], (client) => client.state('s1'), 'succeeds', 2],
+    ['a GET that keeps failing with HTML 503 gives up after the second', CREDITS, [htmlError(503), htmlError(503), ok({ available: 7 })], (client) => client.credits(), 'server', 2],
+    ['a session POST answered with 502 is not sent again', SESSION, [htmlError(502), ok({ session_id: 's1' })], (client) => client.createSession('en'), 'server', 1],
+    ['an export POST answered with 502 is not sent again', EXPORT, [htmlError(502), renderReply('pending')], (client) => client.startExport('s1', DRAFT, { format: 'mp3' }), 'server', 1],
+    ['a chat answered with 502 is not sent again', CHAT, [htmlError(502), () => stream([])], (client) => client.chat('s1', 'anon_1', 'hi', () => {}), 'server', 1],
+    ['a lost render (404) is not asked again', STATUS, [json({ success: false, error: 'Render not found' }, 404), renderReply('processing')], (client) => client.exportStatus('render_1'), 'server', 1],
+    ['JSON cut off halfway', SESSION, [new Response('{"code":0,"message":"success","data":{"sess', { headers: { 'Content-Type': 'application/json' } })], (client) => client.createSession('en'), 'bad-response', 1],
+    ['JSON cut off halfway on a GET (the server did answer: not asked again)', STATE, [new Response('{"code":0,"da', { headers: { 'Content-Type': 'application/json' } }), ok({ state: {} })], (client) => client.state('s1'), 'bad-response', 1],
+    ['valid JSON of the wrong shape', SESSION, [ok({ result: 'ok' })], (client) => client.createSession('en'), 'bad-response', 1],
+    ['a render status of the wrong shape', STATUS, [json({ success: true, data: { result: 'ok' } })], (client) => client.exportStatus('render_1'), 'bad-response', 1],
+  ])('%s', async (_label, key, replies, call, expected, sent) => {
+    const { client, calls } = setup({ replies: { [key]: replies } });
+    if (expected === 'succeeds') await call(client);
+    else expect(await kindOf(call(client))).toBe(expected);
+    expect(calls(key)).toHaveLength(sent);
   });
 });

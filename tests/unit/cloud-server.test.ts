@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { NemoVideoClient, type ChatUpdate, type CloudCredentials } from '@/utils/engines/cloud/client';
+import { NemoVideoClient, type ChatUpdate, type CloudCredentials, type CloudLimits } from '@/utils/engines/cloud/client';
 import { summarizeState, isDraftReady } from '@/utils/engines/cloud/draft';
 import { CloudError, describeCloudError, type CloudErrorKind } from '@/utils/engines/cloud/errors';
 import { translateGuiWording } from '@/utils/engines/cloud/gui-wording';
-import { startNemoVideoServer, type NemoVideoServer } from '../cloud-server/server.mjs';
+import { startNemoVideoServer, type Faults, type NemoVideoServer } from '../cloud-server/server.mjs';
 
 const run = promisify(execFile);
 const CLIP_SECONDS = 2;
@@ -38,7 +38,7 @@ afterAll(async () => {
 afterEach(() => server.setFaults({}));
 
 /** A client with its own credentials (so its own anonymous user); waits are 20 times shorter. */
-function newClient() {
+function newClient(limits?: Partial<CloudLimits>) {
   let stored: CloudCredentials = {};
   const sleep = vi.fn((ms: number, signal?: AbortSignal) => new Promise<void>((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
@@ -50,6 +50,7 @@ function newClient() {
     platform: 'test',
     credentials: { get: async () => ({ ...stored }), set: async (next) => void (stored = { ...next }) },
     sleep,
+    limits,
   });
   return { client, sleep, credentials: () => stored };
 }
@@ -63,8 +64,8 @@ async function uploadFile(client: NemoVideoClient, sessionId: string, path: stri
 }
 
 /** A session with the clip uploaded and the audio extracted. */
-async function preparedSession() {
-  const { client, credentials } = newClient();
+async function preparedSession(limits?: Partial<CloudLimits>) {
+  const { client, credentials } = newClient(limits);
   const session = await client.createSession('en');
   await uploadFile(client, session.sessionId, clip, 'clip.mp4');
   await client.chat(session.sessionId, session.userId ?? '', MESSAGE, () => {});
@@ -264,6 +265,80 @@ describe('NemoVideoClient against the stand-in server', { timeout: 30_000 }, () 
     });
   });
 
+  describe('faults that must end in a failure, not a wait', () => {
+    const SHORT = { cloudRequestMs: 400, cloudStreamIdleMs: 600 };
+
+    it.each<[string, Faults, (client: NemoVideoClient, sessionId: string) => Promise<unknown>, string, CloudErrorKind, number]>([
+      ['a hung POST: no-reply, not sent again', { hangOnce: 'session' }, (client) => client.createSession('en'), '/api/tasks/me/with-session/nemo_agent', 'no-reply', 1],
+      ['a hung chat: no-reply, not sent again', { hangOnce: 'chat' }, (client, sessionId) => client.chat(sessionId, 'me', MESSAGE, () => {}), '/run_sse', 'no-reply', 1],
+      ['a GET that keeps failing with 503 (HTML): server, asked twice', { serverError: 'credits' }, (client) => client.credits(), '/api/credits/balance/simple', 'server', 2],
+      ['a POST failing once with 502 (HTML): server, not sent again', { serverErrorOnce: 'session' }, (client) => client.createSession('en'), '/api/tasks/me/with-session/nemo_agent', 'server', 1],
+      ['JSON cut off halfway', { truncatedJsonOnce: 'session' }, (client) => client.createSession('en'), '/api/tasks/me/with-session/nemo_agent', 'bad-response', 1],
+      ['valid JSON of the wrong shape', { wrongShapeOnce: 'credits' }, (client) => client.credits(), '/api/credits/balance/simple', 'bad-response', 1],
+    ])('%s', async (_label, fault, call, path, kind, sent) => {
+      const { client } = newClient(SHORT);
+      const session = await client.createSession('en');
+      const before = requestsTo(path).length;
+      server.setFaults(fault);
+      expect(await kindOf(call(client, session.sessionId))).toBe(kind);
+      expect(requestsTo(path).length - before).toBe(sent);
+    });
+
+    it.each<[string, Faults, (client: NemoVideoClient, sessionId: string) => Promise<unknown>, string]>([
+      ['a hung GET is asked again once', { hangOnce: 'state' }, (client, sessionId) => client.state(sessionId), `/api/state/nemo_agent/me/{session}/latest`],
+      ['a GET failing once with 502 (HTML) is asked again once', { serverErrorOnce: 'credits' }, (client) => client.credits(), '/api/credits/balance/simple'],
+    ])('%s, and then works', async (_label, fault, call, pathPattern) => {
+      const { client } = newClient(SHORT);
+      const session = await client.createSession('en');
+      const path = pathPattern.replace('{session}', session.sessionId);
+      const before = requestsTo(path).length;
+      server.setFaults(fault);
+      await call(client, session.sessionId);
+      expect(requestsTo(path).length - before).toBe(2);
+    });
+
+    it('once faults switch themselves off; the persistent one stays', async () => {
+      server.setFaults({ hangOnce: 'session', serverError: 'credits' });
+      const { client } = newClient(SHORT);
+      await kindOf(client.createSession('en'));
+      expect(server.faults).toEqual({ hangOnce: undefined, serverError: 'credits' });
+    });
+
+    it('a chat that goes silent after two heartbeats: no-reply, not sent again, and its credits given back', async () => {
+      const { client } = newClient(SHORT);
+      const session = await client.createSession('en');
+      const userId = session.userId ?? '';
+      server.setFaults({ chatSilentOnce: true });
+      const events: ChatUpdate[] = [];
+      expect(await kindOf(client.chat(session.sessionId, userId, MESSAGE, (event) => events.push(event)))).toBe('no-reply');
+      expect(events).toEqual([{ type: 'heartbeat' }, { type: 'heartbeat' }]);
+      expect(requestsTo('/run_sse').filter((request) => (request.body as { session_id?: string }).session_id === session.sessionId)).toHaveLength(1);
+      await vi.waitFor(() => expect(server.credits.get(userId)).toEqual({ available: 100, frozen: 0, consumed: 0 }));
+    });
+
+    it('a chat cut off in the middle of an event: network, not sent again, and the edit still happens', async () => {
+      const { client } = newClient(SHORT);
+      const session = await client.createSession('en');
+      await uploadFile(client, session.sessionId, clip, 'clip.mp4');
+      server.setFaults({ chatCutOffOnce: true });
+      const events: ChatUpdate[] = [];
+      expect(await kindOf(client.chat(session.sessionId, session.userId ?? '', MESSAGE, (event) => events.push(event)))).toBe('network');
+      expect(events.map((event) => event.type)).toEqual(['heartbeat', 'tool', 'heartbeat']);
+      expect(requestsTo('/run_sse').filter((request) => (request.body as { session_id?: string }).session_id === session.sessionId)).toHaveLength(1);
+      await vi.waitFor(async () => expect(isDraftReady((await client.state(session.sessionId)).draft)).toBe(true), { timeout: 5000 });
+    });
+
+    it('a hung output URL: the download falls back to the endpoint', async () => {
+      const prepared = await preparedSession(SHORT);
+      const job = await prepared.client.startExport(prepared.sessionId, prepared.draft, { format: 'mp3' });
+      const done = await prepared.client.pollExport(job.id);
+      server.setFaults({ hangOnce: 'download' });
+      const mp3 = await prepared.client.download(done.id, done.outputUrl);
+      expect(mp3.size).toBeGreaterThan(1000);
+      expect(requestsTo(`/api/render/proxy/${job.id}/download`)).toHaveLength(1);
+    });
+  });
+
   describe('export faults', () => {
     let prepared: Awaited<ReturnType<typeof preparedSession>>;
     beforeAll(async () => {
@@ -305,6 +380,15 @@ describe('NemoVideoClient against the stand-in server', { timeout: 30_000 }, () 
       const info = await probe(await prepared.client.download(done.id, done.outputUrl), 'result.mp4');
       expect(info.format.format_name).toContain('mp4');
       expect(info.streams.map((stream) => stream.codec_type).sort()).toEqual(['audio', 'video']);
+    });
+
+    it('render never completes: status stays processing, and export-timeout', async () => {
+      server.setFaults({ renderNeverCompletes: true });
+      const job = await prepared.client.startExport(prepared.sessionId, prepared.draft, { format: 'mp3' });
+      const statuses: string[] = [];
+      expect(await kindOf(prepared.client.pollExport(job.id, { timeoutMs: 2000, onProgress: (_progress, status) => statuses.push(status) }))).toBe('export-timeout');
+      expect(statuses.at(-1)).toBe('processing');
+      await prepared.client.cancelExport(job.id);
     });
 
     it('render fails: export-failed', async () => {

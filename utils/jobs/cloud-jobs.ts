@@ -6,6 +6,7 @@ import { formatDuration } from '../format';
 import { credentialStore } from '../cloud/credential-store';
 import { creditsItem } from '../cloud/credits';
 import { getSettings } from '../settings';
+import { currentLimits } from '../limits';
 import { putBlob } from '../blob-store';
 import { mp3DurationSeconds, sniffAudioMp3 } from '../engines/local/sniff';
 import { inputKeyOf, type CloudProgress, type Job } from './job';
@@ -18,8 +19,9 @@ import { i18n } from '#i18n';
 const KEEP_ALIVE_MS = 20_000;
 
 async function createClient(jobId?: string): Promise<NemoVideoClient> {
-  const { cloudBaseUrl } = await getSettings();
+  const [{ cloudBaseUrl }, limits] = await Promise.all([getSettings(), currentLimits()]);
   return new NemoVideoClient({
+    limits,
     onRateLimited: (waitMs) => {
       if (!jobId) return;
       const notice = i18n.t('conversation.slowDown', { seconds: Math.ceil(waitMs / 1000) });
@@ -172,9 +174,10 @@ export async function runCloudJob(jobId: string): Promise<CloudOutcome | undefin
             url: target.url,
             headers: target.headers,
             field: target.field,
+            stallMs: client.limits.cloudRequestMs,
           });
           signal.throwIfAborted();
-          if (reply.status === 0) throw new CloudError('network');
+          if (reply.status === 0) throw new CloudError(reply.stalled ? 'no-reply' : 'network');
           client.parseUploadResponse(reply.body, reply.status);
           break;
         } catch (error) {
@@ -226,7 +229,9 @@ export async function runCloudJob(jobId: string): Promise<CloudOutcome | undefin
     try {
       render = await client.pollExport(cloud.renderId!, { onProgress: (progress) => void patchJob(jobId, ['converting'], { progress }), signal });
     } catch (error) {
-      if (signal.aborted) void client.cancelExport(cloud.renderId!).catch(() => undefined);
+      // A render nobody waits for any more is stopped, so it doesn't keep the backend busy.
+      const givenUp = error instanceof CloudError && error.kind === 'export-timeout';
+      if (signal.aborted || givenUp) void client.cancelExport(cloud.renderId!).catch(() => undefined);
       throw error;
     }
     const file = await client.download(cloud.renderId!, render.outputUrl, signal);

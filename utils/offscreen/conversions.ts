@@ -2,7 +2,7 @@ import type { Engine } from '../engines/engine';
 import { failureReasonOf } from '../failures';
 import { deleteScratch, getBlob, putBlob } from '../blob-store';
 import { ConversionError } from '../failures';
-import { sendMessage, type MessageData } from '../messages';
+import { sendMessage, type MessageData, type ReplyOf } from '../messages';
 import { inputKeyOf, type JobSource } from '../jobs/job';
 import { DEFAULT_LIMITS } from '../limits';
 import { StallWatch } from './stall-watch';
@@ -66,22 +66,39 @@ async function download(url: string, onReceived: (received: number, total: numbe
   return new Blob(parts, { type: response.headers.get('Content-Type') ?? '' });
 }
 
-/** Sends a stored input to the cloud as multipart form data; XMLHttpRequest reports upload progress, fetch doesn't. */
+/**
+ * Sends a stored input to the cloud as multipart form data; XMLHttpRequest reports upload progress, fetch doesn't.
+ * An upload that makes no progress and gets no reply for `stallMs` is given up (`stalled`).
+ */
 export async function uploadInput(
-  { jobId, inputKey, fileName, url, headers, field }: MessageData<'offscreen:upload'>,
+  { jobId, inputKey, fileName, url, headers, field, stallMs }: MessageData<'offscreen:upload'>,
   report: Report,
-): Promise<{ status: number; body: unknown }> {
+): Promise<ReplyOf<'offscreen:upload'>> {
   const input = await getBlob('inputs', inputKey);
   if (!input) throw new ConversionError('input-missing');
   const form = new FormData();
   form.append(field, input, fileName);
   return new Promise((resolve) => {
     const request = new XMLHttpRequest();
+    let stallTimer: ReturnType<typeof setTimeout> | undefined;
+    const finish = (reply: ReplyOf<'offscreen:upload'>) => {
+      clearTimeout(stallTimer);
+      resolve(reply);
+    };
+    const moved = () => {
+      clearTimeout(stallTimer);
+      stallTimer = setTimeout(() => {
+        request.abort();
+        finish({ status: 0, body: null, stalled: true });
+      }, stallMs);
+    };
     request.open('POST', url);
     for (const [name, value] of Object.entries(headers)) request.setRequestHeader(name, value);
     request.upload.onprogress = (event) => {
+      moved();
       if (event.lengthComputable) void report('job:progress', { jobId, phase: 'reading', progress: clamp01(event.loaded / event.total) });
     };
+    request.onprogress = moved;
     request.onload = () => {
       let body: unknown = null;
       try {
@@ -89,9 +106,10 @@ export async function uploadInput(
       } catch {
         body = null;
       }
-      resolve({ status: request.status, body });
+      finish({ status: request.status, body });
     };
-    request.onerror = () => resolve({ status: 0, body: null });
+    request.onerror = () => finish({ status: 0, body: null });
+    moved();
     request.send(form);
   });
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CloudError } from './errors';
+import { CloudError, isTransientFailure } from './errors';
 import { readChatEvents, type ChatEvent } from './sse';
 import {
   chatRequestSchema,
@@ -19,9 +19,9 @@ import {
   type RenderStatus,
   type UploadResult,
 } from './schemas';
-import { Transport, type TransportOptions } from './transport';
+import { idleLimited, Transport, type CloudLimits, type TransportOptions } from './transport';
 
-export type { CloudCredentials, CredentialStore, Sleep } from './transport';
+export type { CloudCredentials, CloudLimits, CredentialStore, Sleep } from './transport';
 export { SKILL_SOURCE } from './transport';
 export type NemoVideoClientOptions = TransportOptions;
 
@@ -35,12 +35,13 @@ export interface RequestTarget {
 export interface PollOptions {
   onProgress?: (progress: number, status: RenderStatus['status']) => void;
   signal?: AbortSignal;
+  /** Defaults to the client's `cloudExportMs`. */
   timeoutMs?: number;
 }
 
 export const UPLOAD_FIELD = 'files';
 const RENDER_ID_ATTEMPTS = 3;
-export const EXPORT_POLLING = { firstDelayMs: 2000, growth: 1.5, maxDelayMs: 15_000, timeoutMs: 10 * 60 * 1000 };
+export const EXPORT_POLLING = { firstDelayMs: 2000, growth: 1.5, maxDelayMs: 15_000 };
 
 /** How long to wait before status check number `attempt` (from 0): 2 s, 3 s, 4.5 s, … at most 15 s. */
 export function pollDelay(attempt: number): number {
@@ -51,10 +52,6 @@ function isDuplicateId(error: unknown): boolean {
   return error instanceof CloudError && (error.status === 409 || /duplicate|already exists/i.test(error.detail ?? ''));
 }
 
-function isTransient(error: unknown): boolean {
-  return error instanceof CloudError && (error.kind === 'network' || (error.status ?? 0) >= 500);
-}
-
 /** The NemoVideo backend's calls. Transport level only: no UI, no job queue. */
 export class NemoVideoClient {
   private readonly transport: Transport;
@@ -62,6 +59,11 @@ export class NemoVideoClient {
 
   constructor(options: NemoVideoClientOptions) {
     this.transport = new Transport(options);
+  }
+
+  /** How long this client waits on NemoVideo. */
+  get limits(): CloudLimits {
+    return this.transport.limits;
   }
 
   /** A valid token: the stored one, or a new anonymous one when there is none or it (nearly) expired. */
@@ -107,6 +109,8 @@ export class NemoVideoClient {
   /**
    * Sends one message and streams the reply's events to `onEvent`; resolves with the reply's text
    * (empty for about 30% of edits) when the stream closes. Refuses while this session is answering.
+   * A stream that breaks or goes silent (not even a heartbeat for `cloudStreamIdleMs`) is a failure,
+   * and the message is never sent again here: it may have been charged.
    */
   async chat(sessionId: string, userId: string, message: string, onEvent: (event: ChatUpdate) => void, signal?: AbortSignal): Promise<string> {
     if (this.chatting.has(sessionId)) throw new CloudError('busy');
@@ -118,11 +122,15 @@ export class NemoVideoClient {
         session_id: sessionId,
         new_message: { parts: [{ text: message }] },
       });
-      const { response } = await this.transport.exchange({ method: 'POST', path: '/run_sse', body, expect: 'stream', accept: 'text/event-stream', signal });
+      // Until the stream starts, nothing at all has come either: the stream's idle limit applies.
+      const { cloudStreamIdleMs } = this.transport.limits;
+      const call = { method: 'POST', path: '/run_sse', body, expect: 'stream', accept: 'text/event-stream', signal, timeoutMs: cloudStreamIdleMs } as const;
+      const { response } = await this.transport.exchange(call);
       const texts: string[] = [];
       if (!response.body) return '';
+      const reply = idleLimited(response.body, cloudStreamIdleMs, () => new CloudError('no-reply', { detail: `chat stream silent for ${cloudStreamIdleMs} ms` }));
       try {
-        for await (const event of readChatEvents(response.body)) {
+        for await (const event of readChatEvents(reply)) {
           if (event.type === 'error') throw this.transport.failure({ code: event.code });
           if (event.type === 'text') texts.push(event.text);
           onEvent(event);
@@ -190,7 +198,7 @@ export class NemoVideoClient {
    * Checks a render until it completes (resolves with it), fails or times out (throws): first
    * after 2 s, then less and less often, at most every 15 s. Brief network or server trouble is waited out.
    */
-  async pollExport(renderId: string, { onProgress, signal, timeoutMs = EXPORT_POLLING.timeoutMs }: PollOptions = {}): Promise<RenderJob> {
+  async pollExport(renderId: string, { onProgress, signal, timeoutMs = this.transport.limits.cloudExportMs }: PollOptions = {}): Promise<RenderJob> {
     const started = this.transport.now();
     for (let attempt = 0; ; attempt++) {
       await this.transport.sleep(pollDelay(attempt), signal);
@@ -200,24 +208,28 @@ export class NemoVideoClient {
         if (job.status === 'completed') return job;
         if (job.status === 'failed') throw new CloudError('export-failed');
       } catch (error) {
-        if (!isTransient(error)) throw error;
+        if (!isTransientFailure(error)) throw error;
       }
       if (this.transport.now() - started >= timeoutMs) throw new CloudError('export-timeout');
     }
   }
 
-  /** The rendered file: from its output URL (no credentials sent there), else the fallback endpoint. */
+  /**
+   * The rendered file: from its output URL (no credentials sent there), else the fallback endpoint.
+   * A download that stops sending bytes for `cloudRequestMs` is given up.
+   */
   async download(renderId: string, outputUrl?: string, signal?: AbortSignal): Promise<Blob> {
     if (outputUrl) {
       try {
-        const response = await this.transport.fetch(new URL(outputUrl, this.transport.baseUrl), { signal });
-        if (response.ok) return await response.blob();
+        const response = await this.transport.fetchInTime(new URL(outputUrl, this.transport.baseUrl), {}, { signal }, async (reply) => reply);
+        if (response.ok) return await this.transport.readBlob(response, signal);
+        void response.body?.cancel().catch(() => undefined);
       } catch {
         if (signal?.aborted) throw signal.reason;
       }
     }
     const { response } = await this.transport.exchange({ method: 'GET', path: this.downloadPath(renderId), expect: 'stream', accept: '*/*', signal });
-    return response.blob();
+    return this.transport.readBlob(response, signal);
   }
 
   private renderPath(renderId: string): string {

@@ -14,6 +14,7 @@ export const CLOUD_ERROR_KINDS = [
   'export-failed',
   'export-timeout',
   'network',
+  'no-reply',
   'server',
   'bad-response',
 ] as const;
@@ -72,6 +73,15 @@ export function cloudErrorKind(code: number | undefined, status: number | undefi
   return 'server';
 }
 
+/**
+ * Trouble that may be gone a moment later: no connection, no reply in time, or the server failing
+ * (HTTP 5xx). Only a call that is safe to send twice is sent again after it.
+ */
+export function isTransientFailure(error: unknown): boolean {
+  if (!(error instanceof CloudError)) return false;
+  return error.kind === 'network' || error.kind === 'no-reply' || (error.kind === 'server' && (error.status ?? 0) >= 500);
+}
+
 export function registrationLink(bindId: string, registrationUrl = DEFAULT_REGISTRATION_URL): string {
   const url = new URL(registrationUrl);
   url.searchParams.set('bind', bindId);
@@ -86,6 +96,7 @@ const suggestingLocal = {
   'plan-blocked': 'cloudError.planBlocked',
   'export-failed': 'cloudError.exportFailed',
   'export-timeout': 'cloudError.exportTimeout',
+  'no-reply': 'cloudError.noReply',
   server: 'cloudError.server',
   'bad-response': 'cloudError.badResponse',
 } as const;

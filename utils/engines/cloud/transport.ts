@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { CloudError, cloudErrorKind } from './errors';
+import { DEFAULT_LIMITS, type Limits } from '../../limits';
+import { CloudError, cloudErrorKind, isTransientFailure } from './errors';
 import { anonymousTokenSchema, codeEnvelopeSchema, successEnvelopeSchema } from './schemas';
 
 /** What the client keeps between runs. The app stores it where content scripts can't read it. */
@@ -18,6 +19,8 @@ export interface CredentialStore {
 }
 
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+/** How long the client waits on NemoVideo before it gives up (see utils/limits.ts). */
+export type CloudLimits = Pick<Limits, 'cloudRequestMs' | 'cloudStreamIdleMs' | 'cloudExportMs'>;
 
 export interface TransportOptions {
   baseUrl: string;
@@ -31,6 +34,8 @@ export interface TransportOptions {
   now?: () => number;
   /** Told before waiting out a rate limit (HTTP 429), so the user can be told too. */
   onRateLimited?: (waitMs: number) => void;
+  /** Shorter or longer waits than the defaults. */
+  limits?: Partial<CloudLimits>;
 }
 
 export const SKILL_SOURCE = 'video-to-mp3';
@@ -38,6 +43,8 @@ const TOKEN_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
 /** Renew a little early, so a token doesn't expire between the check and the request. */
 const TOKEN_RENEWAL_MARGIN_MS = 60 * 1000;
 const DEFAULT_RETRY_AFTER_MS = 30 * 1000;
+/** A GET that met a transient failure is asked once more after this pause. */
+const TRANSIENT_RETRY_MS = 1000;
 
 const abortableSleep: Sleep = (ms, signal) =>
   new Promise((resolve, reject) => {
@@ -53,6 +60,40 @@ const abortableSleep: Sleep = (ms, signal) =>
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 
+/** A signal that aborts after `ms`, unless cleared first. */
+function deadline(ms: number): { signal: AbortSignal; clear: () => void } {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DOMException('NemoVideo did not answer in time', 'TimeoutError')), ms);
+  return { signal: controller.signal, clear: () => clearTimeout(timer) };
+}
+
+/**
+ * The same bytes as `stream`, but an error (`idleError()`) once nothing has arrived for `idleMs`:
+ * the source is then cancelled, which closes its connection.
+ */
+export function idleLimited(stream: ReadableStream<Uint8Array>, idleMs: number, idleError: () => Error): ReadableStream<Uint8Array> {
+  const reader = stream.getReader();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const silence = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => reject(idleError()), idleMs);
+      });
+      try {
+        const { done, value } = await Promise.race([reader.read(), silence]);
+        if (done) controller.close();
+        else controller.enqueue(value);
+      } catch (error) {
+        void reader.cancel(error).catch(() => undefined);
+        throw error;
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+}
+
 export interface Call {
   method: 'GET' | 'POST';
   path: string;
@@ -63,6 +104,8 @@ export interface Call {
   /** The anonymous-token request: X-Client-Id instead of bearer auth. */
   tokenCall?: boolean;
   signal?: AbortSignal;
+  /** How long to wait for the reply, when not `cloudRequestMs`. */
+  timeoutMs?: number;
 }
 
 /** `Retry-After` in seconds or as an HTTP date. */
@@ -89,6 +132,7 @@ export class Transport {
   readonly onRateLimited?: (waitMs: number) => void;
   readonly sleep: Sleep;
   readonly now: () => number;
+  readonly limits: CloudLimits;
   /** Links a registration to this anonymous user (2001): the backend's bind id, else the user id. */
   bindId?: string;
   private renewing?: Promise<string>;
@@ -99,6 +143,11 @@ export class Transport {
     this.onRateLimited = options.onRateLimited;
     this.sleep = options.sleep ?? abortableSleep;
     this.now = options.now ?? Date.now;
+    this.limits = {
+      cloudRequestMs: options.limits?.cloudRequestMs ?? DEFAULT_LIMITS.cloudRequestMs,
+      cloudStreamIdleMs: options.limits?.cloudStreamIdleMs ?? DEFAULT_LIMITS.cloudStreamIdleMs,
+      cloudExportMs: options.limits?.cloudExportMs ?? DEFAULT_LIMITS.cloudExportMs,
+    };
   }
 
   /** A valid token: the stored one, or a new anonymous one when there is none or it (nearly) expired. */
@@ -160,16 +209,24 @@ export class Transport {
     return parsed.data;
   }
 
-  /** Sends a call, renewing the token, waiting out a rate limit and remaking the client id once each. */
+  /**
+   * Sends a call, renewing the token, waiting out a rate limit and remaking the client id once each.
+   * A GET is also asked again once after a transient failure; a POST never is, as it may have
+   * arrived (a chat message sent twice is charged twice).
+   */
   async exchange(call: Call): Promise<{ response: Response; payload?: unknown }> {
     const retried = new Set<string>();
     for (;;) {
       try {
         return await this.exchangeOnce(call);
       } catch (error) {
-        if (!(error instanceof CloudError) || retried.has(error.kind)) throw error;
-        retried.add(error.kind);
-        if (error.kind === 'auth' && !call.tokenCall) await this.renewToken();
+        if (!(error instanceof CloudError)) throw error;
+        const transient = isTransientFailure(error);
+        const reason = transient ? 'transient' : error.kind;
+        if (retried.has(reason)) throw error;
+        retried.add(reason);
+        if (transient && call.method === 'GET') await this.sleep(TRANSIENT_RETRY_MS, call.signal);
+        else if (error.kind === 'auth' && !call.tokenCall) await this.renewToken();
         else if (error.kind === 'rate-limited') {
           const waitMs = error.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS;
           this.onRateLimited?.(waitMs);
@@ -181,25 +238,53 @@ export class Transport {
     }
   }
 
+  /**
+   * Fetches and `read`s the response within `timeoutMs` (by default the request time limit); a body
+   * `read` hands back unread is no longer limited by it (its reader sets its own). Cancelling `signal`
+   * is passed through as it is; running out of time is a 'no-reply' failure, failing to connect a 'network' one.
+   */
+  async fetchInTime<T>(
+    url: string | URL,
+    init: RequestInit,
+    { signal, timeoutMs = this.limits.cloudRequestMs }: { signal?: AbortSignal; timeoutMs?: number },
+    read: (response: Response) => Promise<T>,
+  ): Promise<T> {
+    const limit = deadline(timeoutMs);
+    try {
+      const response = await this.fetch(url, { ...init, signal: signal ? AbortSignal.any([signal, limit.signal]) : limit.signal });
+      return await read(response);
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      if (error instanceof CloudError) throw error;
+      if (limit.signal.aborted) throw new CloudError('no-reply', { detail: `no reply within ${timeoutMs} ms` });
+      throw new CloudError('network', { detail: String(error) });
+    } finally {
+      limit.clear();
+    }
+  }
+
+  /** A response body read whole, but given up once no bytes have come for the request time limit. */
+  async readBlob(response: Response, signal?: AbortSignal): Promise<Blob> {
+    if (!response.body) return response.blob();
+    const body = idleLimited(response.body, this.limits.cloudRequestMs, () => new CloudError('no-reply', { detail: 'the download stalled' }));
+    try {
+      return await new Response(body, { headers: { 'Content-Type': response.headers.get('content-type') ?? '' } }).blob();
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      throw error instanceof CloudError ? error : new CloudError('network', { detail: String(error) });
+    }
+  }
+
   private async exchangeOnce(call: Call): Promise<{ response: Response; payload?: unknown }> {
     const headers: Record<string, string> = { ...(await this.headers(call.tokenCall)), Accept: call.accept ?? 'application/json' };
     if (call.body !== undefined) headers['Content-Type'] = 'application/json';
-    let response: Response;
-    let text: string | undefined;
-    try {
-      response = await this.fetch(this.url(call.path), {
-        method: call.method,
-        headers,
-        body: call.body === undefined ? undefined : JSON.stringify(call.body),
-        signal: call.signal,
-      });
+    const init: RequestInit = { method: call.method, headers, body: call.body === undefined ? undefined : JSON.stringify(call.body) };
+    const { response, text } = await this.fetchInTime(this.url(call.path), init, call, async (response) => {
       const isJson = (response.headers.get('content-type') ?? '').includes('json');
-      if (call.expect === 'stream' && response.ok && !isJson) return { response };
-      text = await response.text();
-    } catch (error) {
-      if (call.signal?.aborted) throw call.signal.reason;
-      throw new CloudError('network', { detail: String(error) });
-    }
+      if (call.expect === 'stream' && response.ok && !isJson) return { response, text: undefined };
+      return { response, text: await response.text() };
+    });
+    if (text === undefined) return { response };
     let body: unknown;
     try {
       body = text === '' ? undefined : JSON.parse(text);
