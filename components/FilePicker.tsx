@@ -1,8 +1,9 @@
 import { useId, useState, type DragEvent } from 'react';
 import { i18n } from '#i18n';
-import { deleteBlob, DiskFullError, putBlob } from '@/utils/blob-store';
+import { deleteBlob, DiskFullError, putBlobInParts } from '@/utils/blob-store';
 import { sendMessage, type CommandReply } from '@/utils/messages';
 import { Alert } from './Alert';
+import { ProgressBar } from './ProgressBar';
 import type { Trim } from '@/utils/trim';
 
 interface StoredInput {
@@ -11,11 +12,17 @@ interface StoredInput {
   size: number;
 }
 
+/** How far the copy of a chosen file has got. */
+interface Copying {
+  fileName: string;
+  fraction: number;
+}
+
 /** Keeps a copy of the file in IndexedDB for its job, or says in plain words, naming it, why it can't. */
-async function storeInput(file: File): Promise<{ stored: StoredInput } | { problem: string }> {
+async function storeInput(file: File, onStored: (bytes: number) => void): Promise<{ stored: StoredInput } | { problem: string }> {
   const inputKey = crypto.randomUUID();
   try {
-    await putBlob('inputs', inputKey, file);
+    await putBlobInParts('inputs', inputKey, file, onStored);
     return { stored: { inputKey, fileName: file.name, size: file.size } };
   } catch (error) {
     console.error(`Storing ${file.name} failed`, error);
@@ -42,20 +49,25 @@ async function startStored(files: StoredInput[], instructions: string | undefine
 }
 
 /**
- * Hands the chosen files to the background queue; the bytes go through IndexedDB. Each file is stored
- * on its own, so one that can't be (a full disk) doesn't keep the others from starting.
+ * Hands the chosen files to the background queue; the bytes go through IndexedDB. Each file is
+ * stored on its own and queued as soon as it is, so the first converts while the next is copied, and
+ * one that can't be stored (a full disk) doesn't keep the others from starting.
  * Returns what went wrong, in plain words.
  */
-async function startJobs(files: File[], instructions: string | undefined, trim: Trim | undefined): Promise<string[]> {
-  const stored: StoredInput[] = [];
-  const problems: string[] = [];
+async function startJobs(
+  files: File[],
+  instructions: string | undefined,
+  trim: Trim | undefined,
+  onCopying: (copying: Copying) => void,
+): Promise<string[]> {
+  const problems = new Set<string>();
   for (const file of files) {
-    const outcome = await storeInput(file);
-    if ('stored' in outcome) stored.push(outcome.stored);
-    else problems.push(outcome.problem);
+    onCopying({ fileName: file.name, fraction: 0 });
+    const outcome = await storeInput(file, (bytes) => onCopying({ fileName: file.name, fraction: file.size > 0 ? bytes / file.size : 1 }));
+    const problem = 'stored' in outcome ? await startStored([outcome.stored], instructions, trim) : outcome.problem;
+    if (problem) problems.add(problem);
   }
-  const startProblem = stored.length > 0 ? await startStored(stored, instructions, trim) : undefined;
-  return startProblem ? [...problems, startProblem] : problems;
+  return [...problems];
 }
 
 /**
@@ -65,7 +77,7 @@ async function startJobs(files: File[], instructions: string | undefined, trim: 
 export function FilePicker({ instructions, trim, blocked }: { instructions?: string; trim?: Trim; blocked?: string }) {
   const inputId = useId();
   const [dragging, setDragging] = useState(false);
-  const [adding, setAdding] = useState(false);
+  const [copying, setCopying] = useState<Copying>();
   const [problems, setProblems] = useState<string[]>([]);
 
   const add = async (files: File[]) => {
@@ -75,9 +87,8 @@ export function FilePicker({ instructions, trim, blocked }: { instructions?: str
       return;
     }
     setProblems([]);
-    setAdding(true);
-    setProblems(await startJobs(files, instructions, trim));
-    setAdding(false);
+    setProblems(await startJobs(files, instructions, trim, setCopying));
+    setCopying(undefined);
   };
   const onDrop = (event: DragEvent) => {
     event.preventDefault();
@@ -110,7 +121,10 @@ export function FilePicker({ instructions, trim, blocked }: { instructions?: str
           void add(files);
         }}
       />
-      <p className="hint">{i18n.t(adding ? 'popup.adding' : 'popup.dropHint')}</p>
+      {copying ? (
+        <ProgressBar label={i18n.t('popup.addingLabel', { file: copying.fileName })} activity={i18n.t('popup.adding')} fraction={copying.fraction} />
+      ) : null}
+      <p className="hint">{copying ? i18n.t('popup.addingLabel', { file: copying.fileName }) : i18n.t('popup.dropHint')}</p>
       {problems.map((problem, index) => (
         <Alert key={index} message={problem} />
       ))}

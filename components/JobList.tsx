@@ -7,6 +7,7 @@ import { Alert } from './Alert';
 import { FileCard } from './FileCard';
 import { useCloudCost } from './CloudCredits';
 import { CloudConversation } from './CloudConversation';
+import { ProgressBar } from './ProgressBar';
 
 const stateLabel = (state: Job['state']): string => i18n.t(`jobs.${state}`);
 
@@ -29,17 +30,7 @@ function JobRow({ job }: { job: Job }) {
     <FileCard name={job.sourceName} aside={job.sourceSize > 0 && <span className="muted">{formatBytes(job.sourceSize)}</span>}>
       {inProgress && !job.cloud?.awaitingExport && (
         <div className="job__progress">
-          <div
-            role="progressbar"
-            aria-label={i18n.t('jobs.progressLabel', { file: job.sourceName })}
-            aria-valuemin={0}
-            aria-valuemax={100}
-            aria-valuenow={percent}
-            aria-valuetext={`${activityLabel(job)} ${percent}%`}
-            className="progress"
-          >
-            <div className="progress__bar" style={{ width: `${percent}%` }} />
-          </div>
+          <ProgressBar label={i18n.t('jobs.progressLabel', { file: job.sourceName })} activity={activityLabel(job)} fraction={job.progress} />
           <span className="muted job__state">
             {activityLabel(job)} {percent > 0 && percent < 100 ? `${percent}%` : ''}
           </span>

@@ -1,12 +1,21 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { Spill } from './engines/local/blob-writer';
 
-/** Bytes shared by the extension's pages and its background, which runtime messages (JSON) can't carry. */
+/**
+ * Bytes shared by the extension's pages and its background, which runtime messages (JSON) can't carry.
+ * A big file is kept in parts (`partCount` of them, under `<key>#<n>`), written before this record.
+ */
 interface StoredBlob {
-  blob: Blob;
+  blob?: Blob;
+  partCount?: number;
   size: number;
   createdAt: number;
 }
+
+/** Big enough that writing parts costs nothing extra; small enough that the first is stored in a blink. */
+export const STORED_PART_BYTES = 32 * 1024 * 1024;
+const partKey = (key: string, index: number) => `${key}#${String(index).padStart(6, '0')}`;
+const partsOf = (key: string) => IDBKeyRange.bound(`${key}#`, `${key}#\uffff`);
 
 interface BlobDatabase extends DBSchema {
   inputs: { key: string; value: StoredBlob };
@@ -78,8 +87,44 @@ export async function putBlob(store: BlobStoreName, key: string, blob: Blob): Pr
   await writing(blob.size, () => database.put(store, { blob, size: blob.size, createdAt: Date.now() }, key));
 }
 
+/**
+ * Stores a file that may be gigabytes in parts, telling `onStored` how many bytes are stored after
+ * each, so the copy can show its progress. The whole is only there (`hasBlob`) once every part is.
+ */
+export async function putBlobInParts(
+  store: BlobStoreName,
+  key: string,
+  blob: Blob,
+  onStored: (bytes: number) => void,
+  partBytes = STORED_PART_BYTES,
+): Promise<void> {
+  if (blob.size <= partBytes) {
+    await putBlob(store, key, blob);
+    onStored(blob.size);
+    return;
+  }
+  const database = await db();
+  let partCount = 0;
+  try {
+    for (let start = 0; start < blob.size; start += partBytes) {
+      const part = blob.slice(start, start + partBytes);
+      await writing(part.size, () => database.put(store, { blob: part, size: part.size, createdAt: Date.now() }, partKey(key, partCount++)));
+      onStored(Math.min(blob.size, start + partBytes));
+    }
+    await database.put(store, { partCount, size: blob.size, createdAt: Date.now() }, key);
+  } catch (error) {
+    await database.delete(store, partsOf(key)).catch(() => undefined);
+    throw error;
+  }
+}
+
 export async function getBlob(store: BlobStoreName, key: string): Promise<Blob | undefined> {
-  return (await (await db()).get(store, key))?.blob;
+  const database = await db();
+  const stored = await database.get(store, key);
+  if (!stored?.partCount) return stored?.blob;
+  const parts = await database.getAll(store, partsOf(key));
+  if (parts.length !== stored.partCount) return undefined;
+  return new Blob(parts.map((part) => part.blob!));
 }
 
 export async function hasBlob(store: BlobStoreName, key: string): Promise<boolean> {
@@ -87,7 +132,8 @@ export async function hasBlob(store: BlobStoreName, key: string): Promise<boolea
 }
 
 export async function deleteBlob(store: BlobStoreName, key: string): Promise<void> {
-  await (await db()).delete(store, key);
+  const tx = (await db()).transaction(store, 'readwrite');
+  await Promise.all([tx.store.delete(key), tx.store.delete(partsOf(key)), tx.done]);
 }
 
 /**
@@ -111,6 +157,24 @@ export async function evictOldest(store: BlobStoreName, capBytes: number, keep?:
   }
   await tx.done;
   return evicted;
+}
+
+/**
+ * Deletes what no job or entry owns any more (a popup closed between storing a file and queuing it,
+ * say): every record, parts included, whose key `isOwned` doesn't claim and that was stored before
+ * `storedBefore`, so a copy still being made is left alone. Returns the keys it deleted.
+ */
+export async function sweepUnowned(store: BlobStoreName, isOwned: (key: string) => boolean, storedBefore: number): Promise<string[]> {
+  const tx = (await db()).transaction(store, 'readwrite');
+  const swept: string[] = [];
+  for (let cursor = await tx.store.openCursor(); cursor; cursor = await cursor.continue()) {
+    const owner = cursor.key.split('#')[0]!;
+    if (isOwned(owner) || cursor.value.createdAt >= storedBefore) continue;
+    await cursor.delete();
+    swept.push(cursor.key);
+  }
+  await tx.done;
+  return swept;
 }
 
 /** Stores each part under `prefix` and hands back the stored copy, which reads from disk; DiskFullError when it can't. */

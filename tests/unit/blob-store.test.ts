@@ -1,7 +1,18 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openDB } from 'idb';
-import { deleteBlob, deleteScratch, DiskFullError, evictOldest, getBlob, hasBlob, putBlob, spillTo } from '../../utils/blob-store';
+import {
+  deleteBlob,
+  deleteScratch,
+  DiskFullError,
+  evictOldest,
+  getBlob,
+  hasBlob,
+  putBlob,
+  putBlobInParts,
+  spillTo,
+  sweepUnowned,
+} from '../../utils/blob-store';
 
 const MB = 1024 * 1024;
 const blobOf = (megabytes: number) => new Blob([new Uint8Array(megabytes * MB)]);
@@ -33,6 +44,7 @@ describe('evictOldest', () => {
     await putBlob('inputs', 'clip', new Blob(['hello']));
     expect(await (await getBlob('inputs', 'clip'))?.text()).toBe('hello');
     expect(await getBlob('inputs', 'missing')).toBeUndefined();
+    await deleteBlob('inputs', 'clip');
   });
 });
 
@@ -84,5 +96,70 @@ describe('a write the disk has no room for', () => {
   it('passes other failures on as they are when there is room', async () => {
     refuseWrites(chromiumDiskFull, 1000 * MB);
     await expect(putBlob('inputs', 'big', blobOf(5))).rejects.toBe(chromiumDiskFull);
+  });
+});
+
+/** Bytes whose every position is distinct enough that a part out of order or missing shows. */
+const numberedBlob = (bytes: number) => new Blob([Uint32Array.from({ length: bytes / 4 }, (_, index) => index)]);
+const storedKeys = async (prefix: string) => (await (await openDB('video-to-mp3')).getAllKeys('inputs')).map(String).filter((key) => key.startsWith(prefix));
+/** Small parts, so the tables run in memory; the real ones are 32 MB. */
+const PART = 4096;
+
+describe('putBlobInParts', () => {
+  it.each([
+    { name: 'an empty file', bytes: 0, reports: [0] },
+    { name: 'a file smaller than a part, in one write', bytes: 1024, reports: [1024] },
+    { name: 'a file of exactly one part', bytes: PART, reports: [PART] },
+    { name: 'a file of two parts and a bit', bytes: 2 * PART + 4096, reports: [PART, 2 * PART, 2 * PART + 4096] },
+  ])('stores $name, reporting the bytes stored after each part, and reads it back whole', async ({ bytes, reports }) => {
+    const file = numberedBlob(bytes);
+    const reported: number[] = [];
+    await putBlobInParts('inputs', 'big', file, (stored) => reported.push(stored), PART);
+    expect(reported).toEqual(reports);
+    const stored = await getBlob('inputs', 'big');
+    expect(stored?.size).toBe(bytes);
+    expect(new Uint8Array(await stored!.arrayBuffer())).toEqual(new Uint8Array(await file.arrayBuffer()));
+    await deleteBlob('inputs', 'big');
+    expect(await storedKeys('big')).toEqual([]);
+  });
+
+  it('is not there until its last part is, and leaves no part behind when a write fails', async () => {
+    const file = numberedBlob(3 * PART);
+    let seenBeforeTheEnd: boolean | undefined;
+    await putBlobInParts('inputs', 'whole', file, async () => {
+      seenBeforeTheEnd ??= await hasBlob('inputs', 'whole');
+    }, PART);
+    expect(seenBeforeTheEnd).toBe(false);
+    await deleteBlob('inputs', 'whole');
+
+    const failing = vi.spyOn(IDBObjectStore.prototype, 'put');
+    failing.mockImplementationOnce(function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
+      return IDBObjectStore.prototype.put.call(this, ...args);
+    });
+    failing.mockImplementationOnce(() => {
+      throw new DOMException('no room', 'QuotaExceededError');
+    });
+    await expect(putBlobInParts('inputs', 'broken', file, () => {}, PART)).rejects.toBeInstanceOf(DiskFullError);
+    failing.mockRestore();
+    expect(await hasBlob('inputs', 'broken')).toBe(false);
+    expect(await storedKeys('broken')).toEqual([]);
+  });
+});
+
+describe('sweepUnowned', () => {
+  it('deletes what nobody owns that is older than the cut-off, parts and all, and keeps the rest', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(1_000);
+    await putBlob('inputs', 'owned', new Blob(['a']));
+    await putBlob('inputs', 'orphan', new Blob(['b']));
+    await putBlobInParts('inputs', 'orphan-parts', numberedBlob(PART + 4), () => {}, PART);
+    vi.setSystemTime(5_000);
+    await putBlob('inputs', 'being-queued', new Blob(['c']));
+    vi.useRealTimers();
+
+    const swept = await sweepUnowned('inputs', (key) => key === 'owned', 2_000);
+    expect(swept.sort()).toEqual(['orphan', 'orphan-parts', 'orphan-parts#000000', 'orphan-parts#000001']);
+    expect((await storedKeys('')).sort()).toEqual(['being-queued', 'owned']);
+    for (const key of ['owned', 'being-queued']) await deleteBlob('inputs', key);
   });
 });

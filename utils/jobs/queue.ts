@@ -1,5 +1,5 @@
 import { getSettings, resolveEngine, type Settings } from '../settings';
-import { deleteBlob, evictOldest, hasBlob } from '../blob-store';
+import { deleteBlob, evictOldest, hasBlob, sweepUnowned } from '../blob-store';
 import { describeFailure, type FailureReason } from '../failures';
 import { baseName, mp3NameFromPattern } from '../file-names';
 import type { CommandReply, MessageData } from '../messages';
@@ -17,6 +17,8 @@ import { currentLimits } from '../limits';
 const MAX_PARALLEL_CONVERSIONS = Math.max(1, Math.min(2, navigator.hardwareConcurrency || 1));
 /** A job restarted this many times by browser or worker stops is shown as interrupted instead. */
 const MAX_ATTEMPTS = 3;
+/** Stored bytes no job owns are kept this long before they go: a popup may still be queuing them. */
+const UNOWNED_BYTES_AGE_MS = 60 * 60 * 1000;
 /** Within the ~30 s Chrome gives an idle service worker, so the timer still fires. */
 const IDLE_CLOSE_DELAY_MS = 20_000;
 let idleClose: ReturnType<typeof setTimeout> | undefined;
@@ -356,6 +358,20 @@ export const jobQueue = {
       if (job.state === 'done') await this.finish(job);
     }
     await this.pump();
+    await this.sweepUnownedBytes();
+  },
+
+  /** Inputs and MP3s that no job and no Completed downloads entry owns any more. */
+  async sweepUnownedBytes(): Promise<void> {
+    const jobs = await readJobs();
+    const inputs = new Set(jobs.map(inputKeyOf));
+    const outputs = new Set([
+      ...jobs.flatMap((job) => (job.result ? [job.result.outputKey] : [])),
+      ...(await readHistory()).filter((entry) => entry.stored).map((entry) => entry.id),
+    ]);
+    const before = Date.now() - UNOWNED_BYTES_AGE_MS;
+    await sweepUnowned('inputs', (key) => inputs.has(key), before);
+    await sweepUnowned('outputs', (key) => outputs.has(key), before);
   },
 
   async recoverSave(job: Job): Promise<void> {

@@ -6,5 +6,5 @@ export type ToConversionWorker = { type: 'warm-up' } | { type: 'convert'; reques
 export type FromConversionWorker =
   | { type: 'progress'; progress: number }
   | { type: 'converted'; result: ConversionResult }
-  /** `reason` is set for a failure the user gets explained; anything else is 'internal'. */
-  | { type: 'failed'; reason?: FailureReason; message: string };
+  /** `reason` picks the words the user gets ('internal' for what has none). */
+  | { type: 'failed'; reason: FailureReason; message: string };

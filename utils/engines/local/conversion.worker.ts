@@ -1,4 +1,4 @@
-import { ConversionError } from '../../failures';
+import { ConversionError, failureReasonOf } from '../../failures';
 import type { FromConversionWorker, ToConversionWorker } from './conversion-messages';
 import { localEngine } from './local-engine';
 
@@ -20,6 +20,6 @@ self.onmessage = async ({ data }: MessageEvent<ToConversionWorker>) => {
     post({ type: 'converted', result });
   } catch (error) {
     if (!(error instanceof ConversionError)) console.error(`Converting ${request.fileName} failed`, error);
-    post({ type: 'failed', ...(error instanceof ConversionError ? { reason: error.reason } : {}), message: String(error) });
+    post({ type: 'failed', reason: failureReasonOf(error), message: String(error) });
   }
 };

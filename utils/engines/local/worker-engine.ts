@@ -44,7 +44,7 @@ export function workerEngine(): Engine {
       worker.onmessage = ({ data }: MessageEvent<FromConversionWorker>) => {
         if (data.type === 'progress') onProgress(data.progress);
         else if (data.type === 'converted') settle(() => resolve(data.result), { reusable: true });
-        else settle(() => reject(data.reason ? new ConversionError(data.reason, data.message) : new Error(data.message)), { reusable: true });
+        else settle(() => reject(new ConversionError(data.reason, data.message)), { reusable: true });
       };
       worker.onerror = (event) => settle(() => reject(new Error(`The conversion worker stopped: ${event.message}`)), { reusable: false });
       send(worker, { type: 'convert', request });
