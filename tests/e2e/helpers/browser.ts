@@ -172,24 +172,37 @@ async function launchOnProfile(extensionPath: string, folders: SessionFolders, o
 
 type RunningStatus = 'stopped' | 'starting' | 'running' | 'stopping';
 
+interface WorkerStatuses {
+  current(): RunningStatus[];
+  /** How many times a version of the extension's worker has been seen stopped. */
+  stops(): number;
+}
+
 /** Tracks the extension's service worker versions so stopServiceWorker() can wait for a real stop. */
-async function watchWorkerStatus(cdp: CDPSession, extensionId: string): Promise<() => RunningStatus[]> {
+async function watchWorkerStatus(cdp: CDPSession, extensionId: string): Promise<WorkerStatuses> {
   const statuses = new Map<string, RunningStatus>();
+  let stops = 0;
   cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
     for (const v of versions) {
-      if (v.scriptURL.startsWith(`chrome-extension://${extensionId}/`)) statuses.set(v.versionId, v.runningStatus);
+      if (!v.scriptURL.startsWith(`chrome-extension://${extensionId}/`)) continue;
+      if (v.runningStatus === 'stopped' && statuses.get(v.versionId) !== 'stopped') stops++;
+      statuses.set(v.versionId, v.runningStatus);
     }
   });
   await cdp.send('ServiceWorker.enable');
-  return () => [...statuses.values()];
+  return { current: () => [...statuses.values()], stops: () => stops };
 }
 
-async function stopWorkers(cdp: CDPSession, statuses: () => RunningStatus[], timeoutMs = 10_000): Promise<void> {
+/**
+ * Stops the worker and waits until it was seen stopped. A message from a running job may start it
+ * again at once, as it would in Chrome, so "stopped" need not be its status by the time we look.
+ */
+async function stopWorkers(cdp: CDPSession, statuses: WorkerStatuses, timeoutMs = 10_000): Promise<void> {
+  const stopsBefore = statuses.stops();
   await cdp.send('ServiceWorker.stopAllWorkers');
   const deadline = Date.now() + timeoutMs;
-  const stopped = (): boolean => statuses().length > 0 && statuses().every((s) => s === 'stopped');
-  while (!stopped()) {
-    if (Date.now() > deadline) throw new Error(`service worker did not stop within ${timeoutMs} ms: ${statuses().join(', ')}`);
+  while (statuses.stops() === stopsBefore) {
+    if (Date.now() > deadline) throw new Error(`service worker did not stop within ${timeoutMs} ms: ${statuses.current().join(', ')}`);
     await sleep(50);
   }
 }
