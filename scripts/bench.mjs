@@ -516,13 +516,18 @@ async function launchBrowser(chromium) {
   return { context, popup, downloadsDir, browserPid, close };
 }
 
-/** Records, in the popup, when the job's row appears, when it says "Converting…" and when its percentage first goes above 0. */
+/**
+ * Records, in the popup, when the job's row appears, when it says "Converting…" and when a bar for
+ * the file first goes above 0: the copy's ("Adding …", for files over one stored part) or the job's.
+ */
 function watchJobInPopup(popup, fileName) {
   return popup.evaluate((name) => {
     const marks = { shownAt: null, convertingAt: null, progressAt: null, error: null };
     window.__benchMarks = marks;
     const check = () => {
       const at = performance.timeOrigin + performance.now();
+      const adding = document.querySelector(`[role="progressbar"][aria-label="Adding ${CSS.escape(name)}…"]`);
+      if (Number(adding?.getAttribute('aria-valuenow')) > 0) marks.progressAt ??= at;
       const bar = document.querySelector(`[role="progressbar"][aria-label="Converting ${CSS.escape(name)}"]`);
       if (bar) {
         marks.shownAt ??= at;
