@@ -73,6 +73,7 @@ async function download(url: string, onReceived: (received: number, total: numbe
 export async function uploadInput(
   { jobId, inputKey, fileName, url, headers, field, stallMs }: MessageData<'offscreen:upload'>,
   report: Report,
+  signal?: AbortSignal,
 ): Promise<ReplyOf<'offscreen:upload'>> {
   const input = await getBlob('inputs', inputKey);
   if (!input) throw new ConversionError('input-missing');
@@ -83,8 +84,14 @@ export async function uploadInput(
     let stallTimer: ReturnType<typeof setTimeout> | undefined;
     const finish = (reply: ReplyOf<'offscreen:upload'>) => {
       clearTimeout(stallTimer);
+      signal?.removeEventListener('abort', cancel);
       resolve(reply);
     };
+    const cancel = () => {
+      request.abort();
+      finish({ status: 0, body: null });
+    };
+    signal?.addEventListener('abort', cancel, { once: true });
     const moved = () => {
       clearTimeout(stallTimer);
       stallTimer = setTimeout(() => {
@@ -141,6 +148,7 @@ export async function readInput(jobId: string, source: JobSource, signal: AbortS
 /** Runs conversions here and reports each one's progress and outcome to the job queue. */
 export class ConversionHost {
   private readonly running = new Map<string, AbortController>();
+  private readonly uploading = new Map<string, AbortController>();
 
   constructor(
     private readonly engine: Engine,
@@ -149,6 +157,17 @@ export class ConversionHost {
 
   runningJobIds(): string[] {
     return [...this.running.keys()];
+  }
+
+  /** Sends a job's input to the cloud; a Cancel of the job stops the upload too. */
+  async upload(request: MessageData<'offscreen:upload'>): Promise<ReplyOf<'offscreen:upload'>> {
+    const controller = new AbortController();
+    this.uploading.set(request.jobId, controller);
+    try {
+      return await uploadInput(request, this.report, controller.signal);
+    } finally {
+      this.uploading.delete(request.jobId);
+    }
   }
 
   start(request: MessageData<'offscreen:convert'>): void {
@@ -160,6 +179,7 @@ export class ConversionHost {
 
   cancel(jobId: string): void {
     this.running.get(jobId)?.abort();
+    this.uploading.get(jobId)?.abort();
   }
 
   /**

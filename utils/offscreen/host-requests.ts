@@ -2,7 +2,7 @@ import type { Engine } from '../engines/engine';
 import { getBlob, putBlob } from '../blob-store';
 import { failureReasonOf } from '../failures';
 import type { MessageData, MessageType, ReplyOf } from '../messages';
-import { ConversionHost, readInput, uploadInput, type Report } from './conversions';
+import { ConversionHost, readInput, type Report } from './conversions';
 
 /** What the job queue asks of the place where local conversions run. */
 export type HostRequestType = Extract<MessageType, `offscreen:${string}`>;
@@ -29,7 +29,7 @@ export function hostRequests(engine: Engine, report: Report): HostRequests {
         return { ok: false, reason: failureReasonOf(error) };
       }
     },
-    'offscreen:upload': (request) => uploadInput(request, report),
+    'offscreen:upload': (request) => host.upload(request),
     'offscreen:fetch-input': async ({ jobId, source }) => {
       try {
         await readInput(jobId, source, new AbortController().signal, report);
