@@ -416,16 +416,26 @@ function processMemory(pid, pss) {
  */
 function memorySampler(rootPid, pss, intervalMs = 50) {
   let pids = descendantsOf(rootPid);
-  const sample = () => pids.reduce((total, pid) => total + processMemory(pid, pss), 0);
-  const baseline = sample();
+  const measureEach = () => new Map(pids.map((pid) => [pid, processMemory(pid, pss)]));
+  const total = (each) => [...each.values()].reduce((sum, bytes) => sum + bytes, 0);
+  const baselineEach = measureEach();
+  const baseline = total(baselineEach);
   let peak = baseline;
+  let peakEach = baselineEach;
   let samples = 0;
   let sampleCostMs = 0;
   let timer;
+  const sample = () => {
+    const each = measureEach();
+    if (total(each) > peak) {
+      peak = total(each);
+      peakEach = each;
+    }
+  };
   const tick = () => {
     const t = performance.now();
     if (samples % 5 === 0) pids = descendantsOf(rootPid);
-    peak = Math.max(peak, sample());
+    sample();
     samples++;
     sampleCostMs += performance.now() - t;
     timer = setTimeout(tick, intervalMs);
@@ -436,7 +446,11 @@ function memorySampler(rootPid, pss, intervalMs = 50) {
     stop() {
       if (result) return result;
       clearTimeout(timer);
-      peak = Math.max(peak, sample());
+      sample();
+      const growth = [...peakEach]
+        .map(([pid, bytes]) => ({ process: processKind(pid), bytes: bytes - (baselineEach.get(pid) ?? 0), started: !baselineEach.has(pid) }))
+        .filter((entry) => Math.abs(entry.bytes) >= 1024 * 1024)
+        .sort((a, b) => b.bytes - a.bytes);
       return (result = {
         baselineBytes: baseline,
         peakExtraBytes: peak - baseline,
@@ -444,9 +458,27 @@ function memorySampler(rootPid, pss, intervalMs = 50) {
         meanSampleMs: samples ? sampleCostMs / samples : 0,
         kind: pss ? 'PSS' : 'RSS',
         processes: pids.length,
+        growth,
       });
     },
   };
+}
+
+function growthByProcess(growth = []) {
+  return growth.map((entry) => `${entry.process}${entry.started ? ' (started)' : ''} ${entry.bytes >= 0 ? '+' : ''}${fmt(mb(entry.bytes), 0)} MB`).join(', ') || 'none over 1 MB';
+}
+
+/** "renderer", "utility (audio.mojom.AudioService)", … from a Chromium process's command line. */
+function processKind(pid) {
+  try {
+    // Chromium rewrites its process title: the arguments may come back joined by spaces.
+    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split(/[\0 ]/);
+    const type = args.find((arg) => arg.startsWith('--type='))?.slice('--type='.length) ?? 'browser';
+    const subType = args.find((arg) => arg.startsWith('--utility-sub-type='))?.slice('--utility-sub-type='.length);
+    return subType ? `${type} (${subType})` : type;
+  } catch {
+    return 'exited';
+  }
 }
 
 function chromiumArgs() {
@@ -696,7 +728,7 @@ function renderDetails(rows, sources, opts, info) {
     const e = r.exact;
     let extra = '';
     if (r.key === 'extension') {
-      extra = `; job shown ${fmt(r.shownMs)} ms, "Converting…" ${fmt(r.convertingMs)} ms; memory as ${r.memory.kind} over ${r.memory.processes} processes, baseline ${fmt(mb(r.memory.baselineBytes))} MB, ${r.memory.samples} samples of ${r.memory.meanSampleMs.toFixed(1)} ms`;
+      extra = `; job shown ${fmt(r.shownMs)} ms, "Converting…" ${fmt(r.convertingMs)} ms; memory as ${r.memory.kind} over ${r.memory.processes} processes, baseline ${fmt(mb(r.memory.baselineBytes))} MB, ${r.memory.samples} samples of ${r.memory.meanSampleMs.toFixed(1)} ms; growth at the peak by process: ${growthByProcess(r.memory.growth)}`;
     }
     if (r.key === 'wasm') extra = `; of which loading the core ${fmt(r.loadedMs)} ms`;
     lines.push(`- ${r.engine}, ${r.input.label}: ${e.codec} ${e.sampleRate} Hz ${e.channels} ch, ffprobe duration ${fmt(e.duration, 3)} s, decoded ${e.decodedSeconds.toFixed(3)} s; runs ${r.runs.map((x) => fmt(x / 1000, 2)).join(', ')} s${extra}`);
