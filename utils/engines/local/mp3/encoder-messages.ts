@@ -6,4 +6,5 @@ export interface EncoderRequest {
   format: Mp3Format;
 }
 
-export type EncoderResponse = { id: number; mp3: Uint8Array } | { id: number; error: string };
+/** A success hands the request's planes back, for the pool to reuse. */
+export type EncoderResponse = { id: number; mp3: Uint8Array; planes: Float32Array[] } | { id: number; error: string };

@@ -1,5 +1,5 @@
 import type { EncoderRequest, EncoderResponse } from './encoder-messages';
-import type { EncodeSegment } from './segmented-encoding';
+import type { AllocatePlanes, EncodeSegment } from './segmented-encoding';
 
 interface Task {
   request: EncoderRequest;
@@ -15,6 +15,8 @@ export class Mp3EncoderPool {
   private readonly queue: Task[] = [];
   private workerCount = 0;
   private nextId = 0;
+  /** Planes the workers have handed back, for the next segments of the same length. */
+  private readonly recycled: Float32Array[][] = [];
 
   readonly encode: EncodeSegment = (planes, format) =>
     new Promise((resolve, reject) => {
@@ -22,6 +24,16 @@ export class Mp3EncoderPool {
       this.queue.push({ request, resolve, reject });
       this.pump();
     });
+
+  readonly allocatePlanes: AllocatePlanes = (channels, length) => {
+    const index = this.recycled.findIndex((planes) => planes.length === channels && planes[0]?.length === length);
+    if (index >= 0) {
+      const planes = this.recycled.splice(index, 1)[0]!;
+      for (const plane of planes) plane.fill(0);
+      return planes;
+    }
+    return Array.from({ length: channels }, () => new Float32Array(length));
+  };
 
   /** Starts the workers ahead of the first segment so their wasm is compiled by then. */
   warmUp(): void {
@@ -51,7 +63,11 @@ export class Mp3EncoderPool {
     if (!entry) return;
     this.running.delete(response.id);
     this.idle.push(worker);
-    if ('mp3' in response) entry.task.resolve(response.mp3);
+    if ('mp3' in response) {
+      // As many as can be in flight at once: enough for a whole conversion, however long.
+      if (this.recycled.length <= this.size) this.recycled.push(response.planes);
+      entry.task.resolve(response.mp3);
+    }
     else entry.task.reject(new Error(`MP3 encoder failed: ${response.error}`));
     this.pump();
   }

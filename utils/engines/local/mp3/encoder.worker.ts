@@ -9,7 +9,8 @@ self.onmessage = async ({ data }: MessageEvent<EncoderRequest>) => {
   try {
     lame ??= createEncoder('audio/mpeg', wasmUrl);
     const mp3 = encodeWithLame(await lame, data.planes, data.format);
-    self.postMessage({ id: data.id, mp3 } satisfies EncoderResponse, { transfer: [mp3.buffer] });
+    const buffers = new Set<ArrayBuffer>([mp3.buffer as ArrayBuffer, ...data.planes.map((plane) => plane.buffer as ArrayBuffer)]);
+    self.postMessage({ id: data.id, mp3, planes: data.planes } satisfies EncoderResponse, { transfer: [...buffers] });
   } catch (error) {
     self.postMessage({ id: data.id, error: String(error) } satisfies EncoderResponse);
   }

@@ -10,6 +10,14 @@ export interface Mp3Format {
 /** Encodes one segment of planar PCM into a raw LAME stream (no Xing frame, flushed at the end). */
 export type EncodeSegment = (planes: Float32Array[], format: Mp3Format) => Promise<Uint8Array>;
 
+/**
+ * Planes for a segment's PCM. An encoder pool hands back planes its workers have finished with, so
+ * a long conversion reuses a few buffers instead of leaving one behind, for the GC, per segment.
+ */
+export type AllocatePlanes = (channels: number, length: number) => Float32Array[];
+
+const freshPlanes: AllocatePlanes = (channels, length) => Array.from({ length: channels }, () => new Float32Array(length));
+
 /** Planar PCM kept from `start` on (samples per channel counted from the start of the stream). */
 class PcmWindow {
   private chunks: { start: number; planes: Float32Array[] }[] = [];
@@ -26,8 +34,8 @@ class PcmWindow {
     this.end += length;
   }
 
-  copy(start: number, end: number, channels: number): Float32Array[] {
-    const planes = Array.from({ length: channels }, () => new Float32Array(end - start));
+  copy(start: number, end: number, channels: number, allocate: AllocatePlanes): Float32Array[] {
+    const planes = allocate(channels, end - start);
     for (const chunk of this.chunks) {
       const chunkEnd = chunk.start + (chunk.planes[0]?.length ?? 0);
       const from = Math.max(start, chunk.start);
@@ -63,6 +71,7 @@ export class SegmentedMp3Encoding {
     onFrame: (frame: Uint8Array) => void,
     private readonly maxInFlight = 3,
     private readonly plan: SegmentPlan = DEFAULT_SEGMENT_PLAN,
+    private readonly allocatePlanes: AllocatePlanes = freshPlanes,
   ) {
     this.joiner = new SegmentJoiner(plan, onFrame);
   }
@@ -89,7 +98,7 @@ export class SegmentedMp3Encoding {
   private dispatch(available: number): void {
     const index = this.nextSegment++;
     const { first, end } = segmentInputFrames(this.plan, index);
-    const planes = this.pcm.copy(first * SAMPLES_PER_FRAME, Math.min(end * SAMPLES_PER_FRAME, available), this.format.channels);
+    const planes = this.pcm.copy(first * SAMPLES_PER_FRAME, Math.min(end * SAMPLES_PER_FRAME, available), this.format.channels, this.allocatePlanes);
     this.pcm.discardBefore(segmentInputFrames(this.plan, index + 1).first * SAMPLES_PER_FRAME);
     const encoded = this.encodeSegment(planes, this.format);
     this.assembled = this.assembled.then(async () => this.joiner.add({ firstFrame: first, stream: parseStream(await encoded) }));

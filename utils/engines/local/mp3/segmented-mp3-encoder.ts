@@ -1,7 +1,8 @@
 import { CustomAudioEncoder, type AudioCodec, type AudioSample } from 'mediabunny';
 import { copyPlanes } from '../audio-planes';
 import { mp3FramePackets } from './mp3-file';
-import { SegmentedMp3Encoding, type EncodeSegment } from './segmented-encoding';
+import { SegmentedMp3Encoding, type AllocatePlanes, type EncodeSegment } from './segmented-encoding';
+import { DEFAULT_SEGMENT_PLAN } from './segment-joiner';
 
 const MPEG1_SAMPLE_RATES = [32_000, 44_100, 48_000];
 
@@ -9,7 +10,11 @@ const MPEG1_SAMPLE_RATES = [32_000, 44_100, 48_000];
  * A mediabunny MP3 encoder that encodes segments of the stream on several LAME encoders at once
  * (`encodeSegment`, with `parallelism` segments in flight) and joins them without seams.
  */
-export function segmentedMp3Encoder(encodeSegment: () => EncodeSegment, parallelism: () => number): typeof CustomAudioEncoder {
+export function segmentedMp3Encoder(
+  encodeSegment: () => EncodeSegment,
+  parallelism: () => number,
+  allocatePlanes?: () => AllocatePlanes,
+): typeof CustomAudioEncoder {
   return class SegmentedMp3Encoder extends CustomAudioEncoder {
     private encoding: SegmentedMp3Encoding | undefined;
     /** Made at the first sample, whose timestamp the packets are timed from. */
@@ -25,7 +30,7 @@ export function segmentedMp3Encoder(encodeSegment: () => EncodeSegment, parallel
         channels: this.config.numberOfChannels,
         bitrateKbps: Math.round((this.config.bitrate ?? 192_000) / 1000),
       };
-      this.encoding = new SegmentedMp3Encoding(format, encodeSegment(), (frame) => this.emit(frame), parallelism() + 1);
+      this.encoding = new SegmentedMp3Encoding(format, encodeSegment(), (frame) => this.emit(frame), parallelism() + 1, DEFAULT_SEGMENT_PLAN, allocatePlanes?.());
     }
 
     async encode(sample: AudioSample): Promise<void> {
