@@ -126,14 +126,26 @@ function chooseAudioStream(streams: ProbedStream[]): ProbedStream | undefined {
   return audio.find((stream) => stream.disposition?.default === 1) ?? audio[0];
 }
 
+const STILL_WAITING_MS = 10_000;
+
 /**
  * The fallback for what WebCodecs and mediabunny can't read (AVI, AC-3, …). It reads the whole
  * input into wasm memory, so it is used only when the streaming engine gives up.
  */
 export function createFfmpegEngine(containerRecognised: boolean): Engine {
   return {
-    convert: (request, onProgress, signal) =>
-      exclusive(() => convertWithFfmpeg(request, onProgress, signal, containerRecognised)),
+    async convert(request, onProgress, signal) {
+      // Waiting for the conversion ahead is not being stuck: say so now and then, for the stall limit.
+      const waiting = setInterval(() => onProgress(0), STILL_WAITING_MS);
+      try {
+        return await exclusive(() => {
+          clearInterval(waiting);
+          return convertWithFfmpeg(request, onProgress, signal, containerRecognised);
+        });
+      } finally {
+        clearInterval(waiting);
+      }
+    },
   };
 }
 
@@ -149,8 +161,11 @@ async function convertWithFfmpeg(
   const log: string[] = [];
   const collectLog = ({ message }: { message: string }) => log.push(message);
   let progressShare = { from: 0, size: 1 };
+  let lastProgress = 0;
+  // ffmpeg reports as it goes even when it can't tell how far it is (no duration): still progress.
   const reportProgress = ({ progress }: { progress: number }) => {
-    if (progress >= 0 && progress <= 1) onProgress(progressShare.from + progress * progressShare.size);
+    if (progress >= 0 && progress <= 1) lastProgress = progressShare.from + progress * progressShare.size;
+    onProgress(lastProgress);
   };
   const abort = () => {
     ffmpeg.terminate();
