@@ -44,7 +44,8 @@ export function workerEngine(): Engine {
       worker.onmessage = ({ data }: MessageEvent<FromConversionWorker>) => {
         if (data.type === 'progress') onProgress(data.progress);
         else if (data.type === 'converted') settle(() => resolve(data.result), { reusable: true });
-        else settle(() => reject(new ConversionError(data.reason, data.message)), { reusable: true });
+        // A failed conversion may have left ffmpeg.wasm or a decoder broken: the next job gets a fresh worker.
+        else settle(() => reject(new ConversionError(data.reason, data.message)), { reusable: false });
       };
       worker.onerror = (event) => settle(() => reject(new Error(`The conversion worker stopped: ${event.message}`)), { reusable: false });
       send(worker, { type: 'convert', request });
