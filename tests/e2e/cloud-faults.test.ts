@@ -13,6 +13,7 @@ const isExport = (request: LoggedRequest) => request.method === 'POST' && reques
 const isChat = (request: LoggedRequest) => request.path === '/run_sse';
 const isUpload = (request: LoggedRequest) => request.method === 'POST' && request.path.startsWith('/api/upload-video/');
 const isState = (request: LoggedRequest) => request.method === 'GET' && request.path.startsWith('/api/state/');
+const isNewSession = (request: LoggedRequest) => request.method === 'POST' && request.path.startsWith('/api/tasks/me/with-session/');
 
 interface FaultCase {
   what: string;
@@ -104,6 +105,29 @@ describe('NemoVideo faults end in plain words and Retry, never a stuck job (agai
     const mp3 = await analyzeMp3(await session.waitForDownload(clip.replace(/\.\w+$/, '.mp3'), 120_000));
     expect(mp3.codec).toBe('mp3');
     expect(sent() - before).toBe(sentByFailedAttempt + 1);
+  });
+
+  it('exports again on Retry when only the export failed: the edit is not sent, uploaded or charged again', async () => {
+    debugOnFailure();
+    popup = await session.openPopup();
+    server.setFaults({ serverErrorOnce: 'export' });
+    const count = (which: (request: LoggedRequest) => boolean) => server.requests.filter(which).length;
+    const before = { sessions: count(isNewSession), uploads: count(isUpload), chats: count(isChat), exports: count(isExport) };
+    await chooseVideos(popup, ['ac3-5.1-48k.mkv']);
+    const row = jobRow(popup, 'ac3-5.1-48k.mkv');
+    await expectPlainFailure(row, 'ac3-5.1-48k.mkv', SERVER);
+    const creditsAfterTheEdit = [...server.credits.values()].map((account) => account.available);
+
+    server.setFaults({});
+    await row.getByRole('button', { name: 'Retry' }).click();
+    expect((await analyzeMp3(await session.waitForDownload('ac3-5.1-48k.mp3', 120_000))).codec).toBe('mp3');
+    expect({ sessions: count(isNewSession), uploads: count(isUpload), chats: count(isChat), exports: count(isExport) }).toEqual({
+      sessions: before.sessions + 1,
+      uploads: before.uploads + 1,
+      chats: before.chats + 1,
+      exports: before.exports + 2,
+    });
+    expect([...server.credits.values()].map((account) => account.available)).toEqual(creditsAfterTheEdit);
   });
 
   it('stops a render it gave up waiting for', async () => {

@@ -3,7 +3,7 @@ import { deleteBlob, evictOldest, hasBlob, sweepUnowned } from '../blob-store';
 import { describeFailure, type FailureReason } from '../failures';
 import { baseName, mp3NameFromPattern } from '../file-names';
 import type { CommandReply, MessageData } from '../messages';
-import { inputKeyOf, isActive, type Job, type JobSource } from './job';
+import { inputKeyOf, isActive, type CloudProgress, type Job, type JobSource } from './job';
 import { mutateJobs, patchJob, readJob, readJobs, removeJob, transition } from './job-store';
 import { addHistoryEntry, markNotStored, readHistory, setDownloadId, STORED_OUTPUT_CAP_BYTES } from './history';
 import { conversionSite } from './conversion-site';
@@ -40,6 +40,16 @@ async function fail(job: Job, reason: FailureReason): Promise<void> {
     error: describeFailure(reason, job.sourceName),
     offer: offerCloud ? 'cloud' : undefined,
   });
+}
+
+/**
+ * What a cloud job's **Retry** keeps: once NemoVideo has made the edit (and charged for it), only the
+ * export is done again, on the same project. A job that failed before that starts over.
+ */
+function editKeptForRetry(cloud: CloudProgress | undefined): CloudProgress | undefined {
+  if (!cloud?.chatDone || !cloud.sessionId) return undefined;
+  const { sessionId, userId, awaitingExport } = cloud;
+  return { sessionId, userId, uploaded: true, chatSent: true, chatDone: true, awaitingExport };
 }
 
 /** How the MP3 is made, as the settings say when a job is queued or retried. */
@@ -102,10 +112,12 @@ export const jobQueue = {
 
   async retry(jobId: string, engineChoice?: 'local' | 'cloud'): Promise<CommandReply> {
     const settings = await getSettings();
+    const engine = engineChoice ?? resolveEngine(settings.engine);
+    const before = await readJob(jobId);
     const job = await transition(jobId, 'queued', {
-      engine: engineChoice ?? resolveEngine(settings.engine),
+      engine,
       offer: undefined,
-      cloud: undefined,
+      cloud: engine === 'cloud' && before?.engine === 'cloud' ? editKeptForRetry(before.cloud) : undefined,
       ...outputChoices(settings),
       progress: 0,
       attempts: 0,
