@@ -125,7 +125,7 @@ async function mediabunnyEncode(sampleRate: number, channels: number, signal: Fl
   return { file: new Uint8Array(buffer), xingFrame: got.data, position: got.position };
 }
 
-registerEncoder(segmentedMp3Encoder(() => async (planes, format) => encodeWithLame(await createMp3Encoder(), planes, format), () => 2));
+registerEncoder(segmentedMp3Encoder(() => ({ encode: async (planes, format) => encodeWithLame(await createMp3Encoder(), planes, format), size: 2 })));
 
 describe('lameFrameCount / computeGapless', () => {
   it.each([

@@ -44,7 +44,7 @@ function decode(mp3: Uint8Array, channels: number): Float32Array[] {
 
 async function encodeSegmented(planes: Float32Array[], format: Mp3Format, plan: SegmentPlan): Promise<Uint8Array> {
   const frames: Uint8Array[] = [];
-  const encoding = new SegmentedMp3Encoding(format, encodeWhole, (frame) => frames.push(frame), 3, plan);
+  const encoding = new SegmentedMp3Encoding(format, { encode: encodeWhole, size: 2 }, (frame) => frames.push(frame), plan);
   for (let start = 0; start < planes[0]!.length; start += 4_410) await encoding.write(planes.map((plane) => plane.slice(start, start + 4_410)));
   await encoding.finish();
   return new Uint8Array(Buffer.concat(frames));

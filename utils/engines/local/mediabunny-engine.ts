@@ -23,7 +23,6 @@ import { addLameTag, computeGapless, MP3_DECODER_DELAY } from './lame-tag';
 import { sharedEncoderPool } from './mp3/encoder-pool';
 import { Mp3File, mp3FileForFrames, mp3FramePackets } from './mp3/mp3-file';
 import { SegmentedMp3Encoding } from './mp3/segmented-encoding';
-import { DEFAULT_SEGMENT_PLAN } from './mp3/segment-joiner';
 import { mp3Tags } from './tags';
 import { copyPlanes } from './audio-planes';
 import type { Trim } from '../../trim';
@@ -49,7 +48,7 @@ const spillOf = (request: ConversionRequest) => (request.scratchKey ? spillTo(re
 export function warmUpMp3Encoders(): void {
   sharedEncoderPool().warmUp();
   if (encoderRegistered) return;
-  registerEncoder(segmentedMp3Encoder(() => sharedEncoderPool().encode, () => sharedEncoderPool().size, () => sharedEncoderPool().allocatePlanes));
+  registerEncoder(segmentedMp3Encoder(sharedEncoderPool));
   encoderRegistered = true;
 }
 
@@ -168,14 +167,11 @@ async function encodeDirectly(
   const toPacket = mp3FramePackets(sampleRate, channels);
   const encoding = new SegmentedMp3Encoding(
     { sampleRate, channels, bitrateKbps: request.bitrateKbps },
-    sharedEncoderPool().encode,
+    sharedEncoderPool(),
     (frame) => {
       const { packet, meta } = toPacket(frame);
       muxed = muxed.then(() => source.add(packet, meta));
     },
-    sharedEncoderPool().size + 1,
-    DEFAULT_SEGMENT_PLAN,
-    sharedEncoderPool().allocatePlanes,
   );
 
   const window = await keptWindow(track, sampleRate, request.trim);

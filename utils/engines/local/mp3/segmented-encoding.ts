@@ -18,6 +18,13 @@ export type AllocatePlanes = (channels: number, length: number) => Float32Array[
 
 const freshPlanes: AllocatePlanes = (channels, length) => Array.from({ length: channels }, () => new Float32Array(length));
 
+/** The encoders segments go to: `size` of them at once (an encoder pool, or a stand-in in tests). */
+export interface SegmentEncoders {
+  readonly encode: EncodeSegment;
+  readonly size: number;
+  readonly allocatePlanes?: AllocatePlanes;
+}
+
 /** Planar PCM kept from `start` on (samples per channel counted from the start of the stream). */
 class PcmWindow {
   private chunks: { start: number; planes: Float32Array[] }[] = [];
@@ -67,11 +74,9 @@ export class SegmentedMp3Encoding {
 
   constructor(
     private readonly format: Mp3Format,
-    private readonly encodeSegment: EncodeSegment,
+    private readonly encoders: SegmentEncoders,
     onFrame: (frame: Uint8Array) => void,
-    private readonly maxInFlight = 3,
     private readonly plan: SegmentPlan = DEFAULT_SEGMENT_PLAN,
-    private readonly allocatePlanes: AllocatePlanes = freshPlanes,
   ) {
     this.joiner = new SegmentJoiner(plan, onFrame);
   }
@@ -81,7 +86,8 @@ export class SegmentedMp3Encoding {
     this.pcm.append(planes);
     while (this.pcm.sampleCount >= segmentInputFrames(this.plan, this.nextSegment).end * SAMPLES_PER_FRAME) {
       this.dispatch(this.pcm.sampleCount);
-      if (this.inFlight.length >= this.maxInFlight) await this.inFlight.shift();
+      // One segment more than there are encoders, so the next is ready when one comes free.
+      if (this.inFlight.length > this.encoders.size) await this.inFlight.shift();
     }
   }
 
@@ -98,9 +104,9 @@ export class SegmentedMp3Encoding {
   private dispatch(available: number): void {
     const index = this.nextSegment++;
     const { first, end } = segmentInputFrames(this.plan, index);
-    const planes = this.pcm.copy(first * SAMPLES_PER_FRAME, Math.min(end * SAMPLES_PER_FRAME, available), this.format.channels, this.allocatePlanes);
+    const planes = this.pcm.copy(first * SAMPLES_PER_FRAME, Math.min(end * SAMPLES_PER_FRAME, available), this.format.channels, this.encoders.allocatePlanes ?? freshPlanes);
     this.pcm.discardBefore(segmentInputFrames(this.plan, index + 1).first * SAMPLES_PER_FRAME);
-    const encoded = this.encodeSegment(planes, this.format);
+    const encoded = this.encoders.encode(planes, this.format);
     this.assembled = this.assembled.then(async () => this.joiner.add({ firstFrame: first, stream: parseStream(await encoded) }));
     this.inFlight.push(this.assembled);
   }

@@ -1,20 +1,15 @@
 import { CustomAudioEncoder, type AudioCodec, type AudioSample } from 'mediabunny';
 import { copyPlanes } from '../audio-planes';
 import { mp3FramePackets } from './mp3-file';
-import { SegmentedMp3Encoding, type AllocatePlanes, type EncodeSegment } from './segmented-encoding';
-import { DEFAULT_SEGMENT_PLAN } from './segment-joiner';
+import { SegmentedMp3Encoding, type SegmentEncoders } from './segmented-encoding';
 
 const MPEG1_SAMPLE_RATES = [32_000, 44_100, 48_000];
 
 /**
  * A mediabunny MP3 encoder that encodes segments of the stream on several LAME encoders at once
- * (`encodeSegment`, with `parallelism` segments in flight) and joins them without seams.
+ * (`encoders`, asked for at each encoding) and joins them without seams.
  */
-export function segmentedMp3Encoder(
-  encodeSegment: () => EncodeSegment,
-  parallelism: () => number,
-  allocatePlanes?: () => AllocatePlanes,
-): typeof CustomAudioEncoder {
+export function segmentedMp3Encoder(encoders: () => SegmentEncoders): typeof CustomAudioEncoder {
   return class SegmentedMp3Encoder extends CustomAudioEncoder {
     private encoding: SegmentedMp3Encoding | undefined;
     /** Made at the first sample, whose timestamp the packets are timed from. */
@@ -30,7 +25,7 @@ export function segmentedMp3Encoder(
         channels: this.config.numberOfChannels,
         bitrateKbps: Math.round((this.config.bitrate ?? 192_000) / 1000),
       };
-      this.encoding = new SegmentedMp3Encoding(format, encodeSegment(), (frame) => this.emit(frame), parallelism() + 1, DEFAULT_SEGMENT_PLAN, allocatePlanes?.());
+      this.encoding = new SegmentedMp3Encoding(format, encoders(), (frame) => this.emit(frame));
     }
 
     async encode(sample: AudioSample): Promise<void> {
