@@ -217,11 +217,7 @@ export async function runCloudJob(jobId: string): Promise<CloudOutcome | undefin
       }
     }
     if (!cloud.renderId) {
-      const { draft } = await client.state(cloud.sessionId!, signal).catch(async (error: unknown) => {
-        // The project is gone: a Retry has to start a new one rather than export from this one again.
-        if (error instanceof CloudError && error.kind === 'session-lost') await save({ chatDone: false, chatSent: false, uploaded: false, sessionId: undefined });
-        throw error;
-      });
+      const { draft } = await client.state(cloud.sessionId!, signal);
       if (!draft || !isDraftReady(draft)) throw new CloudError('export-failed');
       const output = { format: 'mp3', audioBitrate: job.bitrate as 128 | 192 | 256 | 320 } as const;
       const render = await client.startExport(cloud.sessionId!, draft, output, signal, async (renderId) => {

@@ -9,6 +9,7 @@ import { addHistoryEntry, markNotStored, readHistory, setDownloadId, STORED_OUTP
 import { conversionSite } from './conversion-site';
 import type { Trim } from '../trim';
 import { cancelCloudJob, describeCloudFailure, runCloudJob } from './cloud-jobs';
+import { CloudError } from '../engines/cloud/errors';
 import { i18n } from '#i18n';
 import { oneAtATime } from '../one-at-a-time';
 import { currentLimits } from '../limits';
@@ -326,7 +327,9 @@ export const jobQueue = {
       if (!job || (error instanceof DOMException && error.name === 'AbortError')) return;
       console.error('Cloud job failed', error);
       const { message, offerLocal } = await describeCloudFailure(error, job.sourceName);
-      await transition(jobId, 'failed', { error: message, offer: offerLocal ? 'local' : undefined });
+      // A project NemoVideo lost can't be exported again: its Retry starts over (see editKeptForRetry).
+      const projectLost = error instanceof CloudError && error.kind === 'session-lost';
+      await transition(jobId, 'failed', { error: message, offer: offerLocal ? 'local' : undefined, ...(projectLost ? { cloud: undefined } : {}) });
       await this.pump();
     }
   },
