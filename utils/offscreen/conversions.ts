@@ -70,7 +70,7 @@ async function download(url: string, onReceived: (received: number, total: numbe
  * Sends a stored input to the cloud as multipart form data; XMLHttpRequest reports upload progress, fetch doesn't.
  * An upload that makes no progress and gets no reply for `stallMs` is given up (`stalled`).
  */
-export async function uploadInput(
+async function uploadInput(
   { jobId, inputKey, fileName, url, headers, field, stallMs }: MessageData<'offscreen:upload'>,
   report: Report,
   signal?: AbortSignal,
@@ -81,9 +81,9 @@ export async function uploadInput(
   form.append(field, input, fileName);
   return new Promise((resolve) => {
     const request = new XMLHttpRequest();
-    let stallTimer: ReturnType<typeof setTimeout> | undefined;
+    const stall = new StallWatch(stallMs);
     const finish = (reply: ReplyOf<'offscreen:upload'>) => {
-      clearTimeout(stallTimer);
+      stall.clear();
       signal?.removeEventListener('abort', cancel);
       resolve(reply);
     };
@@ -92,13 +92,11 @@ export async function uploadInput(
       finish({ status: 0, body: null });
     };
     signal?.addEventListener('abort', cancel, { once: true });
-    const moved = () => {
-      clearTimeout(stallTimer);
-      stallTimer = setTimeout(() => {
-        request.abort();
-        finish({ status: 0, body: null, stalled: true });
-      }, stallMs);
-    };
+    void stall.stopped.catch(() => {
+      request.abort();
+      finish({ status: 0, body: null, stalled: true });
+    });
+    const moved = () => stall.touch();
     request.open('POST', url);
     for (const [name, value] of Object.entries(headers)) request.setRequestHeader(name, value);
     request.upload.onprogress = (event) => {
@@ -116,7 +114,6 @@ export async function uploadInput(
       finish({ status: request.status, body });
     };
     request.onerror = () => finish({ status: 0, body: null });
-    moved();
     request.send(form);
   });
 }

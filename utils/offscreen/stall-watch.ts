@@ -14,7 +14,7 @@ export class StallWatch {
 
   constructor(
     private readonly limitMs: number,
-    reason: StallReason = 'download-stalled',
+    private reason: StallReason = 'download-stalled',
   ) {
     this.stopped = new Promise<never>((_, reject) => (this.reject = reject));
     // Nobody may be racing it any more when it fires.
@@ -22,7 +22,9 @@ export class StallWatch {
     this.touch(reason);
   }
 
-  touch(reason: StallReason): void {
+  /** Something happened; `reason` says what not hearing more would mean, when it changes. */
+  touch(reason = this.reason): void {
+    this.reason = reason;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.fired = true;
