@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startNemoVideoServer, type NemoVideoServer } from '../cloud-server/server.mjs';
-import { launchExtension, type ExtensionSession } from './helpers/browser';
-import { changeSettings } from './helpers/options';
+import type { NemoVideoServer } from '../cloud-server/server.mjs';
+import type { ExtensionSession } from './helpers/browser';
+import { launchWithStandInCloud, type StandInCloud } from './helpers/cloud-session';
 import { analyzeMp3 } from './helpers/mp3';
 import { chooseVideos, jobRow } from './helpers/popup';
 
@@ -10,15 +10,13 @@ describe('telling NemoVideo what you want, in the popup', () => {
   let server: NemoVideoServer;
   let session: ExtensionSession;
 
+  let cloud: StandInCloud;
+
   beforeAll(async () => {
-    server = await startNemoVideoServer();
-    session = await launchExtension();
-    await changeSettings(session, { cloudBaseUrl: server.url, engine: 'cloud' });
+    cloud = await launchWithStandInCloud();
+    ({ server, session } = cloud);
   });
-  afterAll(async () => {
-    await session?.close();
-    await server?.close();
-  });
+  afterAll(() => cloud?.close());
 
   const conversation = (popup: Page, name: string) => jobRow(popup, name).getByRole('list', { name: 'Conversation with NemoVideo' });
 

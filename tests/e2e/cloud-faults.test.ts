@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import { startNemoVideoServer, type Faults, type LoggedRequest, type NemoVideoServer } from '../cloud-server/server.mjs';
-import { launchExtension, type ExtensionSession } from './helpers/browser';
-import { changeSettings } from './helpers/options';
+import type { Faults, LoggedRequest, NemoVideoServer } from '../cloud-server/server.mjs';
+import type { ExtensionSession } from './helpers/browser';
+import { launchWithStandInCloud, type StandInCloud } from './helpers/cloud-session';
 import { analyzeMp3 } from './helpers/mp3';
 import { chooseVideos, jobRow } from './helpers/popup';
 
@@ -47,19 +47,15 @@ describe('NemoVideo faults end in plain words and Retry, never a stuck job (agai
   let server: NemoVideoServer;
   let session: ExtensionSession;
   let popup: Page | undefined;
-  const consoleLines: string[] = [];
+  let cloud: StandInCloud;
+  let consoleLines: string[];
 
   beforeAll(async () => {
-    server = await startNemoVideoServer();
-    session = await launchExtension();
-    session.context.on('console', (message) => consoleLines.push(`${message.type()}: ${message.text()}`));
-    await changeSettings(session, { cloudBaseUrl: server.url, engine: 'cloud' });
+    cloud = await launchWithStandInCloud();
+    ({ server, session, consoleLines } = cloud);
     await session.serviceWorker.evaluate((limits) => chrome.storage.local.set({ limits }), LIMITS);
   });
-  afterAll(async () => {
-    await session?.close();
-    await server?.close();
-  });
+  afterAll(() => cloud?.close());
   afterEach(async () => {
     server.setFaults({});
     await popup?.close();

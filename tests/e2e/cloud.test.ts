@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startNemoVideoServer, type NemoVideoServer } from '../cloud-server/server.mjs';
-import { launchExtension, type ExtensionSession } from './helpers/browser';
+import type { NemoVideoServer } from '../cloud-server/server.mjs';
+import type { ExtensionSession } from './helpers/browser';
+import { launchWithStandInCloud, type StandInCloud } from './helpers/cloud-session';
 import { changeSettings } from './helpers/options';
 import { analyzeMp3 } from './helpers/mp3';
 import { chooseVideos, fixture, jobRow } from './helpers/popup';
@@ -10,19 +11,14 @@ describe('the NemoVideo cloud engine (against the project stand-in server)', () 
   let server: NemoVideoServer;
   let session: ExtensionSession;
   let popup: Page;
-  const consoleLines: string[] = [];
+  let cloud: StandInCloud;
+  let consoleLines: string[];
 
   beforeAll(async () => {
-    server = await startNemoVideoServer();
-    session = await launchExtension();
-    session.context.on('console', (message) => consoleLines.push(`${message.type()}: ${message.text()}`));
-    session.context.on('weberror', (error) => consoleLines.push(`weberror: ${error.error().message}`));
-    await changeSettings(session, { cloudBaseUrl: server.url, engine: 'cloud' });
+    cloud = await launchWithStandInCloud();
+    ({ server, session, consoleLines } = cloud);
   });
-  afterAll(async () => {
-    await session?.close();
-    await server?.close();
-  });
+  afterAll(() => cloud?.close());
   afterEach(async () => {
     server.setFaults({});
     await popup?.close();
