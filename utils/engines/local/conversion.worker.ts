@@ -1,6 +1,7 @@
 import { ConversionError, failureReasonOf } from '../../failures';
 import type { FromConversionWorker, ToConversionWorker } from './conversion-messages';
 import { localEngine } from './local-engine';
+import { throttledProgress } from './progress-throttle';
 
 const post = (message: FromConversionWorker) => self.postMessage(message);
 
@@ -13,7 +14,7 @@ self.onmessage = async ({ data }: MessageEvent<ToConversionWorker>) => {
   try {
     const result = await localEngine.convert(
       request,
-      (progress) => post({ type: 'progress', progress }),
+      throttledProgress((progress) => post({ type: 'progress', progress })),
       // The worker is terminated to stop a conversion: nothing here aborts it.
       new AbortController().signal,
     );
