@@ -3,6 +3,8 @@ import { BlobWriter, overwrite, type Spill } from '../blob-writer';
 import { patchMediabunnyXingFrame } from '../lame-tag';
 import { SAMPLES_PER_FRAME } from './frames';
 
+const WRITE_CHUNK_BYTES = 1024 * 1024;
+
 /** An MP3 file being written: mediabunny's muxer (ID3 title, Xing frame) into Blobs, patched with a LAME tag at the end. */
 export class Mp3File {
   private readonly writer: BlobWriter;
@@ -20,6 +22,8 @@ export class Mp3File {
           else if (chunk.position > writer.size) throw new Error('MP3 writer skipped ahead');
         },
       }),
+      // Ten thousand frame-sized writes through the stream cost more than encoding a segment.
+      { chunked: true, chunkSize: WRITE_CHUNK_BYTES },
     );
     this.output = new Output({
       format: new Mp3OutputFormat({ onXingFrame: (data, position) => (this.xingFrame = { data: data.slice(), position }) }),
