@@ -1,7 +1,7 @@
 import type { ProgressListener } from '../engine';
 
-/** A tenth of a percent: finer than any progress bar shows. */
-const MIN_STEP = 0.001;
+/** Half a percent: as fine as a progress bar shows. */
+const MIN_STEP = 0.005;
 /** Reported at least this often while a job is alive, even without a step, for the stall watch. */
 const HEARTBEAT_MS = 1000;
 
