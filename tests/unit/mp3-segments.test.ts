@@ -42,12 +42,17 @@ function decode(mp3: Uint8Array, channels: number): Float32Array[] {
   return Array.from({ length: channels }, (_, c) => interleaved.filter((_, i) => i % channels === c));
 }
 
-async function encodeSegmented(planes: Float32Array[], format: Mp3Format, plan: SegmentPlan): Promise<Uint8Array> {
+async function encodeSegmented(
+  planes: Float32Array[],
+  format: Mp3Format,
+  plan: SegmentPlan,
+  encode: EncodeSegment = encodeWhole,
+): Promise<{ mp3: Uint8Array; boundaries: number[] }> {
   const frames: Uint8Array[] = [];
-  const encoding = new SegmentedMp3Encoding(format, { encode: encodeWhole, size: 2 }, (frame) => frames.push(frame), plan);
+  const encoding = new SegmentedMp3Encoding(format, { encode, size: 2 }, (frame) => frames.push(frame), plan);
   for (let start = 0; start < planes[0]!.length; start += 4_410) await encoding.write(planes.map((plane) => plane.slice(start, start + 4_410)));
   await encoding.finish();
-  return new Uint8Array(Buffer.concat(frames));
+  return { mp3: new Uint8Array(Buffer.concat(frames)), boundaries: encoding.boundaries };
 }
 
 /** Signal-to-noise ratio in dB of `decoded` (raw LAME stream, both delays in it) against `source`, over frames [from, to). */
@@ -86,7 +91,7 @@ describe('MP3 frames and the bit reservoir', () => {
 });
 
 describe('encoding segments in parallel and joining them', () => {
-  const plan: SegmentPlan = { segmentFrames: 40, preRollFrames: 16, postRollFrames: 16, maxCutShift: 8 };
+  const plan: SegmentPlan = { segmentFrames: 40, firstSegmentFrames: 10, preRollFrames: 16, postRollFrames: 16, maxCutShift: 8 };
 
   it.each([
     { sampleRate: 48_000, channels: 2, bitrateKbps: 192 },
@@ -97,7 +102,7 @@ describe('encoding segments in parallel and joining them', () => {
     const length = format.sampleRate * 6 + 321;
     const planes = testSignal(format.sampleRate, format.channels, length);
     const whole = await encodeWhole(planes, format);
-    const joined = await encodeSegmented(planes, format, plan);
+    const { mp3: joined, boundaries } = await encodeSegmented(planes, format, plan);
 
     const joinedFrames = parseStream(joined).frames.length;
     expect(joinedFrames).toBe(lameFrameCount(length));
@@ -108,19 +113,46 @@ describe('encoding segments in parallel and joining them', () => {
     const overall = snr(planes[0]!, wholeLeft!, 2, joinedFrames - 2);
     expect(overall).toBeGreaterThan(15);
     // Around every cut the joined stream is as close to the source as the one-piece encoding there.
-    for (let cut = plan.segmentFrames; cut < joinedFrames - 2; cut += plan.segmentFrames) {
+    expect(boundaries.length).toBeGreaterThanOrEqual(5);
+    for (const cut of boundaries.filter((boundary) => boundary >= 3 && boundary < joinedFrames - 2)) {
       const around = [cut - 3, cut + 3] as const;
       expect(snr(planes[0]!, joinedLeft!, ...around), `at frame ${cut}`).toBeGreaterThan(snr(planes[0]!, wholeLeft!, ...around) - 1.5);
     }
   });
 
-  it.each([1, 40 * SAMPLES_PER_FRAME, 40 * SAMPLES_PER_FRAME + 1, 56 * SAMPLES_PER_FRAME, 97_000])(
+  it.each([1, 10 * SAMPLES_PER_FRAME, 26 * SAMPLES_PER_FRAME + 1, 40 * SAMPLES_PER_FRAME, 40 * SAMPLES_PER_FRAME + 1, 56 * SAMPLES_PER_FRAME, 97_000])(
     'a stream of %i samples comes out with LAME’s frame count for it',
     async (length) => {
       const format = { sampleRate: 48_000, channels: 2, bitrateKbps: 192 };
-      const joined = await encodeSegmented(testSignal(48_000, 2, length), format, plan);
+      const { mp3: joined } = await encodeSegmented(testSignal(48_000, 2, length), format, plan);
       expect(parseStream(joined).frames).toHaveLength(lameFrameCount(length));
       expect(decode(joined, 2)[0]!.length).toBeGreaterThan(0);
     },
   );
+});
+
+describe('how the stream is cut into segments', () => {
+  const plan: SegmentPlan = { segmentFrames: 40, firstSegmentFrames: 10, preRollFrames: 16, postRollFrames: 16, maxCutShift: 8 };
+  const format = { sampleRate: 48_000, channels: 1, bitrateKbps: 192 };
+
+  /** The frames each segment owns, in order, for a stream of `frames` frames (encoding stubbed out). */
+  async function ownedRuns(frames: number): Promise<number[]> {
+    const stub: EncodeSegment = async (planes) => encodeWhole([new Float32Array(planes[0]!.length)], format);
+    const { boundaries } = await encodeSegmented([new Float32Array(frames * SAMPLES_PER_FRAME)], format, plan, stub);
+    const starts = [0, ...boundaries, frames];
+    return starts.slice(1).map((end, index) => end - starts[index]!);
+  }
+
+  it.each([
+    { frames: 1, runs: [1] },
+    // Too short for a first segment and its post-roll while the stream goes on: split at the end.
+    { frames: 25, runs: [12, 13] },
+    // Doubling from 10 up to 40; the 23 frames left at the end go to two pieces, one per encoder.
+    { frames: 173, runs: [10, 20, 40, 40, 40, 11, 12] },
+    { frames: 300, runs: [10, 20, 40, 40, 40, 40, 40, 40, 10, 10, 10] },
+    // At most two pieces per encoder.
+    { frames: 320, runs: [10, 20, 40, 40, 40, 40, 40, 40, 12, 13, 12, 13] },
+  ])('$frames frames are owned as $runs', async ({ frames, runs }) => {
+    expect(await ownedRuns(frames)).toEqual(runs);
+  });
 });

@@ -24,7 +24,7 @@ import { sharedEncoderPool } from './mp3/encoder-pool';
 import { Mp3File, mp3FileForFrames, mp3FramePackets } from './mp3/mp3-file';
 import { SegmentedMp3Encoding } from './mp3/segmented-encoding';
 import { mp3Tags } from './tags';
-import { copyPlanes } from './audio-planes';
+import { chunkPlanes, copyPlanes, sampleChunk, type PcmChunk } from './audio-planes';
 import type { Trim } from '../../trim';
 import { LoudnessMeter, normalizingGain } from './loudness';
 import { segmentedMp3Encoder } from './mp3/segmented-mp3-encoder';
@@ -109,8 +109,8 @@ async function keptWindow(track: InputAudioTrack, sampleRate: number, trim: Trim
   return { start, end: Math.round(trim.endSeconds * sampleRate), endIsTrackEnd: false };
 }
 
-/** Decoded samples of `track` inside the window (from time 0 to its end, or the trim), as planar Float32. */
-async function* decodedPlanes(track: InputAudioTrack, window: KeptWindow, signal: AbortSignal): AsyncGenerator<Float32Array[]> {
+/** Decoded audio of `track` inside the window (from time 0 to its end, or the trim), each chunk readable until the next is asked for. */
+async function* decodedChunks(track: InputAudioTrack, window: KeptWindow, signal: AbortSignal): AsyncGenerator<PcmChunk> {
   let decoded = 0;
   const rate = track.sampleRate;
   for await (const sample of new AudioSampleSink(track).samples(window.start / rate, window.endIsTrackEnd ? undefined : window.end / rate)) {
@@ -119,7 +119,7 @@ async function* decodedPlanes(track: InputAudioTrack, window: KeptWindow, signal
       const { from, to } = keptFrames(sample, rate, window);
       if (to <= from) continue;
       decoded += to - from;
-      yield copyPlanes(sample, from, to).planes;
+      yield sampleChunk(sample, from, to);
     } finally {
       sample.close();
     }
@@ -127,8 +127,9 @@ async function* decodedPlanes(track: InputAudioTrack, window: KeptWindow, signal
   if (decoded === 0) throw nothingKept(window);
 }
 
-function amplify(planes: Float32Array[], gain: number): void {
+function amplify(planes: Float32Array[], gain: number): Float32Array[] {
   for (const plane of planes) for (let i = 0; i < plane.length; i++) plane[i] = plane[i]! * gain;
+  return planes;
 }
 
 /**
@@ -180,16 +181,16 @@ async function encodeDirectly(
   try {
     const { gain, progress } = await loudnessGain(request, { sampleRate, numberOfChannels: channels }, onProgress, async (meter, measured) => {
       let samples = 0;
-      for await (const planes of decodedPlanes(track, window, signal)) {
-        meter.add(planes);
-        samples += planes[0]!.length;
+      for await (const chunk of decodedChunks(track, window, signal)) {
+        meter.add(chunkPlanes(chunk, channels));
+        samples += chunk.length;
         measured(Math.min(1, samples / totalSamples));
       }
     });
-    for await (const planes of decodedPlanes(track, window, signal)) {
-      if (gain !== 1) amplify(planes, gain);
-      await encoding.write(planes);
-      encodedSamples += planes[0]!.length;
+    for await (const chunk of decodedChunks(track, window, signal)) {
+      if (gain === 1) await encoding.write(chunk);
+      else await encoding.write(amplify(chunkPlanes(chunk, channels), gain));
+      encodedSamples += chunk.length;
       progress(Math.min(1, encodedSamples / totalSamples));
     }
     await encoding.finish();

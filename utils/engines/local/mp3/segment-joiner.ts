@@ -1,33 +1,37 @@
 import { mainDataOf, MAX_MAIN_DATA_BEGIN, Mp3FrameError, ReservoirPacker, type Mp3Frame, type ParsedStream } from './frames';
 
 /**
- * How the audio is cut for encoding in parallel. Segment k owns frames [k·segmentFrames, (k+1)·segmentFrames)
- * of the whole stream, and its encoder also sees `preRollFrames` before and `postRollFrames` after, so its
- * psychoacoustic state, window switching and filterbank match the neighbours' at the cut.
+ * How the audio is cut for encoding in parallel. A segment owns a run of frames of the whole stream,
+ * and its encoder also sees `preRollFrames` before and `postRollFrames` after, so its psychoacoustic
+ * state, window switching and filterbank match the neighbours' at the cut.
  */
 export interface SegmentPlan {
+  /** The longest a segment gets. */
   segmentFrames: number;
+  /**
+   * The first segment's length; each next one is twice as long, up to `segmentFrames`, so the encoders
+   * start soon after decoding does. Also the shortest piece the end of the stream is split into.
+   */
+  firstSegmentFrames: number;
   preRollFrames: number;
   postRollFrames: number;
   /** How far from the nominal boundary the cut may move to find one where the bit reservoir fits. */
   maxCutShift: number;
 }
 
-export const DEFAULT_SEGMENT_PLAN: SegmentPlan = { segmentFrames: 1024, preRollFrames: 16, postRollFrames: 16, maxCutShift: 8 };
+export const DEFAULT_SEGMENT_PLAN: SegmentPlan = { segmentFrames: 1024, firstSegmentFrames: 128, preRollFrames: 16, postRollFrames: 16, maxCutShift: 8 };
 
 export interface EncodedSegment {
-  /** Index in the whole stream of the segment's first frame; its input starts at 1152 × this. */
+  /** Index in the whole stream of the segment's first input frame (1152 samples each). */
   firstFrame: number;
+  /** Index in the whole stream of the first frame the segment owns: the nominal boundary with the one before. */
+  ownedFrom: number;
   stream: ParsedStream;
 }
 
-/** Input frames (1152 samples each) segment `index` is encoded from: [first, end). */
-export function segmentInputFrames(plan: SegmentPlan, index: number): { first: number; end: number } {
-  const nominalStart = index * plan.segmentFrames;
-  return {
-    first: index === 0 ? 0 : nominalStart - plan.preRollFrames,
-    end: nominalStart + plan.segmentFrames + plan.postRollFrames,
-  };
+/** Input frames [first, end) a segment owning `length` frames from `start` is encoded from. */
+export function segmentInputFrames(plan: SegmentPlan, start: number, length: number): { first: number; end: number } {
+  return { first: Math.max(0, start - plan.preRollFrames), end: start + length + plan.postRollFrames };
 }
 
 /** Cut positions to try, nearest to the nominal boundary first: b, b+1, b−1, b+2, … */
@@ -79,7 +83,7 @@ export class SegmentJoiner {
   }
 
   private chooseCut(earlier: EncodedSegment, later: EncodedSegment): number {
-    const boundary = later.firstFrame + this.plan.preRollFrames;
+    const boundary = later.ownedFrom;
     for (const cut of cutCandidates(boundary, this.plan.maxCutShift)) {
       const earlierEnd = cut - earlier.firstFrame;
       const laterStart = cut - later.firstFrame;

@@ -1,4 +1,5 @@
 import { parseStream, SAMPLES_PER_FRAME } from './frames';
+import { planesChunk, type PcmChunk } from '../audio-planes';
 import { DEFAULT_SEGMENT_PLAN, SegmentJoiner, segmentInputFrames, type SegmentPlan } from './segment-joiner';
 
 export interface Mp3Format {
@@ -25,49 +26,39 @@ export interface SegmentEncoders {
   readonly allocatePlanes?: AllocatePlanes;
 }
 
-/** Planar PCM kept from `start` on (samples per channel counted from the start of the stream). */
-class PcmWindow {
-  private chunks: { start: number; planes: Float32Array[] }[] = [];
-  private end = 0;
+/** A segment being filled: its input frames [first, end) in `planes`, of which `filled` samples so far. */
+interface OpenSegment {
+  ownedFrom: number;
+  length: number;
+  first: number;
+  end: number;
+  planes: Float32Array[];
+  filled: number;
+}
 
-  get sampleCount(): number {
-    return this.end;
-  }
-
-  append(planes: Float32Array[]): void {
-    const length = planes[0]?.length ?? 0;
-    if (length === 0) return;
-    this.chunks.push({ start: this.end, planes });
-    this.end += length;
-  }
-
-  copy(start: number, end: number, channels: number, allocate: AllocatePlanes): Float32Array[] {
-    const planes = allocate(channels, end - start);
-    for (const chunk of this.chunks) {
-      const chunkEnd = chunk.start + (chunk.planes[0]?.length ?? 0);
-      const from = Math.max(start, chunk.start);
-      const to = Math.min(end, chunkEnd);
-      if (from >= to) continue;
-      for (let channel = 0; channel < channels; channel++) {
-        planes[channel]!.set(chunk.planes[channel]!.subarray(from - chunk.start, to - chunk.start), from - start);
-      }
-    }
-    return planes;
-  }
-
-  discardBefore(sample: number): void {
-    this.chunks = this.chunks.filter((chunk) => chunk.start + (chunk.planes[0]?.length ?? 0) > sample);
-  }
+/** `frames` split into `pieces` runs as even as can be, in order. */
+function evenSplit(frames: number, pieces: number): number[] {
+  return Array.from({ length: pieces }, (_, index) => Math.floor((frames * (index + 1)) / pieces) - Math.floor((frames * index) / pieces));
 }
 
 /**
  * One MP3 stream encoded as overlapping segments on several encoders at once, joined seamlessly in order.
  * The stream's frames come out through `onFrame` in order; `finish()` resolves after the last one.
+ *
+ * Segments start short and double up to the plan's longest, so every encoder has work soon after
+ * decoding starts; and what is left when decoding ends is split across the encoders, so they finish
+ * together instead of one encoding the last long segment alone.
  */
 export class SegmentedMp3Encoding {
-  private readonly pcm = new PcmWindow();
   private readonly joiner: SegmentJoiner;
-  private nextSegment = 0;
+  /** Samples per channel written so far. */
+  private written = 0;
+  /** Segments not yet sent, oldest first; the next one opens once the stream reaches its pre-roll. */
+  private open: OpenSegment[] = [];
+  /** Where the segment after the last opened one starts owning frames, and how many it will own. */
+  private nextStart = 0;
+  private nextLength: number;
+  private readonly ownedFrom: number[] = [];
   private inFlight: Promise<unknown>[] = [];
   /** Segments are joined strictly in order, whatever order their encoders finish in. */
   private assembled: Promise<void> = Promise.resolve();
@@ -79,35 +70,86 @@ export class SegmentedMp3Encoding {
     private readonly plan: SegmentPlan = DEFAULT_SEGMENT_PLAN,
   ) {
     this.joiner = new SegmentJoiner(plan, onFrame);
+    this.nextLength = Math.min(plan.firstSegmentFrames, plan.segmentFrames);
   }
 
-  /** Adds PCM (one Float32Array per channel, owned by this encoding from now on). */
-  async write(planes: Float32Array[]): Promise<void> {
-    this.pcm.append(planes);
-    while (this.pcm.sampleCount >= segmentInputFrames(this.plan, this.nextSegment).end * SAMPLES_PER_FRAME) {
-      this.dispatch(this.pcm.sampleCount);
-      // One segment more than there are encoders, so the next is ready when one comes free.
-      if (this.inFlight.length > this.encoders.size) await this.inFlight.shift();
+  /** The frames where segments were joined (each segment's nominal start but the first's). */
+  get boundaries(): number[] {
+    return this.ownedFrom.slice(1);
+  }
+
+  /** Adds PCM: planes (one Float32Array per channel), or a chunk to copy them from. */
+  async write(pcm: Float32Array[] | PcmChunk): Promise<void> {
+    const chunk = Array.isArray(pcm) ? planesChunk(pcm) : pcm;
+    let offset = 0;
+    while (offset < chunk.length) {
+      if (this.open.length === 0) this.openNext();
+      // Up to where the oldest open segment is full, so it goes to an encoder as soon as it can.
+      const oldest = this.open[0]!;
+      const count = Math.min(chunk.length - offset, oldest.end * SAMPLES_PER_FRAME - this.written);
+      while (segmentInputFrames(this.plan, this.nextStart, 0).first * SAMPLES_PER_FRAME < this.written + count) this.openNext();
+      for (const segment of this.open) this.fill(segment, chunk, offset, count);
+      this.written += count;
+      offset += count;
+      if (this.written === oldest.end * SAMPLES_PER_FRAME) {
+        this.open.shift();
+        this.send(oldest, oldest.planes);
+        // One segment more than there are encoders, so the next is ready when one comes free.
+        if (this.inFlight.length > this.encoders.size) await this.inFlight.shift();
+      }
     }
   }
 
   async finish(): Promise<void> {
-    const total = this.pcm.sampleCount;
-    if (total > 0) {
-      const lastSegment = Math.ceil(total / (this.plan.segmentFrames * SAMPLES_PER_FRAME)) - 1;
-      while (this.nextSegment <= lastSegment) this.dispatch(total);
+    const total = this.written;
+    const oldest = this.open[0];
+    this.open = [];
+    if (oldest && total > oldest.ownedFrom * SAMPLES_PER_FRAME) {
+      // What is left is in the oldest open segment's planes: split across the encoders.
+      const left = Math.ceil(total / SAMPLES_PER_FRAME) - oldest.ownedFrom;
+      const pieces = Math.max(1, Math.min(2 * this.encoders.size, Math.floor(left / this.plan.firstSegmentFrames)));
+      let ownedFrom = oldest.ownedFrom;
+      for (const length of evenSplit(left, pieces)) {
+        const { first, end } = segmentInputFrames(this.plan, ownedFrom, length);
+        const from = (first - oldest.first) * SAMPLES_PER_FRAME;
+        const to = Math.min(end * SAMPLES_PER_FRAME, total) - oldest.first * SAMPLES_PER_FRAME;
+        const planes = this.allocate(to - from);
+        planes.forEach((plane, channel) => plane.set(oldest.planes[channel]!.subarray(from, to)));
+        this.send({ ownedFrom, length, first, end, planes, filled: to - from }, planes);
+        ownedFrom += length;
+      }
     }
     await this.assembled;
     this.joiner.finish();
   }
 
-  private dispatch(available: number): void {
-    const index = this.nextSegment++;
-    const { first, end } = segmentInputFrames(this.plan, index);
-    const planes = this.pcm.copy(first * SAMPLES_PER_FRAME, Math.min(end * SAMPLES_PER_FRAME, available), this.format.channels, this.encoders.allocatePlanes ?? freshPlanes);
-    this.pcm.discardBefore(segmentInputFrames(this.plan, index + 1).first * SAMPLES_PER_FRAME);
-    const encoded = this.encoders.encode(planes, this.format);
-    this.assembled = this.assembled.then(async () => this.joiner.add({ firstFrame: first, stream: parseStream(await encoded) }));
+  private openNext(): void {
+    const { first, end } = segmentInputFrames(this.plan, this.nextStart, this.nextLength);
+    this.open.push({ ownedFrom: this.nextStart, length: this.nextLength, first, end, planes: this.allocate((end - first) * SAMPLES_PER_FRAME), filled: 0 });
+    this.nextStart += this.nextLength;
+    this.nextLength = Math.min(this.nextLength * 2, this.plan.segmentFrames);
+  }
+
+  /** Copies the chunk's samples [offset, offset + count) into the part of them `segment` takes. */
+  private fill(segment: OpenSegment, chunk: PcmChunk, offset: number, count: number): void {
+    const skip = Math.max(0, segment.first * SAMPLES_PER_FRAME - this.written);
+    if (skip >= count) return;
+    for (let channel = 0; channel < this.format.channels; channel++) {
+      chunk.copyTo(channel, segment.planes[channel]!.subarray(segment.filled, segment.filled + count - skip), offset + skip);
+    }
+    segment.filled += count - skip;
+  }
+
+  private allocate(length: number): Float32Array[] {
+    return (this.encoders.allocatePlanes ?? freshPlanes)(this.format.channels, length);
+  }
+
+  /** Sends a full segment (or the stream's last pieces) to an encoder and queues it for joining. */
+  private send(segment: OpenSegment, planes: Float32Array[]): void {
+    const input = planes.map((plane) => plane.subarray(0, segment.filled));
+    this.ownedFrom.push(segment.ownedFrom);
+    const encoded = this.encoders.encode(input, this.format);
+    this.assembled = this.assembled.then(async () => this.joiner.add({ firstFrame: segment.first, ownedFrom: segment.ownedFrom, stream: parseStream(await encoded) }));
     this.inFlight.push(this.assembled);
   }
 }

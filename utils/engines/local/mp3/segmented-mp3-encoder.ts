@@ -1,5 +1,5 @@
 import { CustomAudioEncoder, type AudioCodec, type AudioSample } from 'mediabunny';
-import { copyPlanes } from '../audio-planes';
+import { sampleChunk } from '../audio-planes';
 import { mp3FramePackets } from './mp3-file';
 import { SegmentedMp3Encoding, type SegmentEncoders } from './segmented-encoding';
 
@@ -30,7 +30,7 @@ export function segmentedMp3Encoder(encoders: () => SegmentEncoders): typeof Cus
 
     async encode(sample: AudioSample): Promise<void> {
       this.toPacket ??= mp3FramePackets(this.config.sampleRate, this.config.numberOfChannels, sample.timestamp);
-      await this.encoding!.write(copyPlanes(sample, 0, sample.numberOfFrames).planes);
+      await this.encoding!.write(sampleChunk(sample, 0, sample.numberOfFrames));
     }
 
     async flush(): Promise<void> {
