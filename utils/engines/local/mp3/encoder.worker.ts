@@ -1,13 +1,15 @@
 import { createEncoder } from 'wasm-media-encoders';
 import wasmUrl from 'wasm-media-encoders/wasm/mp3?url';
 import type { EncoderRequest, EncoderResponse } from './encoder-messages';
-import { encodeWithLame, type Lame } from './lame';
+import { encodeWithLame } from './lame';
 
-let lame: Promise<Lame> | undefined;
+// Compiled as the worker starts (the pool starts its workers when the popup opens), not at the first segment.
+const lame = createEncoder('audio/mpeg', wasmUrl);
+// A failure is reported with each segment sent here.
+lame.catch(() => undefined);
 
 self.onmessage = async ({ data }: MessageEvent<EncoderRequest>) => {
   try {
-    lame ??= createEncoder('audio/mpeg', wasmUrl);
     const mp3 = encodeWithLame(await lame, data.planes, data.format);
     const buffers = new Set<ArrayBuffer>([mp3.buffer as ArrayBuffer, ...data.planes.map((plane) => plane.buffer as ArrayBuffer)]);
     self.postMessage({ id: data.id, mp3, planes: data.planes } satisfies EncoderResponse, { transfer: [...buffers] });
