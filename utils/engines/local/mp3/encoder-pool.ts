@@ -64,8 +64,10 @@ export class Mp3EncoderPool {
     this.running.delete(response.id);
     this.idle.push(worker);
     if ('mp3' in response) {
-      // As many as can be in flight at once: enough for a whole conversion, however long.
-      if (this.recycled.length <= this.size) this.recycled.push(response.planes);
+      // As many as can be in flight at once: enough for a whole conversion, however long. The oldest
+      // go first: a conversion's first, shorter segments are not asked for again until the next one.
+      this.recycled.push(response.planes);
+      if (this.recycled.length > this.size + 1) this.recycled.shift();
       entry.task.resolve(response.mp3);
     }
     else entry.task.reject(new Error(`MP3 encoder failed: ${response.error}`));
