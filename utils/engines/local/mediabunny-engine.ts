@@ -155,23 +155,24 @@ async function loudnessGain(
  */
 async function encodeDirectly(
   track: InputAudioTrack,
-  tags: MetadataTags,
+  tags: Promise<MetadataTags>,
   request: ConversionRequest,
   onProgress: ProgressListener,
   signal: AbortSignal,
 ): Promise<ConversionResult> {
-  const { file, source } = await mp3FileForFrames(tags, spillOf(request));
+  // The tags (a cover may mean decoding a video frame) are read while the sound is already being encoded.
+  const opened = tags.then((resolved) => mp3FileForFrames(resolved, spillOf(request)));
   const sampleRate = track.sampleRate;
   const channels = track.numberOfChannels;
 
-  let muxed = Promise.resolve();
+  let muxed: Promise<unknown> = opened;
   const toPacket = mp3FramePackets(sampleRate, channels);
   const encoding = new SegmentedMp3Encoding(
     { sampleRate, channels, bitrateKbps: request.bitrateKbps },
     sharedEncoderPool(),
     (frame) => {
       const { packet, meta } = toPacket(frame);
-      muxed = muxed.then(() => source.add(packet, meta));
+      muxed = muxed.then(async () => (await opened).source.add(packet, meta));
     },
   );
 
@@ -196,11 +197,13 @@ async function encodeDirectly(
     await encoding.finish();
     await muxed;
   } catch (error) {
+    muxed.catch(() => undefined); // Whatever became of the file's start, this error is the one to report.
     if (signal.aborted) throw cancelled();
     // ffmpeg.wasm would only fail again on a full disk, after converting it all.
     if (error instanceof NeedsFallbackError || error instanceof ConversionError || error instanceof DiskFullError) throw error;
     throw new NeedsFallbackError(String(error), true);
   }
+  const { file } = await opened;
   await file.output.finalize();
   return { mp3: await file.toLameBlob(encodedSamples, request.bitrateKbps), durationSeconds: encodedSamples / sampleRate };
 }
@@ -375,14 +378,14 @@ export const mediabunnyEngine: Engine = {
     const input = new Input({ source: new BlobSource(request.input), formats: ALL_FORMATS });
     try {
       const track = await openAudioTrack(input);
-      const tags = await mp3Tags(input, request);
+      const tags = mp3Tags(input, request);
       // A trim cuts inside MP3 frames, so trimmed sound is encoded again.
-      if (request.keepMp3Audio && track.codec === 'mp3' && !request.trim) return await copyMp3Frames(track, tags, request, onProgress, signal);
+      if (request.keepMp3Audio && track.codec === 'mp3' && !request.trim) return await copyMp3Frames(track, await tags, request, onProgress, signal);
       const keepsLayout =
         outputSampleRate(track.sampleRate) === track.sampleRate && outputChannels(track.numberOfChannels) === track.numberOfChannels;
       return keepsLayout
         ? await encodeDirectly(track, tags, request, onProgress, signal)
-        : await encodeWithConversion(input, track, tags, request, onProgress, signal);
+        : await encodeWithConversion(input, track, await tags, request, onProgress, signal);
     } finally {
       input.dispose();
     }
