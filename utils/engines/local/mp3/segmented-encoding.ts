@@ -29,7 +29,6 @@ export interface SegmentEncoders {
 /** A segment being filled: its input frames [first, end) in `planes`, of which `filled` samples so far. */
 interface OpenSegment {
   ownedFrom: number;
-  length: number;
   first: number;
   end: number;
   planes: Float32Array[];
@@ -93,7 +92,7 @@ export class SegmentedMp3Encoding {
       offset += count;
       if (this.written === oldest.end * SAMPLES_PER_FRAME) {
         this.open.shift();
-        this.send(oldest, oldest.planes);
+        this.send(oldest);
         // One segment more than there are encoders, so the next is ready when one comes free.
         if (this.inFlight.length > this.encoders.size) await this.inFlight.shift();
       }
@@ -115,7 +114,7 @@ export class SegmentedMp3Encoding {
         const to = Math.min(end * SAMPLES_PER_FRAME, total) - oldest.first * SAMPLES_PER_FRAME;
         const planes = this.allocate(to - from);
         planes.forEach((plane, channel) => plane.set(oldest.planes[channel]!.subarray(from, to)));
-        this.send({ ownedFrom, length, first, end, planes, filled: to - from }, planes);
+        this.send({ ownedFrom, first, end, planes, filled: to - from });
         ownedFrom += length;
       }
     }
@@ -125,7 +124,7 @@ export class SegmentedMp3Encoding {
 
   private openNext(): void {
     const { first, end } = segmentInputFrames(this.plan, this.nextStart, this.nextLength);
-    this.open.push({ ownedFrom: this.nextStart, length: this.nextLength, first, end, planes: this.allocate((end - first) * SAMPLES_PER_FRAME), filled: 0 });
+    this.open.push({ ownedFrom: this.nextStart, first, end, planes: this.allocate((end - first) * SAMPLES_PER_FRAME), filled: 0 });
     this.nextStart += this.nextLength;
     this.nextLength = Math.min(this.nextLength * 2, this.plan.segmentFrames);
   }
@@ -145,8 +144,8 @@ export class SegmentedMp3Encoding {
   }
 
   /** Sends a full segment (or the stream's last pieces) to an encoder and queues it for joining. */
-  private send(segment: OpenSegment, planes: Float32Array[]): void {
-    const input = planes.map((plane) => plane.subarray(0, segment.filled));
+  private send(segment: OpenSegment): void {
+    const input = segment.planes.map((plane) => plane.subarray(0, segment.filled));
     this.ownedFrom.push(segment.ownedFrom);
     const encoded = this.encoders.encode(input, this.format);
     this.assembled = this.assembled.then(async () => this.joiner.add({ firstFrame: segment.first, ownedFrom: segment.ownedFrom, stream: parseStream(await encoded) }));
