@@ -8,6 +8,13 @@ const COVER_QUALITY = 0.85;
 const COVER_AT_FRACTION = 0.1;
 const COVER_AT_MOST_SECONDS = 10;
 
+/** Makes a tiny JPEG, so the first cover of a session doesn't also pay for starting the canvas and its JPEG encoder. */
+export async function warmUpCoverArt(): Promise<void> {
+  const canvas = new OffscreenCanvas(16, 16);
+  canvas.getContext('2d')?.fillRect(0, 0, 16, 16);
+  await canvas.convertToBlob({ type: 'image/jpeg', quality: COVER_QUALITY });
+}
+
 /** A JPEG of one of the video's frames, at most 600 px on its longer side. */
 async function coverFromVideo(input: Input): Promise<AttachedImage | undefined> {
   const track = await input.getPrimaryVideoTrack();
