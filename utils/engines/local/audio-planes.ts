@@ -2,14 +2,7 @@ import type { AudioSample } from 'mediabunny';
 
 /** Sample frames [from, to) of `sample`, planar in one buffer, with a view of each channel's plane. */
 export function copyPlanes(sample: AudioSample, from: number, to: number): { planar: Float32Array; planes: Float32Array[] } {
-  const length = to - from;
-  const planar = new Float32Array(sample.numberOfChannels * length);
-  const planes = Array.from({ length: sample.numberOfChannels }, (_, planeIndex) => {
-    const plane = planar.subarray(planeIndex * length, (planeIndex + 1) * length);
-    sample.copyTo(plane, { planeIndex, format: 'f32-planar', frameOffset: from, frameCount: length });
-    return plane;
-  });
-  return { planar, planes };
+  return chunkPlanes(sampleChunk(sample, from, to), sample.numberOfChannels);
 }
 
 /**
@@ -38,11 +31,13 @@ export function sampleChunk(sample: AudioSample, from: number, to: number): PcmC
   };
 }
 
-/** The chunk's PCM in planes of its own. */
-export function chunkPlanes(chunk: PcmChunk, channels: number): Float32Array[] {
-  return Array.from({ length: channels }, (_, channel) => {
-    const plane = new Float32Array(chunk.length);
+/** The chunk's PCM in a buffer of its own, planar, with a view of each channel's plane. */
+export function chunkPlanes(chunk: PcmChunk, channels: number): { planar: Float32Array; planes: Float32Array[] } {
+  const planar = new Float32Array(channels * chunk.length);
+  const planes = Array.from({ length: channels }, (_, channel) => {
+    const plane = planar.subarray(channel * chunk.length, (channel + 1) * chunk.length);
     chunk.copyTo(channel, plane, 0);
     return plane;
   });
+  return { planar, planes };
 }

@@ -183,14 +183,14 @@ async function encodeDirectly(
     const { gain, progress } = await loudnessGain(request, { sampleRate, numberOfChannels: channels }, onProgress, async (meter, measured) => {
       let samples = 0;
       for await (const chunk of decodedChunks(track, window, signal)) {
-        meter.add(chunkPlanes(chunk, channels));
+        meter.add(chunkPlanes(chunk, channels).planes);
         samples += chunk.length;
         measured(Math.min(1, samples / totalSamples));
       }
     });
     for await (const chunk of decodedChunks(track, window, signal)) {
       if (gain === 1) await encoding.write(chunk);
-      else await encoding.write(amplify(chunkPlanes(chunk, channels), gain));
+      else await encoding.write(amplify(chunkPlanes(chunk, channels).planes, gain));
       encodedSamples += chunk.length;
       progress(Math.min(1, encodedSamples / totalSamples));
     }
