@@ -2,7 +2,6 @@ import {
   ALL_FORMATS,
   AudioSample,
   AudioSampleSink,
-  BlobSource,
   Conversion,
   ConversionCanceledError,
   EncodedPacketSink,
@@ -29,6 +28,7 @@ import type { Trim } from '../../trim';
 import { LoudnessMeter, normalizingGain } from './loudness';
 import { segmentedMp3Encoder } from './mp3/segmented-mp3-encoder';
 import { spillTo } from '../../blob-store';
+import { blobWindowSource } from './blob-window-source';
 
 /** mediabunny can't read this input (container or codec): the ffmpeg engine should try. */
 export class NeedsFallbackError extends Error {
@@ -375,7 +375,7 @@ async function encodeWithConversion(
 export const mediabunnyEngine: Engine = {
   async convert(request: ConversionRequest, onProgress: ProgressListener, signal: AbortSignal): Promise<ConversionResult> {
     warmUpMp3Encoders();
-    const input = new Input({ source: new BlobSource(request.input), formats: ALL_FORMATS });
+    const input = new Input({ source: blobWindowSource(request.input), formats: ALL_FORMATS });
     try {
       const track = await openAudioTrack(input);
       const tags = mp3Tags(input, request);

@@ -1,0 +1,186 @@
+import { CustomSource } from 'mediabunny';
+
+/** What the windows need of a Blob; tests pass look-alikes whose streams aren't byte streams. */
+export type ReadableBlob = Pick<Blob, 'size' | 'slice'>;
+
+export interface BlobWindowOptions {
+  /** Bytes each window holds; a read longer than this is a one-off `slice()`. */
+  windowBytes: number;
+  /** How many sequential readers run at once (sound, and a video frame for the cover, read far apart). */
+  windows: number;
+  /** How far a read may jump ahead of a window before it is cheaper to open a new reader than to read through. */
+  maxSkipBytes: number;
+}
+
+export const DEFAULT_BLOB_WINDOWS: BlobWindowOptions = { windowBytes: 1 << 20, windows: 2, maxSkipBytes: 4 << 20 };
+
+/**
+ * One stream reader over a Blob, filling one reusable buffer that holds the bytes [start, end).
+ * A byte-stream reader reads straight into that buffer, so reading through a file allocates nothing;
+ * other streams hand over chunks, which are copied in and dropped at once.
+ */
+class BlobWindow {
+  start: number;
+  end: number;
+  lastUsed = 0;
+  private buffer: ArrayBuffer;
+  private readonly reader: ReadableStreamBYOBReader | ReadableStreamDefaultReader<Uint8Array>;
+  /** What a default reader's last chunk had beyond the buffer's free space. */
+  private leftover: Uint8Array | undefined;
+
+  constructor(blob: ReadableBlob, position: number, capacity: number) {
+    this.start = this.end = position;
+    this.buffer = new ArrayBuffer(capacity);
+    const stream = blob.slice(position).stream();
+    try {
+      this.reader = stream.getReader({ mode: 'byob' });
+    } catch {
+      this.reader = stream.getReader();
+    }
+  }
+
+  holds(start: number, end: number): boolean {
+    return start >= this.start && end <= this.end;
+  }
+
+  reaches(start: number, maxSkipBytes: number): boolean {
+    return start >= this.start && start <= this.end + maxSkipBytes;
+  }
+
+  /** The bytes in place: valid only until the window next moves. */
+  view(start: number, end: number): Uint8Array {
+    return new Uint8Array(this.buffer, start - this.start, end - start);
+  }
+
+  /** Reads on until the window holds [start, end), dropping what comes before `start`. */
+  async extendTo(start: number, end: number): Promise<void> {
+    while (this.end < end) {
+      this.dropBefore(Math.min(start, this.end));
+      await this.fill();
+    }
+  }
+
+  close(): void {
+    void this.reader.cancel().catch(() => {});
+  }
+
+  private dropBefore(position: number): void {
+    if (position <= this.start) return;
+    new Uint8Array(this.buffer).copyWithin(0, position - this.start, this.end - this.start);
+    this.start = position;
+  }
+
+  private async fill(): Promise<void> {
+    const used = this.end - this.start;
+    const free = new Uint8Array(this.buffer, used, this.buffer.byteLength - used);
+    if (this.reader instanceof ReadableStreamBYOBReader) {
+      const { done, value } = await this.reader.read(free);
+      if (done || !value) throw new Error('The file ended before the bytes asked for.');
+      this.buffer = value.buffer as ArrayBuffer;
+      this.end += value.byteLength;
+      return;
+    }
+    let chunk = this.leftover;
+    if (!chunk) {
+      const { done, value } = await this.reader.read();
+      if (done) throw new Error('The file ended before the bytes asked for.');
+      chunk = value;
+    }
+    const taken = Math.min(chunk.byteLength, free.byteLength);
+    free.set(chunk.subarray(0, taken));
+    this.leftover = taken < chunk.byteLength ? chunk.subarray(taken) : undefined;
+    this.end += taken;
+  }
+}
+
+/**
+ * Reads a Blob for mediabunny through a few sequential windows of fixed size.
+ *
+ * mediabunny's BlobSource keeps every chunk its stream reader returns in its cache; a demuxer
+ * reading an MP4's sound reads the video between the sound packets too, so the whole file passes
+ * through chunks that outlive V8's young generation and wait for a full garbage collection, about
+ * 60–100 MB at a time. Here the file passes through a few reused buffers.
+ *
+ * A read the windows already hold is answered at once with the bytes in place, valid until the next
+ * read; one that has to wait gets a copy, since other reads may move the windows meanwhile.
+ */
+export class BlobWindowReader {
+  private readonly windows: BlobWindow[] = [];
+  private pending: Promise<unknown> = Promise.resolve();
+  private busy = 0;
+  private clock = 0;
+
+  constructor(
+    private readonly blob: ReadableBlob,
+    private readonly options: BlobWindowOptions = DEFAULT_BLOB_WINDOWS,
+  ) {}
+
+  read(start: number, end: number): Uint8Array | Promise<Uint8Array> {
+    // Windows move only inside `pending`: while nothing is queued, what they hold stays put.
+    if (this.busy === 0) {
+      const window = this.windows.find((candidate) => candidate.holds(start, end));
+      if (window) return this.viewOf(window, start, end);
+    }
+    this.busy++;
+    const result = this.pending.then(async () => {
+      try {
+        return await this.readQueued(start, end);
+      } finally {
+        this.busy--;
+      }
+    });
+    this.pending = result.catch(() => undefined);
+    return result;
+  }
+
+  dispose(): void {
+    for (const window of this.windows.splice(0)) window.close();
+  }
+
+  private async readQueued(start: number, end: number): Promise<Uint8Array> {
+    if (end - start > this.options.windowBytes) return new Uint8Array(await this.blob.slice(start, end).arrayBuffer());
+    const window =
+      this.windows.find((candidate) => candidate.holds(start, end)) ??
+      this.windows.find((candidate) => candidate.reaches(start, this.options.maxSkipBytes)) ??
+      this.openWindow(start);
+    try {
+      await window.extendTo(start, end);
+    } catch (error) {
+      this.windows.splice(this.windows.indexOf(window), 1);
+      window.close();
+      throw error;
+    }
+    return this.viewOf(window, start, end).slice();
+  }
+
+  private openWindow(position: number): BlobWindow {
+    if (this.windows.length >= this.options.windows) {
+      const leastRecent = this.windows.reduce((a, b) => (a.lastUsed <= b.lastUsed ? a : b));
+      this.windows.splice(this.windows.indexOf(leastRecent), 1);
+      leastRecent.close();
+    }
+    const window = new BlobWindow(this.blob, position, this.options.windowBytes);
+    this.windows.push(window);
+    return window;
+  }
+
+  private viewOf(window: BlobWindow, start: number, end: number): Uint8Array {
+    window.lastUsed = ++this.clock;
+    return window.view(start, end);
+  }
+}
+
+/**
+ * mediabunny's cache is off: the windows are the cache, and what a read returns in place is copied
+ * by mediabunny into the slice it was asked for before anything else runs.
+ */
+export function blobWindowSource(blob: Blob, options: BlobWindowOptions = DEFAULT_BLOB_WINDOWS): CustomSource {
+  const reader = new BlobWindowReader(blob, options);
+  return new CustomSource({
+    getSize: () => blob.size,
+    read: (start, end) => reader.read(start, end),
+    dispose: () => reader.dispose(),
+    maxCacheSize: 0,
+    prefetchProfile: 'none',
+  });
+}
