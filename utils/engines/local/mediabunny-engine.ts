@@ -2,10 +2,12 @@ import {
   ALL_FORMATS,
   AudioSample,
   AudioSampleSink,
+  BlobSource,
   Conversion,
   ConversionCanceledError,
   EncodedPacketSink,
   Input,
+  IsobmffInputFormat,
   Output,
   StreamTarget,
   WavOutputFormat,
@@ -371,11 +373,24 @@ async function encodeWithConversion(
   return { mp3: await file.toLameBlob(encodedSamples, request.bitrateKbps), durationSeconds: encodedSamples / sampleRate };
 }
 
+/**
+ * MP4 and QuickTime files are read through reused windows (see blob-window-source.ts). Other
+ * containers keep mediabunny's BlobSource: MPEG-TS and MP3 are read in many tiny or overlapping
+ * reads that its cache answers at once, and Matroska in whole clusters, so windows don't help them.
+ */
+async function openInput(blob: Blob): Promise<Input> {
+  const input = new Input({ source: new BlobSource(blob), formats: ALL_FORMATS });
+  const isobmff = await input.getFormat().then((format) => format instanceof IsobmffInputFormat, () => false);
+  if (!isobmff) return input;
+  input.dispose();
+  return new Input({ source: blobWindowSource(blob), formats: ALL_FORMATS });
+}
+
 /** Streams the input through WebCodecs decoding and LAME (wasm) encoding, on every core. */
 export const mediabunnyEngine: Engine = {
   async convert(request: ConversionRequest, onProgress: ProgressListener, signal: AbortSignal): Promise<ConversionResult> {
     warmUpMp3Encoders();
-    const input = new Input({ source: blobWindowSource(request.input), formats: ALL_FORMATS });
+    const input = await openInput(request.input);
     try {
       const track = await openAudioTrack(input);
       const tags = mp3Tags(input, request);
