@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ALL_FORMATS, BlobSource, EncodedPacketSink, Input, type Source } from 'mediabunny';
-import { BlobWindowReader, blobWindowSource, type BlobWindowOptions, type ReadableBlob } from '../../utils/engines/local/blob-window-source';
+import { ALL_FORMATS, BlobSource, CustomSource, EncodedPacketSink, Input, type Source } from 'mediabunny';
+import { BlobWindowReader, blobWindowSource, openInput, type BlobWindowOptions, type ReadableBlob } from '../../utils/engines/local/blob-window-source';
 
 const KB = 1024;
 const SMALL: BlobWindowOptions = { windowBytes: 64 * KB, windows: 2, maxSkipBytes: 128 * KB };
@@ -148,5 +148,32 @@ describe('blobWindowSource gives mediabunny the same packets as its BlobSource',
     expect(expected.length).toBeGreaterThan(300);
     expect(actual.length).toBe(expected.length);
     actual.forEach((packet, i) => expect(Buffer.from(packet).equals(expected[i]!), `packet ${i}`).toBe(true));
+  });
+});
+
+describe('openInput', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'open-input-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it.each([
+    ['an MP4', 'windows', 'mp4', ['-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac'], CustomSource],
+    ['a QuickTime movie', 'windows', 'mov', ['-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac'], CustomSource],
+    ['an MPEG-TS file (tiny reads)', 'BlobSource', 'ts', ['-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac'], BlobSource],
+    ['a Matroska file (whole clusters)', 'BlobSource', 'mkv', ['-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac'], BlobSource],
+    ['an MP3 (overlapping reads)', 'BlobSource', 'mp3', ['-vn', '-c:a', 'libmp3lame'], BlobSource],
+    ['something that is no media file', 'BlobSource', 'bin', [], BlobSource],
+  ] as const)('reads %s through %s', async (_, __, extension, args, sourceClass) => {
+    const file = join(dir, `input.${extension}`);
+    if (args.length === 0) writeFileSync(file, randomBytes(10_000));
+    else
+      execFileSync('ffmpeg', [
+        '-hide_banner', '-loglevel', 'error', '-y',
+        '-f', 'lavfi', '-i', 'testsrc2=size=160x120:rate=25:duration=1',
+        '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=1',
+        ...args, file,
+      ]);
+    const input = await openInput(new Blob([readFileSync(file)]));
+    expect(input.source).toBeInstanceOf(sourceClass);
+    input.dispose();
   });
 });

@@ -1,4 +1,4 @@
-import { CustomSource } from 'mediabunny';
+import { ALL_FORMATS, BlobSource, CustomSource, Input, IsobmffInputFormat } from 'mediabunny';
 
 /** What the windows need of a Blob; tests pass look-alikes whose streams aren't byte streams. */
 export type ReadableBlob = Pick<Blob, 'size' | 'slice'>;
@@ -183,4 +183,17 @@ export function blobWindowSource(blob: Blob, options: BlobWindowOptions = DEFAUL
     maxCacheSize: 0,
     prefetchProfile: 'none',
   });
+}
+
+/**
+ * A mediabunny Input for `blob`: MP4 and QuickTime files read through windows. Other containers
+ * keep mediabunny's BlobSource: MPEG-TS and MP3 are read in many tiny or overlapping reads that
+ * its cache answers at once, and Matroska in whole clusters, so windows don't help them.
+ */
+export async function openInput(blob: Blob): Promise<Input> {
+  const input = new Input({ source: new BlobSource(blob), formats: ALL_FORMATS });
+  const isobmff = await input.getFormat().then((format) => format instanceof IsobmffInputFormat, () => false);
+  if (!isobmff) return input;
+  input.dispose();
+  return new Input({ source: blobWindowSource(blob), formats: ALL_FORMATS });
 }

@@ -1,13 +1,10 @@
 import {
-  ALL_FORMATS,
   AudioSample,
   AudioSampleSink,
-  BlobSource,
   Conversion,
   ConversionCanceledError,
   EncodedPacketSink,
   Input,
-  IsobmffInputFormat,
   Output,
   StreamTarget,
   WavOutputFormat,
@@ -30,7 +27,7 @@ import type { Trim } from '../../trim';
 import { LoudnessMeter, normalizingGain } from './loudness';
 import { segmentedMp3Encoder } from './mp3/segmented-mp3-encoder';
 import { spillTo } from '../../blob-store';
-import { blobWindowSource } from './blob-window-source';
+import { openInput } from './blob-window-source';
 
 /** mediabunny can't read this input (container or codec): the ffmpeg engine should try. */
 export class NeedsFallbackError extends Error {
@@ -371,19 +368,6 @@ async function encodeWithConversion(
   await execute(conversion, signal);
   if (encodedSamples === 0) throw nothingKept(window);
   return { mp3: await file.toLameBlob(encodedSamples, request.bitrateKbps), durationSeconds: encodedSamples / sampleRate };
-}
-
-/**
- * MP4 and QuickTime files are read through reused windows (see blob-window-source.ts). Other
- * containers keep mediabunny's BlobSource: MPEG-TS and MP3 are read in many tiny or overlapping
- * reads that its cache answers at once, and Matroska in whole clusters, so windows don't help them.
- */
-async function openInput(blob: Blob): Promise<Input> {
-  const input = new Input({ source: new BlobSource(blob), formats: ALL_FORMATS });
-  const isobmff = await input.getFormat().then((format) => format instanceof IsobmffInputFormat, () => false);
-  if (!isobmff) return input;
-  input.dispose();
-  return new Input({ source: blobWindowSource(blob), formats: ALL_FORMATS });
 }
 
 /** Streams the input through WebCodecs decoding and LAME (wasm) encoding, on every core. */
