@@ -24,7 +24,9 @@ class BlobWindow {
   end: number;
   lastUsed = 0;
   private buffer: ArrayBuffer;
-  private readonly reader: ReadableStreamBYOBReader | ReadableStreamDefaultReader<Uint8Array>;
+  private readonly stream:
+    | { readsInPlace: true; reader: ReadableStreamBYOBReader }
+    | { readsInPlace: false; reader: ReadableStreamDefaultReader<Uint8Array> };
   /** What a default reader's last chunk had beyond the buffer's free space. */
   private leftover: Uint8Array | undefined;
 
@@ -33,9 +35,9 @@ class BlobWindow {
     this.buffer = new ArrayBuffer(capacity);
     const stream = blob.slice(position).stream();
     try {
-      this.reader = stream.getReader({ mode: 'byob' });
+      this.stream = { readsInPlace: true, reader: stream.getReader({ mode: 'byob' }) };
     } catch {
-      this.reader = stream.getReader();
+      this.stream = { readsInPlace: false, reader: stream.getReader() };
     }
   }
 
@@ -61,7 +63,7 @@ class BlobWindow {
   }
 
   close(): void {
-    void this.reader.cancel().catch(() => {});
+    void this.stream.reader.cancel().catch(() => {});
   }
 
   private dropBefore(position: number): void {
@@ -73,8 +75,8 @@ class BlobWindow {
   private async fill(): Promise<void> {
     const used = this.end - this.start;
     const free = new Uint8Array(this.buffer, used, this.buffer.byteLength - used);
-    if (this.reader instanceof ReadableStreamBYOBReader) {
-      const { done, value } = await this.reader.read(free);
+    if (this.stream.readsInPlace) {
+      const { done, value } = await this.stream.reader.read(free);
       if (done || !value) throw new Error('The file ended before the bytes asked for.');
       this.buffer = value.buffer as ArrayBuffer;
       this.end += value.byteLength;
@@ -82,7 +84,7 @@ class BlobWindow {
     }
     let chunk = this.leftover;
     if (!chunk) {
-      const { done, value } = await this.reader.read();
+      const { done, value } = await this.stream.reader.read();
       if (done) throw new Error('The file ended before the bytes asked for.');
       chunk = value;
     }
