@@ -193,9 +193,10 @@ export function blobWindowSource(blob: Blob, options: BlobWindowOptions = DEFAUL
  * its cache answers at once, and Matroska in whole clusters, so windows don't help them.
  */
 export async function openInput(blob: Blob): Promise<Input> {
-  const input = new Input({ source: new BlobSource(blob), formats: ALL_FORMATS });
+  // Opened through windows first: MP4, the usual case, is then read from the start once.
+  const input = new Input({ source: blobWindowSource(blob), formats: ALL_FORMATS });
   const isobmff = await input.getFormat().then((format) => format instanceof IsobmffInputFormat, () => false);
-  if (!isobmff) return input;
+  if (isobmff) return input;
   input.dispose();
-  return new Input({ source: blobWindowSource(blob), formats: ALL_FORMATS });
+  return new Input({ source: new BlobSource(blob), formats: ALL_FORMATS });
 }
