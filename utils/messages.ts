@@ -74,7 +74,7 @@ export const messageSchemas = {
   'offscreen:object-url': payload({ outputKey: id }),
   'offscreen:revoke-url': payload({ url: z.string() }),
   // offscreen → background
-  'job:progress': payload({ jobId: id, phase: z.enum(['reading', 'converting']), progress: z.number().min(0).max(1) }),
+  'job:progress': payload({ jobId: id, phase: z.enum(['reading', 'waiting', 'converting']), progress: z.number().min(0).max(1) }),
   'job:converted': payload({ jobId: id, outputKey: id, size: z.number(), durationSeconds: z.number() }),
   'job:failed': payload({ jobId: id, reason: failureReasonSchema }),
 };

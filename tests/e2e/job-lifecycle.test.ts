@@ -106,4 +106,36 @@ describe('a job belongs to the background, not the popup', () => {
     await jobRow(popup, LONG).getByRole('button', { name: 'Retry' }).click();
     await expectOneLongMp3(session);
   });
+
+  it('converts one video at a time: the next waits, shown as Waiting…, and starts when the first is done', async () => {
+    session = await launchExtension();
+    const popup = await session.openPopup();
+    await chooseVideos(popup, [LONG]);
+    await waitUntilConverting(popup, LONG);
+    await chooseVideos(popup, ['clip.mp4']);
+    await expect.poll(() => jobRow(popup, 'clip.mp4').innerText(), { timeout: 10_000, interval: 50 }).toContain('Waiting…');
+
+    // Every 50 ms until both are done: how many jobs were converting at once.
+    const mostConvertingAtOnce = await session.serviceWorker.evaluate(async () => {
+      let most = 0;
+      for (;;) {
+        const { jobs = {} } = await chrome.storage.local.get('jobs');
+        const states = Object.values(jobs as Record<string, { state: string }>).map((job) => job.state);
+        most = Math.max(most, states.filter((state) => state === 'converting').length);
+        if (states.length === 0) return most;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    });
+    expect(mostConvertingAtOnce).toBe(1);
+
+    await expectOneLongMp3(session);
+    const clip = fixture('clip.mp4').expect;
+    if (!clip.ok) throw new Error('clip.mp4 should be a good clip');
+    const mp3 = await analyzeMp3(await session.waitForDownload('clip.mp3', 60_000));
+    expect(mp3).toMatchObject({ codec: 'mp3', sampleRate: clip.sampleRate, channels: clip.channels });
+    expect(Math.abs(mp3.onsetSeconds - clip.onsetSeconds)).toBeLessThanOrEqual(0.001);
+    const { history } = await session.serviceWorker.evaluate(() => chrome.storage.local.get('history'));
+    const finished = (history as { fileName: string; completedAt: number }[]).sort((a, b) => a.completedAt - b.completedAt);
+    expect(finished.map((entry) => entry.fileName)).toEqual(['long.mp3', 'clip.mp3']);
+  });
 });

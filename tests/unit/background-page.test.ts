@@ -120,3 +120,112 @@ describe('conversions in the background page (Firefox)', () => {
     expect(console.error).toHaveBeenCalledWith('Handling job:converted failed', expect.any(Error));
   });
 });
+
+describe('one conversion at a time', () => {
+  /** An engine whose conversions finish when the test says, recording which inputs it was given. */
+  function engineOnCue(options: { ignoresAbort?: boolean } = {}) {
+    const started: string[] = [];
+    const finishers = new Map<string, () => void>();
+    const engine: Engine = {
+      convert: (request, onProgress, signal) =>
+        new Promise((resolve, reject) => {
+          started.push(request.fileName);
+          const beat = setInterval(() => onProgress(0.5), 20);
+          finishers.set(request.fileName, () => {
+            clearInterval(beat);
+            resolve({ mp3: new Blob([`mp3 of ${request.fileName}`]), durationSeconds: 1 });
+          });
+          if (options.ignoresAbort) signal.addEventListener('abort', () => clearInterval(beat));
+          else signal.addEventListener('abort', () => (clearInterval(beat), reject(signal.reason)));
+        }),
+    };
+    return { engine, started, finish: (name: string) => finishers.get(name)!() };
+  }
+
+  async function start(site: ReturnType<typeof siteWith>['site'], name: string, stallLimitMs = 60_000) {
+    await putBlob('inputs', `in-${name}`, new Blob(['video']));
+    await site.send('offscreen:convert', {
+      jobId: name,
+      source: { kind: 'stored-file', inputKey: `in-${name}` },
+      fileName: name,
+      bitrate: 192,
+      keepMp3Audio: false,
+      normalizeLoudness: false,
+      title: name,
+      stallLimitMs,
+    });
+  }
+
+  const reportsOf = (reported: Reported[], jobId: string) =>
+    reported.filter((report) => (report.data as { jobId: string }).jobId === jobId).map((report) => {
+      const data = report.data as { phase?: string };
+      return data.phase ? `${report.type} ${data.phase}` : report.type;
+    });
+
+  it('starts the next conversion once the one before is done, in order, and says the others wait', async () => {
+    const { engine, started, finish } = engineOnCue();
+    const { site, reported } = siteWith(engine);
+    for (const name of ['a', 'b', 'c']) await start(site, name);
+    await vi.waitFor(() => expect(started).toEqual(['a']));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(started).toEqual(['a']);
+    expect(await site.runningJobIds()).toEqual(['a', 'b', 'c']);
+    finish('a');
+    await vi.waitFor(() => expect(started).toEqual(['a', 'b']));
+    finish('b');
+    await vi.waitFor(() => expect(started).toEqual(['a', 'b', 'c']));
+    finish('c');
+    await vi.waitFor(() => expect(reportsOf(reported, 'c')).toContain('job:converted'));
+    expect(reportsOf(reported, 'a')).not.toContain('job:progress waiting');
+    for (const name of ['b', 'c']) {
+      const reports = reportsOf(reported, name);
+      expect(reports.indexOf('job:progress waiting')).toBeGreaterThan(reports.indexOf('job:progress reading'));
+      expect(reports.indexOf('job:progress waiting')).toBeLessThan(reports.indexOf('job:progress converting'));
+    }
+    expect(await (await getBlob('outputs', 'c'))?.text()).toBe('mp3 of c');
+  });
+
+  it('does not count the wait against the stall limit', async () => {
+    const { engine, started, finish } = engineOnCue();
+    const { site, reported } = siteWith(engine);
+    await start(site, 'long', 150);
+    await start(site, 'next', 150);
+    await vi.waitFor(() => expect(started).toEqual(['long']));
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    finish('long');
+    await vi.waitFor(() => expect(started).toEqual(['long', 'next']));
+    finish('next');
+    await vi.waitFor(() => expect(reportsOf(reported, 'next')).toContain('job:converted'));
+    expect(reported.map((report) => report.type)).not.toContain('job:failed');
+  });
+
+  it('never hands a job cancelled while it waits to the engine, and goes on with the next', async () => {
+    const { engine, started, finish } = engineOnCue();
+    const { site, reported } = siteWith(engine);
+    for (const name of ['first', 'cancelled', 'last']) await start(site, name);
+    await vi.waitFor(() => expect(started).toEqual(['first']));
+    await site.cancel('cancelled');
+    finish('first');
+    await vi.waitFor(() => expect(started).toEqual(['first', 'last']));
+    finish('last');
+    await vi.waitFor(() => expect(reportsOf(reported, 'last')).toContain('job:converted'));
+    expect(reportsOf(reported, 'cancelled')).toEqual(['job:progress reading', 'job:progress waiting']);
+    expect(await site.runningJobIds()).toEqual([]);
+  });
+
+  it('takes the turn from a conversion that stalled, even if its engine never settles', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const { engine, started, finish } = engineOnCue({ ignoresAbort: true });
+    const frozen: Engine = {
+      convert: (request, onProgress, signal) => (request.fileName === 'frozen' ? new Promise(() => {}) : engine.convert(request, onProgress, signal)),
+    };
+    const { site, reported } = siteWith(frozen);
+    await start(site, 'frozen', 100);
+    await start(site, 'after', 100);
+    await vi.waitFor(() => expect(reportsOf(reported, 'frozen')).toContain('job:failed'));
+    await vi.waitFor(() => expect(started).toEqual(['after']));
+    finish('after');
+    await vi.waitFor(() => expect(reportsOf(reported, 'after')).toContain('job:converted'));
+    expect(reported.find((report) => report.type === 'job:failed')?.data).toEqual({ jobId: 'frozen', reason: 'stalled' });
+  });
+});

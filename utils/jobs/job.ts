@@ -92,6 +92,8 @@ export const jobSchema = z.object({
   error: z.string().optional(),
   /** A passing note for the user while the job waits (a rate limit, say). */
   notice: z.string().optional(),
+  /** Its input is ready, and it waits for the conversion before it to finish: one converts at a time. */
+  waiting: z.boolean().optional(),
   /** What the failure alert offers instead: the other engine. */
   offer: z.enum(['local', 'cloud']).optional(),
   cloud: cloudProgressSchema.optional(),

@@ -14,8 +14,12 @@ import { i18n } from '#i18n';
 import { oneAtATime } from '../one-at-a-time';
 import { currentLimits } from '../limits';
 
-/** Conversions running at once: each keeps a core busy (decode + LAME), so one per core, at most two. */
-const MAX_PARALLEL_CONVERSIONS = Math.max(1, Math.min(2, navigator.hardwareConcurrency || 1));
+/**
+ * Local jobs started at once. The conversion site converts one at a time (each conversion has an
+ * encoder per core already); the second started job reads its input meanwhile, so a web video
+ * downloads while another converts, and a stalled download doesn't hold up the queue.
+ */
+const MAX_STARTED_LOCAL_JOBS = 2;
 /** A job restarted this many times by browser or worker stops is shown as interrupted instead. */
 const MAX_ATTEMPTS = 3;
 /** Stored bytes no job owns are kept this long before they go: a popup may still be queuing them. */
@@ -141,7 +145,11 @@ export const jobQueue = {
   },
 
   async onProgress({ jobId, phase, progress }: MessageData<'job:progress'>): Promise<void> {
-    if (phase === 'converting') await transition(jobId, 'converting');
+    if (phase === 'waiting') {
+      await patchJob(jobId, ['reading'], { waiting: true });
+      return;
+    }
+    if (phase === 'converting') await transition(jobId, 'converting', { waiting: undefined });
     await patchJob(jobId, [phase], { progress });
   },
 
@@ -230,12 +238,12 @@ export const jobQueue = {
         if (await transition(job.id, 'reading', { progress: 0, attempts: job.attempts + 1 })) void this.runCloud(job.id);
         continue;
       }
-      if (running >= MAX_PARALLEL_CONVERSIONS) break;
+      if (running >= MAX_STARTED_LOCAL_JOBS) break;
       if (job.source.kind === 'stored-file' && !(await hasBlob('inputs', job.source.inputKey))) {
         await fail(job, 'input-missing');
         continue;
       }
-      const started = await transition(job.id, 'reading', { progress: 0, attempts: job.attempts + 1 });
+      const started = await transition(job.id, 'reading', { progress: 0, attempts: job.attempts + 1, waiting: undefined });
       if (!started) continue;
       running++;
       try {

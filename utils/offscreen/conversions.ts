@@ -6,6 +6,7 @@ import { sendMessage, type MessageData, type ReplyOf } from '../messages';
 import { inputKeyOf, type JobSource } from '../jobs/job';
 import { DEFAULT_LIMITS } from '../limits';
 import { StallWatch } from './stall-watch';
+import { oneAtATime } from '../one-at-a-time';
 
 const PROGRESS_INTERVAL_MS = 200;
 const REPORT_ATTEMPTS = 5;
@@ -146,6 +147,14 @@ export async function readInput(jobId: string, source: JobSource, signal: AbortS
 export class ConversionHost {
   private readonly running = new Map<string, AbortController>();
   private readonly uploading = new Map<string, AbortController>();
+  /**
+   * The engine converts one input at a time. Each conversion already has an MP3 encoder per core, so a
+   * second one beside it adds no speed: it doubles the memory and makes the first MP3 wait for both.
+   * Downloads of web videos still run beside it.
+   */
+  private readonly engineTurns = oneAtATime();
+  /** Conversions that have the engine or wait for it. */
+  private engineUsers = 0;
 
   constructor(
     private readonly engine: Engine,
@@ -217,10 +226,35 @@ export class ConversionHost {
       lastReport = now;
       void report('job:progress', { jobId, phase: 'converting', progress: clamp01(progress) });
     };
-    const result = await this.engine.convert({ input, bitrateKbps: bitrate, ...choices, scratchKey: jobId }, onProgress, signal);
-    if (signal.aborted) return;
-    await putBlob('outputs', jobId, result.mp3);
-    if (signal.aborted) return;
-    await report('job:converted', { jobId, outputKey: jobId, size: result.mp3.size, durationSeconds: result.durationSeconds });
+    // The turn lasts until the MP3 is stored and reported, so the popup never shows two jobs converting.
+    await this.inEngineTurn(jobId, stall, signal, async () => {
+      const result = await this.engine.convert({ input, bitrateKbps: bitrate, ...choices, scratchKey: jobId }, onProgress, signal);
+      if (signal.aborted) return;
+      await putBlob('outputs', jobId, result.mp3);
+      if (signal.aborted) return;
+      await report('job:converted', { jobId, outputKey: jobId, size: result.mp3.size, durationSeconds: result.durationSeconds });
+    });
+  }
+
+  /**
+   * Runs `work` once the conversions before it are done; waiting is not stalling. A job cancelled
+   * meanwhile never starts, and a stopped job gives up its turn even if its engine never settles.
+   */
+  private async inEngineTurn(jobId: string, stall: StallWatch, signal: AbortSignal, work: () => Promise<void>): Promise<void> {
+    if (this.engineUsers > 0) {
+      stall.clear();
+      void this.report('job:progress', { jobId, phase: 'waiting', progress: 0 });
+    }
+    this.engineUsers++;
+    try {
+      return await this.engineTurns(async () => {
+        if (signal.aborted) return;
+        stall.touch('stalled');
+        const stopped = new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+        return Promise.race([work(), stopped]);
+      });
+    } finally {
+      this.engineUsers--;
+    }
   }
 }
