@@ -123,7 +123,7 @@ describe('conversions in the background page (Firefox)', () => {
 
 describe('one conversion at a time', () => {
   /** An engine whose conversions finish when the test says, recording which inputs it was given. */
-  function engineOnCue(options: { ignoresAbort?: boolean } = {}) {
+  function engineOnCue() {
     const started: string[] = [];
     const finishers = new Map<string, () => void>();
     const engine: Engine = {
@@ -135,8 +135,7 @@ describe('one conversion at a time', () => {
             clearInterval(beat);
             resolve({ mp3: new Blob([`mp3 of ${request.fileName}`]), durationSeconds: 1 });
           });
-          if (options.ignoresAbort) signal.addEventListener('abort', () => clearInterval(beat));
-          else signal.addEventListener('abort', () => (clearInterval(beat), reject(signal.reason)));
+          signal.addEventListener('abort', () => (clearInterval(beat), reject(signal.reason)));
         }),
     };
     return { engine, started, finish: (name: string) => finishers.get(name)!() };
@@ -215,7 +214,7 @@ describe('one conversion at a time', () => {
 
   it('takes the turn from a conversion that stalled, even if its engine never settles', async () => {
     vi.spyOn(console, 'error').mockImplementation(() => undefined);
-    const { engine, started, finish } = engineOnCue({ ignoresAbort: true });
+    const { engine, started, finish } = engineOnCue();
     const frozen: Engine = {
       convert: (request, onProgress, signal) => (request.fileName === 'frozen' ? new Promise(() => {}) : engine.convert(request, onProgress, signal)),
     };

@@ -213,7 +213,6 @@ export class ConversionHost {
     const report = this.report;
     await report('job:progress', { jobId, phase: 'reading', progress: 0 });
     const input = await readInput(jobId, source, signal, report, () => stall.touch('download-stalled'));
-    stall.touch('stalled');
     let lastReport = 0;
     let shownProgress = false;
     const onProgress = (progress: number) => {
