@@ -11,7 +11,8 @@ export function ProgressBar({ label, activity, fraction }: { label: string; acti
       aria-valuetext={`${activity} ${percent}%`}
       className="progress"
     >
-      <div className="progress__bar" style={{ width: `${percent}%` }} />
+      {/* Scaled, not sized: a width animates by laying out the popup every frame, and each layout leaves garbage behind. */}
+      <div className="progress__bar" style={{ transform: `scaleX(${percent / 100})` }} />
     </div>
   );
 }
