@@ -1,5 +1,13 @@
 import type { AudioSample } from 'mediabunny';
 
+/** Decoded audio on the track's timeline (a mediabunny AudioSample, or our own), readable until the next one is asked for. */
+export interface DecodedPcm {
+  /** Seconds, rounded to the sample rate. */
+  readonly timestamp: number;
+  readonly numberOfFrames: number;
+  copyTo(destination: Float32Array, options: { planeIndex: number; format: 'f32-planar'; frameOffset: number; frameCount: number }): void;
+}
+
 /** Sample frames [from, to) of `sample`, planar in one buffer, with a view of each channel's plane. */
 export function copyPlanes(sample: AudioSample, from: number, to: number): { planar: Float32Array; planes: Float32Array[] } {
   return chunkPlanes(sampleChunk(sample, from, to), sample.numberOfChannels);
@@ -23,7 +31,7 @@ export function planesChunk(planes: Float32Array[]): PcmChunk {
 }
 
 /** Sample frames [from, to) of `sample`, read only when copied (so only while the sample is open). */
-export function sampleChunk(sample: AudioSample, from: number, to: number): PcmChunk {
+export function sampleChunk(sample: DecodedPcm, from: number, to: number): PcmChunk {
   return {
     length: to - from,
     copyTo: (planeIndex, destination, offset) =>

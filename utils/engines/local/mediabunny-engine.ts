@@ -5,6 +5,7 @@ import {
   ConversionCanceledError,
   EncodedPacketSink,
   Input,
+  IsobmffInputFormat,
   Output,
   StreamTarget,
   WavOutputFormat,
@@ -22,12 +23,14 @@ import { sharedEncoderPool } from './mp3/encoder-pool';
 import { Mp3File, mp3FileForFrames, mp3FramePackets } from './mp3/mp3-file';
 import { SegmentedMp3Encoding } from './mp3/segmented-encoding';
 import { mp3Tags } from './tags';
-import { chunkPlanes, copyPlanes, sampleChunk, type PcmChunk } from './audio-planes';
+import { chunkPlanes, copyPlanes, sampleChunk, type DecodedPcm, type PcmChunk } from './audio-planes';
 import type { Trim } from '../../trim';
 import { LoudnessMeter, normalizingGain } from './loudness';
 import { segmentedMp3Encoder } from './mp3/segmented-mp3-encoder';
 import { spillTo } from '../../blob-store';
 import { openInput } from './blob-window-source';
+import { readSoundTable, soundTableDuration } from './mp4/sound-table';
+import { decodeSoundTable } from './mp4/sound-decoding';
 
 /** mediabunny can't read this input (container or codec): the ffmpeg engine should try. */
 export class NeedsFallbackError extends Error {
@@ -89,7 +92,7 @@ interface KeptWindow {
  * are cut off. A frame that starts at or after the track's duration is kept whole: the container didn't
  * know the last frame's length (FLAC in Matroska).
  */
-function keptFrames(sample: AudioSample, sampleRate: number, window: KeptWindow): { from: number; to: number } {
+function keptFrames(sample: Pick<DecodedPcm, 'timestamp' | 'numberOfFrames'>, sampleRate: number, window: KeptWindow): { from: number; to: number } {
   const first = Math.round(sample.timestamp * sampleRate);
   const last = first + sample.numberOfFrames;
   const end = window.endIsTrackEnd && first >= window.end ? last : Math.min(last, window.end);
@@ -101,27 +104,60 @@ function nothingKept(window: KeptWindow): Error {
   return window.start > 0 ? new ConversionError('trim-outside') : new NeedsFallbackError('no audio samples decoded', true);
 }
 
-async function keptWindow(track: InputAudioTrack, sampleRate: number, trim: Trim | undefined): Promise<KeptWindow> {
-  const trackEnd = Math.round((await track.computeDuration()) * sampleRate);
+function keptWindow(duration: number, sampleRate: number, trim: Trim | undefined): KeptWindow {
+  const trackEnd = Math.round(duration * sampleRate);
   const start = Math.round((trim?.startSeconds ?? 0) * sampleRate);
   if (trim?.endSeconds === undefined) return { start, end: trackEnd, endIsTrackEnd: true };
   return { start, end: Math.round(trim.endSeconds * sampleRate), endIsTrackEnd: false };
 }
 
-/** Decoded audio of `track` inside the window (from time 0 to its end, or the trim), each chunk readable until the next is asked for. */
-async function* decodedChunks(track: InputAudioTrack, window: KeptWindow, signal: AbortSignal): AsyncGenerator<PcmChunk> {
-  let decoded = 0;
-  const rate = track.sampleRate;
-  for await (const sample of new AudioSampleSink(track).samples(window.start / rate, window.endIsTrackEnd ? undefined : window.end / rate)) {
+/** A track's decoded sound from a time on, each piece readable until the next is asked for. */
+interface DecodedSound {
+  readonly duration: number;
+  from(startSeconds: number, endSeconds: number | undefined, signal: AbortSignal): AsyncIterable<DecodedPcm>;
+}
+
+async function* mediabunnySamples(track: InputAudioTrack, startSeconds: number, endSeconds: number | undefined): AsyncGenerator<DecodedPcm> {
+  for await (const sample of new AudioSampleSink(track).samples(startSeconds, endSeconds)) {
     try {
-      if (signal.aborted) throw cancelled();
-      const { from, to } = keptFrames(sample, rate, window);
-      if (to <= from) continue;
-      decoded += to - from;
-      yield sampleChunk(sample, from, to);
+      yield sample;
     } finally {
       sample.close();
     }
+  }
+}
+
+/**
+ * AAC in an unfragmented MP4 or QuickTime file, the usual video, is read from its sample table as
+ * typed arrays and decoded straight from the file's window; anything else through mediabunny.
+ */
+async function decodedSound(input: Input, track: InputAudioTrack, blob: Blob): Promise<DecodedSound> {
+  const table = track.codec === 'aac' && (await input.getFormat()) instanceof IsobmffInputFormat ? await readSoundTable(blob, track.id).catch(() => null) : null;
+  if (table) {
+    const config = await track.getDecoderConfig();
+    if (config) {
+      return {
+        duration: soundTableDuration(table),
+        from: (startSeconds, _endSeconds, signal) => decodeSoundTable(blob, table, config, startSeconds, signal),
+      };
+    }
+  }
+  return {
+    duration: await track.computeDuration(),
+    from: (startSeconds, endSeconds) => mediabunnySamples(track, startSeconds, endSeconds),
+  };
+}
+
+/** Decoded audio inside the window (from time 0 to its end, or the trim), each chunk readable until the next is asked for. */
+async function* decodedChunks(sound: DecodedSound, rate: number, window: KeptWindow, signal: AbortSignal): AsyncGenerator<PcmChunk> {
+  let decoded = 0;
+  for await (const sample of sound.from(window.start / rate, window.endIsTrackEnd ? undefined : window.end / rate, signal)) {
+    if (signal.aborted) throw cancelled();
+    if (!window.endIsTrackEnd && Math.round(sample.timestamp * rate) >= window.end) break;
+    const { from, to } = keptFrames(sample, rate, window);
+    if (to <= from) continue;
+    decoded += to - from;
+    yield sampleChunk(sample, from, to);
   }
   if (decoded === 0) throw nothingKept(window);
 }
@@ -153,6 +189,7 @@ async function loudnessGain(
  * LAME encoders, and their frames straight to the muxer.
  */
 async function encodeDirectly(
+  input: Input,
   track: InputAudioTrack,
   tags: Promise<MetadataTags>,
   request: ConversionRequest,
@@ -175,19 +212,20 @@ async function encodeDirectly(
     },
   );
 
-  const window = await keptWindow(track, sampleRate, request.trim);
+  const sound = await decodedSound(input, track, request.input);
+  const window = keptWindow(sound.duration, sampleRate, request.trim);
   const totalSamples = Math.max(1, window.end - window.start);
   let encodedSamples = 0;
   try {
     const { gain, progress } = await loudnessGain(request, { sampleRate, numberOfChannels: channels }, onProgress, async (meter, measured) => {
       let samples = 0;
-      for await (const chunk of decodedChunks(track, window, signal)) {
+      for await (const chunk of decodedChunks(sound, sampleRate, window, signal)) {
         meter.add(chunkPlanes(chunk, channels).planes);
         samples += chunk.length;
         measured(Math.min(1, samples / totalSamples));
       }
     });
-    for await (const chunk of decodedChunks(track, window, signal)) {
+    for await (const chunk of decodedChunks(sound, sampleRate, window, signal)) {
       if (gain === 1) await encoding.write(chunk);
       else await encoding.write(amplify(chunkPlanes(chunk, channels).planes, gain));
       encodedSamples += chunk.length;
@@ -314,7 +352,7 @@ async function encodeWithConversion(
   const file = new Mp3File(spillOf(request));
   const sampleRate = outputSampleRate(track.sampleRate);
   const numberOfChannels = outputChannels(track.numberOfChannels);
-  const window = await keptWindow(track, sampleRate, request.trim);
+  const window = keptWindow(await track.computeDuration(), sampleRate, request.trim);
   const mixed = { sampleRate, numberOfChannels };
   const { gain, progress } = await loudnessGain(request, mixed, onProgress, (meter, measured) =>
     measureMixed(meter, input, track, mixed, window, measured, signal),
@@ -383,7 +421,7 @@ export const mediabunnyEngine: Engine = {
       const keepsLayout =
         outputSampleRate(track.sampleRate) === track.sampleRate && outputChannels(track.numberOfChannels) === track.numberOfChannels;
       return keepsLayout
-        ? await encodeDirectly(track, tags, request, onProgress, signal)
+        ? await encodeDirectly(input, track, tags, request, onProgress, signal)
         : await encodeWithConversion(input, track, await tags, request, onProgress, signal);
     } finally {
       input.dispose();
