@@ -1,7 +1,6 @@
 import { VideoSampleSink, type AttachedImage, type Input, type MetadataTags } from 'mediabunny';
 import type { ConversionRequest } from '../engine';
-import { ALL_TAGS } from '../../settings';
-import { openInput } from './blob-window-source';
+import { ALL_TAGS } from '../../tag-choices';
 
 const COVER_MAX_SIDE = 600;
 const COVER_QUALITY = 0.85;
@@ -16,22 +15,8 @@ export async function warmUpCoverArt(): Promise<void> {
   await canvas.convertToBlob({ type: 'image/jpeg', quality: COVER_QUALITY });
 }
 
-/**
- * A JPEG of one of the video's frames, at most 600 px on its longer side. The frame is found through
- * an Input of its own, dropped at once: mediabunny keeps the video's whole sample table while its
- * Input lives, objects for every frame, which for a long video is tens of megabytes held for no use
- * through all of the sound's conversion.
- */
-async function coverFromVideo(blob: Blob): Promise<AttachedImage | undefined> {
-  const input = await openInput(blob);
-  try {
-    return await coverFromVideoTrack(input);
-  } finally {
-    input.dispose();
-  }
-}
-
-async function coverFromVideoTrack(input: Input): Promise<AttachedImage | undefined> {
+/** A JPEG of one of the video's frames, at most 600 px on its longer side. */
+async function coverFromVideo(input: Input): Promise<AttachedImage | undefined> {
   const track = await input.getPrimaryVideoTrack();
   if (!track || !(await track.canDecode())) return undefined;
   const duration = await track.computeDuration();
@@ -64,7 +49,7 @@ export async function mp3Tags(input: Input, request: ConversionRequest): Promise
     if (source.album) tags.album = source.album;
   }
   if (choices.cover) {
-    const cover = source.images?.find((image) => image.kind === 'coverFront') ?? (await coverFromVideo(request.input).catch(() => undefined));
+    const cover = source.images?.find((image) => image.kind === 'coverFront') ?? (await coverFromVideo(input).catch(() => undefined));
     if (cover) tags.images = [cover];
   }
   return tags;
