@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_FILE_NAME_PATTERN } from './file-names';
 import { oneAtATime } from './one-at-a-time';
+import { ALL_TAGS, tagChoicesSchema } from './tag-choices';
 import { storage } from 'wxt/utils/storage';
 import { i18n } from '#i18n';
 
@@ -18,9 +19,7 @@ const engineSchema = z.enum(ENGINES);
 const bitrateSchema = z.union(BITRATES.map((rate) => z.literal(rate)));
 export const fileNamePatternSchema = z.string().trim().min(1).max(200);
 /** Which ID3 tags the MP3 gets: the title, the source's artist and album, cover art (the source's, else a video frame). */
-export const tagChoicesSchema = z.object({ title: z.boolean(), artistAlbum: z.boolean(), cover: z.boolean() });
-export type TagChoices = z.infer<typeof tagChoicesSchema>;
-export const ALL_TAGS: TagChoices = { title: true, artistAlbum: true, cover: true };
+export { ALL_TAGS, tagChoicesSchema, type TagChoices } from './tag-choices';
 
 /** What is stored: anything unreadable falls back to its default. */
 export const settingsSchema = z.object({

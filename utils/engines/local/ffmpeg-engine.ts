@@ -4,7 +4,7 @@ import type { ConversionRequest, ConversionResult, Engine, ProgressListener } fr
 import { ConversionError } from '../../failures';
 import { outputChannels, outputSampleRate } from './audio-layout';
 import { oneAtATime } from '../../one-at-a-time';
-import { ALL_TAGS } from '../../settings';
+import { ALL_TAGS } from '../../tag-choices';
 import type { Trim } from '../../trim';
 import { TARGET_LUFS } from './loudness';
 
