@@ -18,7 +18,6 @@ export const cloudUrlSchema = z.url({ protocol: /^https?$/ });
 const engineSchema = z.enum(ENGINES);
 const bitrateSchema = z.union(BITRATES.map((rate) => z.literal(rate)));
 export const fileNamePatternSchema = z.string().trim().min(1).max(200);
-/** Which ID3 tags the MP3 gets: the title, the source's artist and album, cover art (the source's, else a video frame). */
 export { ALL_TAGS, tagChoicesSchema, type TagChoices } from './tag-choices';
 
 /** What is stored: anything unreadable falls back to its default. */

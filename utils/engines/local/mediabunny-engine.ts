@@ -114,7 +114,7 @@ function keptWindow(duration: number, sampleRate: number, trim: Trim | undefined
 /** A track's decoded sound from a time on, each piece readable until the next is asked for. */
 interface DecodedSound {
   readonly duration: number;
-  from(startSeconds: number, endSeconds: number | undefined, signal: AbortSignal): AsyncIterable<DecodedPcm>;
+  from(startSeconds: number, endSeconds: number | undefined): AsyncIterable<DecodedPcm>;
 }
 
 async function* mediabunnySamples(track: InputAudioTrack, startSeconds: number, endSeconds: number | undefined): AsyncGenerator<DecodedPcm> {
@@ -138,7 +138,7 @@ async function decodedSound(input: Input, track: InputAudioTrack, blob: Blob): P
     if (config) {
       return {
         duration: soundTableDuration(table),
-        from: (startSeconds, _endSeconds, signal) => decodeSoundTable(blob, table, config, startSeconds, signal),
+        from: (startSeconds) => decodeSoundTable(blob, table, config, startSeconds),
       };
     }
   }
@@ -151,7 +151,7 @@ async function decodedSound(input: Input, track: InputAudioTrack, blob: Blob): P
 /** Decoded audio inside the window (from time 0 to its end, or the trim), each chunk readable until the next is asked for. */
 async function* decodedChunks(sound: DecodedSound, rate: number, window: KeptWindow, signal: AbortSignal): AsyncGenerator<PcmChunk> {
   let decoded = 0;
-  for await (const sample of sound.from(window.start / rate, window.endIsTrackEnd ? undefined : window.end / rate, signal)) {
+  for await (const sample of sound.from(window.start / rate, window.endIsTrackEnd ? undefined : window.end / rate)) {
     if (signal.aborted) throw cancelled();
     if (!window.endIsTrackEnd && Math.round(sample.timestamp * rate) >= window.end) break;
     const { from, to } = keptFrames(sample, rate, window);

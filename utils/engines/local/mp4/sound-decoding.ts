@@ -41,7 +41,6 @@ export async function* decodeSoundTable(
   table: SoundTable,
   config: AudioDecoderConfig,
   startSeconds: number,
-  signal: AbortSignal,
 ): AsyncGenerator<DecodedPcm> {
   const ready: AudioData[] = [];
   let failure: unknown;
@@ -92,7 +91,6 @@ export async function* decodeSoundTable(
   try {
     let preroll: { offset: number; size: number; decodeTime: number; duration: number } | undefined;
     for (const packet of soundPackets(table)) {
-      if (signal.aborted) throw new DOMException('Cancelled', 'AbortError');
       if (packet.decodeTime + packet.duration <= startTick) {
         preroll = { offset: packet.offset, size: packet.size, decodeTime: packet.decodeTime, duration: packet.duration };
         continue;
