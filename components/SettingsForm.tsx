@@ -1,5 +1,6 @@
 import { useId, useState } from 'react';
-import { BITRATES, cloudUrlSchema, DEFAULT_CLOUD_BASE_URL, ENGINES, engineLabel, fileNamePatternSchema, readSettings, settingsItem, updateSettings, type Settings, type SettingsChange, type TagChoices } from '@/utils/settings';
+import { BITRATES, cloudUrlSchema, DEFAULT_CLOUD_BASE_URL, ENGINES, engineLabel, fileNamePatternSchema, readSettings, settingsItem, updateSettings, type Settings, type SettingsChange } from '@/utils/settings';
+import type { TagChoices } from '@/utils/tag-choices';
 import { i18n } from '#i18n';
 import { FILE_NAME_FIELDS, mp3NameFromPattern } from '@/utils/file-names';
 import { useStorageItem } from './useStorageItem';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineExtensionMessaging } from '@webext-core/messaging';
 import { failureReasonSchema, type FailureReason } from './failures';
 import { jobSourceSchema } from './jobs/job';
-import { tagChoicesSchema } from './settings';
+import { tagChoicesSchema } from './tag-choices';
 import { trimSchema } from './trim';
 
 /** A blob URL the extension itself made (Chromium or Firefox). */

@@ -18,7 +18,6 @@ export const cloudUrlSchema = z.url({ protocol: /^https?$/ });
 const engineSchema = z.enum(ENGINES);
 const bitrateSchema = z.union(BITRATES.map((rate) => z.literal(rate)));
 export const fileNamePatternSchema = z.string().trim().min(1).max(200);
-export { ALL_TAGS, tagChoicesSchema, type TagChoices } from './tag-choices';
 
 /** What is stored: anything unreadable falls back to its default. */
 export const settingsSchema = z.object({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BlobWriter, overwrite } from '@/utils/engines/local/blob-writer';
+import { BlobWriter } from '@/utils/engines/local/blob-writer';
 
 const MB = 1024 * 1024;
 
@@ -50,7 +50,7 @@ describe('BlobWriter', () => {
   ])('keeps the bytes in order: %s', async (_label, sizes) => {
     const chunks = chunksOf(sizes);
     const writer = new BlobWriter();
-    for (const chunk of chunks) await writer.append(chunk);
+    for (const chunk of chunks) writer.append(chunk);
     const expected = concat(chunks);
     expect(writer.size).toBe(expected.byteLength);
     const blob = await writer.toBlob('audio/mpeg');
@@ -64,7 +64,7 @@ describe('BlobWriter', () => {
     const buffer = new Uint8Array(3 * MB);
     for (const value of [1, 2, 3]) {
       buffer.fill(value);
-      await writer.append(buffer);
+      writer.append(buffer);
     }
     const bytes = await bytesOf(await writer.toBlob(''));
     expect([bytes[0], bytes[3 * MB], bytes[6 * MB], bytes[9 * MB - 1]]).toEqual([1, 2, 3, 3]);
@@ -73,9 +73,9 @@ describe('BlobWriter', () => {
   it('includes what is appended after an earlier toBlob', async () => {
     const writer = new BlobWriter();
     const [first, second] = chunksOf([5 * MB, 100]);
-    await writer.append(first!);
+    writer.append(first!);
     await writer.toBlob('audio/mpeg');
-    await writer.append(second!);
+    writer.append(second!);
     expectSameBytes(await bytesOf(await writer.toBlob('audio/mpeg')), concat([first!, second!]));
   });
 
@@ -92,39 +92,30 @@ describe('BlobWriter', () => {
       return new Blob([await part.arrayBuffer()]);
     });
     const chunks = chunksOf(Array(9).fill(MB));
-    for (const chunk of chunks) await writer.append(chunk);
+    for (const chunk of chunks) writer.append(chunk);
     expectSameBytes(await bytesOf(await writer.toBlob('audio/mpeg')), concat(chunks));
     expect(spilled).toEqual([4 * MB, 4 * MB, MB]);
   });
-});
 
-describe('overwrite', () => {
-  const SIZE = 9 * MB;
-
-  it.each([
-    ['the start', 0, 128],
-    ['the middle', 1000, 7],
-    ['across the 4 MB part boundary', 4 * MB - 3, 6],
-    ['the very end', SIZE - 10, 10],
-    ['a single byte', 5 * MB, 1],
-  ])('replaces exactly the bytes at %s', async (_label, position, length) => {
-    const writer = new BlobWriter();
-    for (const chunk of chunksOf(Array(9).fill(MB))) await writer.append(chunk);
-    const original = await writer.toBlob('audio/mpeg');
-    const patch = new Uint8Array(length).fill(255);
-
-    const result = overwrite(original, position, patch);
-
-    const expected = await bytesOf(original);
-    expected.set(patch, position);
-    expect(result.size).toBe(SIZE);
-    expect(result.type).toBe('audio/mpeg');
-    expectSameBytes(await bytesOf(result), expected);
+  it('spills each part as it fills, and says when they are out of memory', async () => {
+    const spills: (() => void)[] = [];
+    const writer = new BlobWriter((part) => new Promise((resolve) => spills.push(() => resolve(part))));
+    writer.append(new Uint8Array(4 * MB + 1));
+    expect(spills).toHaveLength(1);
+    let ready = false;
+    void writer.ready.then(() => (ready = true));
+    await Promise.resolve();
+    expect(ready).toBe(false);
+    spills[0]!();
+    await writer.ready;
+    expect(ready).toBe(true);
   });
 
-  it('leaves the original blob as it was', async () => {
-    const original = new Blob([pattern(100, 0) as BlobPart]);
-    overwrite(original, 10, new Uint8Array(5));
-    expect(await bytesOf(original)).toEqual(pattern(100, 0));
+  it('reports a failed spill through ready and toBlob', async () => {
+    const full = new Error('disk full');
+    const writer = new BlobWriter(() => Promise.reject(full));
+    writer.append(new Uint8Array(5 * MB));
+    await expect(writer.ready).rejects.toBe(full);
+    await expect(writer.toBlob('audio/mpeg')).rejects.toBe(full);
   });
 });

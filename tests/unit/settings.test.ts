@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { ALL_TAGS } from '@/utils/tag-choices';
 import {
-  ALL_TAGS,
   DEFAULT_CLOUD_BASE_URL,
   defaultSettings,
   getSettings,

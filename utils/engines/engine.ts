@@ -1,4 +1,4 @@
-import type { TagChoices } from '../settings';
+import type { TagChoices } from '../tag-choices';
 import type { Trim } from '../trim';
 
 export interface ConversionRequest {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { tagChoicesSchema } from '../settings';
+import { tagChoicesSchema } from '../tag-choices';
 import { trimSchema } from '../trim';
 
 export const JOB_STATES = [

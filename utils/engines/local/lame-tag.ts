@@ -1,8 +1,7 @@
 /**
- * LAME info tag ("LAME extension" of the Xing/Info header) for MP3 files written by mediabunny.
+ * LAME info tag ("LAME extension" of the Xing/Info header).
  *
- * Why: mediabunny's `Mp3OutputFormat` writes a Xing header frame at the start of the file but no LAME
- * extension, so decoders don't know LAME's encoder delay and end padding. Decoded audio then starts
+ * Why: without it decoders don't know LAME's encoder delay and end padding. Decoded audio then starts
  * 576 + 529 = 1105 samples late and carries up to ~1.7k samples of trailing silence. Writing a LAME tag
  * with the delay/padding lets ffmpeg (Chrome), Firefox, mpg123 and friends trim both ends exactly.
  *
@@ -13,14 +12,9 @@
  * The 529-sample decoder (synthesis filterbank) delay is NOT part of the tag; decoders add it themselves
  * (ffmpeg: start_skip_samples = delay + 528 + 1; first_discard_sample = frames * spf - padding + 529).
  *
- * mediabunny 1.61 specifics handled here (see node_modules/mediabunny/dist/modules/src/mp3/):
- * - The Xing frame uses the lowest bitrate whose frame is >= 155 bytes (156 B at 44.1 kHz, 168 B at 48 kHz,
- *   180 B at 32 kHz for MPEG-1). "Xing" + flags + frames + bytes + 100-byte TOC already fills most of it,
- *   so the canonical LAME layout (TOC + quality + 36-byte LAME tag) usually does not fit. `addLameTag`
- *   then drops the TOC (the stream is CBR, decoders seek by byte ratio) unless told otherwise.
- * - Its "frames" field counts the Xing frame too (one more than LAME/ffmpeg write). Pass the real
- *   audio frame count via `options.frameCount`; `patchMediabunnyXingFrame` does this for you.
- * - The header's protection bit claims a CRC that isn't there; it's cleared (as in LAME's own tag frame).
+ * A Xing frame too small for the canonical layout (TOC + quality + 36-byte LAME tag) has its TOC dropped
+ * by `addLameTag` unless told otherwise: a CBR stream is sought by byte ratio. The header's protection bit
+ * is cleared, as in LAME's own tag frame.
  */
 
 export const LAME_ENCODER_DELAY = 576;
@@ -411,44 +405,4 @@ export function addLameTag(
   if (pos !== tagStart + LAME_TAG_CRC_OFFSET) throw new Error('internal: LAME tag layout mismatch');
   view.setUint16(pos, crc16Lame(out.subarray(0, pos)));
   return out;
-}
-
-export interface PatchMediabunnyResult {
-  frame: Uint8Array;
-  gapless: GaplessInfo;
-  /** Audio frames in the file, excluding the Xing frame (what the patched frame's "frames" field says). */
-  audioFrameCount: number;
-}
-
-/**
- * For the frame mediabunny's `Mp3OutputFormat({ onXingFrame })` reports, when the audio was encoded by
- * LAME 3.100 (CBR, no resampling) from `inputSamples` sample frames per channel.
- * Fixes the frame count (mediabunny 1.61 counts the Xing frame itself), writes "Info" (CBR) and a LAME tag.
- * The result has the same length: write it back at the `position` mediabunny reported.
- * Throws if the frame count matches neither convention for `inputSamples` (wrong sample count, or not LAME).
- */
-export function patchMediabunnyXingFrame(
-  xingFrame: Uint8Array,
-  { inputSamples, bitrateKbps }: { inputSamples: number; bitrateKbps?: number },
-): PatchMediabunnyResult {
-  const info = parseXingFrame(xingFrame);
-  if (info.frameCount === null) throw new Error('Xing header has no frame count');
-  const expected = lameFrameCount(inputSamples, info.samplesPerFrame);
-  let audioFrameCount: number;
-  if (info.frameCount === expected + 1) audioFrameCount = expected; // mediabunny <= 1.61: counts the Xing frame
-  else if (info.frameCount === expected) audioFrameCount = expected; // in case mediabunny stops counting it
-  else {
-    throw new Error(
-      `Xing frame count ${info.frameCount} does not match LAME's ${expected} audio frames for ${inputSamples} ` +
-        `samples at ${info.samplesPerFrame} samples/frame; refusing to write a wrong gapless tag`,
-    );
-  }
-  const gapless = computeGapless({ inputSamples, frameCount: audioFrameCount, samplesPerFrame: info.samplesPerFrame });
-  const frame = addLameTag(xingFrame, gapless, {
-    frameCount: audioFrameCount,
-    tagId: 'Info',
-    vbrMethod: 1,
-    ...(bitrateKbps !== undefined ? { bitrateKbps } : {}),
-  });
-  return { frame, gapless, audioFrameCount };
 }

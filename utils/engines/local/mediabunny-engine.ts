@@ -1,5 +1,4 @@
 import {
-  AudioSample,
   AudioSampleSink,
   Conversion,
   ConversionCanceledError,
@@ -9,25 +8,23 @@ import {
   Output,
   StreamTarget,
   WavOutputFormat,
-  registerEncoder,
   type InputAudioTrack,
   type MetadataTags,
   type StreamTargetChunk,
 } from 'mediabunny';
 import type { ConversionRequest, ConversionResult, Engine, ProgressListener } from '../engine';
 import { ConversionError } from '../../failures';
-import { DiskFullError } from '../../blob-store';
+import { DiskFullError, spillTo } from '../../blob-store';
 import { outputChannels, outputSampleRate } from './audio-layout';
-import { addLameTag, computeGapless, MP3_DECODER_DELAY } from './lame-tag';
+import { computeGapless, lameFrameCount, MP3_DECODER_DELAY, type GaplessInfo } from './lame-tag';
 import { sharedEncoderPool } from './mp3/encoder-pool';
-import { Mp3File, mp3FileForFrames, mp3FramePackets } from './mp3/mp3-file';
+import { Mp3FrameError } from './mp3/frames';
+import { Mp3Writer } from './mp3/mp3-writer';
 import { SegmentedMp3Encoding } from './mp3/segmented-encoding';
 import { mp3Tags } from './tags';
-import { chunkPlanes, copyPlanes, sampleChunk, type DecodedPcm, type PcmChunk } from './audio-planes';
+import { chunkPlanes, sampleChunk, type DecodedPcm, type PcmChunk } from './audio-planes';
 import type { Trim } from '../../trim';
 import { LoudnessMeter, normalizingGain } from './loudness';
-import { segmentedMp3Encoder } from './mp3/segmented-mp3-encoder';
-import { spillTo } from '../../blob-store';
 import { openInput } from './blob-window-source';
 import { readSoundTable, soundTableDuration } from './mp4/sound-table';
 import { decodeSoundTable } from './mp4/sound-decoding';
@@ -44,14 +41,10 @@ export class NeedsFallbackError extends Error {
   }
 }
 
-let encoderRegistered = false;
 const spillOf = (request: ConversionRequest) => (request.scratchKey ? spillTo(request.scratchKey) : undefined);
 
 export function warmUpMp3Encoders(): void {
   sharedEncoderPool().warmUp();
-  if (encoderRegistered) return;
-  registerEncoder(segmentedMp3Encoder(sharedEncoderPool));
-  encoderRegistered = true;
 }
 
 async function openAudioTrack(input: Input): Promise<InputAudioTrack> {
@@ -185,110 +178,22 @@ async function loudnessGain(
 }
 
 /**
- * The fast path, for mono or stereo at a rate MP3 keeps: decoded samples go straight to the parallel
- * LAME encoders, and their frames straight to the muxer.
+ * One pass over the sound to keep, as chunks at the MP3's rate and channel count, each readable until
+ * `consume` resolves; `onProgress` tells how far it has come.
  */
-async function encodeDirectly(
-  input: Input,
-  track: InputAudioTrack,
-  tags: Promise<MetadataTags>,
-  request: ConversionRequest,
-  onProgress: ProgressListener,
-  signal: AbortSignal,
-): Promise<ConversionResult> {
-  // The tags (a cover may mean decoding a video frame) are read while the sound is already being encoded.
-  const opened = tags.then((resolved) => mp3FileForFrames(resolved, spillOf(request)));
-  const sampleRate = track.sampleRate;
-  const channels = track.numberOfChannels;
+type SoundPass = (consume: (chunk: PcmChunk) => Promise<void>, onProgress: ProgressListener) => Promise<void>;
 
-  let muxed: Promise<unknown> = opened;
-  const toPacket = mp3FramePackets(sampleRate, channels);
-  const encoding = new SegmentedMp3Encoding(
-    { sampleRate, channels, bitrateKbps: request.bitrateKbps },
-    sharedEncoderPool(),
-    (frame) => {
-      const { packet, meta } = toPacket(frame);
-      muxed = muxed.then(async () => (await opened).source.add(packet, meta));
-    },
-  );
-
-  const sound = await decodedSound(input, track, request.input);
-  const window = keptWindow(sound.duration, sampleRate, request.trim);
+/** Mono or stereo at a rate MP3 keeps: decoded straight from the track. */
+function decodedPass(sound: DecodedSound, sampleRate: number, window: KeptWindow, signal: AbortSignal): SoundPass {
   const totalSamples = Math.max(1, window.end - window.start);
-  let encodedSamples = 0;
-  try {
-    const { gain, progress } = await loudnessGain(request, { sampleRate, numberOfChannels: channels }, onProgress, async (meter, measured) => {
-      let samples = 0;
-      for await (const chunk of decodedChunks(sound, sampleRate, window, signal)) {
-        meter.add(chunkPlanes(chunk, channels).planes);
-        samples += chunk.length;
-        measured(Math.min(1, samples / totalSamples));
-      }
-    });
+  return async (consume, onProgress) => {
+    let samples = 0;
     for await (const chunk of decodedChunks(sound, sampleRate, window, signal)) {
-      if (gain === 1) await encoding.write(chunk);
-      else await encoding.write(amplify(chunkPlanes(chunk, channels).planes, gain));
-      encodedSamples += chunk.length;
-      progress(Math.min(1, encodedSamples / totalSamples));
+      await consume(chunk);
+      samples += chunk.length;
+      onProgress(Math.min(1, samples / totalSamples));
     }
-    await encoding.finish();
-    await muxed;
-  } catch (error) {
-    muxed.catch(() => undefined); // Whatever became of the file's start, this error is the one to report.
-    if (signal.aborted) throw cancelled();
-    // ffmpeg.wasm would only fail again on a full disk, after converting it all.
-    if (error instanceof NeedsFallbackError || error instanceof ConversionError || error instanceof DiskFullError) throw error;
-    throw new NeedsFallbackError(String(error), true);
-  }
-  const { file } = await opened;
-  await file.output.finalize();
-  return { mp3: await file.toLameBlob(encodedSamples, request.bitrateKbps), durationSeconds: encodedSamples / sampleRate };
-}
-
-/**
- * The source's sound already is MP3 and the user keeps it as it is: its frames are copied, not encoded again.
- * When the container says how many samples to skip at the start (an edit list), a LAME tag carries that on;
- * otherwise the file plays exactly as the source's track does, decoder delay included.
- */
-async function copyMp3Frames(
-  track: InputAudioTrack,
-  tags: MetadataTags,
-  request: ConversionRequest,
-  onProgress: ProgressListener,
-  signal: AbortSignal,
-): Promise<ConversionResult> {
-  const { file, source } = await mp3FileForFrames(tags, spillOf(request));
-
-  const sampleRate = track.sampleRate;
-  const duration = await track.computeDuration();
-  const decoderConfig = await track.getDecoderConfig();
-  let firstTimestamp: number | undefined;
-  let frames = 0;
-  let samplesPerFrame = 0;
-  for await (const packet of new EncodedPacketSink(track).packets()) {
-    if (signal.aborted) throw cancelled();
-    firstTimestamp ??= packet.timestamp;
-    samplesPerFrame ||= Math.round(packet.duration * sampleRate);
-    await source.add(packet, frames === 0 && decoderConfig ? { decoderConfig } : undefined);
-    frames++;
-    if (duration > 0) onProgress(Math.min(1, (packet.timestamp + packet.duration) / duration));
-  }
-  if (frames === 0) throw new NeedsFallbackError('no MP3 frames found', true);
-  await file.output.finalize();
-
-  const skipped = Math.round(-(firstTimestamp ?? 0) * sampleRate);
-  const keptSamples = Math.round(duration * sampleRate);
-  const mp3 = await file.toBlob((xingFrame) => {
-    if (skipped < MP3_DECODER_DELAY) return xingFrame;
-    try {
-      const gapless = computeGapless({ inputSamples: keptSamples, frameCount: frames, samplesPerFrame, encoderDelay: skipped - MP3_DECODER_DELAY });
-      return addLameTag(xingFrame, gapless, { frameCount: frames });
-    } catch {
-      return xingFrame; // Delay or padding beyond what a LAME tag can hold: leave the file as the track plays.
-    }
-  });
-  const playedSamples = skipped >= MP3_DECODER_DELAY ? keptSamples : frames * samplesPerFrame;
-  return { mp3, durationSeconds: playedSamples / sampleRate };
+  };
 }
 
 /** Runs `conversion` to its end, as a cancellable step of a job. */
@@ -299,113 +204,130 @@ async function execute(conversion: Conversion, signal: AbortSignal): Promise<voi
     await conversion.execute();
   } catch (error) {
     if (error instanceof ConversionCanceledError || signal.aborted) throw cancelled();
-    if (error instanceof DiskFullError) throw error;
-    throw new NeedsFallbackError(String(error), true);
+    throw error;
   } finally {
     signal.removeEventListener('abort', cancel);
   }
 }
 
-/** Feeds `meter` the sound as the MP3 will have it (mixed down, resampled, trimmed): a pass to PCM that is thrown away. */
-async function measureMixed(
-  meter: LoudnessMeter,
-  input: Input,
-  track: InputAudioTrack,
-  mixed: { sampleRate: number; numberOfChannels: number },
-  window: KeptWindow,
-  onProgress: ProgressListener,
-  signal: AbortSignal,
-): Promise<void> {
-  const discard = new StreamTarget(new WritableStream<StreamTargetChunk>({ write() {} }));
-  const conversion = await Conversion.init({
-    input,
-    output: new Output({ format: new WavOutputFormat(), target: discard }),
-    showWarnings: false,
-    video: { discard: true },
-    audio: (candidate) =>
-      candidate.id === track.id
-        ? {
-            codec: 'pcm-f32',
-            ...mixed,
-            forceTranscode: true,
-            process: (sample) => {
-              const { from, to } = keptFrames(sample, mixed.sampleRate, window);
-              if (to > from) meter.add(copyPlanes(sample, from, to).planes);
-              return sample;
-            },
-          }
-        : { discard: true },
-  });
-  conversion.onProgress = onProgress;
-  await execute(conversion, signal);
+/** Surround sound or rates MP3 doesn't have: mediabunny's Conversion mixes down and resamples it, to PCM that is then thrown away. */
+function mixedPass(input: Input, track: InputAudioTrack, mixed: { sampleRate: number; numberOfChannels: number }, window: KeptWindow, signal: AbortSignal): SoundPass {
+  return async (consume, onProgress) => {
+    const discard = new StreamTarget(new WritableStream<StreamTargetChunk>({ write() {} }));
+    const conversion = await Conversion.init({
+      input,
+      output: new Output({ format: new WavOutputFormat(), target: discard }),
+      showWarnings: false,
+      video: { discard: true },
+      audio: (candidate) =>
+        candidate.id === track.id
+          ? {
+              codec: 'pcm-f32',
+              ...mixed,
+              forceTranscode: true,
+              process: async (sample) => {
+                const { from, to } = keptFrames(sample, mixed.sampleRate, window);
+                if (to > from) await consume(sampleChunk(sample, from, to));
+                return sample;
+              },
+            }
+          : { discard: true },
+    });
+    if (!conversion.isValid) {
+      const reasons = conversion.discardedTracks.map((discarded) => discarded.reason).join(', ');
+      throw new NeedsFallbackError(`conversion not possible: ${reasons}`, true);
+    }
+    conversion.onProgress = onProgress;
+    await execute(conversion, signal);
+  };
 }
 
-/** For surround sound or rates MP3 doesn't have: mediabunny's Conversion mixes down and resamples first. */
-async function encodeWithConversion(
-  input: Input,
-  track: InputAudioTrack,
-  tags: MetadataTags,
+/**
+ * Encodes the sound `pass` reads on the parallel LAME encoders, its frames straight into the file, with a
+ * first pass for "Even out loudness". The tags (a cover may mean decoding a video frame) are read meanwhile.
+ */
+async function encodeSound(
+  pass: SoundPass,
+  format: { sampleRate: number; numberOfChannels: number },
+  window: KeptWindow,
+  tags: Promise<MetadataTags>,
   request: ConversionRequest,
   onProgress: ProgressListener,
   signal: AbortSignal,
 ): Promise<ConversionResult> {
-  const file = new Mp3File(spillOf(request));
-  const sampleRate = outputSampleRate(track.sampleRate);
-  const numberOfChannels = outputChannels(track.numberOfChannels);
-  const window = keptWindow(await track.computeDuration(), sampleRate, request.trim);
-  const mixed = { sampleRate, numberOfChannels };
-  const { gain, progress } = await loudnessGain(request, mixed, onProgress, (meter, measured) =>
-    measureMixed(meter, input, track, mixed, window, measured, signal),
-  );
+  const { sampleRate, numberOfChannels: channels } = format;
+  const file = new Mp3Writer(spillOf(request));
+  const encoding = new SegmentedMp3Encoding({ sampleRate, channels, bitrateKbps: request.bitrateKbps }, sharedEncoderPool(), (frames) => file.write(frames));
   let encodedSamples = 0;
-  const trimAndCount = (sample: AudioSample): AudioSample | null => {
-    const { from, to } = keptFrames(sample, sampleRate, window);
-    if (to <= from) return null;
-    encodedSamples += to - from;
-    // The MP3's timeline starts at the trim's start.
-    const timestamp = sample.timestamp + (from - window.start) / sampleRate;
-    if (from === 0 && to === sample.numberOfFrames && gain === 1) {
-      sample.setTimestamp(timestamp);
-      return sample;
-    }
-    const { planar, planes } = copyPlanes(sample, from, to);
-    if (gain !== 1) amplify(planes, gain);
-    return new AudioSample({
-      data: planar,
-      format: 'f32-planar',
-      numberOfChannels: sample.numberOfChannels,
-      sampleRate,
-      timestamp,
-    });
-  };
-  const conversion = await Conversion.init({
-    input,
-    output: file.output,
-    showWarnings: false,
-    video: { discard: true },
-    audio: (candidate) =>
-      candidate.id === track.id
-        ? {
-            codec: 'mp3',
-            bitrate: request.bitrateKbps * 1000,
-            sampleRate,
-            numberOfChannels,
-            forceTranscode: true,
-            process: trimAndCount,
-            processedSampleRate: sampleRate,
-            processedNumberOfChannels: numberOfChannels,
-          }
-        : { discard: true },
-    tags,
-  });
-  if (!conversion.isValid) {
-    const reasons = conversion.discardedTracks.map((discarded) => discarded.reason).join(', ');
-    throw new NeedsFallbackError(`conversion not possible: ${reasons}`, true);
+  try {
+    const { gain, progress } = await loudnessGain(request, format, onProgress, (meter, measured) =>
+      pass(async (chunk) => meter.add(chunkPlanes(chunk, channels).planes), measured),
+    );
+    await pass(async (chunk) => {
+      await encoding.write(gain === 1 ? chunk : amplify(chunkPlanes(chunk, channels).planes, gain));
+      encodedSamples += chunk.length;
+      await file.ready;
+    }, progress);
+    if (encodedSamples === 0) throw nothingKept(window);
+    await encoding.finish();
+    const frames = lameFrameCount(encodedSamples);
+    if (file.frameCount !== frames) throw new Error(`${file.frameCount} MP3 frames for ${encodedSamples} samples, where LAME writes ${frames}`);
+    const gapless = computeGapless({ inputSamples: encodedSamples, frameCount: frames });
+    return { mp3: await file.toBlob(await tags, { gapless, bitrateKbps: request.bitrateKbps }), durationSeconds: encodedSamples / sampleRate };
+  } catch (error) {
+    if (signal.aborted) throw cancelled();
+    // ffmpeg.wasm would only fail again on a full disk, after converting it all.
+    if (error instanceof NeedsFallbackError || error instanceof ConversionError || error instanceof DiskFullError) throw error;
+    throw new NeedsFallbackError(String(error), true);
   }
-  conversion.onProgress = (fraction) => progress(fraction);
-  await execute(conversion, signal);
-  if (encodedSamples === 0) throw nothingKept(window);
-  return { mp3: await file.toLameBlob(encodedSamples, request.bitrateKbps), durationSeconds: encodedSamples / sampleRate };
+}
+
+/**
+ * The source's sound already is MP3 and the user keeps it as it is: its frames are copied, not encoded again.
+ * When the container says how many samples to skip at the start (an edit list), a LAME tag carries that on;
+ * otherwise the file plays exactly as the source's track does, decoder delay included.
+ */
+async function copyMp3Frames(
+  track: InputAudioTrack,
+  tags: Promise<MetadataTags>,
+  request: ConversionRequest,
+  onProgress: ProgressListener,
+  signal: AbortSignal,
+): Promise<ConversionResult> {
+  const file = new Mp3Writer(spillOf(request));
+  const sampleRate = track.sampleRate;
+  const duration = await track.computeDuration();
+  let firstTimestamp: number | undefined;
+  let samplesPerFrame = 0;
+  try {
+    for await (const packet of new EncodedPacketSink(track).packets()) {
+      if (signal.aborted) throw cancelled();
+      firstTimestamp ??= packet.timestamp;
+      samplesPerFrame ||= Math.round(packet.duration * sampleRate);
+      file.write(packet.data);
+      await file.ready;
+      if (duration > 0) onProgress(Math.min(1, (packet.timestamp + packet.duration) / duration));
+    }
+  } catch (error) {
+    if (error instanceof Mp3FrameError) throw new NeedsFallbackError(String(error), true);
+    throw error;
+  }
+  const frames = file.frameCount;
+  if (frames === 0) throw new NeedsFallbackError('no MP3 frames found', true);
+
+  const skipped = Math.round(-(firstTimestamp ?? 0) * sampleRate);
+  const keptSamples = Math.round(duration * sampleRate);
+  let gapless: GaplessInfo | undefined;
+  if (skipped >= MP3_DECODER_DELAY) {
+    try {
+      gapless = computeGapless({ inputSamples: keptSamples, frameCount: frames, samplesPerFrame, encoderDelay: skipped - MP3_DECODER_DELAY });
+    } catch {
+      // Delay or padding beyond what a LAME tag can hold: leave the file as the track plays.
+    }
+  }
+  const mp3 = await file.toBlob(await tags, gapless && { gapless });
+  const playedSamples = gapless ? keptSamples : frames * samplesPerFrame;
+  return { mp3, durationSeconds: playedSamples / sampleRate };
 }
 
 /** Streams the input through WebCodecs decoding and LAME (wasm) encoding, on every core. */
@@ -417,12 +339,15 @@ export const mediabunnyEngine: Engine = {
       const track = await openAudioTrack(input);
       const tags = mp3Tags(input, request);
       // A trim cuts inside MP3 frames, so trimmed sound is encoded again.
-      if (request.keepMp3Audio && track.codec === 'mp3' && !request.trim) return await copyMp3Frames(track, await tags, request, onProgress, signal);
-      const keepsLayout =
-        outputSampleRate(track.sampleRate) === track.sampleRate && outputChannels(track.numberOfChannels) === track.numberOfChannels;
-      return keepsLayout
-        ? await encodeDirectly(input, track, tags, request, onProgress, signal)
-        : await encodeWithConversion(input, track, await tags, request, onProgress, signal);
+      if (request.keepMp3Audio && track.codec === 'mp3' && !request.trim) return await copyMp3Frames(track, tags, request, onProgress, signal);
+      const mixed = { sampleRate: outputSampleRate(track.sampleRate), numberOfChannels: outputChannels(track.numberOfChannels) };
+      if (mixed.sampleRate === track.sampleRate && mixed.numberOfChannels === track.numberOfChannels) {
+        const sound = await decodedSound(input, track, request.input);
+        const window = keptWindow(sound.duration, mixed.sampleRate, request.trim);
+        return await encodeSound(decodedPass(sound, mixed.sampleRate, window, signal), mixed, window, tags, request, onProgress, signal);
+      }
+      const window = keptWindow(await track.computeDuration(), mixed.sampleRate, request.trim);
+      return await encodeSound(mixedPass(input, track, mixed, window, signal), mixed, window, tags, request, onProgress, signal);
     } finally {
       input.dispose();
     }

@@ -11,17 +11,6 @@ const SAMPLE_RATES = [44_100, 48_000, 32_000];
 /** Bits per granule and channel in the side information; `part2_3_length` is the first 12. */
 const GRANULE_CHANNEL_BITS = 59;
 
-export interface Mp3Frame {
-  /** Header and side information, with `main_data_begin` as the encoder wrote it. */
-  head: Uint8Array;
-  /** Bytes after the side information: this frame's share of the reservoir-packed main data. */
-  payloadSize: number;
-  /** How far back (bytes of earlier payloads) this frame's main data starts. */
-  mainDataBegin: number;
-  /** Main data bytes of this frame (`part2_3_length` of every granule and channel, rounded up). */
-  mainDataSize: number;
-}
-
 export class Mp3FrameError extends Error {
   override name = 'Mp3FrameError';
 }
@@ -44,8 +33,8 @@ function writeBits(bytes: Uint8Array, bitOffset: number, count: number, value: n
   }
 }
 
-/** Parses the frame starting at `offset`; throws unless it is an MPEG-1 Layer III frame without CRC. */
-export function parseFrame(bytes: Uint8Array, offset: number): Mp3Frame & { size: number } {
+/** Size of the frame at `offset`, with its header and side information; throws unless it is an MPEG-1 Layer III frame without CRC. */
+function frameAt(bytes: Uint8Array, offset: number): { size: number; headSize: number } {
   const b1 = bytes[offset + 1] ?? 0;
   const b2 = bytes[offset + 2] ?? 0;
   const b3 = bytes[offset + 3] ?? 0;
@@ -56,118 +45,179 @@ export function parseFrame(bytes: Uint8Array, offset: number): Mp3Frame & { size
   const sampleRate = SAMPLE_RATES[(b2 >> 2) & 3];
   if (kbps <= 0 || sampleRate === undefined) throw new Mp3FrameError(`unsupported bitrate or sample rate at byte ${offset}`);
   const size = Math.floor((144_000 * kbps) / sampleRate) + ((b2 >> 1) & 1);
-  const channels = b3 >> 6 === 3 ? 1 : 2;
-  const sideInfoBytes = channels === 1 ? 17 : 32;
-  const headSize = HEADER_BYTES + sideInfoBytes;
   if (offset + size > bytes.length) throw new Mp3FrameError(`frame at byte ${offset} is cut short`);
-  const head = bytes.slice(offset, offset + headSize);
-  const sideInfo = head.subarray(HEADER_BYTES);
-  const granuleBase = channels === 1 ? 18 : 20;
-  let mainDataBits = 0;
-  for (let entry = 0; entry < 2 * channels; entry++) {
-    mainDataBits += readBits(sideInfo, granuleBase + entry * GRANULE_CHANNEL_BITS, 12);
+  return { size, headSize: HEADER_BYTES + (b3 >> 6 === 3 ? 17 : 32) };
+}
+
+/**
+ * A raw LAME stream (no ID3 tag, no Xing frame) split into frames. The frames' fields sit in typed
+ * arrays and their payloads back to back in the stream's own buffer: a segment of hundreds of frames
+ * that waits to be joined is a handful of objects for the garbage collector, not hundreds.
+ */
+export class ParsedStream {
+  readonly frameCount: number;
+  /** Bytes of header and side information, the same in every frame of a stream. */
+  readonly headSize: number;
+  /** Every frame's header and side information, back to back, with `main_data_begin` as the encoder wrote it. */
+  private readonly heads: Uint8Array;
+  /** Where each frame's payload starts in `payloads`, and then where the last one ends. */
+  private readonly payloadStarts: Uint32Array;
+  /** How far back (bytes of earlier payloads) each frame's main data starts. */
+  readonly mainDataBegins: Uint16Array;
+  /** Main data bytes of each frame (`part2_3_length` of every granule and channel, rounded up). */
+  readonly mainDataSizes: Uint16Array;
+  /** Every frame's payload (the bytes after its side information), back to back: where `main_data_begin` points into. */
+  private readonly payloads: Uint8Array;
+
+  /** Splits `bytes`, moving the payloads together within it. */
+  constructor(bytes: Uint8Array) {
+    let frameCount = 0;
+    let headSize = 0;
+    for (let offset = 0; offset < bytes.length; frameCount++) {
+      const frame = frameAt(bytes, offset);
+      if (headSize !== 0 && frame.headSize !== headSize) throw new Mp3FrameError(`frame at byte ${offset} changes the channel count`);
+      headSize = frame.headSize;
+      offset += frame.size;
+    }
+    this.frameCount = frameCount;
+    this.headSize = headSize;
+    this.heads = new Uint8Array(frameCount * headSize);
+    this.payloadStarts = new Uint32Array(frameCount + 1);
+    this.mainDataBegins = new Uint16Array(frameCount);
+    this.mainDataSizes = new Uint16Array(frameCount);
+    const channels = headSize === HEADER_BYTES + 17 ? 1 : 2;
+    const granuleBase = HEADER_BYTES * 8 + (channels === 1 ? 18 : 20);
+    let payloadEnd = 0;
+    for (let index = 0, offset = 0; index < frameCount; index++) {
+      const { size } = frameAt(bytes, offset);
+      const head = this.heads.subarray(index * headSize, (index + 1) * headSize);
+      head.set(bytes.subarray(offset, offset + headSize));
+      let mainDataBits = 0;
+      for (let entry = 0; entry < 2 * channels; entry++) mainDataBits += readBits(head, granuleBase + entry * GRANULE_CHANNEL_BITS, 12);
+      this.mainDataBegins[index] = readBits(head, HEADER_BYTES * 8, 9);
+      this.mainDataSizes[index] = Math.ceil(mainDataBits / 8);
+      this.payloadStarts[index] = payloadEnd;
+      bytes.copyWithin(payloadEnd, offset + headSize, offset + size);
+      payloadEnd += size - headSize;
+      offset += size;
+    }
+    this.payloadStarts[frameCount] = payloadEnd;
+    this.payloads = bytes.subarray(0, payloadEnd);
   }
-  return {
-    head,
-    size,
-    payloadSize: size - headSize,
-    mainDataBegin: readBits(sideInfo, 0, 9),
-    mainDataSize: Math.ceil(mainDataBits / 8),
-  };
-}
 
-export interface ParsedStream {
-  frames: Mp3Frame[];
-  /** Every frame's payload, back to back: where `mainDataBegin` points into. */
-  payloads: Uint8Array;
-  /** Start of each frame's payload in `payloads`. */
-  payloadOffsets: number[];
-}
-
-/** Splits a raw LAME stream (no ID3 tag, no Xing frame) into frames. */
-export function parseStream(bytes: Uint8Array): ParsedStream {
-  const frames: Mp3Frame[] = [];
-  const payloadOffsets: number[] = [];
-  const payloads = new Uint8Array(bytes.length);
-  let payloadLength = 0;
-  for (let offset = 0; offset < bytes.length; ) {
-    const frame = parseFrame(bytes, offset);
-    payloadOffsets.push(payloadLength);
-    payloads.set(bytes.subarray(offset + frame.head.length, offset + frame.size), payloadLength);
-    payloadLength += frame.payloadSize;
-    frames.push({ head: frame.head, payloadSize: frame.payloadSize, mainDataBegin: frame.mainDataBegin, mainDataSize: frame.mainDataSize });
-    offset += frame.size;
+  /** Bytes after frame `index`'s side information: its share of the reservoir-packed main data. */
+  payloadSize(index: number): number {
+    return this.payloadStarts[index + 1]! - this.payloadStarts[index]!;
   }
-  return { frames, payloads: payloads.subarray(0, payloadLength), payloadOffsets };
+
+  /** Copies frame `index`'s header and side information to `target` at `at`. */
+  copyHead(index: number, target: Uint8Array, at: number): void {
+    target.set(this.heads.subarray(index * this.headSize, (index + 1) * this.headSize), at);
+  }
+
+  /** Copies bytes [from, from + count) of frame `index`'s main data to `target` at `at`. */
+  copyMainData(index: number, from: number, count: number, target: Uint8Array, at: number): void {
+    const start = this.payloadStarts[index]! - this.mainDataBegins[index]!;
+    if (start < 0) throw new Mp3FrameError(`frame ${index} points ${this.mainDataBegins[index]} bytes back, before the stream starts`);
+    target.set(this.payloads.subarray(start + from, start + from + count), at);
+  }
 }
 
-/** The main data of frame `index` of a parsed stream. */
-export function mainDataOf(stream: ParsedStream, index: number): Uint8Array {
-  const frame = stream.frames[index];
-  const payloadStart = stream.payloadOffsets[index];
-  if (!frame || payloadStart === undefined) throw new RangeError(`no frame ${index}`);
-  const start = payloadStart - frame.mainDataBegin;
-  if (start < 0) throw new Mp3FrameError(`frame ${index} points ${frame.mainDataBegin} bytes back, before the stream starts`);
-  return stream.payloads.subarray(start, start + frame.mainDataSize);
-}
+const PACKED_EMIT_BYTES = 32 * 1024;
 
 /**
  * Lays frames out again with their main data packed into the bit reservoir as early as it may go,
  * so that frames cut from independently encoded streams join into one valid stream.
- * Frames are written out once nothing later can reach back into them.
+ * Frames are laid out in one buffer it keeps, and handed out in runs of tens of kilobytes once nothing
+ * later can reach back into them.
  */
 export class ReservoirPacker {
   /** Free payload bytes just before the next frame's payload that its main data may use. */
   private reservoir = 0;
-  private pending: { bytes: Uint8Array; headSize: number; payloadStart: number }[] = [];
+  private buffer = new Uint8Array(4 * PACKED_EMIT_BYTES);
+  /** Bytes of `buffer` laid out; those before the first pending frame are finished. */
+  private used = 0;
+  /** Frames that may still receive main data: where each starts in `buffer`, and its payload in the stream's payload bytes. */
+  private readonly pendingStarts: number[] = [];
+  private readonly pendingPayloadStarts: number[] = [];
+  private headSize = 0;
   private payloadWritten = 0;
 
-  constructor(private readonly emit: (frame: Uint8Array) => void) {}
+  /** `emit` gets finished frames, whole, in order; the bytes are reused once it returns. */
+  constructor(private readonly emit: (frames: Uint8Array) => void) {}
 
   get availableReservoir(): number {
     return this.reservoir;
   }
 
-  push(frame: Mp3Frame, mainData: Uint8Array): void {
+  push(stream: ParsedStream, index: number): void {
     const mainDataBegin = Math.min(this.reservoir, MAX_MAIN_DATA_BEGIN);
-    if (mainData.length > mainDataBegin + frame.payloadSize) {
-      throw new Mp3FrameError(`a frame's ${mainData.length} bytes of main data don't fit in the reservoir`);
+    const payloadSize = stream.payloadSize(index);
+    const mainDataSize = stream.mainDataSizes[index]!;
+    if (mainDataSize > mainDataBegin + payloadSize) {
+      throw new Mp3FrameError(`a frame's ${mainDataSize} bytes of main data don't fit in the reservoir`);
     }
-    const headSize = frame.head.length;
-    const bytes = new Uint8Array(headSize + frame.payloadSize);
-    bytes.set(frame.head);
-    writeBits(bytes, HEADER_BYTES * 8, 9, mainDataBegin);
-    this.pending.push({ bytes, headSize, payloadStart: this.payloadWritten });
+    this.headSize = stream.headSize;
+    const start = this.used;
+    this.makeRoom(stream.headSize + payloadSize);
+    stream.copyHead(index, this.buffer, start);
+    writeBits(this.buffer, (start + HEADER_BYTES) * 8, 9, mainDataBegin);
+    this.buffer.fill(0, start + stream.headSize, start + stream.headSize + payloadSize);
+    this.used += stream.headSize + payloadSize;
+    this.pendingStarts.push(start);
+    this.pendingPayloadStarts.push(this.payloadWritten);
     const mainDataStart = this.payloadWritten - mainDataBegin;
-    this.payloadWritten += frame.payloadSize;
+    this.payloadWritten += payloadSize;
 
     let written = 0;
-    for (const target of this.pending) {
-      if (written === mainData.length) break;
-      const targetEnd = target.payloadStart + target.bytes.length - target.headSize;
+    for (let pending = 0; pending < this.pendingStarts.length && written < mainDataSize; pending++) {
+      const payloadStart = this.pendingPayloadStarts[pending]!;
+      const payloadEnd = this.pendingPayloadStarts[pending + 1] ?? this.payloadWritten;
       const at = mainDataStart + written;
-      if (at >= targetEnd) continue;
-      const count = Math.min(targetEnd - at, mainData.length - written);
-      target.bytes.set(mainData.subarray(written, written + count), target.headSize + (at - target.payloadStart));
+      if (at >= payloadEnd) continue;
+      const count = Math.min(payloadEnd - at, mainDataSize - written);
+      stream.copyMainData(index, written, count, this.buffer, this.pendingStarts[pending]! + this.headSize + (at - payloadStart));
       written += count;
     }
-    const mainDataEnd = mainDataStart + mainData.length;
+    const mainDataEnd = mainDataStart + mainDataSize;
     this.reservoir = this.payloadWritten - mainDataEnd;
     this.release(mainDataEnd);
+    if (this.finishedBytes >= PACKED_EMIT_BYTES) this.emitFinished();
   }
 
-  /** Writes out every frame still held. */
+  /** Hands out every frame still held. */
   finish(): void {
     this.release(Number.POSITIVE_INFINITY);
+    this.emitFinished();
+  }
+
+  private get finishedBytes(): number {
+    return this.pendingStarts[0] ?? this.used;
   }
 
   /** Frames whose payload ends before `mainDataEnd` can't receive main data any more. */
   private release(mainDataEnd: number): void {
-    while (this.pending.length > 0) {
-      const first = this.pending[0]!;
-      if (first.payloadStart + first.bytes.length - first.headSize > mainDataEnd) break;
-      this.pending.shift();
-      this.emit(first.bytes);
+    while (this.pendingStarts.length > 0) {
+      const payloadEnd = this.pendingPayloadStarts[1] ?? this.payloadWritten;
+      if (payloadEnd > mainDataEnd) break;
+      this.pendingStarts.shift();
+      this.pendingPayloadStarts.shift();
     }
+  }
+
+  private emitFinished(): void {
+    const finished = this.finishedBytes;
+    if (finished === 0) return;
+    this.emit(this.buffer.subarray(0, finished));
+    this.buffer.copyWithin(0, finished, this.used);
+    this.used -= finished;
+    for (let pending = 0; pending < this.pendingStarts.length; pending++) this.pendingStarts[pending]! -= finished;
+  }
+
+  private makeRoom(bytes: number): void {
+    if (this.used + bytes <= this.buffer.length) return;
+    const grown = new Uint8Array(Math.max(2 * this.buffer.length, this.used + bytes));
+    grown.set(this.buffer.subarray(0, this.used));
+    this.buffer = grown;
   }
 }

@@ -26,7 +26,7 @@ function gather(bytes: Uint8Array): void {
 
 /** Encodes planar PCM into a raw LAME stream (no Xing frame), flushed at the end. */
 export function encodeWithLame(lame: Lame, planes: Float32Array[], format: Mp3Format): Uint8Array {
-  // SegmentedMp3Encoder.supports() only lets MPEG-1 rates, mono or stereo, and our CBR bitrates through.
+  // The engine only encodes MPEG-1 rates, mono or stereo (audio-layout.ts), at our CBR bitrates.
   lame.configure({
     sampleRate: format.sampleRate,
     outputSampleRate: format.sampleRate as 48_000,

@@ -1,4 +1,4 @@
-import { mainDataOf, MAX_MAIN_DATA_BEGIN, Mp3FrameError, ReservoirPacker, type Mp3Frame, type ParsedStream } from './frames';
+import { MAX_MAIN_DATA_BEGIN, Mp3FrameError, ReservoirPacker, type ParsedStream } from './frames';
 
 /**
  * How the audio is cut for encoding in parallel. A segment owns a run of frames of the whole stream,
@@ -54,7 +54,8 @@ export class SegmentJoiner {
 
   constructor(
     private readonly plan: SegmentPlan,
-    emit: (frame: Uint8Array) => void,
+    /** Gets the joined stream's frames, whole, in order; the bytes are reused once it returns. */
+    emit: (frames: Uint8Array) => void,
   ) {
     this.packer = new ReservoirPacker(emit);
   }
@@ -69,16 +70,13 @@ export class SegmentJoiner {
 
   /** Writes the rest of the last segment. */
   finish(): void {
-    if (this.carried) this.keep(this.carried, this.carried.firstFrame + this.carried.stream.frames.length);
+    if (this.carried) this.keep(this.carried, this.carried.firstFrame + this.carried.stream.frameCount);
     this.carried = undefined;
     this.packer.finish();
   }
 
   private keep(segment: EncodedSegment, endFrame: number): void {
-    for (let frame = this.nextFrame; frame < endFrame; frame++) {
-      const local = frame - segment.firstFrame;
-      this.packer.push(segment.stream.frames[local]!, mainDataOf(segment.stream, local));
-    }
+    for (let frame = this.nextFrame; frame < endFrame; frame++) this.packer.push(segment.stream, frame - segment.firstFrame);
     this.nextFrame = endFrame;
   }
 
@@ -87,29 +85,27 @@ export class SegmentJoiner {
     for (const cut of cutCandidates(boundary, this.plan.maxCutShift)) {
       const earlierEnd = cut - earlier.firstFrame;
       const laterStart = cut - later.firstFrame;
-      if (cut < this.nextFrame || laterStart < 0 || earlierEnd > earlier.stream.frames.length) continue;
-      if (laterStart >= later.stream.frames.length) continue;
-      const kept = earlier.stream.frames.slice(this.nextFrame - earlier.firstFrame, earlierEnd);
-      if (this.fitsAt(kept, later.stream.frames, laterStart)) return cut;
+      if (cut < this.nextFrame || laterStart < 0 || earlierEnd > earlier.stream.frameCount) continue;
+      if (laterStart >= later.stream.frameCount) continue;
+      if (this.fitsAt(earlier.stream, this.nextFrame - earlier.firstFrame, earlierEnd, later.stream, laterStart)) return cut;
     }
     throw new Mp3FrameError(`no cut near frame ${boundary} fits the bit reservoir`);
   }
 
   /**
-   * Whether the earlier segment's remaining frames, then the later one's from `laterStart`, fit the reservoir.
+   * Whether the earlier segment's frames [keptFrom, keptEnd), then the later one's from `laterStart`, fit the reservoir.
    * Once a later frame has as much reservoir as its own encoder gave it, the rest fits as encoded.
    */
-  private fitsAt(kept: Mp3Frame[], later: Mp3Frame[], laterStart: number): boolean {
+  private fitsAt(earlier: ParsedStream, keptFrom: number, keptEnd: number, later: ParsedStream, laterStart: number): boolean {
     let free = this.packer.availableReservoir;
-    const step = (frame: Mp3Frame): boolean => {
-      free = Math.min(free, MAX_MAIN_DATA_BEGIN) + frame.payloadSize - frame.mainDataSize;
+    const step = (stream: ParsedStream, index: number): boolean => {
+      free = Math.min(free, MAX_MAIN_DATA_BEGIN) + stream.payloadSize(index) - stream.mainDataSizes[index]!;
       return free >= 0;
     };
-    for (const frame of kept) if (!step(frame)) return false;
-    for (let index = laterStart; index < later.length; index++) {
-      const frame = later[index]!;
-      if (Math.min(free, MAX_MAIN_DATA_BEGIN) >= frame.mainDataBegin) return true;
-      if (!step(frame)) return false;
+    for (let index = keptFrom; index < keptEnd; index++) if (!step(earlier, index)) return false;
+    for (let index = laterStart; index < later.frameCount; index++) {
+      if (Math.min(free, MAX_MAIN_DATA_BEGIN) >= later.mainDataBegins[index]!) return true;
+      if (!step(later, index)) return false;
     }
     return true;
   }

@@ -1,4 +1,4 @@
-import { parseStream, SAMPLES_PER_FRAME } from './frames';
+import { ParsedStream, SAMPLES_PER_FRAME } from './frames';
 import { planesChunk, type PcmChunk } from '../audio-planes';
 import { DEFAULT_SEGMENT_PLAN, SegmentJoiner, segmentInputFrames, type SegmentPlan } from './segment-joiner';
 
@@ -42,7 +42,7 @@ function evenSplit(frames: number, pieces: number): number[] {
 
 /**
  * One MP3 stream encoded as overlapping segments on several encoders at once, joined seamlessly in order.
- * The stream's frames come out through `onFrame` in order; `finish()` resolves after the last one.
+ * The stream's frames come out through `onFrames` in order, a run at a time; `finish()` resolves after the last one.
  *
  * Segments start short and double up to the plan's longest, so every encoder has work soon after
  * decoding starts; and what is left when decoding ends is split across the encoders, so they finish
@@ -65,10 +65,11 @@ export class SegmentedMp3Encoding {
   constructor(
     private readonly format: Mp3Format,
     private readonly encoders: SegmentEncoders,
-    onFrame: (frame: Uint8Array) => void,
+    /** Gets whole frames; the bytes are reused once it returns. */
+    onFrames: (frames: Uint8Array) => void,
     private readonly plan: SegmentPlan = DEFAULT_SEGMENT_PLAN,
   ) {
-    this.joiner = new SegmentJoiner(plan, onFrame);
+    this.joiner = new SegmentJoiner(plan, onFrames);
     this.nextLength = Math.min(plan.firstSegmentFrames, plan.segmentFrames);
   }
 
@@ -148,7 +149,7 @@ export class SegmentedMp3Encoding {
     const input = segment.planes.map((plane) => plane.subarray(0, segment.filled));
     this.ownedFrom.push(segment.ownedFrom);
     const encoded = this.encoders.encode(input, this.format);
-    this.assembled = this.assembled.then(async () => this.joiner.add({ firstFrame: segment.first, ownedFrom: segment.ownedFrom, stream: parseStream(await encoded) }));
+    this.assembled = this.assembled.then(async () => this.joiner.add({ firstFrame: segment.first, ownedFrom: segment.ownedFrom, stream: new ParsedStream(await encoded) }));
     this.inFlight.push(this.assembled);
   }
 }
