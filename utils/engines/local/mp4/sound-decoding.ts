@@ -5,6 +5,9 @@ import type { DecodedPcm } from '../audio-planes';
 /** Packets handed to the decoder and not yet decoded, at most: enough to keep it busy, few enough to hold little. */
 const MAX_QUEUED_PACKETS = 8;
 
+/** AAC packets of a track come in a few hundred sizes at most. */
+const MAX_PACKET_SIZES_KEPT = 1024;
+
 /** One window over the file: the packets are read in order, and the video between them passes through it. */
 const PACKET_WINDOW = { windowBytes: 1 << 20, windows: 1, maxSkipBytes: 4 << 20 };
 
@@ -59,7 +62,6 @@ export async function* decodeSoundTable(
       notify();
     },
   });
-  decoder.addEventListener('dequeue', notify);
   decoder.configure(config);
   const reader = new BlobWindowReader(blob, PACKET_WINDOW);
   const startTick = startSeconds * table.timescale + table.editOffset;
@@ -80,9 +82,16 @@ export async function* decodeSoundTable(
     }
   }
 
+  // Packet bytes go to the decoder through kept arrays, one per packet size, for the reason `sampleChunk` gives.
+  const packetBytes = new Map<number, Uint8Array>();
   const decode = async (offset: number, size: number, decodeTime: number, duration: number) => {
     const read = reader.read(offset, offset + size);
-    const data = read instanceof Uint8Array ? read : await read;
+    let data = packetBytes.get(size);
+    if (!data) {
+      if (packetBytes.size === MAX_PACKET_SIZES_KEPT) packetBytes.clear();
+      packetBytes.set(size, (data = new Uint8Array(size)));
+    }
+    data.set(read instanceof Uint8Array ? read : await read);
     const seconds = (decodeTime - table.editOffset) / table.timescale;
     timeline ??= new DecodedTimeline(config.sampleRate, seconds);
     decoder.decode(new EncodedAudioChunk({ type: 'key', timestamp: Math.round(seconds * 1e6), duration: Math.round((duration / table.timescale) * 1e6), data }));
@@ -100,7 +109,11 @@ export async function* decodeSoundTable(
         preroll = undefined;
       }
       await decode(packet.offset, packet.size, packet.decodeTime, packet.duration);
-      while (decoder.decodeQueueSize > MAX_QUEUED_PACKETS && failure === undefined) await new Promise<void>((resolve) => (wake = resolve));
+      while (decoder.decodeQueueSize > MAX_QUEUED_PACKETS && failure === undefined) {
+        // Listened to only while waiting: each event a listener gets is one more object for the collector.
+        decoder.addEventListener('dequeue', notify, { once: true });
+        await new Promise<void>((resolve) => (wake = resolve));
+      }
       if (failure !== undefined) throw failure;
       yield* drain();
     }
