@@ -7,7 +7,7 @@ import { createMp3Encoder } from 'wasm-media-encoders';
 import { ParsedStream, ReservoirPacker, SAMPLES_PER_FRAME } from '../../utils/engines/local/mp3/frames';
 import { SegmentedMp3Encoding, type EncodeSegment, type Mp3Format } from '../../utils/engines/local/mp3/segmented-encoding';
 import { lameFrameCount, LAME_ENCODER_DELAY, MP3_DECODER_DELAY } from '../../utils/engines/local/lame-tag';
-import type { SegmentPlan } from '../../utils/engines/local/mp3/segment-joiner';
+import { DEFAULT_SEGMENT_PLAN, type SegmentPlan } from '../../utils/engines/local/mp3/segment-joiner';
 import { encodeWithLame } from '../../utils/engines/local/mp3/lame';
 
 const workDir = mkdtempSync(join(tmpdir(), 'mp3-segments-'));
@@ -100,7 +100,8 @@ describe('MP3 frames and the bit reservoir', () => {
 });
 
 describe('encoding segments in parallel and joining them', () => {
-  const plan: SegmentPlan = { segmentFrames: 40, firstSegmentFrames: 10, preRollFrames: 16, postRollFrames: 16, maxCutShift: 8 };
+  // The extension's overlap and cut shift, with segments short enough for a test.
+  const plan: SegmentPlan = { ...DEFAULT_SEGMENT_PLAN, segmentFrames: 40, firstSegmentFrames: 10 };
 
   it.each([
     { sampleRate: 48_000, channels: 2, bitrateKbps: 192 },
@@ -141,7 +142,8 @@ describe('encoding segments in parallel and joining them', () => {
 });
 
 describe('how the stream is cut into segments', () => {
-  const plan: SegmentPlan = { segmentFrames: 40, firstSegmentFrames: 10, preRollFrames: 16, postRollFrames: 16, maxCutShift: 8 };
+  // The extension's overlap and cut shift, with segments short enough for a test.
+  const plan: SegmentPlan = { ...DEFAULT_SEGMENT_PLAN, segmentFrames: 40, firstSegmentFrames: 10 };
   const format = { sampleRate: 48_000, channels: 1, bitrateKbps: 192 };
 
   /** The frames each segment owns, in order, for a stream of `frames` frames (encoding stubbed out). */
@@ -154,13 +156,14 @@ describe('how the stream is cut into segments', () => {
 
   it.each([
     { frames: 1, runs: [1] },
-    // Too short for a first segment and its post-roll while the stream goes on: split at the end.
-    { frames: 25, runs: [12, 13] },
+    // Too short for a first segment and its post-roll while the stream goes on: one piece at the end.
+    { frames: 17, runs: [17] },
+    { frames: 25, runs: [10, 15] },
     // Doubling from 10 up to 40; the 23 frames left at the end go to two pieces, one per encoder.
     { frames: 173, runs: [10, 20, 40, 40, 40, 11, 12] },
     { frames: 300, runs: [10, 20, 40, 40, 40, 40, 40, 40, 10, 10, 10] },
     // At most two pieces per encoder.
-    { frames: 320, runs: [10, 20, 40, 40, 40, 40, 40, 40, 12, 13, 12, 13] },
+    { frames: 357, runs: [10, 20, 40, 40, 40, 40, 40, 40, 40, 11, 12, 12, 12] },
   ])('$frames frames are owned as $runs', async ({ frames, runs }) => {
     expect(await ownedRuns(frames)).toEqual(runs);
   });

@@ -19,7 +19,7 @@ export interface SegmentPlan {
   maxCutShift: number;
 }
 
-export const DEFAULT_SEGMENT_PLAN: SegmentPlan = { segmentFrames: 512, firstSegmentFrames: 128, preRollFrames: 16, postRollFrames: 16, maxCutShift: 8 };
+export const DEFAULT_SEGMENT_PLAN: SegmentPlan = { segmentFrames: 256, firstSegmentFrames: 128, preRollFrames: 8, postRollFrames: 8, maxCutShift: 8 };
 
 export interface EncodedSegment {
   /** Index in the whole stream of the segment's first input frame (1152 samples each). */
