@@ -90,11 +90,10 @@ export class ParsedStream {
     let payloadEnd = 0;
     for (let index = 0, offset = 0; index < frameCount; index++) {
       const { size } = frameAt(bytes, offset);
-      const head = this.heads.subarray(index * headSize, (index + 1) * headSize);
-      head.set(bytes.subarray(offset, offset + headSize));
+      for (let byte = 0; byte < headSize; byte++) this.heads[index * headSize + byte] = bytes[offset + byte]!;
       let mainDataBits = 0;
-      for (let entry = 0; entry < 2 * channels; entry++) mainDataBits += readBits(head, granuleBase + entry * GRANULE_CHANNEL_BITS, 12);
-      this.mainDataBegins[index] = readBits(head, HEADER_BYTES * 8, 9);
+      for (let entry = 0; entry < 2 * channels; entry++) mainDataBits += readBits(bytes, offset * 8 + granuleBase + entry * GRANULE_CHANNEL_BITS, 12);
+      this.mainDataBegins[index] = readBits(bytes, (offset + HEADER_BYTES) * 8, 9);
       this.mainDataSizes[index] = Math.ceil(mainDataBits / 8);
       this.payloadStarts[index] = payloadEnd;
       bytes.copyWithin(payloadEnd, offset + headSize, offset + size);
@@ -112,7 +111,8 @@ export class ParsedStream {
 
   /** Copies frame `index`'s header and side information to `target` at `at`. */
   copyHead(index: number, target: Uint8Array, at: number): void {
-    target.set(this.heads.subarray(index * this.headSize, (index + 1) * this.headSize), at);
+    const from = index * this.headSize;
+    for (let byte = 0; byte < this.headSize; byte++) target[at + byte] = this.heads[from + byte]!;
   }
 
   /** Copies bytes [from, from + count) of frame `index`'s main data to `target` at `at`. */
