@@ -1,5 +1,18 @@
 const byteUnits = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const;
 
+/** Formatters are costly to make, and the popup formats every row's size at each progress update. */
+const byteFormats = new Map<string, Intl.NumberFormat>();
+
+function byteFormat(locale: string | undefined, unit: (typeof byteUnits)[number]): Intl.NumberFormat {
+  const key = `${locale ?? ''} ${unit}`;
+  let format = byteFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: unit === 'byte' ? 0 : 1 });
+    byteFormats.set(key, format);
+  }
+  return format;
+}
+
 /** `5_800_000` → `5.5 MB`. */
 export function formatBytes(bytes: number, locale?: string): string {
   if (bytes < 1024) return `${bytes} B`;
@@ -10,12 +23,7 @@ export function formatBytes(bytes: number, locale?: string): string {
     value /= 1024;
     unit++;
   }
-  return new Intl.NumberFormat(locale, {
-    style: 'unit',
-    unit: byteUnits[unit],
-    unitDisplay: 'short',
-    maximumFractionDigits: unit === 0 ? 0 : 1,
-  }).format(value);
+  return byteFormat(locale, byteUnits[unit]!).format(value);
 }
 
 /** `83.4` → `1:23`, `3725` → `1:02:05`. */
