@@ -1,4 +1,4 @@
-const PART_BYTES = 1024 * 1024;
+const PART_BYTES = 4 * 1024 * 1024;
 
 /** Moves a part out of memory, returning a Blob that reads the same bytes from where it went (disk). */
 export type Spill = (part: Blob) => Promise<Blob>;
@@ -6,7 +6,7 @@ export type Spill = (part: Blob) => Promise<Blob>;
 const keep: Spill = async (part) => part;
 
 /**
- * Collects an append-only stream of bytes into a Blob, through one 1 MB buffer it keeps: each full
+ * Collects an append-only stream of bytes into a Blob, through one 4 MB buffer it keeps: each full
  * part leaves the JS heap as a Blob, and with `spill`, leaves memory altogether, so a long output never
  * sits in memory.
  */
@@ -15,9 +15,7 @@ export class BlobWriter {
   private filled = 0;
   private written = 0;
   private readonly parts: Promise<Blob>[] = [];
-  /** Every part's spill so far, and every one but the newest's. */
   private spilled: Promise<unknown> = Promise.resolve();
-  private spilledButNewest: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly spill: Spill = keep) {}
 
@@ -25,12 +23,9 @@ export class BlobWriter {
     return this.written;
   }
 
-  /**
-   * Resolves once every full part so far but the newest has been spilled, so the writer may go on while
-   * one part is being written; rejects with a spill's error (a full disk).
-   */
+  /** Resolves once every full part so far has been spilled; rejects with a spill's error (a full disk). */
   get ready(): Promise<unknown> {
-    return this.spilledButNewest;
+    return this.spilled;
   }
 
   /** Copies `chunk` in: the caller may reuse its buffer once this returns. */
@@ -57,7 +52,6 @@ export class BlobWriter {
     const part = this.spill(new Blob([this.buffer.subarray(0, this.filled) as BlobPart]));
     this.filled = 0;
     this.parts.push(part);
-    this.spilledButNewest = this.spilled;
     this.spilled = Promise.all([this.spilled, part]);
     // Its error reaches whoever awaits `ready` or `toBlob`; until then it isn't unhandled.
     this.spilled.catch(() => undefined);
