@@ -1,5 +1,3 @@
-import type { AudioSample } from 'mediabunny';
-
 /** Decoded audio on the track's timeline (a mediabunny AudioSample, or our own), readable until the next one is asked for. */
 export interface DecodedPcm {
   /** Seconds, rounded to the sample rate. */
@@ -8,15 +6,7 @@ export interface DecodedPcm {
   copyTo(destination: Float32Array, options: { planeIndex: number; format: 'f32-planar'; frameOffset: number; frameCount: number }): void;
 }
 
-/** Sample frames [from, to) of `sample`, planar in one buffer, with a view of each channel's plane. */
-export function copyPlanes(sample: AudioSample, from: number, to: number): { planar: Float32Array; planes: Float32Array[] } {
-  return chunkPlanes(sampleChunk(sample, from, to), sample.numberOfChannels);
-}
-
-/**
- * A run of planar PCM, copied out one channel at a time: decoded audio is copied straight into the
- * buffers that need it, without a copy of its own in between.
- */
+/** A run of planar PCM, copied out one channel at a time into the buffers that need it. */
 export interface PcmChunk {
   readonly length: number;
   /** Copies samples [offset, offset + destination.length) of `channel` into `destination`. */
