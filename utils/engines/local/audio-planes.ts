@@ -1,3 +1,5 @@
+import { KeptArrays } from './kept-arrays';
+
 /** Decoded audio on the track's timeline (a mediabunny AudioSample, or our own), readable until the next one is asked for. */
 export interface DecodedPcm {
   /** Seconds, rounded to the sample rate. */
@@ -20,30 +22,15 @@ export function planesChunk(planes: Float32Array[]): PcmChunk {
   };
 }
 
-/**
- * Typed arrays handed to a Web API get a Blink wrapper that outlives V8's minor collections until a
- * major one. Decoded audio is copied into one of these kept arrays instead of a fresh view per chunk,
- * or a long conversion leaves hundreds of thousands of them behind.
- */
-const scratchByLength = new Map<number, Float32Array>();
-const MAX_SCRATCH_LENGTHS = 8;
-
-function scratch(length: number): Float32Array {
-  let array = scratchByLength.get(length);
-  if (!array) {
-    if (scratchByLength.size === MAX_SCRATCH_LENGTHS) scratchByLength.clear();
-    array = new Float32Array(length);
-    scratchByLength.set(length, array);
-  }
-  return array;
-}
+/** What decoded audio is copied through on its way to a chunk's destination (a view of it would be a fresh array per chunk). */
+const copies = new KeptArrays((length) => new Float32Array(length), 8);
 
 /** Sample frames [from, to) of `sample`, read only when copied (so only while the sample is open). */
 export function sampleChunk(sample: DecodedPcm, from: number, to: number): PcmChunk {
   return {
     length: to - from,
     copyTo: (planeIndex, destination, offset) => {
-      const copy = scratch(destination.length);
+      const copy = copies.get(destination.length);
       sample.copyTo(copy, { planeIndex, format: 'f32-planar', frameOffset: from + offset, frameCount: destination.length });
       destination.set(copy);
     },

@@ -1,4 +1,5 @@
 import { BlobWindowReader, type ReadableBlob } from '../blob-window-source';
+import { KeptArrays } from '../kept-arrays';
 import { soundPackets, type SoundTable } from './sound-table';
 import type { DecodedPcm } from '../audio-planes';
 
@@ -82,15 +83,11 @@ export async function* decodeSoundTable(
     }
   }
 
-  // Packet bytes go to the decoder through kept arrays, one per packet size, for the reason `sampleChunk` gives.
-  const packetBytes = new Map<number, Uint8Array>();
+  // Packet bytes go to the decoder through kept arrays, one per packet size, not the window's views.
+  const packetBytes = new KeptArrays((size) => new Uint8Array(size), MAX_PACKET_SIZES_KEPT);
   const decode = async (offset: number, size: number, decodeTime: number, duration: number) => {
     const read = reader.read(offset, offset + size);
-    let data = packetBytes.get(size);
-    if (!data) {
-      if (packetBytes.size === MAX_PACKET_SIZES_KEPT) packetBytes.clear();
-      packetBytes.set(size, (data = new Uint8Array(size)));
-    }
+    const data = packetBytes.get(size);
     data.set(read instanceof Uint8Array ? read : await read);
     const seconds = (decodeTime - table.editOffset) / table.timescale;
     timeline ??= new DecodedTimeline(config.sampleRate, seconds);
