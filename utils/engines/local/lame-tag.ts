@@ -17,6 +17,8 @@
  * is cleared, as in LAME's own tag frame.
  */
 
+import { layer3FrameLength, layer3SampleRate, layer3SamplesPerFrame, sideInfoBytes } from './mp3/frame-header';
+
 export const LAME_ENCODER_DELAY = 576;
 /** Decoder delay of the MPEG audio synthesis filterbank. Decoders add this themselves. */
 export const MP3_DECODER_DELAY = 529;
@@ -112,10 +114,6 @@ export function crc16Lame(bytes: Uint8Array, crc = 0): number {
   return c;
 }
 
-// MPEG-1 / MPEG-2(.5) Layer III bitrates in kbps, by bitrate index.
-const BITRATES_V1_L3 = [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, -1];
-const BITRATES_V2_L3 = [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160, -1];
-const SAMPLE_RATES_V1 = [44100, 48000, 32000];
 
 export interface XingFrameInfo {
   /** 3 = MPEG-1, 2 = MPEG-2, 0 = MPEG-2.5 (header bits). */
@@ -162,17 +160,14 @@ export function parseXingFrame(frame: Uint8Array): XingFrameInfo {
   if (bitrateIndex === 15 || srIndex === 3) {
     throw new Error('Not an MP3 Xing/Info frame: invalid bitrate or sample rate index');
   }
-  const isV1 = mpegVersionId === 3;
-  const baseRate = SAMPLE_RATES_V1[srIndex] ?? 44100;
-  const sampleRate = isV1 ? baseRate : mpegVersionId === 2 ? baseRate / 2 : baseRate / 4;
-  const samplesPerFrame = isV1 ? 1152 : 576;
-  const kbps = (isV1 ? BITRATES_V1_L3 : BITRATES_V2_L3)[bitrateIndex] ?? 0;
-  const frameSize = kbps > 0 ? Math.floor(((samplesPerFrame / 8) * kbps * 1000) / sampleRate) + paddingBit : null;
+  const sampleRate = layer3SampleRate(mpegVersionId, srIndex)!;
+  const samplesPerFrame = layer3SamplesPerFrame(mpegVersionId);
+  const frameSize = layer3FrameLength(mpegVersionId, bitrateIndex, srIndex, paddingBit) || null;
   const usableSize = frameSize === null ? frame.length : Math.min(frameSize, frame.length);
   const channelMode = b3 >> 6;
   const channels = channelMode === 3 ? 1 : 2;
   // Side info length + 4 header bytes: same table as ffmpeg's xing_offtbl and mediabunny's getXingOffset.
-  const xingOffset = 4 + (isV1 ? (channels === 1 ? 17 : 32) : channels === 1 ? 9 : 17);
+  const xingOffset = 4 + sideInfoBytes(mpegVersionId, channels === 1);
 
   const view = new DataView(frame.buffer, frame.byteOffset, usableSize);
   if (usableSize < xingOffset + 8) throw new Error('Not an MP3 Xing/Info frame: too short for a Xing header');

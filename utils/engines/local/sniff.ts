@@ -1,4 +1,5 @@
 import { parseXingFrame, readLameTag } from './lame-tag';
+import { layer3Kbps, MPEG1 } from './mp3/frame-header';
 
 const HEAD_BYTES = 64 * 1024;
 
@@ -38,6 +39,6 @@ export async function mp3DurationSeconds(file: Blob): Promise<number> {
     // No Xing/Info frame: estimate from the first frame's bitrate below.
   }
   const bitrateIndex = (head[2] ?? 0) >> 4;
-  const kbps = [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320][bitrateIndex] ?? 0;
+  const kbps = layer3Kbps(MPEG1, bitrateIndex);
   return kbps > 0 ? ((file.size - start) * 8) / (kbps * 1000) : 0;
 }

@@ -3,11 +3,11 @@
  * frame's main data around the bit reservoir (ISO/IEC 11172-3, 2.4.1.7).
  */
 
+import { layer3FrameLength, MPEG1, sideInfoBytes } from './frame-header';
+
 export const SAMPLES_PER_FRAME = 1152;
 const HEADER_BYTES = 4;
 export const MAX_MAIN_DATA_BEGIN = 511;
-const BITRATES_KBPS = [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, -1];
-const SAMPLE_RATES = [44_100, 48_000, 32_000];
 /** Bits per granule and channel in the side information; `part2_3_length` is the first 12. */
 const GRANULE_CHANNEL_BITS = 59;
 
@@ -41,12 +41,10 @@ function frameAt(bytes: Uint8Array, offset: number): { size: number; headSize: n
   if (bytes[offset] !== 0xff || (b1 & 0xfe) !== 0xfa) {
     throw new Mp3FrameError(`no MPEG-1 Layer III frame without CRC at byte ${offset}`);
   }
-  const kbps = BITRATES_KBPS[b2 >> 4] ?? -1;
-  const sampleRate = SAMPLE_RATES[(b2 >> 2) & 3];
-  if (kbps <= 0 || sampleRate === undefined) throw new Mp3FrameError(`unsupported bitrate or sample rate at byte ${offset}`);
-  const size = Math.floor((144_000 * kbps) / sampleRate) + ((b2 >> 1) & 1);
+  const size = layer3FrameLength(MPEG1, b2 >> 4, (b2 >> 2) & 3, (b2 >> 1) & 1);
+  if (size === 0) throw new Mp3FrameError(`unsupported bitrate or sample rate at byte ${offset}`);
   if (offset + size > bytes.length) throw new Mp3FrameError(`frame at byte ${offset} is cut short`);
-  return { size, headSize: HEADER_BYTES + (b3 >> 6 === 3 ? 17 : 32) };
+  return { size, headSize: HEADER_BYTES + sideInfoBytes(MPEG1, b3 >> 6 === 3) };
 }
 
 /**

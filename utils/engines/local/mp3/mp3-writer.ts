@@ -3,37 +3,13 @@ import type { MetadataTags } from 'mediabunny';
 import { BlobWriter, type Spill } from '../blob-writer';
 import { addLameTag, LAME_TAG_SIZE, type GaplessInfo } from '../lame-tag';
 import { Mp3FrameError } from './frames';
+import { layer3FrameLength, layer3FrameLengthAt, sideInfoBytes } from './frame-header';
 
-const KBPS_MPEG1 = [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320];
-const KBPS_MPEG2 = [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160];
-const RATES_MPEG1 = [44_100, 48_000, 32_000];
 /** "Info" or "Xing", flags, frame count, byte count, seek table and quality, before the LAME tag. */
 const XING_FIELDS_BYTES = 4 + 4 + 4 + 4 + 100 + 4;
 const XING_FLAGS_FRAMES_BYTES_TOC = 0x7;
 const ID3_COVER_FRONT = 3;
 
-/** Header bits: 3 is MPEG-1, 2 MPEG-2, 0 MPEG-2.5. */
-type VersionBits = number;
-
-function frameLength(version: VersionBits, bitrateIndex: number, rateIndex: number, padding: number): number {
-  const mpeg1 = version === 3;
-  const rate = RATES_MPEG1[rateIndex]! / (mpeg1 ? 1 : version === 2 ? 2 : 4);
-  const kbps = (mpeg1 ? KBPS_MPEG1 : KBPS_MPEG2)[bitrateIndex]!;
-  return Math.floor(((mpeg1 ? 144_000 : 72_000) * kbps) / rate) + padding;
-}
-
-/** Length of the Layer III frame at `offset`, or 0 where there is none (or its bitrate is free format). */
-function layer3FrameLength(bytes: Uint8Array, offset: number): number {
-  if (offset + 4 > bytes.length || bytes[offset] !== 0xff) return 0;
-  const b1 = bytes[offset + 1]!;
-  const b2 = bytes[offset + 2]!;
-  const version = (b1 >> 3) & 3;
-  const bitrateIndex = b2 >> 4;
-  const rateIndex = (b2 >> 2) & 3;
-  if ((b1 & 0xe0) !== 0xe0 || version === 1 || ((b1 >> 1) & 3) !== 1) return 0;
-  if (bitrateIndex === 0 || bitrateIndex === 15 || rateIndex === 3) return 0;
-  return frameLength(version, bitrateIndex, rateIndex, (b2 >> 1) & 1);
-}
 
 /** The ID3v2 tag for `tags`, empty if there are none. A cover whose image type the tag can't name is left out. */
 function id3Tag(tags: MetadataTags): Uint8Array {
@@ -83,7 +59,7 @@ export class Mp3Writer {
   /** Appends whole Layer III frames, copied: `bytes` may be reused once this returns. */
   write(bytes: Uint8Array): void {
     for (let offset = 0; offset < bytes.length; ) {
-      const length = layer3FrameLength(bytes, offset);
+      const length = layer3FrameLengthAt(bytes, offset);
       if (length === 0 || offset + length > bytes.length) {
         throw new Mp3FrameError(`no whole MP3 frame at byte ${this.frames.size + offset} of the sound`);
       }
@@ -124,11 +100,11 @@ export class Mp3Writer {
     const version = (first[1]! >> 3) & 3;
     const rateIndex = (first[2]! >> 2) & 3;
     const mono = first[3]! >> 6 === 3;
-    const xingOffset = 4 + (version === 3 ? (mono ? 17 : 32) : mono ? 9 : 17);
-    // The stream's own bitrate, as LAME does, unless a frame of it is too short for the fields.
+    const xingOffset = 4 + sideInfoBytes(version, mono);
+    // The stream's own bitrate, as LAME does, unless a frame of it is too short for the fields (the highest always holds them).
     let bitrateIndex = first[2]! >> 4;
-    while (frameLength(version, bitrateIndex, rateIndex, 0) < xingOffset + XING_FIELDS_BYTES + LAME_TAG_SIZE) bitrateIndex++;
-    const length = frameLength(version, bitrateIndex, rateIndex, 0);
+    while (bitrateIndex < 14 && layer3FrameLength(version, bitrateIndex, rateIndex, 0) < xingOffset + XING_FIELDS_BYTES + LAME_TAG_SIZE) bitrateIndex++;
+    const length = layer3FrameLength(version, bitrateIndex, rateIndex, 0);
     const frame = new Uint8Array(length);
     // No CRC; the first frame's version, layer, rate, private bit, channel mode and flags.
     frame.set([0xff, first[1]! | 1, (bitrateIndex << 4) | (rateIndex << 2) | (first[2]! & 1), first[3]!]);
