@@ -1,13 +1,5 @@
 import type { EncoderRequest, EncoderResponse } from './encoder-messages';
-import type { AllocatePlanes, EncodeSegment, Mp3Format } from './segmented-encoding';
-import { SAMPLES_PER_FRAME } from './frames';
-import { layer3FrameBytes } from './frame-header';
-import { lameFrameCount } from '../lame-tag';
-
-/** The most bytes LAME writes for `samples` at a constant bitrate: every frame it writes for them, padded. */
-function maxMp3Bytes(samples: number, { sampleRate, bitrateKbps }: Mp3Format): number {
-  return lameFrameCount(samples) * layer3FrameBytes(SAMPLES_PER_FRAME, bitrateKbps, sampleRate, 1);
-}
+import type { AllocatePlanes, EncodeSegment } from './segmented-encoding';
 
 interface Task {
   request: EncoderRequest;
@@ -25,12 +17,10 @@ export class Mp3EncoderPool {
   private nextId = 0;
   /** Planes the workers have handed back, for the next segments of the same length. */
   private readonly recycled: Float32Array[][] = [];
-  /** MP3 buffers the conversion is done with, for the next segments' bytes. */
-  private readonly spareOutputs: Uint8Array[] = [];
 
   readonly encode: EncodeSegment = (planes, format) =>
     new Promise((resolve, reject) => {
-      const request: EncoderRequest = { id: this.nextId++, planes, format, output: this.takeOutput(maxMp3Bytes(planes[0]?.length ?? 0, format)) };
+      const request: EncoderRequest = { id: this.nextId++, planes, format };
       this.queue.push({ request, resolve, reject });
       this.pump();
     });
@@ -44,16 +34,6 @@ export class Mp3EncoderPool {
     }
     return Array.from({ length: channels }, () => new Float32Array(length));
   };
-
-  readonly releaseOutput = (mp3: Uint8Array): void => {
-    this.spareOutputs.push(new Uint8Array(mp3.buffer));
-    if (this.spareOutputs.length > this.size + 2) this.spareOutputs.sort((a, b) => b.length - a.length).pop();
-  };
-
-  private takeOutput(bytes: number): Uint8Array {
-    const index = this.spareOutputs.findIndex((spare) => spare.length >= bytes);
-    return index >= 0 ? this.spareOutputs.splice(index, 1)[0]! : new Uint8Array(bytes);
-  }
 
   /** Starts the workers ahead of the first segment so their wasm is compiled by then. */
   warmUp(): void {
@@ -74,7 +54,7 @@ export class Mp3EncoderPool {
       if (!worker) return;
       const task = this.queue.shift()!;
       this.running.set(task.request.id, { worker, task });
-      worker.postMessage(task.request, [...task.request.planes.map((plane) => plane.buffer as ArrayBuffer), task.request.output.buffer as ArrayBuffer]);
+      worker.postMessage(task.request, task.request.planes.map((plane) => plane.buffer as ArrayBuffer));
     }
   }
 

@@ -27,17 +27,12 @@ export function sideInfoBytes(version: number, mono: boolean): number {
   return version === MPEG1 ? (mono ? 17 : 32) : mono ? 9 : 17;
 }
 
-/** Bytes of a frame of `samplesPerFrame` samples at this bitrate and rate. */
-export function layer3FrameBytes(samplesPerFrame: number, kbps: number, sampleRate: number, padding: number): number {
-  return Math.floor(((samplesPerFrame / 8) * kbps * 1000) / sampleRate) + padding;
-}
-
 /** Bytes of a frame with these header fields; 0 for free format or an invalid bitrate or rate. */
 export function layer3FrameLength(version: number, bitrateIndex: number, rateIndex: number, padding: number): number {
   const kbps = layer3Kbps(version, bitrateIndex);
   const rate = layer3SampleRate(version, rateIndex);
   if (kbps === 0 || rate === undefined) return 0;
-  return layer3FrameBytes(layer3SamplesPerFrame(version), kbps, rate, padding);
+  return Math.floor(((layer3SamplesPerFrame(version) / 8) * kbps * 1000) / rate) + padding;
 }
 
 /** Length of the Layer III frame whose header starts at `offset`, or 0 where there is none (or its bitrate is free format). */

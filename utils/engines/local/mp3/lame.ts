@@ -10,22 +10,22 @@ const CHUNK_SAMPLES = 65_536;
  * a worker that only encodes allocates so little else that V8 seldom collects, and buffers dropped
  * per segment piled up to tens of megabytes in each worker.
  */
-let gatheredBytes = new Uint8Array(1 << 20);
+let output = new Uint8Array(1 << 20);
 let gathered = 0;
 
 function gather(bytes: Uint8Array): void {
   const needed = gathered + bytes.length;
-  if (needed > gatheredBytes.length) {
-    const grown = new Uint8Array(Math.max(needed, gatheredBytes.length * 2));
-    grown.set(gatheredBytes.subarray(0, gathered));
-    gatheredBytes = grown;
+  if (needed > output.length) {
+    const grown = new Uint8Array(Math.max(needed, output.length * 2));
+    grown.set(output.subarray(0, gathered));
+    output = grown;
   }
-  gatheredBytes.set(bytes, gathered);
+  output.set(bytes, gathered);
   gathered = needed;
 }
 
-/** Encodes planar PCM into a raw LAME stream (no Xing frame), flushed at the end: into `output` if it fits, else into a new buffer. */
-export function encodeWithLame(lame: Lame, planes: Float32Array[], format: Mp3Format, output?: Uint8Array): Uint8Array {
+/** Encodes planar PCM into a raw LAME stream (no Xing frame), flushed at the end. */
+export function encodeWithLame(lame: Lame, planes: Float32Array[], format: Mp3Format): Uint8Array {
   // The engine only encodes MPEG-1 rates, mono or stereo (audio-layout.ts), at our CBR bitrates.
   lame.configure({
     sampleRate: format.sampleRate,
@@ -38,8 +38,6 @@ export function encodeWithLame(lame: Lame, planes: Float32Array[], format: Mp3Fo
     gather(lame.encode(planes.map((plane) => plane.subarray(start, start + CHUNK_SAMPLES))));
   }
   gather(lame.finalize());
-  const mp3 = output && output.length >= gathered ? output.subarray(0, gathered) : new Uint8Array(gathered);
-  mp3.set(gatheredBytes.subarray(0, gathered));
-  return mp3;
+  return output.slice(0, gathered);
 }
 

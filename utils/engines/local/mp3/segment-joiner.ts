@@ -27,8 +27,6 @@ export interface EncodedSegment {
   /** Index in the whole stream of the first frame the segment owns: the nominal boundary with the one before. */
   ownedFrom: number;
   stream: ParsedStream;
-  /** Called once the segment's frames are all written: its bytes aren't read again. */
-  joined?: () => void;
 }
 
 /** Input frames [first, end) a segment owning `length` frames from `start` is encoded from. */
@@ -68,15 +66,11 @@ export class SegmentJoiner {
     if (!earlier) return;
     const cut = this.chooseCut(earlier, segment);
     this.keep(earlier, cut);
-    earlier.joined?.();
   }
 
   /** Writes the rest of the last segment. */
   finish(): void {
-    if (this.carried) {
-      this.keep(this.carried, this.carried.firstFrame + this.carried.stream.frameCount);
-      this.carried.joined?.();
-    }
+    if (this.carried) this.keep(this.carried, this.carried.firstFrame + this.carried.stream.frameCount);
     this.carried = undefined;
     this.packer.finish();
   }

@@ -24,8 +24,6 @@ export interface SegmentEncoders {
   readonly encode: EncodeSegment;
   readonly size: number;
   readonly allocatePlanes?: AllocatePlanes;
-  /** Takes back a segment's MP3 bytes once they are joined, for a later segment's. */
-  readonly releaseOutput?: (mp3: Uint8Array) => void;
 }
 
 /** A segment being filled: its input frames [first, end) in `planes`, of which `filled` samples so far. */
@@ -151,10 +149,7 @@ export class SegmentedMp3Encoding {
     const input = segment.planes.map((plane) => plane.subarray(0, segment.filled));
     this.ownedFrom.push(segment.ownedFrom);
     const encoded = this.encoders.encode(input, this.format);
-    this.assembled = this.assembled.then(async () => {
-      const mp3 = await encoded;
-      this.joiner.add({ firstFrame: segment.first, ownedFrom: segment.ownedFrom, stream: new ParsedStream(mp3), joined: () => this.encoders.releaseOutput?.(mp3) });
-    });
+    this.assembled = this.assembled.then(async () => this.joiner.add({ firstFrame: segment.first, ownedFrom: segment.ownedFrom, stream: new ParsedStream(await encoded) }));
     this.inFlight.push(this.assembled);
   }
 }
