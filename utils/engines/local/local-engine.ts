@@ -2,7 +2,7 @@ import type { Engine } from '../engine';
 import { ConversionError } from '../../failures';
 import { mediabunnyEngine, NeedsFallbackError, warmUpMp3Encoders } from './mediabunny-engine';
 import { createFfmpegEngine } from './ffmpeg-engine';
-import { warmUpCoverArt } from './cover-art';
+import { warmUpCoverArt } from './cover-worker';
 
 /** On this device: mediabunny streams what it can read; ffmpeg.wasm takes the rest. */
 export const localEngine: Engine = {

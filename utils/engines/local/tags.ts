@@ -1,5 +1,5 @@
 import type { Input, MetadataTags } from 'mediabunny';
-import { coverInWorker } from './cover-art';
+import { coverInWorker } from './cover-worker';
 import type { ConversionRequest } from '../engine';
 import { ALL_TAGS } from '../../tag-choices';
 
