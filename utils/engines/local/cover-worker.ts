@@ -1,5 +1,11 @@
 import type { AttachedImage } from 'mediabunny';
 
+/**
+ * A cover that takes longer than this is left out: the sound waits for the cover, and a cover that
+ * never came would otherwise hold the whole conversion up until the stall limit gave it up.
+ */
+export const COVER_TIME_LIMIT_MS = 20_000;
+
 let warmWorker: Worker | undefined;
 
 function startCoverWorker(): Worker {
@@ -20,9 +26,17 @@ export function warmUpCoverArt(): void {
 export function coverInWorker(video: Blob): Promise<AttachedImage | undefined> {
   const worker = warmWorker ?? startCoverWorker();
   warmWorker = undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   return new Promise<AttachedImage | undefined>((resolve) => {
     worker.onmessage = ({ data }: MessageEvent<AttachedImage | null>) => resolve(data ?? undefined);
     worker.onerror = () => resolve(undefined);
+    timer = setTimeout(() => {
+      console.warn(`No cover: making it took longer than ${COVER_TIME_LIMIT_MS / 1000} s`);
+      resolve(undefined);
+    }, COVER_TIME_LIMIT_MS);
     worker.postMessage(video);
-  }).finally(() => worker.terminate());
+  }).finally(() => {
+    clearTimeout(timer);
+    worker.terminate();
+  });
 }
