@@ -6,17 +6,13 @@ export type ReadableBlob = Pick<Blob, 'size' | 'slice'>;
 export interface BlobWindowOptions {
   /** Bytes each window holds; a read longer than this is a one-off `slice()`. */
   windowBytes: number;
-  /** How many sequential readers run at once, for reads far apart. */
+  /** How many sequential readers run at once (sound, and a video frame for the cover, read far apart). */
   windows: number;
   /** How far a read may jump ahead of a window before it is cheaper to open a new reader than to read through. */
   maxSkipBytes: number;
 }
 
-/**
- * One window: a conversion and a cover each read their input in order from its start, with a jump to
- * the end for an MP4's `moov`. Each open reader of a stored file also holds a 2 MB pipe from the browser.
- */
-export const DEFAULT_BLOB_WINDOWS: BlobWindowOptions = { windowBytes: 1 << 20, windows: 1, maxSkipBytes: 4 << 20 };
+export const DEFAULT_BLOB_WINDOWS: BlobWindowOptions = { windowBytes: 1 << 20, windows: 2, maxSkipBytes: 4 << 20 };
 
 /**
  * One stream reader over a Blob, filling one reusable buffer that holds the bytes [start, end).

@@ -2,13 +2,13 @@ import type { Engine } from '../engine';
 import { ConversionError } from '../../failures';
 import { mediabunnyEngine, NeedsFallbackError, warmUpMp3Encoders } from './mediabunny-engine';
 import { createFfmpegEngine } from './ffmpeg-engine';
-import { warmUpCoverArt } from './cover-worker';
+import { warmUpCoverArt } from './tags';
 
 /** On this device: mediabunny streams what it can read; ffmpeg.wasm takes the rest. */
 export const localEngine: Engine = {
   warmUp() {
     warmUpMp3Encoders();
-    warmUpCoverArt();
+    void warmUpCoverArt().catch(() => undefined);
   },
   async convert(request, onProgress, signal) {
     if (request.input.size === 0) throw new ConversionError('empty');

@@ -340,8 +340,6 @@ export const mediabunnyEngine: Engine = {
       const tags = mp3Tags(input, request);
       // A trim cuts inside MP3 frames, so trimmed sound is encoded again.
       if (request.keepMp3Audio && track.codec === 'mp3' && !request.trim) return await copyMp3Frames(track, tags, request, onProgress, signal);
-      // Made first, and its worker let go, so that the cover's memory and the decoding's don't add up.
-      await tags;
       const mixed = { sampleRate: outputSampleRate(track.sampleRate), numberOfChannels: outputChannels(track.numberOfChannels) };
       if (mixed.sampleRate === track.sampleRate && mixed.numberOfChannels === track.numberOfChannels) {
         const sound = await decodedSound(input, track, request.input);

@@ -9,6 +9,9 @@ const MAX_QUEUED_PACKETS = 8;
 /** AAC packets of a track come in a few hundred sizes at most. */
 const MAX_PACKET_SIZES_KEPT = 1024;
 
+/** One window over the file: the packets are read in order, and the video between them passes through it. */
+const PACKET_WINDOW = { windowBytes: 1 << 20, windows: 1, maxSkipBytes: 4 << 20 };
+
 /**
  * Times decoded audio as mediabunny does: from the first packet's timestamp (Chromium ignores negative
  * ones), then by the frames decoded, re-syncing only if the decoder's own timestamps jump.
@@ -61,7 +64,7 @@ export async function* decodeSoundTable(
     },
   });
   decoder.configure(config);
-  const reader = new BlobWindowReader(blob);
+  const reader = new BlobWindowReader(blob, PACKET_WINDOW);
   const startTick = startSeconds * table.timescale + table.editOffset;
   let timeline: DecodedTimeline | undefined;
 
