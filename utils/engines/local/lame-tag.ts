@@ -114,7 +114,6 @@ export function crc16Lame(bytes: Uint8Array, crc = 0): number {
   return c;
 }
 
-
 export interface XingFrameInfo {
   /** 3 = MPEG-1, 2 = MPEG-2, 0 = MPEG-2.5 (header bits). */
   mpegVersionId: number;

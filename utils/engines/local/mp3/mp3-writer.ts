@@ -10,7 +10,6 @@ const XING_FIELDS_BYTES = 4 + 4 + 4 + 4 + 100 + 4;
 const XING_FLAGS_FRAMES_BYTES_TOC = 0x7;
 const ID3_COVER_FRONT = 3;
 
-
 /** The ID3v2 tag for `tags`, empty if there are none. A cover whose image type the tag can't name is left out. */
 function id3Tag(tags: MetadataTags): Uint8Array {
   const cover = tags.images?.[0];
