@@ -1,4 +1,5 @@
-import { VideoSampleSink, type AttachedImage, type Input, type MetadataTags } from 'mediabunny';
+import { IsobmffInputFormat, VideoSample, VideoSampleSink, type AttachedImage, type Input, type InputVideoTrack, type MetadataTags } from 'mediabunny';
+import { readKeyFrame } from './mp4/key-frame';
 import type { ConversionRequest } from '../engine';
 import { ALL_TAGS } from '../../tag-choices';
 
@@ -15,23 +16,66 @@ export async function warmUpCoverArt(): Promise<void> {
   await canvas.convertToBlob({ type: 'image/jpeg', quality: COVER_QUALITY });
 }
 
+function coverSeconds(durationSeconds: number): number {
+  return Math.min(durationSeconds * COVER_AT_FRACTION, COVER_AT_MOST_SECONDS);
+}
+
+/** The cover's key frame from the sample table, decoded on its own: a VideoDecoder needs nothing before one. */
+async function keyFrameAlone(track: InputVideoTrack, blob: Blob): Promise<VideoFrame | null> {
+  const config = await track.getDecoderConfig();
+  const keyFrame = config && (await readKeyFrame(blob, track.id, coverSeconds));
+  if (!config || !keyFrame) return null;
+  let frame: VideoFrame | undefined;
+  const decoder = new VideoDecoder({
+    output: (output) => {
+      if (frame) output.close();
+      else frame = output;
+    },
+    error: () => {},
+  });
+  try {
+    decoder.configure(config);
+    decoder.decode(new EncodedVideoChunk({ type: 'key', timestamp: 0, data: keyFrame.data }));
+    await decoder.flush();
+  } catch (error) {
+    frame?.close();
+    throw error;
+  } finally {
+    if (decoder.state !== 'closed') decoder.close();
+  }
+  if (!frame) throw new Error('The key frame decoded to nothing.');
+  return frame;
+}
+
+/**
+ * The frame for the cover. In an unfragmented MP4 or QuickTime file, its key frame is found in the
+ * sample table in place and decoded alone; mediabunny's sink would first read the whole table into
+ * objects that the Input then keeps for the rest of the conversion.
+ */
+async function coverFrame(input: Input, track: InputVideoTrack, blob: Blob): Promise<VideoSample | null> {
+  if ((await input.getFormat()) instanceof IsobmffInputFormat) {
+    const frame = await keyFrameAlone(track, blob).catch(() => null);
+    if (frame) return new VideoSample(frame);
+  }
+  return new VideoSampleSink(track).getSample(coverSeconds(await track.computeDuration()));
+}
+
 /** A JPEG of one of the video's frames, at most 600 px on its longer side. */
-async function coverFromVideo(input: Input): Promise<AttachedImage | undefined> {
+async function coverFromVideo(input: Input, blob: Blob): Promise<AttachedImage | undefined> {
   const track = await input.getPrimaryVideoTrack();
   if (!track || !(await track.canDecode())) return undefined;
-  const duration = await track.computeDuration();
-  const sample = await new VideoSampleSink(track).getSample(Math.min(duration * COVER_AT_FRACTION, COVER_AT_MOST_SECONDS));
-  if (!sample) return undefined;
+  const frame = await coverFrame(input, track, blob);
+  if (!frame) return undefined;
   try {
-    const scale = Math.min(1, COVER_MAX_SIDE / Math.max(sample.displayWidth, sample.displayHeight));
-    const canvas = new OffscreenCanvas(Math.round(sample.displayWidth * scale), Math.round(sample.displayHeight * scale));
+    const scale = Math.min(1, COVER_MAX_SIDE / Math.max(frame.displayWidth, frame.displayHeight));
+    const canvas = new OffscreenCanvas(Math.round(frame.displayWidth * scale), Math.round(frame.displayHeight * scale));
     const context = canvas.getContext('2d');
     if (!context) return undefined;
-    sample.draw(context, 0, 0, canvas.width, canvas.height);
+    frame.draw(context, 0, 0, canvas.width, canvas.height);
     const jpeg = await canvas.convertToBlob({ type: 'image/jpeg', quality: COVER_QUALITY });
     return { data: new Uint8Array(await jpeg.arrayBuffer()), mimeType: 'image/jpeg', kind: 'coverFront' };
   } finally {
-    sample.close();
+    frame.close();
   }
 }
 
@@ -49,7 +93,7 @@ export async function mp3Tags(input: Input, request: ConversionRequest): Promise
     if (source.album) tags.album = source.album;
   }
   if (choices.cover) {
-    const cover = source.images?.find((image) => image.kind === 'coverFront') ?? (await coverFromVideo(input).catch(() => undefined));
+    const cover = source.images?.find((image) => image.kind === 'coverFront') ?? (await coverFromVideo(input, request.input).catch(() => undefined));
     if (cover) tags.images = [cover];
   }
   return tags;
