@@ -1,5 +1,5 @@
 import { parseXingFrame, readLameTag } from './lame-tag';
-import { layer3Kbps, MPEG1 } from './mp3/frame-header';
+import { layer3Kbps } from './mp3/frame-header';
 
 const HEAD_BYTES = 64 * 1024;
 
@@ -38,7 +38,8 @@ export async function mp3DurationSeconds(file: Blob): Promise<number> {
   } catch {
     // No Xing/Info frame: estimate from the first frame's bitrate below.
   }
+  const version = ((head[1] ?? 0) >> 3) & 3;
   const bitrateIndex = (head[2] ?? 0) >> 4;
-  const kbps = layer3Kbps(MPEG1, bitrateIndex);
+  const kbps = layer3Kbps(version, bitrateIndex);
   return kbps > 0 ? ((file.size - start) * 8) / (kbps * 1000) : 0;
 }
