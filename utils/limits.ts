@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { storage } from 'wxt/utils/storage';
 
 /** How long the extension waits on something before it gives up on it and offers Retry. */
 export const limitsSchema = z.object({
@@ -20,14 +19,3 @@ export const DEFAULT_LIMITS: Limits = {
   cloudStreamIdleMs: 120_000,
   cloudExportMs: 10 * 60_000,
 };
-
-/**
- * Shorter limits for tests, which can't wait minutes for a timeout. Nothing in the UI writes it;
- * anything unreadable in it is ignored.
- */
-export const limitsOverrideItem = storage.defineItem<unknown>('local:limits', { fallback: {} });
-
-export async function currentLimits(): Promise<Limits> {
-  const override = limitsSchema.partial().safeParse(await limitsOverrideItem.getValue());
-  return { ...DEFAULT_LIMITS, ...(override.success ? override.data : {}) };
-}

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { currentLimits, DEFAULT_LIMITS, limitsOverrideItem } from '../../utils/limits';
+import { DEFAULT_LIMITS } from '../../utils/limits';
+import { currentLimits, limitsOverrideItem } from '../../utils/limits-override';
 
 describe('currentLimits', () => {
   beforeEach(() => fakeBrowser.reset());

@@ -6,7 +6,7 @@ import { formatDuration } from '../format';
 import { credentialStore } from '../cloud/credential-store';
 import { creditsItem } from '../cloud/credits';
 import { getSettings } from '../settings';
-import { currentLimits } from '../limits';
+import { currentLimits } from '../limits-override';
 import { putBlob } from '../blob-store';
 import { mp3DurationSeconds, sniffAudioMp3 } from '../engines/local/sniff';
 import { inputKeyOf, type CloudProgress, type Job } from './job';

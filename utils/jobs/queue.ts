@@ -12,7 +12,7 @@ import { cancelCloudJob, describeCloudFailure, runCloudJob } from './cloud-jobs'
 import { CloudError } from '../engines/cloud/errors';
 import { i18n } from '#i18n';
 import { oneAtATime } from '../one-at-a-time';
-import { currentLimits } from '../limits';
+import { currentLimits } from '../limits-override';
 
 /**
  * Local jobs started at once. The conversion site converts one at a time (each conversion has an
