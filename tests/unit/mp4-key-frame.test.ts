@@ -91,6 +91,14 @@ describe('readKeyFrame leaves everything else to mediabunny', () => {
     expect(await readKeyFrame(make('plain.mp4', [...video, ...h264]), 99, () => 1)).toBeNull();
   });
 
+  it('a sample count bigger than its table, without walking it', async () => {
+    const bytes = new Uint8Array(await make('damaged-count.mp4', [...video, ...h264]).arrayBuffer());
+    const stsz = Buffer.from(bytes).lastIndexOf('stsz');
+    // The sample count follows the box type, version and flags, and the common size.
+    new DataView(bytes.buffer).setUint32(stsz + 4 + 4 + 4, 0x7fff_ffff);
+    expect(await readKeyFrame(new Blob([bytes]), 1, () => 1)).toBeNull();
+  });
+
   it('a key frame list longer than its box, without reading it', async () => {
     const bytes = new Uint8Array(await make('damaged.mp4', [...video, ...h264]).arrayBuffer());
     const stss = Buffer.from(bytes).lastIndexOf('stss');

@@ -22,6 +22,13 @@ class RunCursor {
     this.left = entries > 0 ? view.getUint32(at) : 0;
   }
 
+  /** How many samples the table covers. */
+  samples(): number {
+    let count = 0;
+    for (let entry = 0; entry < this.entries; entry++) count += this.view.getUint32(this.at + entry * 8);
+    return count;
+  }
+
   /** Each sample's value, summed. */
   total(): number {
     let sum = 0;
@@ -93,7 +100,10 @@ export async function readKeyFrame(blob: ReadableBlob, id: number, pick: (durati
   const sizeBox = child(view, table, 'stsz');
   const timing = runTable(view, table, 'stts');
   if (!descriptions || !sizeBox || !timing || view.getUint32(fullBox(view, descriptions).at) !== 1) return null;
-  const sampleCount = view.getUint32(fullBox(view, sizeBox).at + 4);
+  const sizes = fullBox(view, sizeBox).at;
+  const sampleCount = view.getUint32(sizes + 4);
+  // A damaged count is caught before the samples are walked: each one must have its size and time.
+  if ((view.getUint32(sizes) === 0 && !fits(sizeBox, sizes + 8, sampleCount, 4)) || sampleCount > timing.samples()) return null;
 
   const target = pick((timing.total() - editOffset) / timescale) * timescale + editOffset;
 
