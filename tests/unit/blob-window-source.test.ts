@@ -177,3 +177,80 @@ describe('openInput', () => {
     input.dispose();
   });
 });
+
+/**
+ * A Blob whose first `stallingStreams` streams give `stallAfter` bytes and then never answer again,
+ * as Chromium's streams of stored Blobs now and then do; the streams after that read to the end.
+ */
+function stallingBlob(bytes: Uint8Array<ArrayBuffer>, { byteStream, stallAfter, stallingStreams }: { byteStream: boolean; stallAfter: number; stallingStreams: number }) {
+  let opened = 0;
+  const blob: ReadableBlob = {
+    size: bytes.length,
+    slice: (start = 0) => {
+      const part = bytes.subarray(start);
+      return {
+        stream: () => {
+          const stalls = opened++ < stallingStreams;
+          let at = 0;
+          const next = (limit: number) => {
+            if (stalls && at >= stallAfter) return new Promise<never>(() => {});
+            const end = Math.min(part.length, at + limit, stalls ? stallAfter : Infinity);
+            const chunk = part.subarray(at, end);
+            at = end;
+            return chunk;
+          };
+          if (!byteStream) {
+            return new ReadableStream<Uint8Array>({
+              async pull(controller) {
+                if (at >= part.length) return controller.close();
+                controller.enqueue((await next(7_000)).slice());
+              },
+            });
+          }
+          return new ReadableStream({
+            type: 'bytes',
+            async pull(controller) {
+              if (at >= part.length) {
+                controller.close();
+                controller.byobRequest?.respond(0);
+                return;
+              }
+              const request = controller.byobRequest!;
+              const view = request.view!;
+              const chunk = await next(Math.min(view.byteLength, 7_000));
+              new Uint8Array(view.buffer, view.byteOffset, chunk.length).set(chunk);
+              request.respond(chunk.length);
+            },
+          });
+        },
+      } as unknown as Blob;
+    },
+  };
+  return { blob, opened: () => opened };
+}
+
+describe('BlobWindowReader, when a stream of the file stops answering', () => {
+  const QUICK: BlobWindowOptions = { ...SMALL, stalledReadMs: 30 };
+
+  it.each([
+    ['a byte stream', true],
+    ['a plain stream', false],
+  ])('over %s, opens it again where it stood and reads on', async (_, byteStream) => {
+    const { blob, opened } = stallingBlob(DATA, { byteStream, stallAfter: 150_000, stallingStreams: 2 });
+    const reader = new BlobWindowReader(blob, QUICK);
+    for (let start = 0; start < 400_000; start += 10_000) {
+      expect(Buffer.from(await reader.read(start, start + 10_000)).equals(DATA.subarray(start, start + 10_000)), `${start}`).toBe(true);
+    }
+    // The first stream stalls at 150,000 bytes, the second as soon as it opens; the third reads on.
+    expect(opened()).toBe(3);
+    reader.dispose();
+  });
+
+  it('gives up after four streams in a row stall, and says so', async () => {
+    const { blob, opened } = stallingBlob(DATA, { byteStream: true, stallAfter: 0, stallingStreams: 10 });
+    const reader = new BlobWindowReader(blob, QUICK);
+    await expect(Promise.resolve(reader.read(0, 100))).rejects.toThrow(/stopped giving its bytes/);
+    expect(opened()).toBe(4);
+    reader.dispose();
+  });
+});

@@ -10,9 +10,51 @@ export interface BlobWindowOptions {
   windows: number;
   /** How far a read may jump ahead of a window before it is cheaper to open a new reader than to read through. */
   maxSkipBytes: number;
+  /** How long one read of the stream may take before it is given up and the stream opened again from where it was. */
+  stalledReadMs?: number;
 }
 
 export const DEFAULT_BLOB_WINDOWS: BlobWindowOptions = { windowBytes: 1 << 20, windows: 2, maxSkipBytes: 4 << 20 };
+
+/**
+ * Chromium now and then stops answering a stream of a Blob stored in IndexedDB: a read that never
+ * settles, at any point of the file (about one conversion of a 2 GB video in ten to thirty, on our
+ * test machine). Reads of stored files take milliseconds; a stream opened again where the stalled
+ * one stood reads on with the same bytes.
+ */
+const STALLED_READ_MS = 5_000;
+/** Streams opened again for one read before its window gives up: the job's own stall limit then stops it. */
+const MAX_REOPENS = 3;
+
+type StreamReader =
+  | { readsInPlace: true; reader: ReadableStreamBYOBReader }
+  | { readsInPlace: false; reader: ReadableStreamDefaultReader<Uint8Array> };
+
+function openStream(blob: ReadableBlob, position: number): StreamReader {
+  const stream = blob.slice(position).stream();
+  try {
+    return { readsInPlace: true, reader: stream.getReader({ mode: 'byob' }) };
+  } catch {
+    return { readsInPlace: false, reader: stream.getReader() };
+  }
+}
+
+const STALLED = Symbol('stalled');
+
+/**
+ * The read's result; or, if it hasn't settled within `ms`, what it settles to once its reader is
+ * cancelled: done, and for a BYOB read no view, so the buffer it was lent is gone.
+ */
+async function readWithin<T>(read: Promise<T>, reader: ReadableStreamGenericReader, ms: number): Promise<{ result: T; stalled: boolean }> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<typeof STALLED>((resolve) => (timer = setTimeout(() => resolve(STALLED), ms)));
+  const first = await Promise.race([read, late]);
+  clearTimeout(timer);
+  if (first !== STALLED) return { result: first, stalled: false };
+  // Cancelling settles the pending read at once; the source's own cancelling may hang as its reads did.
+  void reader.cancel().catch(() => undefined);
+  return { result: await read, stalled: true };
+}
 
 /**
  * One stream reader over a Blob, filling one reusable buffer that holds the bytes [start, end).
@@ -24,21 +66,20 @@ class BlobWindow {
   end: number;
   lastUsed = 0;
   private buffer: ArrayBuffer;
-  private readonly stream:
-    | { readsInPlace: true; reader: ReadableStreamBYOBReader }
-    | { readsInPlace: false; reader: ReadableStreamDefaultReader<Uint8Array> };
+  /** Reads on from `end`; undefined after a stalled read, until the next fill opens it again. */
+  private stream: StreamReader | undefined;
   /** What a default reader's last chunk had beyond the buffer's free space. */
   private leftover: Uint8Array | undefined;
 
-  constructor(blob: ReadableBlob, position: number, capacity: number) {
+  constructor(
+    private readonly blob: ReadableBlob,
+    position: number,
+    private readonly capacity: number,
+    private readonly stalledReadMs: number,
+  ) {
     this.start = this.end = position;
     this.buffer = new ArrayBuffer(capacity);
-    const stream = blob.slice(position).stream();
-    try {
-      this.stream = { readsInPlace: true, reader: stream.getReader({ mode: 'byob' }) };
-    } catch {
-      this.stream = { readsInPlace: false, reader: stream.getReader() };
-    }
+    this.stream = openStream(blob, position);
   }
 
   holds(start: number, end: number): boolean {
@@ -63,7 +104,7 @@ class BlobWindow {
   }
 
   close(): void {
-    void this.stream.reader.cancel().catch(() => {});
+    void this.stream?.reader.cancel().catch(() => {});
   }
 
   private dropBefore(position: number): void {
@@ -72,26 +113,53 @@ class BlobWindow {
     this.start = position;
   }
 
+  /** Reads what the stream gives next into the free space; a stalled read is tried again on a stream opened anew. */
   private async fill(): Promise<void> {
+    for (let reopens = 0; ; reopens++) {
+      const stream = (this.stream ??= openStream(this.blob, this.end));
+      const before = this.end;
+      const stalled = stream.readsInPlace ? await this.fillInPlace(stream.reader) : await this.fillFromChunk(stream.reader);
+      if (!stalled) return;
+      this.stream = undefined;
+      if (this.end > before) return;
+      if (reopens === MAX_REOPENS) throw new Error(`The stored file stopped giving its bytes, ${MAX_REOPENS + 1} times.`);
+    }
+  }
+
+  /** Whether the read stalled (and its stream was cancelled); a BYOB read may still have brought bytes. */
+  private async fillInPlace(reader: ReadableStreamBYOBReader): Promise<boolean> {
     const used = this.end - this.start;
     const free = new Uint8Array(this.buffer, used, this.buffer.byteLength - used);
-    if (this.stream.readsInPlace) {
-      const { done, value } = await this.stream.reader.read(free);
-      if (done || !value) throw new Error('The file ended before the bytes asked for.');
-      this.buffer = value.buffer as ArrayBuffer;
-      this.end += value.byteLength;
-      return;
+    const { result, stalled } = await readWithin(reader.read(free), reader, this.stalledReadMs);
+    if (!result.value) {
+      // The buffer went to the stream and didn't come back: the window starts again, empty, where it was.
+      this.buffer = new ArrayBuffer(this.capacity);
+      this.end = this.start;
+      if (stalled) return true;
+      throw new Error('The file ended before the bytes asked for.');
     }
+    this.buffer = result.value.buffer as ArrayBuffer;
+    this.end += result.value.byteLength;
+    if (result.done && !stalled) throw new Error('The file ended before the bytes asked for.');
+    return stalled;
+  }
+
+  private async fillFromChunk(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<boolean> {
+    const used = this.end - this.start;
+    const free = new Uint8Array(this.buffer, used, this.buffer.byteLength - used);
     let chunk = this.leftover;
     if (!chunk) {
-      const { done, value } = await this.stream.reader.read();
-      if (done) throw new Error('The file ended before the bytes asked for.');
-      chunk = value;
+      const { result, stalled } = await readWithin(reader.read(), reader, this.stalledReadMs);
+      // A chunk that came as the read was given up is dropped: the next stream starts where this one stood.
+      if (stalled) return true;
+      if (result.done) throw new Error('The file ended before the bytes asked for.');
+      chunk = result.value;
     }
     const taken = Math.min(chunk.byteLength, free.byteLength);
     free.set(chunk.subarray(0, taken));
     this.leftover = taken < chunk.byteLength ? chunk.subarray(taken) : undefined;
     this.end += taken;
+    return false;
   }
 }
 
@@ -161,7 +229,7 @@ export class BlobWindowReader {
       this.windows.splice(this.windows.indexOf(leastRecent), 1);
       leastRecent.close();
     }
-    const window = new BlobWindow(this.blob, position, this.options.windowBytes);
+    const window = new BlobWindow(this.blob, position, this.options.windowBytes, this.options.stalledReadMs ?? STALLED_READ_MS);
     this.windows.push(window);
     return window;
   }
