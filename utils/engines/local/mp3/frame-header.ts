@@ -5,6 +5,8 @@ export const MPEG1 = 3;
 
 const KBPS_MPEG1 = [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320];
 const KBPS_MPEG2 = [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160];
+/** The highest bitrate index (15 is invalid). */
+export const MAX_BITRATE_INDEX = KBPS_MPEG1.length - 1;
 const RATES_MPEG1 = [44_100, 48_000, 32_000];
 
 /** Kbps of a bitrate index; 0 for free format (index 0) and the invalid index 15. */

@@ -3,7 +3,7 @@ import type { MetadataTags } from 'mediabunny';
 import { BlobWriter, type Spill } from '../blob-writer';
 import { addLameTag, LAME_TAG_SIZE, type GaplessInfo } from '../lame-tag';
 import { Mp3FrameError } from './frames';
-import { layer3FrameLength, layer3FrameLengthAt, sideInfoBytes } from './frame-header';
+import { layer3FrameLength, layer3FrameLengthAt, MAX_BITRATE_INDEX, sideInfoBytes } from './frame-header';
 
 /** "Info" or "Xing", flags, frame count, byte count, seek table and quality, before the LAME tag. */
 const XING_FIELDS_BYTES = 4 + 4 + 4 + 4 + 100 + 4;
@@ -102,7 +102,7 @@ export class Mp3Writer {
     const xingOffset = 4 + sideInfoBytes(version, mono);
     // The stream's own bitrate, as LAME does, unless a frame of it is too short for the fields (the highest always holds them).
     let bitrateIndex = first[2]! >> 4;
-    while (bitrateIndex < 14 && layer3FrameLength(version, bitrateIndex, rateIndex, 0) < xingOffset + XING_FIELDS_BYTES + LAME_TAG_SIZE) bitrateIndex++;
+    while (bitrateIndex < MAX_BITRATE_INDEX && layer3FrameLength(version, bitrateIndex, rateIndex, 0) < xingOffset + XING_FIELDS_BYTES + LAME_TAG_SIZE) bitrateIndex++;
     const length = layer3FrameLength(version, bitrateIndex, rateIndex, 0);
     const frame = new Uint8Array(length);
     // No CRC; the first frame's version, layer, rate, private bit, channel mode and flags.
