@@ -1,5 +1,5 @@
 import type { ReadableBlob } from '../blob-window-source';
-import { child, chunkOffsets, fits, fullBox, packetsPerChunk, readMovieTrack, type Box } from './movie-box';
+import { child, chunkOffsets, fits, fullBox, packetsPerChunk, readMovieTrack, sampleSizes, type Box, type SampleSizes } from './movie-box';
 
 /** One key frame's packet, as the file stores it. */
 export interface KeyFrame {
@@ -57,15 +57,12 @@ function runTable(view: DataView, table: Box, type: 'stts' | 'ctts'): RunCursor 
 }
 
 /** Where sample `index` (0-based, decode order) sits in the file. */
-function sampleLocation(view: DataView, table: Box, index: number): { offset: number; size: number } | null {
-  const sizeBox = child(view, table, 'stsz');
+function sampleLocation(view: DataView, table: Box, sizes: SampleSizes, index: number): { offset: number; size: number } | null {
   const chunkBox = child(view, table, 'stsc');
   const offsets = chunkOffsets(view, table);
   const runs = chunkBox && packetsPerChunk(view, chunkBox);
-  if (!sizeBox || !offsets || !runs) return null;
-  const sizes = fullBox(view, sizeBox).at;
-  const commonSize = view.getUint32(sizes);
-  const sizeOf = (sample: number) => (commonSize !== 0 ? commonSize : view.getUint32(sizes + 8 + sample * 4));
+  if (!offsets || !runs) return null;
+  const sizeOf = (sample: number) => (sizes.common !== 0 ? sizes.common : view.getUint32(sizes.at + sample * 4));
   let firstSample = 0;
   for (let run = 0; run < runs.length; run += 2) {
     const firstChunk = runs[run]! - 1;
@@ -97,13 +94,12 @@ export async function readKeyFrame(blob: ReadableBlob, id: number, pick: (durati
   const { view, table, timescale } = track;
   const editOffset = track.editOffset ?? 0;
   const descriptions = child(view, table, 'stsd');
-  const sizeBox = child(view, table, 'stsz');
+  const sizes = sampleSizes(view, table);
   const timing = runTable(view, table, 'stts');
-  if (!descriptions || !sizeBox || !timing || view.getUint32(fullBox(view, descriptions).at) !== 1) return null;
-  const sizes = fullBox(view, sizeBox).at;
-  const sampleCount = view.getUint32(sizes + 4);
+  if (!descriptions || !sizes || !timing || view.getUint32(fullBox(view, descriptions).at) !== 1) return null;
+  const sampleCount = sizes.count;
   // A damaged count is caught before the samples are walked: each one must have its size and time.
-  if ((view.getUint32(sizes) === 0 && !fits(sizeBox, sizes + 8, sampleCount, 4)) || sampleCount > timing.samples()) return null;
+  if (sampleCount > timing.samples()) return null;
 
   const target = pick((timing.total() - editOffset) / timescale) * timescale + editOffset;
 
@@ -126,7 +122,7 @@ export async function readKeyFrame(blob: ReadableBlob, id: number, pick: (durati
     if (!chosen || (presentationTime <= target && (chosen.time > target || presentationTime >= chosen.time))) chosen = { index: sample, time: presentationTime };
   }
   if (!chosen) return null;
-  const location = sampleLocation(view, table, chosen.index);
+  const location = sampleLocation(view, table, sizes, chosen.index);
   if (!location || location.offset + location.size > blob.size) return null;
   const data = new Uint8Array(await blob.slice(location.offset, location.offset + location.size).arrayBuffer());
   return { data, timestamp: (chosen.time - editOffset) / timescale };

@@ -102,6 +102,25 @@ export function fits(box: Box, at: number, count: number, entryBytes: number): b
   return at + count * entryBytes <= box.end;
 }
 
+/** stsz read in place: the sample count, and one size for all (`common`) or each sample's from `at`. */
+export interface SampleSizes {
+  readonly count: number;
+  /** 0 when each sample has its own size. */
+  readonly common: number;
+  readonly at: number;
+}
+
+/** The table's sample sizes; null when it has none, or a count its box can't hold. */
+export function sampleSizes(view: DataView, table: Box): SampleSizes | null {
+  const box = child(view, table, 'stsz');
+  if (!box) return null;
+  const { at } = fullBox(view, box);
+  const common = view.getUint32(at);
+  const count = view.getUint32(at + 4);
+  if (common === 0 && !fits(box, at + 8, count, 4)) return null;
+  return { count, common, at: at + 8 };
+}
+
 export function u32s(view: DataView, at: number, count: number): Uint32Array {
   const values = new Uint32Array(count);
   for (let index = 0; index < count; index++) values[index] = view.getUint32(at + index * 4);

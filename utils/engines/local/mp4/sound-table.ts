@@ -1,5 +1,5 @@
 import type { ReadableBlob } from '../blob-window-source';
-import { boxType, child, chunkOffsets, fits, fullBox, packetsPerChunk, readMovieTrack, u32s, type Box } from './movie-box';
+import { boxType, child, chunkOffsets, fits, fullBox, packetsPerChunk, readMovieTrack, sampleSizes, u32s, type Box } from './movie-box';
 
 /**
  * Where an unfragmented MP4 or QuickTime file keeps one sound track's packets, read from its `moov`
@@ -53,23 +53,20 @@ export async function readSoundTable(blob: ReadableBlob, id: number): Promise<So
   if (!track) return null;
   const { view, table, timescale, editOffset } = track;
   if (editOffset === null || !describesMpegAudio(view, table) || child(view, table, 'ctts')) return null;
-  const sizeBox = child(view, table, 'stsz');
+  const sizes = sampleSizes(view, table);
   const chunkBox = child(view, table, 'stsc');
   const timeBox = child(view, table, 'stts');
   const offsets = chunkOffsets(view, table);
   const runs = chunkBox && packetsPerChunk(view, chunkBox);
-  if (!sizeBox || !runs || !timeBox || !offsets) return null;
-  const sizes = fullBox(view, sizeBox).at;
-  const commonSize = view.getUint32(sizes);
-  const sampleCount = view.getUint32(sizes + 4);
+  if (!sizes || !runs || !timeBox || !offsets) return null;
   const timing = fullBox(view, timeBox).at;
   const timingEntries = view.getUint32(timing);
-  if ((commonSize === 0 && !fits(sizeBox, sizes + 8, sampleCount, 4)) || !fits(timeBox, timing + 4, timingEntries, 8)) return null;
+  if (!fits(timeBox, timing + 4, timingEntries, 8)) return null;
   return {
     timescale,
     editOffset,
-    sampleCount,
-    sizes: commonSize !== 0 ? commonSize : u32s(view, sizes + 8, sampleCount),
+    sampleCount: sizes.count,
+    sizes: sizes.common !== 0 ? sizes.common : u32s(view, sizes.at, sizes.count),
     chunkOffsets: offsets,
     packetsPerChunk: runs,
     durations: u32s(view, timing + 4, timingEntries * 2),
