@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchExtension, type ExtensionSession } from './helpers/browser';
 import { changeSettings } from './helpers/options';
-import { chooseVideos } from './helpers/popup';
+import { chooseVideos, fixturePath } from './helpers/popup';
 
 const run = promisify(execFile);
 
@@ -17,15 +17,28 @@ async function probe(path: string): Promise<Probe> {
   return JSON.parse(stdout) as Probe;
 }
 
-/** How much the cover's pixels vary (0 for a blank picture), from its grey levels. */
-async function coverContrast(path: string): Promise<number> {
-  const { stdout } = await run('ffmpeg', ['-v', 'error', '-i', path, '-map', '0:v:0', '-f', 'rawvideo', '-pix_fmt', 'gray', '-'], {
+/** The grey levels of one picture ffmpeg reads with `input` (its arguments up to the output). */
+async function greyPixels(input: string[]): Promise<number[]> {
+  const { stdout } = await run('ffmpeg', ['-v', 'error', ...input, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'gray', '-'], {
     encoding: 'buffer',
     maxBuffer: 64 * 1024 * 1024,
   });
-  const pixels = [...stdout];
+  return [...stdout];
+}
+
+const coverOf = (path: string) => greyPixels(['-i', path, '-map', '0:v:0']);
+const videoFrame = (name: string, index: number) => greyPixels(['-i', fixturePath(name), '-vf', `select=eq(n\\,${index})`]);
+
+/** How much the cover's pixels vary (0 for a blank picture). */
+function contrast(pixels: number[]): number {
   const mean = pixels.reduce((sum, value) => sum + value, 0) / pixels.length;
   return Math.sqrt(pixels.reduce((sum, value) => sum + (value - mean) ** 2, 0) / pixels.length);
+}
+
+/** Mean difference of grey levels, for pictures of one size. */
+function difference(a: number[], b: number[]): number {
+  expect(a.length).toBe(b.length);
+  return a.reduce((sum, value, index) => sum + Math.abs(value - b[index]!), 0) / a.length;
 }
 
 describe('ID3 tags', () => {
@@ -44,7 +57,12 @@ describe('ID3 tags', () => {
     expect(cover).toMatchObject({ codec_name: 'mjpeg', disposition: { attached_pic: 1 } });
     expect(Math.max(cover!.width!, cover!.height!)).toBeLessThanOrEqual(600);
     expect(cover!.width! / cover!.height!).toBeCloseTo(320 / 240, 1);
-    expect(await coverContrast(path)).toBeGreaterThan(20);
+    const picture = await coverOf(path);
+    expect(contrast(picture)).toBeGreaterThan(20);
+    // tagged.mp4 is 3 s at 10 frames a second with one key frame, its first: the cover is the key
+    // frame at or before a tenth of the way in, read from the sample table, not frame 3 at 0.3 s.
+    const toKeyFrame = difference(picture, await videoFrame('tagged.mp4', 0));
+    expect(toKeyFrame).toBeLessThan(difference(picture, await videoFrame('tagged.mp4', 3)) / 2);
   });
 
   it('leaves out what the options turn off', async () => {
