@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { i18n } from '#i18n';
-import { creditsItem } from '@/utils/cloud/credits';
+import { creditsItem } from '@/utils/engines/cloud/credits';
 import { sendMessage } from '@/utils/messages';
 import { engineLabel } from '@/utils/settings';
 import { useStorageItem } from './useStorageItem';

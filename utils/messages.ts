@@ -43,8 +43,8 @@ export const messageSchemas = {
   }),
   // background → content script
   'page:extract-video': payload({ srcUrl: z.string() }),
-  // background → offscreen
-  'offscreen:convert': payload({
+  // background → conversion site (offscreen document, or Firefox's background page)
+  'site:convert': payload({
     jobId: id,
     source: jobSourceSchema,
     fileName: z.string(),
@@ -57,11 +57,11 @@ export const messageSchemas = {
     /** Given up after this long without progress (the offscreen document can't read storage itself). */
     stallLimitMs: z.number().positive().optional(),
   }),
-  'offscreen:cancel': payload({ jobId: id }),
-  'offscreen:fetch-input': payload({ jobId: id, source: jobSourceSchema }),
-  'offscreen:adopt': payload({ blobUrl: extensionBlobUrl, inputKey: id }),
-  'offscreen:running': z.undefined(),
-  'offscreen:upload': payload({
+  'site:cancel': payload({ jobId: id }),
+  'site:fetch-input': payload({ jobId: id, source: jobSourceSchema }),
+  'site:adopt': payload({ blobUrl: extensionBlobUrl, inputKey: id }),
+  'site:running': z.undefined(),
+  'site:upload': payload({
     jobId: id,
     inputKey: id,
     fileName: z.string(),
@@ -71,9 +71,9 @@ export const messageSchemas = {
     /** Given up when nothing moves (no upload progress, no reply) for this long. */
     stallMs: z.number().positive(),
   }),
-  'offscreen:object-url': payload({ outputKey: id }),
-  'offscreen:revoke-url': payload({ url: z.string() }),
-  // offscreen → background
+  'site:object-url': payload({ outputKey: id }),
+  'site:revoke-url': payload({ url: z.string() }),
+  // conversion site → background
   'job:progress': payload({ jobId: id, phase: z.enum(['reading', 'waiting', 'converting']), progress: z.number().min(0).max(1) }),
   'job:converted': payload({ jobId: id, outputKey: id, size: z.number(), durationSeconds: z.number() }),
   'job:failed': payload({ jobId: id, reason: failureReasonSchema }),
@@ -88,12 +88,12 @@ export type CommandReply = { ok: true } | { ok: false; error: string };
 export type StartReply = { ok: true; jobIds: string[] } | { ok: false; error: string };
 
 interface Replies {
-  'offscreen:running': string[];
-  'offscreen:object-url': string;
+  'site:running': string[];
+  'site:object-url': string;
   /** `status` 0: no reply; `stalled` when that is because nothing moved for `stallMs`. */
-  'offscreen:upload': { status: number; body: unknown; stalled?: boolean };
-  'offscreen:fetch-input': { ok: true } | { ok: false; reason: FailureReason };
-  'offscreen:adopt': { ok: true } | { ok: false; reason: FailureReason };
+  'site:upload': { status: number; body: unknown; stalled?: boolean };
+  'site:fetch-input': { ok: true } | { ok: false; reason: FailureReason };
+  'site:adopt': { ok: true } | { ok: false; reason: FailureReason };
   'page:extract-url': StartReply;
   'page:grant': string;
   'bridge:start': StartReply;

@@ -1,8 +1,8 @@
 import { workerEngine } from '@/utils/engines/local/worker-engine';
 import { onMessage } from '@/utils/messages';
 import { deleteScratch } from '@/utils/blob-store';
-import { reportToBackground } from '@/utils/offscreen/conversions';
-import { hostRequests, type HostRequestType } from '@/utils/offscreen/host-requests';
+import { reportToBackground } from '@/utils/site/conversions';
+import { hostRequests, type HostRequestType } from '@/utils/site/host-requests';
 
 // The document exists because a conversion is coming: a worker and its encoders start now. No MP3 is
 // being written yet, so parts left behind by a document that was closed mid-job go.

@@ -97,23 +97,23 @@ const notFromExtensionPages: Case[] = [
 
 /** Payloads of the wrong shape for each request the offscreen document listens to. */
 const badForOffscreen: Case[] = [
-  { type: 'offscreen:convert', data: {}, why: 'nothing in it' },
-  { type: 'offscreen:convert', data: { jobId: ID, source: { kind: 'path', path: '/etc/passwd' }, fileName: 'a.mp4', bitrate: 192, title: 'a' }, why: 'a source kind that does not exist' },
-  { type: 'offscreen:convert', data: { jobId: ID, source: { kind: 'url', url: 'file:///etc/passwd' }, fileName: 'a.mp4', bitrate: 192, title: 'a' }, why: 'a file: URL' },
-  { type: 'offscreen:convert', data: { jobId: ID, source: { kind: 'stored-file', inputKey: ID }, fileName: 'a.mp4', bitrate: 'max', title: 'a' }, why: 'a bitrate as text' },
-  { type: 'offscreen:convert', data: { jobId: ID, source: { kind: 'stored-file', inputKey: ID }, fileName: 'a.mp4', bitrate: 192, title: 'a', exec: 'rm' }, why: 'extra junk' },
-  { type: 'offscreen:cancel', data: { jobId: HUGE }, why: 'an oversized job id' },
-  { type: 'offscreen:running', data: [1, 2, 3], why: 'a payload where none belongs' },
-  { type: 'offscreen:object-url', data: { outputKey: 1 }, why: 'a number for the output key' },
-  { type: 'offscreen:adopt', data: { blobUrl: 'blob:http://127.0.0.1:8080/0b6c', inputKey: ID }, why: 'a web page blob URL' },
-  { type: 'offscreen:adopt', data: { blobUrl: 'https://example.org/clip.mp4', inputKey: ID }, why: 'a web address, not a blob URL' },
-  { type: 'offscreen:adopt', data: { blobUrl: `blob:chrome-extension://${HUGE}`, inputKey: ID }, why: 'an oversized blob URL' },
-  { type: 'offscreen:adopt', data: { blobUrl: 'blob:chrome-extension://abc/0b6c' }, why: 'no input key' },
-  { type: 'offscreen:upload', data: { jobId: ID, inputKey: ID, fileName: 'a.mp4', url: 'javascript:alert(1)', headers: {}, field: 'file' }, why: 'a javascript: URL' },
-  { type: 'offscreen:upload', data: { jobId: ID, inputKey: ID, fileName: 'a.mp4', url: 'https://example.org/', headers: { n: 1 }, field: 'file' }, why: 'a header that is not text' },
-  { type: 'offscreen:fetch-input', data: { jobId: ID, source: { kind: 'url', url: 'file:///etc/passwd' } }, why: 'a file: URL' },
-  { type: 'offscreen:fetch-input', data: { jobId: ID, source: { kind: 'url', url: 'data:video/mp4;base64,AAAA' } }, why: 'a data: URL' },
-  { type: 'offscreen:revoke-url', data: { url: 5 }, why: 'a number for the URL' },
+  { type: 'site:convert', data: {}, why: 'nothing in it' },
+  { type: 'site:convert', data: { jobId: ID, source: { kind: 'path', path: '/etc/passwd' }, fileName: 'a.mp4', bitrate: 192, title: 'a' }, why: 'a source kind that does not exist' },
+  { type: 'site:convert', data: { jobId: ID, source: { kind: 'url', url: 'file:///etc/passwd' }, fileName: 'a.mp4', bitrate: 192, title: 'a' }, why: 'a file: URL' },
+  { type: 'site:convert', data: { jobId: ID, source: { kind: 'stored-file', inputKey: ID }, fileName: 'a.mp4', bitrate: 'max', title: 'a' }, why: 'a bitrate as text' },
+  { type: 'site:convert', data: { jobId: ID, source: { kind: 'stored-file', inputKey: ID }, fileName: 'a.mp4', bitrate: 192, title: 'a', exec: 'rm' }, why: 'extra junk' },
+  { type: 'site:cancel', data: { jobId: HUGE }, why: 'an oversized job id' },
+  { type: 'site:running', data: [1, 2, 3], why: 'a payload where none belongs' },
+  { type: 'site:object-url', data: { outputKey: 1 }, why: 'a number for the output key' },
+  { type: 'site:adopt', data: { blobUrl: 'blob:http://127.0.0.1:8080/0b6c', inputKey: ID }, why: 'a web page blob URL' },
+  { type: 'site:adopt', data: { blobUrl: 'https://example.org/clip.mp4', inputKey: ID }, why: 'a web address, not a blob URL' },
+  { type: 'site:adopt', data: { blobUrl: `blob:chrome-extension://${HUGE}`, inputKey: ID }, why: 'an oversized blob URL' },
+  { type: 'site:adopt', data: { blobUrl: 'blob:chrome-extension://abc/0b6c' }, why: 'no input key' },
+  { type: 'site:upload', data: { jobId: ID, inputKey: ID, fileName: 'a.mp4', url: 'javascript:alert(1)', headers: {}, field: 'file' }, why: 'a javascript: URL' },
+  { type: 'site:upload', data: { jobId: ID, inputKey: ID, fileName: 'a.mp4', url: 'https://example.org/', headers: { n: 1 }, field: 'file' }, why: 'a header that is not text' },
+  { type: 'site:fetch-input', data: { jobId: ID, source: { kind: 'url', url: 'file:///etc/passwd' } }, why: 'a file: URL' },
+  { type: 'site:fetch-input', data: { jobId: ID, source: { kind: 'url', url: 'data:video/mp4;base64,AAAA' } }, why: 'a data: URL' },
+  { type: 'site:revoke-url', data: { url: 5 }, why: 'a number for the URL' },
 ];
 
 /** Well-formed messages a content script may not send at all. */
@@ -130,13 +130,13 @@ const forbiddenFromContentScripts: Case[] = [
   { type: 'job:failed', data: { jobId: ID, reason: 'internal' }, why: 'report a failure' },
   { type: 'bridge:start', data: { grant: FORGED_GRANT, files: [{ blobUrl: 'blob:chrome-extension://abc/0b6c', fileName: 'a.mp4', size: 1 }] }, why: 'hand over files' },
   {
-    type: 'offscreen:convert',
+    type: 'site:convert',
     data: { jobId: ID, source: { kind: 'url', url: WEB_VIDEO }, fileName: 'clip.mp4', bitrate: 192, title: 'clip' },
     why: 'convert in the offscreen document',
   },
-  { type: 'offscreen:fetch-input', data: { jobId: ID, source: { kind: 'url', url: WEB_VIDEO } }, why: 'download a video' },
-  { type: 'offscreen:adopt', data: { blobUrl: 'blob:chrome-extension://abc/0b6c', inputKey: ID }, why: 'store a blob' },
-  { type: 'offscreen:object-url', data: { outputKey: ID }, why: 'read a stored MP3' },
+  { type: 'site:fetch-input', data: { jobId: ID, source: { kind: 'url', url: WEB_VIDEO } }, why: 'download a video' },
+  { type: 'site:adopt', data: { blobUrl: 'blob:chrome-extension://abc/0b6c', inputKey: ID }, why: 'store a blob' },
+  { type: 'site:object-url', data: { outputKey: ID }, why: 'read a stored MP3' },
 ];
 
 /** Messages a content script may send, with payloads of the wrong shape. */
@@ -179,7 +179,7 @@ describe('hostile messages through the real runtime', () => {
       .poll(
         async () => {
           await popup.evaluate(sendExpression({ type: 'engine:warm-up', why: 'open the offscreen document' }));
-          return sendFrom(popup, { type: 'offscreen:running', why: 'is it there' });
+          return sendFrom(popup, { type: 'site:running', why: 'is it there' });
         },
         { timeout: 30_000, interval: 200 },
       )
@@ -265,7 +265,7 @@ describe('hostile messages through the real runtime', () => {
     });
 
     it.each(forbiddenFromContentScripts)('refuses $type: a content script may not $why', async (message) => {
-      if (message.type.startsWith('offscreen:')) await offscreenListening();
+      if (message.type.startsWith('site:')) await offscreenListening();
       expect(await sendFromContentScript(contextId, message)).toBe('forbidden');
     });
 
@@ -365,7 +365,7 @@ describe('hostile messages through the real runtime', () => {
       await expect.poll(() => (bridge = page.frames().find((frame) => frame.url().endsWith('/bridge.html'))), { timeout: 10_000 }).toBeDefined();
       await bridge!.waitForLoadState();
       for (const message of forbiddenFromContentScripts.filter((candidate) => candidate.type !== 'bridge:start')) {
-        if (message.type.startsWith('offscreen:')) await offscreenListening();
+        if (message.type.startsWith('site:')) await offscreenListening();
         expect(await sendFrom(bridge!, message), message.type).toBe('forbidden');
       }
       const pageBlob = { grant: FORGED_GRANT, files: [{ blobUrl: `blob:${site.url}/0b6c`, fileName: 'clip.mp4', size: 1 }] };

@@ -28,7 +28,7 @@ const mp3Engine: Engine = {
 };
 
 async function convert(site: ReturnType<typeof siteWith>['site'], jobId: string, inputKey: string) {
-  await site.send('offscreen:convert', { jobId, source: { kind: 'stored-file', inputKey }, fileName: 'clip.mp4', bitrate: 192, keepMp3Audio: false, normalizeLoudness: false, title: 'clip' });
+  await site.send('site:convert', { jobId, source: { kind: 'stored-file', inputKey }, fileName: 'clip.mp4', bitrate: 192, keepMp3Audio: false, normalizeLoudness: false, title: 'clip' });
 }
 
 describe('conversions in the background page (Firefox)', () => {
@@ -143,7 +143,7 @@ describe('one conversion at a time', () => {
 
   async function start(site: ReturnType<typeof siteWith>['site'], name: string, stallLimitMs = 60_000) {
     await putBlob('inputs', `in-${name}`, new Blob(['video']));
-    await site.send('offscreen:convert', {
+    await site.send('site:convert', {
       jobId: name,
       source: { kind: 'stored-file', inputKey: `in-${name}` },
       fileName: name,

@@ -27,17 +27,17 @@ const allowed: Record<MessageType, SenderName[]> = {
   'page:grant': ['contentScript'],
   'bridge:start': ['bridge'],
   'page:extract-video': extensionSide,
-  'offscreen:convert': extensionSide,
-  'offscreen:cancel': extensionSide,
-  'offscreen:adopt': extensionSide,
-  'offscreen:upload': extensionSide,
-  'offscreen:fetch-input': extensionSide,
+  'site:convert': extensionSide,
+  'site:cancel': extensionSide,
+  'site:adopt': extensionSide,
+  'site:upload': extensionSide,
+  'site:fetch-input': extensionSide,
   'cloud:refresh-credits': extensionSide,
   'cloud:send': extensionSide,
   'cloud:export': extensionSide,
-  'offscreen:running': extensionSide,
-  'offscreen:object-url': extensionSide,
-  'offscreen:revoke-url': extensionSide,
+  'site:running': extensionSide,
+  'site:object-url': extensionSide,
+  'site:revoke-url': extensionSide,
   'job:progress': extensionSide,
   'job:converted': extensionSide,
   'job:failed': extensionSide,
@@ -59,7 +59,7 @@ describe('handed-over blob URLs', () => {
     { url: 'blob:https://example.org/0b6c', valid: false },
     { url: 'https://example.org/clip.mp4', valid: false },
   ])('$url → $valid', ({ url, valid }) => {
-    expect(messageSchemas['offscreen:adopt'].safeParse({ blobUrl: url, inputKey: 'k' }).success).toBe(valid);
+    expect(messageSchemas['site:adopt'].safeParse({ blobUrl: url, inputKey: 'k' }).success).toBe(valid);
     const handover = { grant: 'g'.repeat(16), files: [{ blobUrl: url, fileName: 'clip.mp4', size: 1 }] };
     expect(messageSchemas['bridge:start'].safeParse(handover).success).toBe(valid);
   });

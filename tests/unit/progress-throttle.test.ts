@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { throttledProgress } from '../../utils/engines/local/progress-throttle';
+import { throttleProgress, type ThrottleOptions } from '../../utils/timing/progress-throttle';
 
 /** Each call: [time in ms, progress]; the result lists the progress values passed on. */
-function run(calls: [number, number][]): number[] {
+function run(calls: [number, number][], options: ThrottleOptions = {}): number[] {
   const passed: number[] = [];
   let clock = 0;
-  const listener = throttledProgress((progress) => passed.push(progress), () => clock);
+  const listener = throttleProgress((progress) => passed.push(progress), { ...options, now: () => clock });
   for (const [at, progress] of calls) {
     clock = at;
     listener(progress);
@@ -13,7 +13,7 @@ function run(calls: [number, number][]): number[] {
   return passed;
 }
 
-describe('throttledProgress', () => {
+describe('throttleProgress', () => {
   it.each<{ name: string; calls: [number, number][]; passed: number[] }>([
     { name: 'passes the first report', calls: [[0, 0]], passed: [0] },
     { name: 'drops steps under half a percent', calls: [[0, 0], [1, 0.002], [2, 0.0049], [3, 0.005]], passed: [0, 0.005] },
@@ -31,5 +31,23 @@ describe('throttledProgress', () => {
     expect(passed.length).toBeGreaterThan(190);
     expect(passed.length).toBeLessThan(210);
     expect(passed.at(-1)).toBe(1);
+  });
+});
+
+describe('throttleProgress with a least interval (reports to the job queue)', () => {
+  const options = { minIntervalMs: 200, heartbeatMs: 200 };
+  it.each<{ name: string; calls: [number, number][]; passed: number[] }>([
+    { name: 'passes the first report', calls: [[0, 0]], passed: [0] },
+    { name: 'passes the first visible step at once', calls: [[0, 0], [10, 0.005], [20, 0.01]], passed: [0, 0.005] },
+    { name: 'holds later steps for the interval', calls: [[0, 0.1], [100, 0.2], [199, 0.3], [200, 0.4]], passed: [0.1, 0.4] },
+    { name: 'passes the end at once', calls: [[0, 0.5], [10, 1]], passed: [0.5, 1] },
+    { name: 'repeats a standing value each interval', calls: [[0, 0.5], [200, 0.5], [300, 0.5], [400, 0.5]], passed: [0.5, 0.5, 0.5] },
+  ])('$name', ({ calls, passed }) => {
+    expect(run(calls, options)).toEqual(passed);
+  });
+
+  it('passes downloaded shares at most once an interval when any change counts', () => {
+    const calls: [number, number][] = Array.from({ length: 100 }, (_, i) => [i * 20, i / 200]);
+    expect(run(calls, { minStep: 0, ...options })).toHaveLength(10);
   });
 });

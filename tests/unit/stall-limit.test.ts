@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Engine } from '../../utils/engines/engine';
 import { hasBlob, putBlob } from '../../utils/blob-store';
-import { ConversionHost, type Report } from '../../utils/offscreen/conversions';
+import { ConversionHost, type Report } from '../../utils/site/conversions';
 import type { JobSource } from '../../utils/jobs/job';
 
 const LIMIT_MS = 80;

@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { putBlob } from '../../utils/blob-store';
-import { ConversionHost } from '../../utils/offscreen/conversions';
+import { ConversionHost } from '../../utils/site/conversions';
 import type { Engine } from '../../utils/engines/engine';
 
 /** An upload to a server that takes the request and never answers. */

@@ -1,7 +1,7 @@
 import type { Engine } from '../engines/engine';
 import { localEngine } from '../engines/local/local-engine';
-import type { Report } from '../offscreen/conversions';
-import { hostRequests, type HostRequests } from '../offscreen/host-requests';
+import type { Report } from '../site/conversions';
+import { hostRequests, type HostRequests } from '../site/host-requests';
 import type { ConversionSite, ReportHandlers } from './conversion-site';
 
 /** Firefox suspends an event page after 30 s without extension events or API calls, even mid-conversion. */
@@ -24,7 +24,7 @@ export function inThisPage(engine: Engine): ConversionSite {
   let keepAlive: ReturnType<typeof setInterval> | undefined;
   const keepAliveWhileConverting = () => {
     keepAlive ??= setInterval(async () => {
-      if ((await here()['offscreen:running'](undefined)).length > 0) {
+      if ((await here()['site:running'](undefined)).length > 0) {
         void browser.runtime.getPlatformInfo();
       } else {
         clearInterval(keepAlive);
@@ -34,14 +34,14 @@ export function inThisPage(engine: Engine): ConversionSite {
   };
   return {
     async send(type, data) {
-      if (type === 'offscreen:convert') keepAliveWhileConverting();
+      if (type === 'site:convert') keepAliveWhileConverting();
       return here()[type](data as never) as never;
     },
     async runningJobIds() {
-      return here()['offscreen:running'](undefined);
+      return here()['site:running'](undefined);
     },
     async cancel(jobId) {
-      here()['offscreen:cancel']({ jobId });
+      here()['site:cancel']({ jobId });
     },
     async warmUp() {
       engine.warmUp?.();

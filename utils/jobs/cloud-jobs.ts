@@ -3,8 +3,8 @@ import { CloudError, describeCloudError, registrationLink } from '../engines/clo
 import { isDraftReady, summarizeState } from '../engines/cloud/draft';
 import { translateGuiWording } from '../engines/cloud/gui-wording';
 import { formatDuration } from '../format';
-import { credentialStore } from '../cloud/credential-store';
-import { creditsItem } from '../cloud/credits';
+import { credentialStore } from '../engines/cloud/credential-store';
+import { creditsItem } from '../engines/cloud/credits';
 import { getSettings } from '../settings';
 import { currentLimits } from '../limits-override';
 import { putBlob } from '../blob-store';
@@ -161,13 +161,13 @@ export async function runCloudJob(jobId: string): Promise<CloudOutcome | undefin
     if (!cloud.uploaded) {
       // A web video is downloaded first, as for the local engine: the cloud gets the same bytes.
       if (job.source.kind === 'url') {
-        const fetched = await conversionSite.send('offscreen:fetch-input', { jobId, source: job.source });
+        const fetched = await conversionSite.send('site:fetch-input', { jobId, source: job.source });
         if (!fetched.ok) throw new ConversionError(fetched.reason);
       }
       for (let attempt = 0; ; attempt++) {
         try {
           const target = await client.uploadTarget(cloud.sessionId!);
-          const reply = await conversionSite.send('offscreen:upload', {
+          const reply = await conversionSite.send('site:upload', {
             jobId,
             inputKey: inputKeyOf(job),
             fileName: job.sourceName,

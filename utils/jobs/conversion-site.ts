@@ -1,6 +1,6 @@
 import type { MessageData, ReplyOf } from '../messages';
-import type { ReportType } from '../offscreen/conversions';
-import type { HostRequestType } from '../offscreen/host-requests';
+import type { ReportType } from '../site/conversions';
+import type { HostRequestType } from '../site/host-requests';
 import { offscreenDocument } from './offscreen-document';
 import { backgroundPage } from './background-page';
 

@@ -1,6 +1,6 @@
 import { onMessage, sendMessage, type MessageData } from '../messages';
-import type { HostRequestType } from '../offscreen/host-requests';
-import type { ReportType } from '../offscreen/conversions';
+import type { HostRequestType } from '../site/host-requests';
+import type { ReportType } from '../site/conversions';
 import type { ConversionSite } from './conversion-site';
 
 const DOCUMENT_PATH = 'offscreen.html';
@@ -49,11 +49,11 @@ export const offscreenDocument: ConversionSite = {
     const unanswered = new Promise<never>((_, reject) =>
       setTimeout(() => reject(new Error('The offscreen document did not say what it runs')), RUNNING_QUERY_TIMEOUT_MS),
     );
-    return (await Promise.race([sendMessage('offscreen:running', undefined), unanswered])) ?? [];
+    return (await Promise.race([sendMessage('site:running', undefined), unanswered])) ?? [];
   },
 
   async cancel(jobId: string): Promise<void> {
-    if (await documentExists()) await sendMessage('offscreen:cancel', { jobId });
+    if (await documentExists()) await sendMessage('site:cancel', { jobId });
   },
 
   async warmUp(): Promise<void> {

@@ -59,7 +59,7 @@ export const pageJobs = {
     const adopted: { sourceName: string; size: number; source: { kind: 'stored-file'; inputKey: string } }[] = [];
     for (const file of files) {
       const inputKey = crypto.randomUUID();
-      const kept = await conversionSite.send('offscreen:adopt', { blobUrl: file.blobUrl, inputKey }).catch((error: unknown) => {
+      const kept = await conversionSite.send('site:adopt', { blobUrl: file.blobUrl, inputKey }).catch((error: unknown) => {
         console.error('Handing over a file failed', error);
         return undefined;
       });

@@ -176,7 +176,7 @@ export const jobQueue = {
   async save(job: Job): Promise<void> {
     if (!job.result) return;
     try {
-      const url = await conversionSite.send('offscreen:object-url', { outputKey: job.result.outputKey });
+      const url = await conversionSite.send('site:object-url', { outputKey: job.result.outputKey });
       const downloadId = await browser.downloads.download({
         url,
         filename: job.outputName,
@@ -247,7 +247,7 @@ export const jobQueue = {
       if (!started) continue;
       running++;
       try {
-        await conversionSite.send('offscreen:convert', {
+        await conversionSite.send('site:convert', {
           jobId: job.id,
           source: job.source,
           fileName: job.sourceName,
@@ -413,7 +413,7 @@ export const jobQueue = {
       if (entry) await markNotStored([entry.id]);
       return refuse(i18n.t('completed.noLongerKept', { file: entry?.fileName ?? i18n.t('completed.thisMp3') }));
     }
-    const url = await conversionSite.send('offscreen:object-url', { outputKey: entry.id });
+    const url = await conversionSite.send('site:object-url', { outputKey: entry.id });
     const downloadId = await browser.downloads.download({ url, filename: entry.fileName, conflictAction: 'uniquify', saveAs: false });
     await setDownloadId(entry.id, downloadId);
     return ok;

@@ -1,7 +1,7 @@
 import { ConversionError, failureReasonOf } from '../../failures';
 import type { FromConversionWorker, ToConversionWorker } from './conversion-messages';
 import { localEngine } from './local-engine';
-import { throttledProgress } from './progress-throttle';
+import { throttleProgress } from '../../timing/progress-throttle';
 
 const post = (message: FromConversionWorker) => self.postMessage(message);
 
@@ -14,7 +14,7 @@ self.onmessage = async ({ data }: MessageEvent<ToConversionWorker>) => {
   try {
     const result = await localEngine.convert(
       request,
-      throttledProgress((progress) => post({ type: 'progress', progress })),
+      throttleProgress((progress) => post({ type: 'progress', progress })),
       // The worker is terminated to stop a conversion: nothing here aborts it.
       new AbortController().signal,
     );

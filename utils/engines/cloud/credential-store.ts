@@ -1,5 +1,5 @@
 import { openDB } from 'idb';
-import type { CloudCredentials, CredentialStore } from '../engines/cloud/client';
+import type { CloudCredentials, CredentialStore } from './client';
 
 const KEY = 'anonymous';
 

@@ -5,10 +5,12 @@ import { ConversionError } from '../failures';
 import { sendMessage, type MessageData, type ReplyOf } from '../messages';
 import { inputKeyOf, type JobSource } from '../jobs/job';
 import { DEFAULT_LIMITS } from '../limits';
-import { StallWatch } from './stall-watch';
+import { StallWatch } from '../timing/stall-watch';
 import { oneAtATime } from '../one-at-a-time';
+import { throttleProgress } from '../timing/progress-throttle';
 
-const PROGRESS_INTERVAL_MS = 200;
+/** Each report is a runtime message and a storage write: a few a second, and a heartbeat for the job's watchdog. */
+const REPORT_PACE = { minIntervalMs: 200, heartbeatMs: 200 };
 const REPORT_ATTEMPTS = 5;
 
 export type ReportType = 'job:progress' | 'job:converted' | 'job:failed';
@@ -72,10 +74,10 @@ async function download(url: string, onReceived: (received: number, total: numbe
  * An upload that makes no progress and gets no reply for `stallMs` is given up (`stalled`).
  */
 async function uploadInput(
-  { jobId, inputKey, fileName, url, headers, field, stallMs }: MessageData<'offscreen:upload'>,
+  { jobId, inputKey, fileName, url, headers, field, stallMs }: MessageData<'site:upload'>,
   report: Report,
   signal?: AbortSignal,
-): Promise<ReplyOf<'offscreen:upload'>> {
+): Promise<ReplyOf<'site:upload'>> {
   const input = await getBlob('inputs', inputKey);
   if (!input) throw new ConversionError('input-missing');
   const form = new FormData();
@@ -83,7 +85,7 @@ async function uploadInput(
   return new Promise((resolve) => {
     const request = new XMLHttpRequest();
     const stall = new StallWatch(stallMs);
-    const finish = (reply: ReplyOf<'offscreen:upload'>) => {
+    const finish = (reply: ReplyOf<'site:upload'>) => {
       stall.clear();
       signal?.removeEventListener('abort', cancel);
       resolve(reply);
@@ -128,14 +130,15 @@ export async function readInput(jobId: string, source: JobSource, signal: AbortS
   const stored = await getBlob('inputs', key);
   if (stored) return stored;
   if (source.kind === 'stored-file') throw new ConversionError('input-missing');
-  let lastReport = 0;
+  const reportShare = throttleProgress((progress) => void report('job:progress', { jobId, phase: 'reading', progress }), {
+    minStep: 0,
+    ...REPORT_PACE,
+  });
   const blob = await download(
     source.url,
     (received, total) => {
       onActivity();
-      if (total <= 0 || Date.now() - lastReport < PROGRESS_INTERVAL_MS) return;
-      lastReport = Date.now();
-      void report('job:progress', { jobId, phase: 'reading', progress: clamp01(received / total) });
+      if (total > 0) reportShare(clamp01(received / total));
     },
     signal,
   );
@@ -166,7 +169,7 @@ export class ConversionHost {
   }
 
   /** Sends a job's input to the cloud; a Cancel of the job stops the upload too. */
-  async upload(request: MessageData<'offscreen:upload'>): Promise<ReplyOf<'offscreen:upload'>> {
+  async upload(request: MessageData<'site:upload'>): Promise<ReplyOf<'site:upload'>> {
     const controller = new AbortController();
     this.uploading.set(request.jobId, controller);
     try {
@@ -176,7 +179,7 @@ export class ConversionHost {
     }
   }
 
-  start(request: MessageData<'offscreen:convert'>): void {
+  start(request: MessageData<'site:convert'>): void {
     if (this.running.has(request.jobId)) return;
     const controller = new AbortController();
     this.running.set(request.jobId, controller);
@@ -192,7 +195,7 @@ export class ConversionHost {
    * A job that makes no progress for the stall limit (a download that stopped arriving, a decoder
    * that never answers) is given up and reported, whether or not the work under it ever settles.
    */
-  private async run(request: MessageData<'offscreen:convert'>, controller: AbortController) {
+  private async run(request: MessageData<'site:convert'>, controller: AbortController) {
     const { jobId, fileName, stallLimitMs = DEFAULT_LIMITS.localStallMs } = request;
     const stall = new StallWatch(stallLimitMs, request.source.kind === 'stored-file' ? 'stalled' : 'download-stalled');
     try {
@@ -209,21 +212,15 @@ export class ConversionHost {
     }
   }
 
-  private async convertAndStore({ jobId, source, bitrate, stallLimitMs: _, ...choices }: MessageData<'offscreen:convert'>, signal: AbortSignal, stall: StallWatch) {
+  private async convertAndStore({ jobId, source, bitrate, stallLimitMs: _, ...choices }: MessageData<'site:convert'>, signal: AbortSignal, stall: StallWatch) {
     const report = this.report;
     await report('job:progress', { jobId, phase: 'reading', progress: 0 });
     const input = await readInput(jobId, source, signal, report, () => stall.touch('download-stalled'));
-    let lastReport = 0;
-    let shownProgress = false;
+    // The first progress a person can see goes out at once; after that, a few times a second.
+    const reportProgress = throttleProgress((progress) => void report('job:progress', { jobId, phase: 'converting', progress }), REPORT_PACE);
     const onProgress = (progress: number) => {
       stall.touch('stalled');
-      const now = Date.now();
-      // The first progress a person can see (1 % on the bar) goes out at once; after that, a few times a second.
-      const firstVisible = !shownProgress && progress >= 0.005;
-      if (now - lastReport < PROGRESS_INTERVAL_MS && !firstVisible) return;
-      shownProgress ||= firstVisible;
-      lastReport = now;
-      void report('job:progress', { jobId, phase: 'converting', progress: clamp01(progress) });
+      reportProgress(clamp01(progress));
     };
     // The turn lasts until the MP3 is stored and reported, so the popup never shows two jobs converting.
     await this.inEngineTurn(jobId, stall, signal, async () => {

@@ -5,22 +5,22 @@ import type { MessageData, MessageType, ReplyOf } from '../messages';
 import { ConversionHost, readInput, type Report } from './conversions';
 
 /** What the job queue asks of the place where local conversions run. */
-export type HostRequestType = Extract<MessageType, `offscreen:${string}`>;
+export type HostRequestType = Extract<MessageType, `site:${string}`>;
 export type HostRequests = { [T in HostRequestType]: (data: MessageData<T>) => ReplyOf<T> | Promise<ReplyOf<T>> };
 
 /** Answers every host request with `engine`: in Chromium's offscreen document, or in Firefox's background page. */
 export function hostRequests(engine: Engine, report: Report): HostRequests {
   const host = new ConversionHost(engine, report);
   return {
-    'offscreen:convert': (request) => host.start(request),
-    'offscreen:cancel': ({ jobId }) => host.cancel(jobId),
-    'offscreen:running': () => host.runningJobIds(),
-    'offscreen:object-url': async ({ outputKey }) => {
+    'site:convert': (request) => host.start(request),
+    'site:cancel': ({ jobId }) => host.cancel(jobId),
+    'site:running': () => host.runningJobIds(),
+    'site:object-url': async ({ outputKey }) => {
       const blob = await getBlob('outputs', outputKey);
       if (!blob) throw new Error(`No stored output ${outputKey}`);
       return URL.createObjectURL(blob);
     },
-    'offscreen:adopt': async ({ blobUrl, inputKey }) => {
+    'site:adopt': async ({ blobUrl, inputKey }) => {
       try {
         await putBlob('inputs', inputKey, await (await fetch(blobUrl)).blob());
         return { ok: true };
@@ -29,8 +29,8 @@ export function hostRequests(engine: Engine, report: Report): HostRequests {
         return { ok: false, reason: failureReasonOf(error) };
       }
     },
-    'offscreen:upload': (request) => host.upload(request),
-    'offscreen:fetch-input': async ({ jobId, source }) => {
+    'site:upload': (request) => host.upload(request),
+    'site:fetch-input': async ({ jobId, source }) => {
       try {
         await readInput(jobId, source, new AbortController().signal, report);
         return { ok: true };
@@ -38,6 +38,6 @@ export function hostRequests(engine: Engine, report: Report): HostRequests {
         return { ok: false, reason: failureReasonOf(error) };
       }
     },
-    'offscreen:revoke-url': ({ url }) => URL.revokeObjectURL(url),
+    'site:revoke-url': ({ url }) => URL.revokeObjectURL(url),
   };
 }
