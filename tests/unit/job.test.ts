@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JOB_STATES, canTransition, type JobState } from '@/utils/jobs/job';
+import { JOB_STATES, canTransition, isActive, isRunning, type Job, type JobState } from '@/utils/jobs/job';
 
 const allowed: [JobState, JobState][] = [
   ['queued', 'reading'],
@@ -53,5 +53,14 @@ describe('canTransition', () => {
 
   it('covers every state pair', () => {
     expect(allowed.length + forbidden.length).toBe(JOB_STATES.length ** 2);
+  });
+});
+
+describe('isRunning and isActive', () => {
+  const inState = (state: JobState) => ({ state }) as Job;
+
+  it('calls a job running while its engine reads or converts it, and active while it saves too', () => {
+    expect(JOB_STATES.filter((state) => isRunning(inState(state)))).toEqual(['reading', 'converting']);
+    expect(JOB_STATES.filter((state) => isActive(inState(state)))).toEqual(['reading', 'converting', 'saving']);
   });
 });

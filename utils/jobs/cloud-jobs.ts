@@ -110,6 +110,16 @@ export async function sendFollowUp(jobId: string, message: string): Promise<{ ok
   return { ok: true };
 }
 
+/**
+ * What a cloud job's **Retry** keeps: once NemoVideo has made the edit (and charged for it), only the
+ * export is done again, on the same project. A job that failed before that starts over.
+ */
+export function editKeptForRetry(cloud: CloudProgress | undefined): CloudProgress | undefined {
+  if (!cloud?.chatDone || !cloud.sessionId) return undefined;
+  const { sessionId, userId, awaitingExport } = cloud;
+  return { sessionId, userId, uploaded: true, chatSent: true, chatDone: true, awaitingExport };
+}
+
 /** The jobs this worker is running in the cloud right now, so a second start doesn't run one twice. */
 const running = new Map<string, AbortController>();
 

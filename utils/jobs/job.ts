@@ -15,6 +15,8 @@ export const JOB_STATES = [
 export type JobState = (typeof JOB_STATES)[number];
 
 export const ACTIVE_STATES: readonly JobState[] = ['reading', 'converting', 'saving'];
+/** The job's engine is at work on it: reading the input or converting it. */
+export const RUNNING_STATES: readonly JobState[] = ['reading', 'converting'];
 export const RETRYABLE_STATES: readonly JobState[] = ['failed', 'cancelled', 'interrupted'];
 
 const transitions: Record<JobState, readonly JobState[]> = {
@@ -114,4 +116,8 @@ export function inputKeyOf(job: Pick<Job, 'id' | 'source'>): string {
 
 export function isActive(job: Job): boolean {
   return ACTIVE_STATES.includes(job.state);
+}
+
+export function isRunning(job: Job): boolean {
+  return RUNNING_STATES.includes(job.state);
 }

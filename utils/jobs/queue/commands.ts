@@ -1,0 +1,110 @@
+import { getSettings, resolveEngine, type Settings } from '../../settings';
+import { deleteBlob } from '../../blob-store';
+import { baseName, mp3NameFromPattern } from '../../file-names';
+import type { CommandReply, MessageData } from '../../messages';
+import type { Trim } from '../../trim';
+import { i18n } from '#i18n';
+import { inputKeyOf, isActive, type Job, type JobSource } from '../job';
+import { mutateJobs, patchJob, readJob, removeJob, transition } from '../job-store';
+import { conversionSite } from '../conversion-site';
+import { cancelCloudJob, editKeptForRetry } from '../cloud-jobs';
+import { runCloud } from './cloud-hand-off';
+import { pump } from './pump';
+import { ok, refuse } from './replies';
+
+/** How the MP3 is made, as the settings say when a job is queued or retried. */
+function outputChoices({ bitrate, keepMp3Audio, normalizeLoudness, tags }: Settings): Pick<Job, 'bitrate' | 'keepMp3Audio' | 'normalizeLoudness' | 'tags'> {
+  return { bitrate, keepMp3Audio, normalizeLoudness, tags };
+}
+
+/** Queues one job per input; returns their ids in the same order. */
+export async function add(
+  inputs: { sourceName: string; outputName?: string; size: number; source: JobSource }[],
+  { instructions, trim }: { instructions?: string; trim?: Trim } = {},
+): Promise<string[]> {
+  const settings = await getSettings();
+  const { engine, bitrate, fileNamePattern } = settings;
+  const now = Date.now();
+  const jobs: Job[] = inputs.map((input, index) => ({
+    id: crypto.randomUUID(),
+    sourceName: input.sourceName,
+    outputName: mp3NameFromPattern(fileNamePattern, {
+      title: baseName(input.outputName ?? input.sourceName),
+      bitrateKbps: bitrate,
+      at: new Date(now),
+    }),
+    sourceSize: input.size,
+    engine: resolveEngine(engine),
+    ...outputChoices(settings),
+    source: input.source,
+    ...(instructions && resolveEngine(engine) === 'cloud' ? { instructions } : {}),
+    ...(trim && (trim.startSeconds !== undefined || trim.endSeconds !== undefined) ? { trim } : {}),
+    state: 'queued',
+    progress: 0,
+    attempts: 0,
+    createdAt: now + index,
+    updatedAt: now,
+  }));
+  await mutateJobs((all) => jobs.forEach((job) => (all[job.id] = job)));
+  await pump();
+  return jobs.map((job) => job.id);
+}
+
+/** Files the popup stored: one job each. */
+export async function start({ files, instructions, trim }: MessageData<'jobs:start'>): Promise<CommandReply> {
+  const inputs = files.map((file) => ({
+    sourceName: file.fileName,
+    size: file.size,
+    source: { kind: 'stored-file' as const, inputKey: file.inputKey },
+  }));
+  await add(inputs, { ...(instructions ? { instructions } : {}), ...(trim ? { trim } : {}) });
+  return ok;
+}
+
+export async function cancel(jobId: string): Promise<CommandReply> {
+  const job = await transition(jobId, 'cancelled', { progress: 0 });
+  if (!job) return refuse(i18n.t('jobs.alreadyFinished'));
+  cancelCloudJob(jobId);
+  await conversionSite.cancel(jobId);
+  await pump();
+  return ok;
+}
+
+export async function retry(jobId: string, engineChoice?: 'local' | 'cloud'): Promise<CommandReply> {
+  const settings = await getSettings();
+  const engine = engineChoice ?? resolveEngine(settings.engine);
+  const before = await readJob(jobId);
+  const job = await transition(jobId, 'queued', {
+    engine,
+    offer: undefined,
+    cloud: engine === 'cloud' && before?.engine === 'cloud' ? editKeptForRetry(before.cloud) : undefined,
+    ...outputChoices(settings),
+    progress: 0,
+    attempts: 0,
+    error: undefined,
+    result: undefined,
+  });
+  if (!job) return refuse(i18n.t('jobs.cannotRetry'));
+  await pump();
+  return ok;
+}
+
+export async function remove(jobId: string): Promise<CommandReply> {
+  const job = await readJob(jobId);
+  if (!job) return ok;
+  if (isActive(job) || job.state === 'queued') return refuse(i18n.t('jobs.cancelFirst'));
+  await removeJob(jobId);
+  await deleteBlob('inputs', inputKeyOf(job));
+  if (job.result) await deleteBlob('outputs', job.result.outputKey);
+  return ok;
+}
+
+/** **Export MP3** on a cloud job the user reviewed: its edited draft is exported as it stands. */
+export async function exportReviewed(jobId: string): Promise<CommandReply> {
+  const job = await readJob(jobId);
+  if (!job?.cloud?.awaitingExport || job.state !== 'converting') return refuse(i18n.t('jobs.notAwaitingExport'));
+  if (job.cloud.replying) return refuse(i18n.t('jobs.waitForAnswer'));
+  await patchJob(jobId, ['converting'], { cloud: { ...job.cloud, awaitingExport: false } });
+  void runCloud(jobId);
+  return ok;
+}
