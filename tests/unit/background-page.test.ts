@@ -4,7 +4,7 @@ import type { Engine } from '../../utils/engines/engine';
 import { ConversionError } from '../../utils/failures';
 import { getBlob, putBlob } from '../../utils/blob-store';
 import { inThisPage } from '../../utils/jobs/background-page';
-import type { ReportHandlers } from '../../utils/jobs/conversion-site';
+import type { ReportHandlers } from '../../utils/jobs/conversion-site-type';
 
 type Reported = { type: keyof ReportHandlers; data: unknown };
 

@@ -2,7 +2,7 @@ import type { Engine } from '../engines/engine';
 import { localEngine } from '../engines/local/local-engine';
 import type { Report } from '../site/conversions';
 import { hostRequests, type HostRequests } from '../site/host-requests';
-import type { ConversionSite, ReportHandlers } from './conversion-site';
+import type { ConversionSite, ReportHandlers } from './conversion-site-type';
 
 /** Firefox suspends an event page after 30 s without extension events or API calls, even mid-conversion. */
 const KEEP_ALIVE_MS = 20_000;

@@ -1,7 +1,7 @@
 import { onMessage, sendMessage, type MessageData } from '../messages';
 import type { HostRequestType } from '../site/host-requests';
 import type { ReportType } from '../site/conversions';
-import type { ConversionSite } from './conversion-site';
+import type { ConversionSite } from './conversion-site-type';
 
 const DOCUMENT_PATH = 'offscreen.html';
 const SEND_ATTEMPTS = 5;
