@@ -2,10 +2,8 @@ import type { Engine } from '../engines/engine';
 import { localEngine } from '../engines/local/local-engine';
 import type { Report } from '../site/conversions';
 import { hostRequests, type HostRequests } from '../site/host-requests';
+import { keepAlive, type KeepAlive } from '../timing/keep-alive';
 import type { ConversionSite, ReportHandlers } from './conversion-site-type';
-
-/** Firefox suspends an event page after 30 s without extension events or API calls, even mid-conversion. */
-const KEEP_ALIVE_MS = 20_000;
 
 /** Conversions run in this page itself and report by plain calls (a runtime message never reaches its own sender). */
 export function inThisPage(engine: Engine): ConversionSite {
@@ -21,16 +19,11 @@ export function inThisPage(engine: Engine): ConversionSite {
     }
   };
   const here = () => (requests ??= hostRequests(engine, report));
-  let keepAlive: ReturnType<typeof setInterval> | undefined;
+  // Firefox suspends an event page after 30 s without extension events or API calls, even mid-conversion.
+  let awake: KeepAlive | undefined;
   const keepAliveWhileConverting = () => {
-    keepAlive ??= setInterval(async () => {
-      if ((await here()['site:running'](undefined)).length > 0) {
-        void browser.runtime.getPlatformInfo();
-      } else {
-        clearInterval(keepAlive);
-        keepAlive = undefined;
-      }
-    }, KEEP_ALIVE_MS);
+    if (awake?.active) return;
+    awake = keepAlive(async () => (await here()['site:running'](undefined)).length > 0);
   };
   return {
     async send(type, data) {

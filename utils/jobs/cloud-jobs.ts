@@ -14,9 +14,9 @@ import { mutateJobs, patchJob, readJob, transition } from './job-store';
 import { conversionSite } from './conversion-site';
 import { ConversionError, describeFailure } from '../failures';
 import { i18n } from '#i18n';
-
-/** Chrome stops an idle worker after ~30 s; an extension API call now and then keeps a long cloud job going. */
-const KEEP_ALIVE_MS = 20_000;
+import { cancelledError } from '../timing/cancel';
+import { keepAlive } from '../timing/keep-alive';
+import { sleep } from '../timing/timeout';
 
 async function createClient(jobId?: string): Promise<NemoVideoClient> {
   const [{ cloudBaseUrl }, limits] = await Promise.all([getSettings(), currentLimits()]);
@@ -123,11 +123,9 @@ export function editKeptForRetry(cloud: CloudProgress | undefined): CloudProgres
 /** The jobs this worker is running in the cloud right now, so a second start doesn't run one twice. */
 const running = new Map<string, AbortController>();
 
-const cancelled = () => new DOMException('Cancelled', 'AbortError');
-
 /** Stops a cloud job this worker is running (Cancel, Remove): no more calls, no more credits spent. */
 export function cancelCloudJob(jobId: string): void {
-  running.get(jobId)?.abort(cancelled());
+  running.get(jobId)?.abort(cancelledError());
 }
 
 export interface CloudOutcome {
@@ -146,7 +144,8 @@ export async function runCloudJob(jobId: string): Promise<CloudOutcome | undefin
   const controller = new AbortController();
   const { signal } = controller;
   running.set(jobId, controller);
-  const keepAlive = setInterval(() => void browser.runtime.getPlatformInfo(), KEEP_ALIVE_MS);
+  // A long cloud job mostly waits on the network: without an API call now and then Chrome would stop the worker.
+  const awake = keepAlive();
   try {
     const client = await createClient(jobId);
     const current = () => readJob(jobId);
@@ -155,7 +154,7 @@ export async function runCloudJob(jobId: string): Promise<CloudOutcome | undefin
       signal.throwIfAborted();
       const job = await current();
       const saved = job && (await patchJob(jobId, ['reading', 'converting'], { cloud: { ...job.cloud, ...progress } }));
-      if (!saved) throw cancelled();
+      if (!saved) throw cancelledError();
       return saved.cloud ?? {};
     };
     let job = await current();
@@ -200,7 +199,7 @@ export async function runCloudJob(jobId: string): Promise<CloudOutcome | undefin
       cloud = await save({ uploaded: true });
     }
 
-    if (!(await transition(jobId, 'converting', { progress: 0 })) && (await current())?.state !== 'converting') throw cancelled();
+    if (!(await transition(jobId, 'converting', { progress: 0 })) && (await current())?.state !== 'converting') throw cancelledError();
     if (!cloud.chatDone) {
       if (cloud.chatSent) {
         // The worker stopped while NemoVideo was answering: sending again could charge twice, so
@@ -255,7 +254,7 @@ export async function runCloudJob(jobId: string): Promise<CloudOutcome | undefin
     await putBlob('inputs', inputKey, file);
     return { video: { inputKey } };
   } finally {
-    clearInterval(keepAlive);
+    awake.stop();
     running.delete(jobId);
   }
 }
@@ -267,8 +266,7 @@ async function waitForDraft(client: NemoVideoClient, sessionId: string, signal: 
   const deadline = Date.now() + RESUMED_EDIT_WAIT_MS;
   for (let attempt = 0; Date.now() < deadline; attempt++) {
     if (isDraftReady((await client.state(sessionId, signal)).draft)) return;
-    await new Promise((resolve) => setTimeout(resolve, Math.min(2000 * 1.5 ** attempt, 15_000)));
-    signal.throwIfAborted();
+    await sleep(Math.min(2000 * 1.5 ** attempt, 15_000), signal);
   }
   throw new CloudError('export-timeout');
 }

@@ -1,6 +1,7 @@
 import { onMessage, sendMessage, type MessageData } from '../messages';
 import type { HostRequestType } from '../site/host-requests';
 import type { ReportType } from '../site/conversions';
+import { sleep, within } from '../timing/timeout';
 import type { ConversionSite } from './conversion-site-type';
 
 const DOCUMENT_PATH = 'offscreen.html';
@@ -39,17 +40,17 @@ export const offscreenDocument: ConversionSite = {
       } catch (error) {
         // Right after creation the document may not be listening yet.
         if (attempt >= SEND_ATTEMPTS || !String(error).includes('Receiving end does not exist')) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+        await sleep(100 * attempt);
       }
     }
   },
 
   async runningJobIds(): Promise<string[]> {
     if (!(await documentExists())) return [];
-    const unanswered = new Promise<never>((_, reject) =>
-      setTimeout(() => reject(new Error('The offscreen document did not say what it runs')), RUNNING_QUERY_TIMEOUT_MS),
-    );
-    return (await Promise.race([sendMessage('site:running', undefined), unanswered])) ?? [];
+    const running = await within(sendMessage('site:running', undefined), RUNNING_QUERY_TIMEOUT_MS, () => {
+      throw new Error('The offscreen document did not say what it runs');
+    });
+    return running ?? [];
   },
 
   async cancel(jobId: string): Promise<void> {

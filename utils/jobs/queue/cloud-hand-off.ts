@@ -1,5 +1,6 @@
 import { deleteBlob } from '../../blob-store';
 import { CloudError } from '../../engines/cloud/errors';
+import { isCancellation } from '../../timing/cancel';
 import { inputKeyOf } from '../job';
 import { readJob, transition } from '../job-store';
 import { describeCloudFailure, runCloudJob } from '../cloud-jobs';
@@ -25,7 +26,7 @@ export async function runCloud(jobId: string): Promise<void> {
     }
   } catch (error) {
     const job = await readJob(jobId);
-    if (!job || (error instanceof DOMException && error.name === 'AbortError')) return;
+    if (!job || isCancellation(error)) return;
     console.error('Cloud job failed', error);
     const { message, offerLocal } = await describeCloudFailure(error, job.sourceName);
     // A project NemoVideo lost can't be exported again: its Retry starts over (see editKeptForRetry).
