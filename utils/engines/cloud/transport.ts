@@ -214,28 +214,51 @@ export class Transport {
    * A GET is also asked again once after a transient failure; a POST never is, as it may have
    * arrived (a chat message sent twice is charged twice).
    */
-  async exchange(call: Call): Promise<{ response: Response; payload?: unknown }> {
+  exchange(call: Call): Promise<{ response: Response; payload?: unknown }> {
+    return this.retrying(() => this.exchangeOnce(call), (error) => this.recovery(error, call));
+  }
+
+  /** Runs `attempt`, and once more with a new token if the backend refused the token. */
+  renewingToken<T>(attempt: () => Promise<T>): Promise<T> {
+    return this.retrying(attempt, (error) => (error.kind === 'auth' ? this.renewToken() : undefined));
+  }
+
+  /**
+   * Runs `attempt` until it succeeds or fails with a CloudError that `recover` has no remedy for
+   * (it gives none by returning undefined); each reason is recovered from once.
+   */
+  private async retrying<T>(
+    attempt: () => Promise<T>,
+    recover: (error: CloudError) => Promise<unknown> | undefined,
+  ): Promise<T> {
     const retried = new Set<string>();
     for (;;) {
       try {
-        return await this.exchangeOnce(call);
+        return await attempt();
       } catch (error) {
         if (!(error instanceof CloudError)) throw error;
-        const transient = isTransientFailure(error);
-        const reason = transient ? 'transient' : error.kind;
-        if (retried.has(reason)) throw error;
+        const reason = isTransientFailure(error) ? 'transient' : error.kind;
+        const remedy = retried.has(reason) ? undefined : recover(error);
+        if (!remedy) throw error;
         retried.add(reason);
-        if (transient && call.method === 'GET') await this.sleep(TRANSIENT_RETRY_MS, call.signal);
-        else if (error.kind === 'auth' && !call.tokenCall) await this.renewToken();
-        else if (error.kind === 'rate-limited') {
-          const waitMs = error.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS;
-          this.onRateLimited?.(waitMs);
-          await this.sleep(waitMs, call.signal);
-        }
-        else if (error.kind === 'missing-client-id') await this.clientId(true);
-        else throw error;
+        await remedy;
       }
     }
+  }
+
+  /** What makes a call worth sending again after `error`, if anything does. */
+  private recovery(error: CloudError, call: Call): Promise<unknown> | undefined {
+    if (isTransientFailure(error)) {
+      return call.method === 'GET' ? this.sleep(TRANSIENT_RETRY_MS, call.signal) : undefined;
+    }
+    if (error.kind === 'auth' && !call.tokenCall) return this.renewToken();
+    if (error.kind === 'rate-limited') {
+      const waitMs = error.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS;
+      this.onRateLimited?.(waitMs);
+      return this.sleep(waitMs, call.signal);
+    }
+    if (error.kind === 'missing-client-id') return this.clientId(true);
+    return undefined;
   }
 
   /**
