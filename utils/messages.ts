@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineExtensionMessaging } from '@webext-core/messaging';
 import { failureReasonSchema, type FailureReason } from './failures';
+import type { UploadReply } from './engines/cloud/upload';
 import { jobSourceSchema } from './jobs/job';
 import { tagChoicesSchema } from './tag-choices';
 import { trimSchema } from './trim';
@@ -90,8 +91,7 @@ export type StartReply = { ok: true; jobIds: string[] } | { ok: false; error: st
 interface Replies {
   'site:running': string[];
   'site:object-url': string;
-  /** `status` 0: no reply; `stalled` when that is because nothing moved for `stallMs`. */
-  'site:upload': { status: number; body: unknown; stalled?: boolean };
+  'site:upload': UploadReply;
   'site:fetch-input': { ok: true } | { ok: false; reason: FailureReason };
   'site:adopt': { ok: true } | { ok: false; reason: FailureReason };
   'page:extract-url': StartReply;

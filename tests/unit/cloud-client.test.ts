@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { NemoVideoClient, pollDelay, type CloudCredentials, type CloudLimits, type ChatUpdate } from '@/utils/engines/cloud/client';
 import { CloudError, type CloudErrorKind } from '@/utils/engines/cloud/errors';
+import type { UploadReply, UploadTarget } from '@/utils/engines/cloud/upload';
 
 const BASE = 'https://api.example.test';
 const START = Date.parse('2026-03-01T00:00:00Z');
@@ -321,33 +322,74 @@ describe('createSession', () => {
 });
 
 describe('upload', () => {
-  it('gives the target of a multipart upload', async () => {
-    const { client } = setup();
-    const target = await client.uploadTarget('s 1');
-    expect(target.url).toBe(`${BASE}/api/upload-video/nemo_agent/me/s%201`);
-    expect(target.field).toBe('files');
-    expect(target.headers).toEqual({ 'X-Skill-Source': 'video-to-mp3', 'X-Skill-Version': '1.0.0', 'X-Skill-Platform': 'chrome', Authorization: 'Bearer nmv_usr_1' });
-  });
+  const uploaded = { filename: 'a.mp4', file_type: 'video', cdn_url: 'https://cdn/a.mp4', duration: 2.5 };
+  const measured = { width: 160, height: 120, fps: 15, hash: 'h' };
+  const uploadReply = { code: 0, data: { files: [{ ...uploaded, ...measured }], session_state_applied: true } };
+  /** A conversion site that answers each upload with the next reply, and keeps the targets it was given. */
+  function sender(...replies: UploadReply[]) {
+    const targets: UploadTarget[] = [];
+    const send = vi.fn(async (target: UploadTarget) => {
+      targets.push(target);
+      return replies.shift() ?? { status: 0, body: null };
+    });
+    return { send, targets };
+  }
 
-  it('reads an upload reply', () => {
+  it('sends to the target of a multipart upload and reads the reply', async () => {
     const { client } = setup();
-    const reply = { code: 0, data: { files: [{ filename: 'a.mp4', file_type: 'video', cdn_url: 'https://cdn/a.mp4', duration: 2.5, width: 160, height: 120, fps: 15, hash: 'h' }], session_state_applied: true } };
-    expect(client.parseUploadResponse(reply)).toEqual({
+    const { send, targets } = sender({ status: 200, body: uploadReply });
+    expect(await client.upload('s 1', send)).toEqual({
       files: [{ fileName: 'a.mp4', fileType: 'video', url: 'https://cdn/a.mp4', durationSeconds: 2.5, width: 160, height: 120, fps: 15, hash: 'h' }],
       sessionStateApplied: true,
     });
+    expect(targets).toEqual([
+      {
+        url: `${BASE}/api/upload-video/nemo_agent/me/s%201`,
+        field: 'files',
+        headers: {
+          'X-Skill-Source': 'video-to-mp3',
+          'X-Skill-Version': '1.0.0',
+          'X-Skill-Platform': 'chrome',
+          Authorization: 'Bearer nmv_usr_1',
+        },
+      },
+    ]);
   });
 
-  it.each<[string, unknown, number, CloudErrorKind]>([
-    ['4001', { code: 4001, message: 'Unsupported' }, 400, 'unsupported-file'],
-    ['4002', { code: 4002, message: 'Too large' }, 413, 'too-large'],
-    ['1001', { code: 1001 }, 401, 'auth'],
-    ['1002', { code: 1002 }, 200, 'session-lost'],
-    ['HTTP 413 with an HTML page', undefined, 413, 'too-large'],
-    ['no files', { code: 0, data: { files: [] } }, 200, 'bad-response'],
-  ])('turns an upload reply of %s into an error', (_label, body, status, kind) => {
+  it('uploads once more with a new token when the token is refused, and only once', async () => {
     const { client } = setup();
-    expect(() => client.parseUploadResponse(body, status)).toThrow(expect.objectContaining({ kind }));
+    const renewed = sender({ status: 401, body: { code: 1001 } }, { status: 200, body: uploadReply });
+    expect((await client.upload('s1', renewed.send)).files).toHaveLength(1);
+    const tokens = renewed.targets.map((target) => target.headers.Authorization);
+    expect(tokens).toEqual(['Bearer nmv_usr_1', 'Bearer nmv_usr_2']);
+    const refused = sender({ status: 401, body: { code: 1001 } }, { status: 401, body: { code: 1001 } });
+    expect(await kindOf(client.upload('s1', refused.send))).toBe('auth');
+    expect(refused.send).toHaveBeenCalledTimes(2);
+  });
+
+  it.each<[string, UploadReply, CloudErrorKind]>([
+    ['4001', { status: 400, body: { code: 4001, message: 'Unsupported' } }, 'unsupported-file'],
+    ['4002', { status: 413, body: { code: 4002, message: 'Too large' } }, 'too-large'],
+    ['1002', { status: 200, body: { code: 1002 } }, 'session-lost'],
+    ['HTTP 413 with an HTML page', { status: 413, body: undefined }, 'too-large'],
+    ['no files', { status: 200, body: { code: 0, data: { files: [] } } }, 'bad-response'],
+    ['no reply', { status: 0, body: null }, 'network'],
+    ['no reply while nothing moved', { status: 0, body: null, stalled: true }, 'no-reply'],
+  ])('turns an upload reply of %s into an error, without sending again', async (_label, reply, kind) => {
+    const { client } = setup();
+    const { send } = sender(reply, { status: 200, body: uploadReply });
+    expect(await kindOf(client.upload('s1', send))).toBe(kind);
+    expect(send).toHaveBeenCalledTimes(1);
+  });
+
+  it('stops when cancelled while the file was being sent', async () => {
+    const { client } = setup();
+    const controller = new AbortController();
+    const send = async () => {
+      controller.abort(new DOMException('stop', 'AbortError'));
+      return { status: 200, body: uploadReply };
+    };
+    await expect(client.upload('s1', send, controller.signal)).rejects.toMatchObject({ name: 'AbortError' });
   });
 });
 

@@ -56,11 +56,13 @@ function newClient(limits?: Partial<CloudLimits>) {
 }
 
 async function uploadFile(client: NemoVideoClient, sessionId: string, path: string, name: string, type = 'video/mp4') {
-  const target = await client.uploadTarget(sessionId);
-  const form = new FormData();
-  form.append(target.field, new Blob([await readFile(path)], { type }), name);
-  const response = await fetch(target.url, { method: 'POST', headers: target.headers, body: form });
-  return client.parseUploadResponse(await response.json(), response.status);
+  const file = new Blob([await readFile(path)], { type });
+  return client.upload(sessionId, async (target) => {
+    const form = new FormData();
+    form.append(target.field, file, name);
+    const response = await fetch(target.url, { method: 'POST', headers: target.headers, body: form });
+    return { status: response.status, body: await response.json() };
+  });
 }
 
 /** A session with the clip uploaded and the audio extracted. */

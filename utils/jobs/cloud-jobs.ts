@@ -1,4 +1,5 @@
 import { NemoVideoClient } from '../engines/cloud/client';
+import type { UploadTarget } from '../engines/cloud/upload';
 import { CloudError, describeCloudError, registrationLink } from '../engines/cloud/errors';
 import { isDraftReady, summarizeState } from '../engines/cloud/draft';
 import { translateGuiWording } from '../engines/cloud/gui-wording';
@@ -173,28 +174,15 @@ export async function runCloudJob(jobId: string): Promise<CloudOutcome | undefin
         const fetched = await conversionSite.send('site:fetch-input', { jobId, source: job.source });
         if (!fetched.ok) throw new ConversionError(fetched.reason);
       }
-      for (let attempt = 0; ; attempt++) {
-        try {
-          const target = await client.uploadTarget(cloud.sessionId!);
-          const reply = await conversionSite.send('site:upload', {
-            jobId,
-            inputKey: inputKeyOf(job),
-            fileName: job.sourceName,
-            url: target.url,
-            headers: target.headers,
-            field: target.field,
-            stallMs: client.limits.cloudRequestMs,
-          });
-          signal.throwIfAborted();
-          if (reply.status === 0) throw new CloudError(reply.stalled ? 'no-reply' : 'network');
-          client.parseUploadResponse(reply.body, reply.status);
-          break;
-        } catch (error) {
-          if (!(error instanceof CloudError) || attempt > 0) throw error;
-          if (error.kind === 'auth') await client.renewToken();
-          else if (error.kind === 'session-lost') await newSession();
-          else throw error;
-        }
+      const input = { jobId, inputKey: inputKeyOf(job), fileName: job.sourceName };
+      const stallMs = client.limits.cloudRequestMs;
+      const send = (target: UploadTarget) => conversionSite.send('site:upload', { ...input, ...target, stallMs });
+      try {
+        await client.upload(cloud.sessionId!, send, signal);
+      } catch (error) {
+        if (!(error instanceof CloudError && error.kind === 'session-lost')) throw error;
+        await newSession();
+        await client.upload(cloud.sessionId!, send, signal);
       }
       cloud = await save({ uploaded: true });
     }

@@ -6,6 +6,7 @@ import { sendMessage, type MessageData, type ReplyOf } from '../messages';
 import { inputKeyOf, type JobSource } from '../jobs/job';
 import { DEFAULT_LIMITS } from '../limits';
 import { StallWatch } from '../timing/stall-watch';
+import { sendMultipart } from '../engines/cloud/upload';
 import { oneAtATime } from '../one-at-a-time';
 import { throttleProgress } from '../timing/progress-throttle';
 
@@ -69,56 +70,18 @@ async function download(url: string, onReceived: (received: number, total: numbe
   return new Blob(parts, { type: response.headers.get('Content-Type') ?? '' });
 }
 
-/**
- * Sends a stored input to the cloud as multipart form data; XMLHttpRequest reports upload progress, fetch doesn't.
- * An upload that makes no progress and gets no reply for `stallMs` is given up (`stalled`).
- */
+/** Sends a stored input to the cloud, reporting upload progress as the job's reading. */
 async function uploadInput(
-  { jobId, inputKey, fileName, url, headers, field, stallMs }: MessageData<'site:upload'>,
+  { jobId, inputKey, fileName, stallMs, ...target }: MessageData<'site:upload'>,
   report: Report,
   signal?: AbortSignal,
 ): Promise<ReplyOf<'site:upload'>> {
   const input = await getBlob('inputs', inputKey);
   if (!input) throw new ConversionError('input-missing');
-  const form = new FormData();
-  form.append(field, input, fileName);
-  return new Promise((resolve) => {
-    const request = new XMLHttpRequest();
-    const stall = new StallWatch(stallMs);
-    const finish = (reply: ReplyOf<'site:upload'>) => {
-      stall.clear();
-      signal?.removeEventListener('abort', cancel);
-      resolve(reply);
-    };
-    const cancel = () => {
-      request.abort();
-      finish({ status: 0, body: null });
-    };
-    signal?.addEventListener('abort', cancel, { once: true });
-    void stall.stopped.catch(() => {
-      request.abort();
-      finish({ status: 0, body: null, stalled: true });
-    });
-    const moved = () => stall.touch();
-    request.open('POST', url);
-    for (const [name, value] of Object.entries(headers)) request.setRequestHeader(name, value);
-    request.upload.onprogress = (event) => {
-      moved();
-      if (event.lengthComputable) void report('job:progress', { jobId, phase: 'reading', progress: clamp01(event.loaded / event.total) });
-    };
-    request.onprogress = moved;
-    request.onload = () => {
-      let body: unknown = null;
-      try {
-        body = JSON.parse(request.responseText);
-      } catch {
-        body = null;
-      }
-      finish({ status: request.status, body });
-    };
-    request.onerror = () => finish({ status: 0, body: null });
-    request.send(form);
-  });
+  const onProgress = (share: number) => {
+    void report('job:progress', { jobId, phase: 'reading', progress: clamp01(share) });
+  };
+  return sendMultipart(target, { blob: input, name: fileName }, { stallMs, onProgress, signal });
 }
 
 /**

@@ -20,6 +20,7 @@ import {
   type UploadResult,
 } from './schemas';
 import { idleLimited, Transport, type CloudLimits, type TransportOptions } from './transport';
+import type { UploadReply, UploadTarget } from './upload';
 
 export type { CloudCredentials, CloudLimits, CredentialStore, Sleep } from './transport';
 export { SKILL_SOURCE } from './transport';
@@ -28,10 +29,6 @@ export type NemoVideoClientOptions = TransportOptions;
 /** A chat event the caller sees: errors in the stream are thrown instead. */
 export type ChatUpdate = Exclude<ChatEvent, { type: 'error' }>;
 export type RenderJob = RenderStatus & { id: string };
-export interface RequestTarget {
-  url: string;
-  headers: Record<string, string>;
-}
 export interface PollOptions {
   onProgress?: (progress: number, status: RenderStatus['status']) => void;
   signal?: AbortSignal;
@@ -39,7 +36,8 @@ export interface PollOptions {
   timeoutMs?: number;
 }
 
-export const UPLOAD_FIELD = 'files';
+/** The multipart form field the file goes in. */
+const UPLOAD_FIELD = 'files';
 const RENDER_ID_ATTEMPTS = 3;
 export const EXPORT_POLLING = { firstDelayMs: 2000, growth: 1.5, maxDelayMs: 15_000 };
 
@@ -83,21 +81,31 @@ export class NemoVideoClient {
     return session;
   }
 
-  /** Where to POST a multipart upload (file field `files`); the app sends it itself, for progress. */
-  async uploadTarget(sessionId: string): Promise<RequestTarget & { field: typeof UPLOAD_FIELD }> {
+  /**
+   * Uploads a file through `send`, which posts it as multipart form data to the target it is given
+   * (the app sends it itself, for progress); once more with a new token if the backend refused the
+   * token. A 'session-lost' failure is the caller's: it needs a new session.
+   */
+  upload(
+    sessionId: string,
+    send: (target: UploadTarget) => Promise<UploadReply>,
+    signal?: AbortSignal,
+  ): Promise<UploadResult> {
+    return this.transport.renewingToken(async () => {
+      const reply = await send(await this.uploadTarget(sessionId));
+      signal?.throwIfAborted();
+      if (reply.status === 0) throw new CloudError(reply.stalled ? 'no-reply' : 'network');
+      const payload = this.transport.unwrap(reply.body, reply.status, undefined, false);
+      return this.transport.parsePayload(uploadSchema, payload);
+    });
+  }
+
+  private async uploadTarget(sessionId: string): Promise<UploadTarget> {
     return {
       url: this.transport.url(`/api/upload-video/nemo_agent/me/${encodeURIComponent(sessionId)}`),
       headers: await this.transport.headers(),
       field: UPLOAD_FIELD,
     };
-  }
-
-  /**
-   * The reply to an upload sent to `uploadTarget`. Throws a CloudError: on 'auth' call
-   * `renewToken()` and upload again; on 'session-lost' start a new session.
-   */
-  parseUploadResponse(body: unknown, httpStatus = 200): UploadResult {
-    return this.transport.parsePayload(uploadSchema, this.transport.unwrap(body, httpStatus, undefined, false));
   }
 
   /** Lets the backend fetch the files itself. */

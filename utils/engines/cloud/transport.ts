@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_LIMITS, type Limits } from '../../limits';
+import { deadline } from '../../timing/deadline';
+import { sleep, within } from '../../timing/timeout';
 import { CloudError, cloudErrorKind, isTransientFailure } from './errors';
 import { anonymousTokenSchema, codeEnvelopeSchema, successEnvelopeSchema } from './schemas';
 
@@ -18,7 +20,7 @@ export interface CredentialStore {
   set(credentials: CloudCredentials): Promise<void>;
 }
 
-export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+export type Sleep = typeof sleep;
 /** How long the client waits on NemoVideo before it gives up (see utils/limits.ts). */
 export type CloudLimits = Pick<Limits, 'cloudRequestMs' | 'cloudStreamIdleMs' | 'cloudExportMs'>;
 
@@ -46,27 +48,6 @@ const DEFAULT_RETRY_AFTER_MS = 30 * 1000;
 /** A GET that met a transient failure is asked once more after this pause. */
 const TRANSIENT_RETRY_MS = 1000;
 
-const abortableSleep: Sleep = (ms, signal) =>
-  new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-
-/** A signal that aborts after `ms`, unless cleared first. */
-function deadline(ms: number): { signal: AbortSignal; clear: () => void } {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new DOMException('NemoVideo did not answer in time', 'TimeoutError')), ms);
-  return { signal: controller.signal, clear: () => clearTimeout(timer) };
-}
-
 /**
  * The same bytes as `stream`, but an error (`idleError()`) once nothing has arrived for `idleMs`:
  * the source is then cancelled, which closes its connection.
@@ -75,19 +56,15 @@ export function idleLimited(stream: ReadableStream<Uint8Array>, idleMs: number, 
   const reader = stream.getReader();
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const silence = new Promise<never>((_resolve, reject) => {
-        timer = setTimeout(() => reject(idleError()), idleMs);
-      });
       try {
-        const { done, value } = await Promise.race([reader.read(), silence]);
+        const { done, value } = await within(reader.read(), idleMs, () => {
+          throw idleError();
+        });
         if (done) controller.close();
         else controller.enqueue(value);
       } catch (error) {
         void reader.cancel(error).catch(() => undefined);
         throw error;
-      } finally {
-        clearTimeout(timer);
       }
     },
     cancel: (reason) => reader.cancel(reason),
@@ -141,7 +118,7 @@ export class Transport {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.onRateLimited = options.onRateLimited;
-    this.sleep = options.sleep ?? abortableSleep;
+    this.sleep = options.sleep ?? sleep;
     this.now = options.now ?? Date.now;
     this.limits = {
       cloudRequestMs: options.limits?.cloudRequestMs ?? DEFAULT_LIMITS.cloudRequestMs,
@@ -214,28 +191,51 @@ export class Transport {
    * A GET is also asked again once after a transient failure; a POST never is, as it may have
    * arrived (a chat message sent twice is charged twice).
    */
-  async exchange(call: Call): Promise<{ response: Response; payload?: unknown }> {
+  exchange(call: Call): Promise<{ response: Response; payload?: unknown }> {
+    return this.retrying(() => this.exchangeOnce(call), (error) => this.recovery(error, call));
+  }
+
+  /** Runs `attempt`, and once more with a new token if the backend refused the token. */
+  renewingToken<T>(attempt: () => Promise<T>): Promise<T> {
+    return this.retrying(attempt, (error) => (error.kind === 'auth' ? this.renewToken() : undefined));
+  }
+
+  /**
+   * Runs `attempt` until it succeeds or fails with a CloudError that `recover` has no remedy for
+   * (it gives none by returning undefined); each reason is recovered from once.
+   */
+  private async retrying<T>(
+    attempt: () => Promise<T>,
+    recover: (error: CloudError) => Promise<unknown> | undefined,
+  ): Promise<T> {
     const retried = new Set<string>();
     for (;;) {
       try {
-        return await this.exchangeOnce(call);
+        return await attempt();
       } catch (error) {
         if (!(error instanceof CloudError)) throw error;
-        const transient = isTransientFailure(error);
-        const reason = transient ? 'transient' : error.kind;
-        if (retried.has(reason)) throw error;
+        const reason = isTransientFailure(error) ? 'transient' : error.kind;
+        const remedy = retried.has(reason) ? undefined : recover(error);
+        if (!remedy) throw error;
         retried.add(reason);
-        if (transient && call.method === 'GET') await this.sleep(TRANSIENT_RETRY_MS, call.signal);
-        else if (error.kind === 'auth' && !call.tokenCall) await this.renewToken();
-        else if (error.kind === 'rate-limited') {
-          const waitMs = error.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS;
-          this.onRateLimited?.(waitMs);
-          await this.sleep(waitMs, call.signal);
-        }
-        else if (error.kind === 'missing-client-id') await this.clientId(true);
-        else throw error;
+        await remedy;
       }
     }
+  }
+
+  /** What makes a call worth sending again after `error`, if anything does. */
+  private recovery(error: CloudError, call: Call): Promise<unknown> | undefined {
+    if (isTransientFailure(error)) {
+      return call.method === 'GET' ? this.sleep(TRANSIENT_RETRY_MS, call.signal) : undefined;
+    }
+    if (error.kind === 'auth' && !call.tokenCall) return this.renewToken();
+    if (error.kind === 'rate-limited') {
+      const waitMs = error.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS;
+      this.onRateLimited?.(waitMs);
+      return this.sleep(waitMs, call.signal);
+    }
+    if (error.kind === 'missing-client-id') return this.clientId(true);
+    return undefined;
   }
 
   /**
@@ -249,7 +249,7 @@ export class Transport {
     { signal, timeoutMs = this.limits.cloudRequestMs }: { signal?: AbortSignal; timeoutMs?: number },
     read: (response: Response) => Promise<T>,
   ): Promise<T> {
-    const limit = deadline(timeoutMs);
+    const limit = deadline(timeoutMs, 'NemoVideo did not answer in time');
     try {
       const response = await this.fetch(url, { ...init, signal: signal ? AbortSignal.any([signal, limit.signal]) : limit.signal });
       return await read(response);
