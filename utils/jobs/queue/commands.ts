@@ -13,7 +13,8 @@ import { pump } from './pump';
 import { ok, refuse } from './replies';
 
 /** How the MP3 is made, as the settings say when a job is queued or retried. */
-function outputChoices({ bitrate, keepMp3Audio, normalizeLoudness, tags }: Settings): Pick<Job, 'bitrate' | 'keepMp3Audio' | 'normalizeLoudness' | 'tags'> {
+function outputChoices(settings: Settings): Pick<Job, 'bitrate' | 'keepMp3Audio' | 'normalizeLoudness' | 'tags'> {
+  const { bitrate, keepMp3Audio, normalizeLoudness, tags } = settings;
   return { bitrate, keepMp3Audio, normalizeLoudness, tags };
 }
 

@@ -8,7 +8,8 @@ const CLOUD_MAY_READ: readonly FailureReason[] = ['not-a-video', 'unsupported-au
 
 /** Shows the job as failed (or interrupted) in plain words, offering the cloud where it may read the file. */
 export async function fail(job: Job, reason: FailureReason): Promise<void> {
-  const offerCloud = job.engine === 'local' && CLOUD_MAY_READ.includes(reason) && (await getSettings()).engine === 'auto';
+  const offerCloud =
+    job.engine === 'local' && CLOUD_MAY_READ.includes(reason) && (await getSettings()).engine === 'auto';
   await transition(job.id, reason === 'too-many-attempts' ? 'interrupted' : 'failed', {
     error: describeFailure(reason, job.sourceName),
     offer: offerCloud ? 'cloud' : undefined,

@@ -17,7 +17,8 @@ export async function onProgress({ jobId, phase, progress }: MessageData<'job:pr
   await patchJob(jobId, [phase], { progress });
 }
 
-export async function onConverted({ jobId, outputKey, size, durationSeconds }: MessageData<'job:converted'>): Promise<void> {
+export async function onConverted(report: MessageData<'job:converted'>): Promise<void> {
+  const { jobId, outputKey, size, durationSeconds } = report;
   const job = await transition(jobId, 'saving', { progress: 1, result: { outputKey, size, durationSeconds } });
   if (!job) {
     // A late or repeated report: keep the MP3 if a job or Completed downloads still own it.

@@ -34,7 +34,8 @@ export async function save(job: Job): Promise<void> {
 export async function onDownloadChanged(delta: { id: number; state?: { current?: string } }): Promise<void> {
   const state = delta.state?.current;
   if (state !== 'complete' && state !== 'interrupted') return;
-  const job = (await readJobs()).find((candidate) => candidate.state === 'saving' && candidate.result?.downloadId === delta.id);
+  const jobs = await readJobs();
+  const job = jobs.find((candidate) => candidate.state === 'saving' && candidate.result?.downloadId === delta.id);
   if (job) {
     if (state === 'complete') await finish(job);
     else await fail(job, 'save-failed');
