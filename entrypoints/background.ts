@@ -2,7 +2,8 @@ import { jobQueue } from '@/utils/jobs/queue';
 import { pageJobs } from '@/utils/jobs/page-jobs';
 import { createContextMenu, onContextMenuClick } from '@/utils/jobs/context-menu';
 import { onMessage } from '@/utils/messages';
-import { refreshCredits, sendFollowUp } from '@/utils/jobs/cloud-jobs';
+import { refreshCredits } from '@/utils/jobs/cloud/refresh-credits';
+import { sendFollowUp } from '@/utils/jobs/cloud/follow-up';
 import { conversionSite } from '@/utils/jobs/conversion-site';
 
 export default defineBackground(() => {

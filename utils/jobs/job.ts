@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { tagChoicesSchema } from '../tag-choices';
 import { trimSchema } from '../trim';
+import { cloudProgressSchema } from './cloud/progress';
 
 export const JOB_STATES = [
   'queued',
@@ -48,27 +49,6 @@ export const jobResultSchema = z.object({
   durationSeconds: z.number(),
   downloadId: z.number().optional(),
 });
-
-/** How far a cloud job got, written after each step so a restarted worker resumes, never repeats a paid step. */
-export const cloudProgressSchema = z.object({
-  sessionId: z.string().optional(),
-  userId: z.string().optional(),
-  uploaded: z.boolean().optional(),
-  /** The chat message was sent: sending it again could charge twice. */
-  chatSent: z.boolean().optional(),
-  chatDone: z.boolean().optional(),
-  /** The id of a render being submitted: if the worker stops before the reply, it is looked up, not sent again. */
-  pendingRenderId: z.string().optional(),
-  /** Once set, the render is only ever polled again, never submitted again. */
-  renderId: z.string().optional(),
-  /** NemoVideo is answering a message now: no other may be sent (it would be charged twice). */
-  replying: z.boolean().optional(),
-  /** When the last words of the answer arrived, for the "still working" note. */
-  lastReplyAt: z.number().optional(),
-  /** The user gave instructions: the edited draft waits for **Export MP3**. */
-  awaitingExport: z.boolean().optional(),
-});
-export type CloudProgress = z.infer<typeof cloudProgressSchema>;
 
 export const jobSchema = z.object({
   id: z.string(),

@@ -3,7 +3,8 @@ import { CloudError } from '../../engines/cloud/errors';
 import { isCancellation } from '../../timing/cancel';
 import { inputKeyOf } from '../job';
 import { readJob, transition } from '../job-store';
-import { describeCloudFailure, runCloudJob } from '../cloud-jobs';
+import { describeCloudFailure } from '../cloud/failure';
+import { runCloudJob } from '../cloud/run';
 import { pump } from './pump';
 import { onConverted } from './reports';
 
