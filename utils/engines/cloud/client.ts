@@ -77,7 +77,7 @@ export class NemoVideoClient {
   async createSession(language: string, signal?: AbortSignal): Promise<CloudSession> {
     const body = sessionRequestSchema.parse({ task_name: 'project', language });
     const session = await this.transport.json(sessionSchema, { method: 'POST', path: '/api/tasks/me/with-session/nemo_agent', body, signal });
-    this.transport.bindId = session.bindId ?? session.userId ?? this.transport.bindId;
+    this.transport.rememberBindId(session.bindId ?? session.userId);
     return session;
   }
 
@@ -155,7 +155,7 @@ export class NemoVideoClient {
 
   async state(sessionId: string, signal?: AbortSignal): Promise<CloudState> {
     const state = await this.transport.json(stateSchema, { method: 'GET', path: `/api/state/nemo_agent/me/${encodeURIComponent(sessionId)}/latest`, signal });
-    this.transport.bindId = state.bindId ?? this.transport.bindId;
+    this.transport.rememberBindId(state.bindId);
     return state;
   }
 

@@ -111,7 +111,7 @@ export class Transport {
   readonly now: () => number;
   readonly limits: CloudLimits;
   /** Links a registration to this anonymous user (2001): the backend's bind id, else the user id. */
-  bindId?: string;
+  private bindId?: string;
   private renewing?: Promise<string>;
 
   constructor(private readonly options: TransportOptions) {
@@ -141,6 +141,11 @@ export class Transport {
     return this.renewing;
   }
 
+  /** Keeps the id a registration links to this anonymous user, when a reply names one. */
+  rememberBindId(bindId: string | undefined): void {
+    this.bindId = bindId ?? this.bindId;
+  }
+
   url(path: string): string {
     return `${this.baseUrl}${path}`;
   }
@@ -152,7 +157,7 @@ export class Transport {
     const expiresAt = expiry !== undefined && expiry > this.now() + TOKEN_RENEWAL_MARGIN_MS ? expiry : this.now() + TOKEN_LIFETIME_MS;
     const userId = data.user_id ?? stored.userId;
     await this.options.credentials.set({ ...stored, token: data.token, expiresAt, userId });
-    this.bindId = userId ?? this.bindId;
+    this.rememberBindId(userId);
     return data.token;
   }
 
