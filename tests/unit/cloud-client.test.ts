@@ -533,10 +533,6 @@ describe('export status, cancel, download', () => {
     expect(calls(CANCEL)).toHaveLength(1);
   });
 
-  it('names the fallback download', () => {
-    expect(setup().client.downloadUrlFor('render_1')).toBe(`${BASE}/api/render/proxy/render_1/download`);
-  });
-
   it('downloads from the output URL without credentials', async () => {
     const { client, calls } = setup({ replies: { 'GET /result/a.mp3': [new Response('mp3 bytes', { headers: { 'Content-Type': 'audio/mpeg' } })] } });
     const blob = await client.download('render_1', `${BASE}/result/a.mp3`);

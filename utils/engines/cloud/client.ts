@@ -19,17 +19,15 @@ import {
   type RenderStatus,
   type UploadResult,
 } from './schemas';
-import { idleLimited, Transport, type CloudLimits, type TransportOptions } from './transport';
+import { idleLimited, readFailure, Transport, type CloudLimits, type TransportOptions } from './transport';
 import type { UploadReply, UploadTarget } from './upload';
 
-export type { CloudCredentials, CloudLimits, CredentialStore, Sleep } from './transport';
-export { SKILL_SOURCE } from './transport';
-export type NemoVideoClientOptions = TransportOptions;
+export type { CloudCredentials, CloudLimits, CredentialStore } from './transport';
 
 /** A chat event the caller sees: errors in the stream are thrown instead. */
 export type ChatUpdate = Exclude<ChatEvent, { type: 'error' }>;
-export type RenderJob = RenderStatus & { id: string };
-export interface PollOptions {
+type RenderJob = RenderStatus & { id: string };
+interface PollOptions {
   onProgress?: (progress: number, status: RenderStatus['status']) => void;
   signal?: AbortSignal;
   /** Defaults to the client's `cloudExportMs`. */
@@ -39,7 +37,7 @@ export interface PollOptions {
 /** The multipart form field the file goes in. */
 const UPLOAD_FIELD = 'files';
 const RENDER_ID_ATTEMPTS = 3;
-export const EXPORT_POLLING = { firstDelayMs: 2000, growth: 1.5, maxDelayMs: 15_000 };
+const EXPORT_POLLING = { firstDelayMs: 2000, growth: 1.5, maxDelayMs: 15_000 };
 
 /** How long to wait before status check number `attempt` (from 0): 2 s, 3 s, 4.5 s, … at most 15 s. */
 export function pollDelay(attempt: number): number {
@@ -55,7 +53,7 @@ export class NemoVideoClient {
   private readonly transport: Transport;
   private readonly chatting = new Set<string>();
 
-  constructor(options: NemoVideoClientOptions) {
+  constructor(options: TransportOptions) {
     this.transport = new Transport(options);
   }
 
@@ -77,7 +75,7 @@ export class NemoVideoClient {
   async createSession(language: string, signal?: AbortSignal): Promise<CloudSession> {
     const body = sessionRequestSchema.parse({ task_name: 'project', language });
     const session = await this.transport.json(sessionSchema, { method: 'POST', path: '/api/tasks/me/with-session/nemo_agent', body, signal });
-    this.transport.bindId = session.bindId ?? session.userId ?? this.transport.bindId;
+    this.transport.rememberBindId(session.bindId ?? session.userId);
     return session;
   }
 
@@ -95,14 +93,14 @@ export class NemoVideoClient {
       const reply = await send(await this.uploadTarget(sessionId));
       signal?.throwIfAborted();
       if (reply.status === 0) throw new CloudError(reply.stalled ? 'no-reply' : 'network');
-      const payload = this.transport.unwrap(reply.body, reply.status, undefined, false);
+      const payload = this.transport.unwrap(reply.body, reply.status, undefined);
       return this.transport.parsePayload(uploadSchema, payload);
     });
   }
 
   private async uploadTarget(sessionId: string): Promise<UploadTarget> {
     return {
-      url: this.transport.url(`/api/upload-video/nemo_agent/me/${encodeURIComponent(sessionId)}`),
+      url: this.transport.url(this.uploadPath(sessionId)),
       headers: await this.transport.headers(),
       field: UPLOAD_FIELD,
     };
@@ -111,7 +109,7 @@ export class NemoVideoClient {
   /** Lets the backend fetch the files itself. */
   uploadFromUrls(sessionId: string, urls: string[], signal?: AbortSignal): Promise<UploadResult> {
     const body = urlUploadRequestSchema.parse({ urls, source_type: 'url' });
-    return this.transport.json(uploadSchema, { method: 'POST', path: `/api/upload-video/nemo_agent/me/${encodeURIComponent(sessionId)}`, body, signal });
+    return this.transport.json(uploadSchema, { method: 'POST', path: this.uploadPath(sessionId), body, signal });
   }
 
   /**
@@ -144,8 +142,7 @@ export class NemoVideoClient {
           onEvent(event);
         }
       } catch (error) {
-        if (signal?.aborted) throw signal.reason;
-        throw error instanceof CloudError ? error : new CloudError('network', { detail: String(error) });
+        throw readFailure(error, signal);
       }
       return texts.join('\n');
     } finally {
@@ -155,7 +152,7 @@ export class NemoVideoClient {
 
   async state(sessionId: string, signal?: AbortSignal): Promise<CloudState> {
     const state = await this.transport.json(stateSchema, { method: 'GET', path: `/api/state/nemo_agent/me/${encodeURIComponent(sessionId)}/latest`, signal });
-    this.transport.bindId = state.bindId ?? this.transport.bindId;
+    this.transport.rememberBindId(state.bindId);
     return state;
   }
 
@@ -197,11 +194,6 @@ export class NemoVideoClient {
     await this.transport.json(z.unknown(), { method: 'POST', path: `${this.renderPath(renderId)}/cancel`, signal });
   }
 
-  /** The fallback download, which needs bearer auth (`download` adds it). */
-  downloadUrlFor(renderId: string): string {
-    return this.transport.url(this.downloadPath(renderId));
-  }
-
   /**
    * Checks a render until it completes (resolves with it), fails or times out (throws): first
    * after 2 s, then less and less often, at most every 15 s. Brief network or server trouble is waited out.
@@ -238,6 +230,10 @@ export class NemoVideoClient {
     }
     const { response } = await this.transport.exchange({ method: 'GET', path: this.downloadPath(renderId), expect: 'stream', accept: '*/*', signal });
     return this.transport.readBlob(response, signal);
+  }
+
+  private uploadPath(sessionId: string): string {
+    return `/api/upload-video/nemo_agent/me/${encodeURIComponent(sessionId)}`;
   }
 
   private renderPath(renderId: string): string {

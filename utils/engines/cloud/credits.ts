@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { storage } from 'wxt/utils/storage';
 
-export const creditsSchema = z.object({
+const creditsSchema = z.object({
   available: z.number(),
   frozen: z.number(),
   updatedAt: z.number(),

@@ -12,8 +12,12 @@ function tracksOf(draft: JsonObject | undefined) {
   return draftViewSchema.parse(draft ?? {});
 }
 
+function hasSegments(draft: ReturnType<typeof tracksOf>): boolean {
+  return draft.t.some((track) => track.sg.length > 0);
+}
+
 export function isDraftReady(draft: JsonObject | undefined): boolean {
-  return tracksOf(draft).t.some((track) => track.sg.length > 0);
+  return hasSegments(tracksOf(draft));
 }
 
 /** What the project holds, for when the chat ends without a word (about 30% of edits). */
@@ -22,7 +26,7 @@ export function summarizeState(state: CloudState): StateSummary {
   const trackDurations = draft.t.map((track) => track.sg.reduce((sum, segment) => sum + (segment.d ?? 0), 0));
   const durationMs = draft.d ?? Math.max(0, ...trackDurations);
   return {
-    ready: draft.t.some((track) => track.sg.length > 0),
+    ready: hasSegments(draft),
     trackCount: draft.t.length,
     audioSegmentCount: draft.t
       .filter((track) => track.tt === TRACK_TYPES.audio)

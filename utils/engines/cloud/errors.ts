@@ -26,7 +26,7 @@ export type CloudErrorKind = (typeof CLOUD_ERROR_KINDS)[number];
  */
 export const DEFAULT_REGISTRATION_URL = 'https://nemovideo.ai/register';
 
-export interface CloudErrorDetails {
+interface CloudErrorDetails {
   /** The backend's `code` from the reply body. */
   code?: number;
   /** The HTTP status. */

@@ -56,7 +56,6 @@ const uploadedFileSchema = z
     fps: file.fps,
     hash: file.hash,
   }));
-export type UploadedFile = z.output<typeof uploadedFileSchema>;
 
 /** `data.files[]` per the reference; another public client reads `data.uploaded_files[]`. */
 export const uploadSchema = z
@@ -191,8 +190,8 @@ export const chatRequestSchema = z.strictObject({
   new_message: z.strictObject({ parts: z.tuple([z.strictObject({ text: z.string().min(1) })]) }),
 });
 
-export const EXPORT_FORMATS = ['mp3', 'mp4'] as const;
-export const exportOutputSchema = z.strictObject({
+const EXPORT_FORMATS = ['mp3', 'mp4'] as const;
+const exportOutputSchema = z.strictObject({
   format: z.enum(EXPORT_FORMATS),
   quality: z.literal('high'),
   /** kbps; not in the public reference, which documents mp4 only. */

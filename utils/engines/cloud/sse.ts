@@ -1,3 +1,5 @@
+import { createParser } from 'eventsource-parser';
+
 /** What the chat stream tells us; tool calls and results are internal, so only their occurrence is kept. */
 export type ChatEvent =
   | { type: 'text'; text: string }
@@ -62,49 +64,22 @@ export function parseEventData(data: string): ChatEvent[] {
 }
 
 /**
- * The data of each event in a Server-Sent Events stream (per the HTML spec: `data:` lines joined
- * by newlines, an event ends at a blank line, `:` starts a comment, CR, LF and CRLF all end lines).
+ * The data of each event in a Server-Sent Events stream, as the HTML spec reads it (eventsource-parser).
  * Data left without a closing blank line when the stream ends still counts.
  */
 export async function* readEventData(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+  const events: string[] = [];
+  const parser = createParser({ onEvent: ({ data }) => events.push(data) });
   const reader = stream.getReader();
   const decoder = new TextDecoder();
-  let buffer = '';
-  let data: string[] | undefined;
-  const takeLine = (line: string): string | undefined => {
-    if (line === '') {
-      const event = data?.join('\n');
-      data = undefined;
-      return event;
-    }
-    if (line.startsWith(':')) return undefined;
-    const colon = line.indexOf(':');
-    const field = colon === -1 ? line : line.slice(0, colon);
-    if (field !== 'data') return undefined;
-    const value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
-    (data ??= []).push(value);
-    return undefined;
-  };
   try {
     for (;;) {
       const { done, value } = await reader.read();
-      if (done) break;
-      buffer += decoder.decode(value, { stream: true });
-      // A CR at the very end may be the first half of a CRLF split across chunks: wait for more.
-      const lines = buffer.split(/\r\n|\r(?!$)|\n/);
-      buffer = lines.pop() ?? '';
-      for (const line of lines) {
-        const event = takeLine(line);
-        if (event !== undefined) yield event;
-      }
+      // A blank line after the last bytes closes an event the stream left open.
+      parser.feed(done ? `${decoder.decode()}\n\n` : decoder.decode(value, { stream: true }));
+      yield* events.splice(0);
+      if (done) return;
     }
-    buffer += decoder.decode();
-    for (const line of buffer.split(/\r\n|\r|\n/)) {
-      const event = takeLine(line);
-      if (event !== undefined) yield event;
-    }
-    const last = takeLine('');
-    if (last !== undefined) yield last;
   } finally {
     await reader.cancel().catch(() => undefined);
   }

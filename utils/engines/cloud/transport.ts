@@ -20,7 +20,7 @@ export interface CredentialStore {
   set(credentials: CloudCredentials): Promise<void>;
 }
 
-export type Sleep = typeof sleep;
+type Sleep = typeof sleep;
 /** How long the client waits on NemoVideo before it gives up (see utils/limits.ts). */
 export type CloudLimits = Pick<Limits, 'cloudRequestMs' | 'cloudStreamIdleMs' | 'cloudExportMs'>;
 
@@ -40,7 +40,7 @@ export interface TransportOptions {
   limits?: Partial<CloudLimits>;
 }
 
-export const SKILL_SOURCE = 'video-to-mp3';
+const SKILL_SOURCE = 'video-to-mp3';
 const TOKEN_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
 /** Renew a little early, so a token doesn't expire between the check and the request. */
 const TOKEN_RENEWAL_MARGIN_MS = 60 * 1000;
@@ -71,7 +71,16 @@ export function idleLimited(stream: ReadableStream<Uint8Array>, idleMs: number, 
   });
 }
 
-export interface Call {
+/**
+ * What reading a reply's body stopped with, as a caller sees it: the cancel when it was cancelled,
+ * the CloudError it met, else a 'network' failure (the connection broke).
+ */
+export function readFailure(error: unknown, signal?: AbortSignal): unknown {
+  if (signal?.aborted) return signal.reason;
+  return error instanceof CloudError ? error : new CloudError('network', { detail: String(error) });
+}
+
+interface Call {
   method: 'GET' | 'POST';
   path: string;
   body?: unknown;
@@ -105,13 +114,13 @@ function expiryOf(expiresAt: string | number | undefined): number | undefined {
 /** Requests to NemoVideo: attribution, the anonymous token, envelopes, errors and the retry-once rules. */
 export class Transport {
   readonly baseUrl: string;
-  readonly fetch: typeof fetch;
-  readonly onRateLimited?: (waitMs: number) => void;
+  private readonly fetch: typeof fetch;
+  private readonly onRateLimited?: (waitMs: number) => void;
   readonly sleep: Sleep;
   readonly now: () => number;
   readonly limits: CloudLimits;
   /** Links a registration to this anonymous user (2001): the backend's bind id, else the user id. */
-  bindId?: string;
+  private bindId?: string;
   private renewing?: Promise<string>;
 
   constructor(private readonly options: TransportOptions) {
@@ -141,6 +150,11 @@ export class Transport {
     return this.renewing;
   }
 
+  /** Keeps the id a registration links to this anonymous user, when a reply names one. */
+  rememberBindId(bindId: string | undefined): void {
+    this.bindId = bindId ?? this.bindId;
+  }
+
   url(path: string): string {
     return `${this.baseUrl}${path}`;
   }
@@ -152,7 +166,7 @@ export class Transport {
     const expiresAt = expiry !== undefined && expiry > this.now() + TOKEN_RENEWAL_MARGIN_MS ? expiry : this.now() + TOKEN_LIFETIME_MS;
     const userId = data.user_id ?? stored.userId;
     await this.options.credentials.set({ ...stored, token: data.token, expiresAt, userId });
-    this.bindId = userId ?? this.bindId;
+    this.rememberBindId(userId);
     return data.token;
   }
 
@@ -270,8 +284,7 @@ export class Transport {
     try {
       return await new Response(body, { headers: { 'Content-Type': response.headers.get('content-type') ?? '' } }).blob();
     } catch (error) {
-      if (signal?.aborted) throw signal.reason;
-      throw error instanceof CloudError ? error : new CloudError('network', { detail: String(error) });
+      throw readFailure(error, signal);
     }
   }
 
