@@ -16,9 +16,9 @@ import type { ConversionRequest, ConversionResult, Engine, ProgressListener } fr
 import { ConversionError } from '../../failures';
 import { DiskFullError, spillTo } from '../../blob-store';
 import { outputChannels, outputSampleRate } from './audio-layout';
-import { computeGapless, lameFrameCount, MP3_DECODER_DELAY, type GaplessInfo } from './lame-tag';
 import { sharedEncoderPool } from './mp3/encoder-pool';
 import { Mp3FrameError } from './mp3/frames';
+import { computeGapless, lameFrameCount, MP3_DECODER_DELAY, type GaplessInfo } from './mp3/gapless';
 import { Mp3Writer } from './mp3/mp3-writer';
 import { SegmentedMp3Encoding } from './mp3/segmented-encoding';
 import { mp3Tags } from './tags';
