@@ -15,7 +15,7 @@ export interface BlobWindowOptions {
   stalledReadMs?: number;
 }
 
-export const DEFAULT_BLOB_WINDOWS: BlobWindowOptions = { windowBytes: 1 << 20, windows: 2, maxSkipBytes: 4 << 20 };
+const DEFAULT_BLOB_WINDOWS: BlobWindowOptions = { windowBytes: 1 << 20, windows: 2, maxSkipBytes: 4 << 20 };
 
 /**
  * Chromium now and then stops answering a stream of a Blob stored in IndexedDB: a read that never

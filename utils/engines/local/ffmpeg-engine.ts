@@ -10,7 +10,7 @@ import { TARGET_LUFS } from './loudness';
 import { cancelledError } from '../../timing/cancel';
 
 /** Where the build puts ffmpeg.wasm's single-thread core inside the extension package. */
-export const FFMPEG_CORE_DIR = 'ffmpeg';
+const FFMPEG_CORE_DIR = 'ffmpeg';
 
 const probeSchema = z.object({
   streams: z

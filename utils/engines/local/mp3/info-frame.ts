@@ -50,7 +50,7 @@ export interface LameTagFields {
 }
 
 /** CRC-16 as used by LAME for the tag and music CRCs (poly 0x8005 reflected = 0xA001, init 0; CRC-16/ARC). */
-export function crc16(bytes: Uint8Array): number {
+function crc16(bytes: Uint8Array): number {
   let crc = 0;
   for (let i = 0; i < bytes.length; i++) {
     crc ^= bytes[i]!;
@@ -142,14 +142,11 @@ export interface InfoFrameReading {
 }
 
 export interface LameTagReading {
-  encoderVersion: string;
   vbrMethod: number;
   bitrateKbps: number;
   encoderDelay: number;
   padding: number;
-  musicLength: number;
-  tagCrc: number;
-  /** Whether tagCrc is the CRC-16 of all frame bytes before it (what ffmpeg checks). */
+  /** Whether the tag's CRC is the CRC-16 of all frame bytes before it (what ffmpeg checks). */
   crcValid: boolean;
 }
 
@@ -200,18 +197,12 @@ export function readInfoFrame(bytes: Uint8Array): InfoFrameReading | null {
 
 function readLameTag(bytes: Uint8Array, at: number): LameTagReading {
   const view = new DataView(bytes.buffer, bytes.byteOffset + at, LAME_TAG_BYTES);
-  const version = bytes.subarray(at, at + LAME_TAG.vbrMethod);
-  const nul = version.indexOf(0);
   const delayAndPadding = (view.getUint16(LAME_TAG.delayAndPadding) << 8) | view.getUint8(LAME_TAG.delayAndPadding + 2);
-  const tagCrc = view.getUint16(LAME_TAG.tagCrc);
   return {
-    encoderVersion: String.fromCharCode(...(nul === -1 ? version : version.subarray(0, nul))),
     vbrMethod: view.getUint8(LAME_TAG.vbrMethod) & 0xf,
     bitrateKbps: view.getUint8(LAME_TAG.bitrate),
     encoderDelay: delayAndPadding >>> 12,
     padding: delayAndPadding & 0xfff,
-    musicLength: view.getUint32(LAME_TAG.musicLength),
-    tagCrc,
-    crcValid: crc16(bytes.subarray(0, at + LAME_TAG.tagCrc)) === tagCrc,
+    crcValid: crc16(bytes.subarray(0, at + LAME_TAG.tagCrc)) === view.getUint16(LAME_TAG.tagCrc),
   };
 }
