@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createMp3Encoder } from 'wasm-media-encoders';
 import { ParsedStream, ReservoirPacker, SAMPLES_PER_FRAME } from '../../utils/engines/local/mp3/frames';
 import { SegmentedMp3Encoding, type EncodeSegment, type Mp3Format } from '../../utils/engines/local/mp3/segmented-encoding';
-import { lameFrameCount, LAME_ENCODER_DELAY, MP3_DECODER_DELAY } from '../../utils/engines/local/lame-tag';
+import { lameFrameCount, LAME_ENCODER_DELAY, MP3_DECODER_DELAY } from '../../utils/engines/local/mp3/gapless';
 import { DEFAULT_SEGMENT_PLAN, type SegmentPlan } from '../../utils/engines/local/mp3/segment-joiner';
 import { encodeWithLame } from '../../utils/engines/local/mp3/lame';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Mp3Writer } from '../../utils/engines/local/mp3/mp3-writer';
-import { parseXingFrame, readLameTag } from '../../utils/engines/local/lame-tag';
+import { readInfoFrame } from '../../utils/engines/local/mp3/info-frame';
 
 const workDir = mkdtempSync(join(tmpdir(), 'mp3-writer-'));
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
@@ -56,17 +56,17 @@ describe('the MP3 writer', () => {
     expect(writer.frameCount).toBe(frames.length);
 
     const file = await bytesOf(await writer.toBlob({}));
-    const info = parseXingFrame(file);
+    const info = readInfoFrame(file)!;
     expect(info.sampleRate).toBe(sampleRate);
     expect(info.channels).toBe(channels);
     expect(info.tagId).toBe(tagId);
     expect(info.frameCount).toBe(frames.length);
     expect(info.byteCount).toBe(file.length);
     expect(file.subarray(info.frameSize!)).toEqual(stream);
-    const toc = [...info.toc!];
-    expect(toc[0]).toBe(Math.floor((256 * info.frameSize!) / file.length));
-    expect(toc).toEqual([...toc].sort((a, b) => a - b));
-    expect(toc[99]).toBeGreaterThan(240);
+    const seekTable = [...info.seekTable!];
+    expect(seekTable[0]).toBe(Math.floor((256 * info.frameSize!) / file.length));
+    expect(seekTable).toEqual([...seekTable].sort((a, b) => a - b));
+    expect(seekTable[99]).toBeGreaterThan(240);
     // Players see the same sound, as long as the frames' own.
     expect(decodedSamples(saved(file))).toBe(decodedSamples(saved(stream)));
     const seconds = Number(run('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', saved(file)]).toString());
@@ -90,7 +90,7 @@ describe('the MP3 writer', () => {
     writer.write(buffer);
     buffer.fill(0);
     const file = await bytesOf(await writer.toBlob({}));
-    expect(file.subarray(parseXingFrame(file).frameSize!)).toEqual(stream);
+    expect(file.subarray(readInfoFrame(file)!.frameSize!)).toEqual(stream);
   });
 
   it.each([
@@ -118,7 +118,7 @@ describe('the MP3 writer', () => {
     expect(probe.streams).toContainEqual(expect.objectContaining({ codec_name: 'mjpeg', width: 32, height: 24, disposition: { attached_pic: 1 } }));
     // The Info frame follows the tag.
     const tagSize = ((file[6]! & 0x7f) << 21) | ((file[7]! & 0x7f) << 14) | ((file[8]! & 0x7f) << 7) | (file[9]! & 0x7f);
-    expect(parseXingFrame(file.subarray(10 + tagSize)).tagId).toBe('Info');
+    expect(readInfoFrame(file.subarray(10 + tagSize))?.tagId).toBe('Info');
   });
 
   it('leaves out a cover whose image type it cannot name, and keeps the other tags', async () => {
@@ -135,8 +135,9 @@ describe('the MP3 writer', () => {
     writer.write(bareFrames(44_100, 2, ['-b:a', '128k']));
     const plain = await bytesOf(await writer.toBlob({}));
     expect([plain[0], plain[1]! & 0xe0]).toEqual([0xff, 0xe0]);
-    expect(readLameTag(plain)).toBeNull();
+    expect(readInfoFrame(plain)?.lameTag).toBeNull();
     const tagged = await bytesOf(await writer.toBlob({}, { gapless: { encoderDelay: 576, padding: 1000 }, bitrateKbps: 128 }));
-    expect(readLameTag(tagged)).toMatchObject({ encoderDelay: 576, padding: 1000, bitrateKbps: 128, crcValid: true });
+    const lameTag = readInfoFrame(tagged)?.lameTag;
+    expect(lameTag).toMatchObject({ encoderDelay: 576, padding: 1000, bitrateKbps: 128, crcValid: true });
   });
 });

@@ -1,4 +1,5 @@
 import { ALL_FORMATS, BlobSource, CustomSource, Input, IsobmffInputFormat } from 'mediabunny';
+import { within } from '../../timing/timeout';
 
 /** What the windows need of a Blob; tests pass look-alikes whose streams aren't byte streams. */
 export type ReadableBlob = Pick<Blob, 'size' | 'slice'>;
@@ -14,7 +15,7 @@ export interface BlobWindowOptions {
   stalledReadMs?: number;
 }
 
-export const DEFAULT_BLOB_WINDOWS: BlobWindowOptions = { windowBytes: 1 << 20, windows: 2, maxSkipBytes: 4 << 20 };
+const DEFAULT_BLOB_WINDOWS: BlobWindowOptions = { windowBytes: 1 << 20, windows: 2, maxSkipBytes: 4 << 20 };
 
 /**
  * Chromium now and then stops answering a stream of a Blob stored in IndexedDB: a read that never
@@ -46,10 +47,7 @@ const STALLED = Symbol('stalled');
  * cancelled: done, and for a BYOB read no view, so the buffer it was lent is gone.
  */
 async function readWithin<T>(read: Promise<T>, reader: ReadableStreamGenericReader, ms: number): Promise<{ result: T; stalled: boolean }> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<typeof STALLED>((resolve) => (timer = setTimeout(() => resolve(STALLED), ms)));
-  const first = await Promise.race([read, late]);
-  clearTimeout(timer);
+  const first = await within(read, ms, (): typeof STALLED => STALLED);
   if (first !== STALLED) return { result: first, stalled: false };
   // Cancelling settles the pending read at once; the source's own cancelling may hang as its reads did.
   void reader.cancel().catch(() => undefined);

@@ -7,9 +7,10 @@ import { oneAtATime } from '../../one-at-a-time';
 import { ALL_TAGS } from '../../tag-choices';
 import type { Trim } from '../../trim';
 import { TARGET_LUFS } from './loudness';
+import { cancelledError } from '../../timing/cancel';
 
 /** Where the build puts ffmpeg.wasm's single-thread core inside the extension package. */
-export const FFMPEG_CORE_DIR = 'ffmpeg';
+const FFMPEG_CORE_DIR = 'ffmpeg';
 
 const probeSchema = z.object({
   streams: z
@@ -156,7 +157,7 @@ async function convertWithFfmpeg(
   containerRecognised: boolean,
 ): Promise<ConversionResult> {
   // A job cancelled while it waited for its turn stops here.
-  if (signal.aborted) throw new DOMException('Cancelled', 'AbortError');
+  if (signal.aborted) throw cancelledError();
   const ffmpeg = await loadFfmpeg();
   const log: string[] = [];
   const collectLog = ({ message }: { message: string }) => log.push(message);
@@ -227,7 +228,7 @@ async function convertWithFfmpeg(
     const durationSeconds = Math.min(request.trim?.endSeconds ?? sourceSeconds, sourceSeconds) - (request.trim?.startSeconds ?? 0);
     return { mp3: new Blob([bytes as BlobPart], { type: 'audio/mpeg' }), durationSeconds };
   } catch (error) {
-    if (signal.aborted) throw new DOMException('Cancelled', 'AbortError');
+    if (signal.aborted) throw cancelledError();
     throw error;
   } finally {
     signal.removeEventListener('abort', abort);

@@ -15,10 +15,11 @@ import {
 import type { ConversionRequest, ConversionResult, Engine, ProgressListener } from '../engine';
 import { ConversionError } from '../../failures';
 import { DiskFullError, spillTo } from '../../blob-store';
+import { cancelledError } from '../../timing/cancel';
 import { outputChannels, outputSampleRate } from './audio-layout';
-import { computeGapless, lameFrameCount, MP3_DECODER_DELAY, type GaplessInfo } from './lame-tag';
 import { sharedEncoderPool } from './mp3/encoder-pool';
 import { Mp3FrameError } from './mp3/frames';
+import { computeGapless, lameFrameCount, MP3_DECODER_DELAY, type GaplessInfo } from './mp3/gapless';
 import { Mp3Writer } from './mp3/mp3-writer';
 import { SegmentedMp3Encoding } from './mp3/segmented-encoding';
 import { mp3Tags } from './tags';
@@ -65,11 +66,6 @@ async function openAudioTrack(input: Input): Promise<InputAudioTrack> {
   if (!(await track.canDecode())) throw new NeedsFallbackError(`cannot decode ${track.codec ?? 'unknown codec'}`, true);
   return track;
 }
-
-function cancelled(): DOMException {
-  return new DOMException('Cancelled', 'AbortError');
-}
-
 
 /** The samples to keep, [start, end) on the track's timeline (sample frames from time 0). */
 interface KeptWindow {
@@ -145,7 +141,7 @@ async function decodedSound(input: Input, track: InputAudioTrack, blob: Blob): P
 async function* decodedChunks(sound: DecodedSound, rate: number, window: KeptWindow, signal: AbortSignal): AsyncGenerator<PcmChunk> {
   let decoded = 0;
   for await (const sample of sound.from(window.start / rate, window.endIsTrackEnd ? undefined : window.end / rate)) {
-    if (signal.aborted) throw cancelled();
+    if (signal.aborted) throw cancelledError();
     if (!window.endIsTrackEnd && Math.round(sample.timestamp * rate) >= window.end) break;
     const { from, to } = keptFrames(sample, rate, window);
     if (to <= from) continue;
@@ -203,7 +199,7 @@ async function execute(conversion: Conversion, signal: AbortSignal): Promise<voi
   try {
     await conversion.execute();
   } catch (error) {
-    if (error instanceof ConversionCanceledError || signal.aborted) throw cancelled();
+    if (error instanceof ConversionCanceledError || signal.aborted) throw cancelledError();
     throw error;
   } finally {
     signal.removeEventListener('abort', cancel);
@@ -275,7 +271,7 @@ async function encodeSound(
     const gapless = computeGapless({ inputSamples: encodedSamples, frameCount: frames });
     return { mp3: await file.toBlob(await tags, { gapless, bitrateKbps: request.bitrateKbps }), durationSeconds: encodedSamples / sampleRate };
   } catch (error) {
-    if (signal.aborted) throw cancelled();
+    if (signal.aborted) throw cancelledError();
     // ffmpeg.wasm would only fail again on a full disk, after converting it all.
     if (error instanceof NeedsFallbackError || error instanceof ConversionError || error instanceof DiskFullError) throw error;
     throw new NeedsFallbackError(String(error), true);
@@ -301,7 +297,7 @@ async function copyMp3Frames(
   let samplesPerFrame = 0;
   try {
     for await (const packet of new EncodedPacketSink(track).packets()) {
-      if (signal.aborted) throw cancelled();
+      if (signal.aborted) throw cancelledError();
       firstTimestamp ??= packet.timestamp;
       samplesPerFrame ||= Math.round(packet.duration * sampleRate);
       file.write(packet.data);

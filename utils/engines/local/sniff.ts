@@ -1,5 +1,5 @@
-import { parseXingFrame, readLameTag } from './lame-tag';
 import { layer3Kbps } from './mp3/frame-header';
+import { readInfoFrame } from './mp3/info-frame';
 
 const HEAD_BYTES = 64 * 1024;
 
@@ -28,16 +28,12 @@ export async function sniffAudioMp3(file: Blob): Promise<boolean> {
  */
 export async function mp3DurationSeconds(file: Blob): Promise<number> {
   const { head, start } = await readHead(file);
-  try {
-    const info = parseXingFrame(head);
-    if (info.frameCount) {
-      const lame = readLameTag(head);
-      const samples = info.frameCount * info.samplesPerFrame - (lame ? lame.encoderDelay + lame.padding : 0);
-      return samples / info.sampleRate;
-    }
-  } catch {
-    // No Xing/Info frame: estimate from the first frame's bitrate below.
+  const info = readInfoFrame(head);
+  if (info?.frameCount) {
+    const trimmed = info.lameTag ? info.lameTag.encoderDelay + info.lameTag.padding : 0;
+    return (info.frameCount * info.samplesPerFrame - trimmed) / info.sampleRate;
   }
+  // No Xing/Info frame (or no frame count in it): estimate from the first frame's bitrate.
   const version = ((head[1] ?? 0) >> 3) & 3;
   const bitrateIndex = (head[2] ?? 0) >> 4;
   const kbps = layer3Kbps(version, bitrateIndex);

@@ -1,13 +1,10 @@
 import { ID3Writer } from 'browser-id3-writer';
 import type { MetadataTags } from 'mediabunny';
 import { BlobWriter, type Spill } from '../blob-writer';
-import { addLameTag, LAME_TAG_SIZE, type GaplessInfo } from '../lame-tag';
 import { Mp3FrameError } from './frames';
-import { layer3FrameLength, layer3FrameLengthAt, MAX_BITRATE_INDEX, sideInfoBytes } from './frame-header';
+import { layer3FrameLengthAt } from './frame-header';
+import { infoFrame, type LameTagFields } from './info-frame';
 
-/** "Info" or "Xing", flags, frame count, byte count, seek table and quality, before the LAME tag. */
-const XING_FIELDS_BYTES = 4 + 4 + 4 + 4 + 100 + 4;
-const XING_FLAGS_FRAMES_BYTES_TOC = 0x7;
 const ID3_COVER_FRONT = 3;
 
 /** The ID3v2 tag for `tags`, empty if there are none. A cover whose image type the tag can't name is left out. */
@@ -74,13 +71,20 @@ export class Mp3Writer {
    * The file: ID3 tag, Info frame (frame and byte counts, seek table) and the frames. With `lameTag`,
    * the Info frame carries a LAME tag saying how many samples to trim at each end.
    */
-  async toBlob(tags: MetadataTags, lameTag?: { gapless: GaplessInfo; bitrateKbps?: number }): Promise<Blob> {
+  async toBlob(tags: MetadataTags, lameTag?: LameTagFields): Promise<Blob> {
     const frames = await this.frames.toBlob('');
-    const info = this.infoFrame(frames.size);
-    const tagged = lameTag
-      ? addLameTag(info, lameTag.gapless, { vbrMethod: this.constantBitrate ? 1 : 0, bitrateKbps: lameTag.bitrateKbps ?? 0, toc: 'keep' })
-      : info;
-    return new Blob([id3Tag(tags) as BlobPart, tagged as BlobPart, frames], { type: 'audio/mpeg' });
+    if (!this.firstHeader) throw new Mp3FrameError('no MP3 frames were written');
+    const info = infoFrame(
+      {
+        firstHeader: this.firstHeader,
+        constantBitrate: this.constantBitrate,
+        frameCount: this.count,
+        frameStarts: this.starts,
+        framesBytes: frames.size,
+      },
+      lameTag,
+    );
+    return new Blob([id3Tag(tags) as BlobPart, info as BlobPart, frames], { type: 'audio/mpeg' });
   }
 
   private recordStart(start: number): void {
@@ -90,35 +94,5 @@ export class Mp3Writer {
       this.starts = grown;
     }
     this.starts[this.count++] = start;
-  }
-
-  /** A frame like the first, with no sound and room for the Xing fields and a LAME tag ("Info" when every frame has one bitrate). */
-  private infoFrame(framesBytes: number): Uint8Array {
-    const first = this.firstHeader;
-    if (!first) throw new Mp3FrameError('no MP3 frames were written');
-    const version = (first[1]! >> 3) & 3;
-    const rateIndex = (first[2]! >> 2) & 3;
-    const mono = first[3]! >> 6 === 3;
-    const xingOffset = 4 + sideInfoBytes(version, mono);
-    // The stream's own bitrate, as LAME does, unless a frame of it is too short for the fields (the highest always holds them).
-    let bitrateIndex = first[2]! >> 4;
-    while (bitrateIndex < MAX_BITRATE_INDEX && layer3FrameLength(version, bitrateIndex, rateIndex, 0) < xingOffset + XING_FIELDS_BYTES + LAME_TAG_SIZE) bitrateIndex++;
-    const length = layer3FrameLength(version, bitrateIndex, rateIndex, 0);
-    const frame = new Uint8Array(length);
-    // No CRC; the first frame's version, layer, rate, private bit, channel mode and flags.
-    frame.set([0xff, first[1]! | 1, (bitrateIndex << 4) | (rateIndex << 2) | (first[2]! & 1), first[3]!]);
-    const view = new DataView(frame.buffer);
-    let at = xingOffset;
-    for (const char of this.constantBitrate ? 'Info' : 'Xing') frame[at++] = char.charCodeAt(0);
-    view.setUint32(at, XING_FLAGS_FRAMES_BYTES_TOC);
-    view.setUint32(at + 4, this.count);
-    const bytes = length + framesBytes;
-    view.setUint32(at + 8, bytes);
-    at += 12;
-    for (let percent = 0; percent < 100; percent++) {
-      const start = length + this.starts[Math.floor((percent * this.count) / 100)]!;
-      frame[at + percent] = Math.min(255, Math.floor((256 * start) / bytes));
-    }
-    return frame;
   }
 }
