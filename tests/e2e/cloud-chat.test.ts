@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { NemoVideoServer } from '../cloud-server/server.mjs';
+import type { NemoVideoServer } from '../cloud-server/server';
 import type { ExtensionSession } from './helpers/browser';
 import { launchWithStandInCloud, type StandInCloud } from './helpers/cloud-session';
 import { analyzeMp3 } from './helpers/mp3';

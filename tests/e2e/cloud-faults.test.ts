@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import type { Faults, LoggedRequest, NemoVideoServer } from '../cloud-server/server.mjs';
+import type { Faults, LoggedRequest, NemoVideoServer } from '../cloud-server/server';
 import type { ExtensionSession } from './helpers/browser';
 import { launchWithStandInCloud, type StandInCloud } from './helpers/cloud-session';
 import { analyzeMp3 } from './helpers/mp3';

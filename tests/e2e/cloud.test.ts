@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { NemoVideoServer } from '../cloud-server/server.mjs';
+import type { NemoVideoServer } from '../cloud-server/server';
 import type { ExtensionSession } from './helpers/browser';
 import { launchWithStandInCloud, type StandInCloud } from './helpers/cloud-session';
 import { changeSettings } from './helpers/options';

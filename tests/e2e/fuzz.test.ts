@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { writeFuzzCases, type WrittenFuzzCase } from '../../scripts/fuzz/mutate.mjs';
+import { writeFuzzCases, type WrittenFuzzCase } from '../../scripts/fuzz/mutate';
 import { launchExtension, type ExtensionSession } from './helpers/browser';
 import { alertText, readStored, runBatch, type FileOutcome } from './helpers/batch';
 import { analyzeMp3 } from './helpers/mp3';
@@ -11,7 +11,7 @@ import { chooseVideos, jobRow } from './helpers/popup';
 import { watchMemory } from './helpers/proc-memory';
 
 // `npm run fuzz` sets FUZZ_COUNT=1000; npm test runs the short version. A failure names its seed and index:
-// `node scripts/fuzz/mutate.mjs <seed> <index>` writes that file again.
+// `npx tsx scripts/fuzz/mutate.ts <seed> <index>` writes that file again.
 const SEED = Number(process.env.FUZZ_SEED ?? 8);
 const COUNT = Number(process.env.FUZZ_COUNT ?? 40);
 const FIRST = Number(process.env.FUZZ_FIRST ?? 0);

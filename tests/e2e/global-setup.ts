@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { makeFixtures, type Fixture } from '../../scripts/make-fixtures.mjs';
+import { makeFixtures, type Fixture } from '../../scripts/make-fixtures';
 import { BUILT_EXTENSION, isExtensionBuilt, REPO_ROOT } from './helpers/browser.ts';
 
 export const FIXTURES_DIR = join(REPO_ROOT, 'tests', 'e2e', '.fixtures');

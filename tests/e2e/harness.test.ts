@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { CLIP_SECONDS, CLIP_SPECS, makeFixtures, ONSET_SECONDS, type Fixture, type GoodExpectation } from '../../scripts/make-fixtures.mjs';
+import {
+  CLIP_SECONDS,
+  CLIP_SPECS,
+  makeFixtures,
+  ONSET_SECONDS,
+  type Fixture,
+  type GoodExpectation,
+} from '../../scripts/make-fixtures';
 import { isExtensionBuilt, launchExtension } from './helpers/browser.ts';
 import { analyzeMp3, sourceAudioSeconds } from './helpers/mp3.ts';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { CLIP_SPECS, BAD_SPECS } from '../../scripts/make-fixtures.mjs';
+import { CLIP_SPECS, BAD_SPECS } from '../../scripts/make-fixtures';
 import { launchExtension, type ExtensionSession } from './helpers/browser';
 import { alertText, runBatch, type FileOutcome } from './helpers/batch';
 import { fixture, fixturePath } from './helpers/popup';

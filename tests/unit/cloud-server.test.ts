@@ -8,7 +8,7 @@ import { NemoVideoClient, type ChatUpdate, type CloudCredentials, type CloudLimi
 import { summarizeState, isDraftReady } from '@/utils/engines/cloud/draft';
 import { CloudError, describeCloudError, type CloudErrorKind } from '@/utils/engines/cloud/errors';
 import { translateGuiWording } from '@/utils/engines/cloud/gui-wording';
-import { startNemoVideoServer, type Faults, type NemoVideoServer } from '../cloud-server/server.mjs';
+import { startNemoVideoServer, type Faults, type NemoVideoServer } from '../cloud-server/server';
 
 const run = promisify(execFile);
 const CLIP_SECONDS = 2;

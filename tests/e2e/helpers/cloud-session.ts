@@ -1,4 +1,4 @@
-import { startNemoVideoServer, type NemoVideoServer } from '../../cloud-server/server.mjs';
+import { startNemoVideoServer, type NemoVideoServer } from '../../cloud-server/server';
 import { launchExtension, type ExtensionSession } from './browser';
 import { changeSettings } from './options';
 

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { decodeMono, findEndOfSoundSeconds, findOnsetSeconds, probeAudioSeconds } from '../../../scripts/make-fixtures.mjs';
+import { decodeMono, findEndOfSoundSeconds, findOnsetSeconds, probeAudioSeconds } from '../../../scripts/make-fixtures';
 
 const run = promisify(execFile);
 

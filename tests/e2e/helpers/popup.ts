@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { expect, inject } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import type { Fixture } from '../../../scripts/make-fixtures.mjs';
+import type { Fixture } from '../../../scripts/make-fixtures';
 
 export function fixture(name: string): Fixture {
   const found = inject('fixtures').find((candidate) => candidate.name === name);

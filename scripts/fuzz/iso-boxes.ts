@@ -1,23 +1,37 @@
 // MP4/MOV/M4V (ISO BMFF) box surgery: sizes that lie, counts that never end, boxes inside themselves.
-import { concat } from './generic.mjs';
+import { concat, type Mutation } from './generic.ts';
+import type { Random } from './random.ts';
 
-/** @typedef {import('./random.mjs').Random} Random */
-/** @typedef {import('./generic.mjs').Mutation} Mutation */
-/** @typedef {{ type: string, start: number, size: number, header: number, parents: Box[] }} Box */
+/** Where a box starts, its size and header size (8, or 16 with a 64-bit size), and the boxes it sits in. */
+interface Box {
+  type: string;
+  start: number;
+  size: number;
+  header: number;
+  parents: Box[];
+}
 
 /** Where each container's children start, counted from the box start (full boxes and sample entries skip their fields). */
 const CHILDREN_AT = new Map([
-  ...['moov', 'trak', 'mdia', 'minf', 'stbl', 'edts', 'dinf', 'udta', 'mvex', 'moof', 'traf', 'mfra'].map((type) => /** @type {[string, number]} */ ([type, 8])),
+  ...['moov', 'trak', 'mdia', 'minf', 'stbl', 'edts', 'dinf', 'udta', 'mvex', 'moof', 'traf', 'mfra'].map(
+    (type): [string, number] => [type, 8],
+  ),
   ['stsd', 16], ['dref', 16], ['mp4a', 36], ['avc1', 86],
 ]);
 /** Full boxes whose body starts with an entry count after version and flags. */
 const COUNTED = ['stco', 'co64', 'stts', 'ctts', 'stsc', 'stss', 'elst', 'stsd', 'dref', 'sbgp'];
 
-const view = (/** @type {Uint8Array} */ bytes) => new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-const typeAt = (/** @type {Uint8Array} */ bytes, /** @type {number} */ at) => String.fromCharCode(...bytes.subarray(at, at + 4));
+const view = (bytes: Uint8Array) => new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+const typeAt = (bytes: Uint8Array, at: number) => String.fromCharCode(...bytes.subarray(at, at + 4));
 
-/** Every box that parses, depth first. @param {Uint8Array} bytes @returns {Box[]} */
-export function parseBoxes(bytes, start = 0, end = bytes.length, /** @type {Box[]} */ parents = [], /** @type {Box[]} */ out = []) {
+/** Every box that parses, depth first. */
+export function parseBoxes(
+  bytes: Uint8Array,
+  start = 0,
+  end = bytes.length,
+  parents: Box[] = [],
+  out: Box[] = [],
+): Box[] {
   const data = view(bytes);
   for (let at = start; end - at >= 8; ) {
     let size = data.getUint32(at);
@@ -36,17 +50,16 @@ export function parseBoxes(bytes, start = 0, end = bytes.length, /** @type {Box[
   return out;
 }
 
-export function isIsoBmff(/** @type {Uint8Array} */ bytes) {
+export function isIsoBmff(bytes: Uint8Array) {
   return bytes.length >= 8 && ['ftyp', 'moov', 'mdat', 'free', 'wide'].includes(typeAt(bytes, 4));
 }
 
-/** Changes every ancestor's 32-bit size by `delta`, so the file still parses after a box grows or shrinks. @param {Uint8Array} bytes @param {Box} box @param {number} delta */
-function resizeParents(bytes, box, delta) {
+/** Changes every ancestor's 32-bit size by `delta`, so the file still parses after a box grows or shrinks. */
+function resizeParents(bytes: Uint8Array, box: Box, delta: number) {
   for (const parent of box.parents) if (parent.header === 8) view(bytes).setUint32(parent.start, parent.size + delta);
 }
 
-/** @type {Record<string, (bytes: Uint8Array, box: Box, rng: Random) => Mutation | undefined>} */
-const SURGERY = {
+const SURGERY: Record<string, (bytes: Uint8Array, box: Box, rng: Random) => Mutation | undefined> = {
   cut(bytes, box, rng) {
     const out = concat(bytes.subarray(0, box.start), bytes.subarray(box.start + box.size));
     const fixed = rng.chance(0.6);
@@ -132,8 +145,8 @@ const SURGERY = {
   },
 };
 
-/** One box surgery on a random box, or undefined when none applies. @param {Uint8Array} bytes @param {Random} rng @returns {Mutation | undefined} */
-export function mutateIso(bytes, rng) {
+/** One box surgery on a random box, or undefined when none applies. */
+export function mutateIso(bytes: Uint8Array, rng: Random): Mutation | undefined {
   const boxes = parseBoxes(bytes).filter((box) => box.type !== 'ftyp');
   for (let attempt = 0; attempt < 20 && boxes.length > 0; attempt++) {
     const box = rng.pickByKind(boxes, (b) => b.type);

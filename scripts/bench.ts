@@ -1,17 +1,18 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S npx tsx
 // `npm run bench`: converts the same generated video with native ffmpeg, ffmpeg.wasm (the core the
 // extension ships) and the extension itself (headless Chromium, popup → downloads folder), one
 // after another, and prints wall time, memory and how exactly the MP3 keeps the audio's start/end.
 // Not a test: nothing here asserts on timing.
 //
-// Usage: node scripts/bench.mjs [--no-build] [--big] [--runs N] [--only native,wasm,extension] [--pss]
-import { execFile, spawn } from 'node:child_process';
+// Usage: npm run bench -- [--no-build] [--big] [--runs N] [--only native,wasm,extension] [--pss]
+import { execFile, spawn, type StdioOptions } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import type { BrowserContext, BrowserType, Page } from 'playwright-core';
 
 const run = promisify(execFile);
 
@@ -21,6 +22,7 @@ const OUT_DIR = join(MEDIA_DIR, 'out');
 const RESULTS_FILE = join(ROOT, 'bench', 'results.md');
 const EXTENSION_DIR = join(ROOT, '.output', 'chrome-mv3');
 const FFMPEG_CORE_JS = join(ROOT, 'node_modules', '@ffmpeg', 'core', 'dist', 'esm', 'ffmpeg-core.js');
+const WASM_CHILD = join(ROOT, 'scripts', 'bench-wasm-child.mjs');
 const CHROMIUM = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 const GNU_TIME = '/usr/bin/time';
 
@@ -37,11 +39,120 @@ const MP3_CLIP_NAME = 'bench-4min-mp3-v1.mp4';
 const BIG_TARGET_BYTES = 2e9;
 const MP3_ARGS = ['-vn', '-c:a', 'libmp3lame', '-b:a', '192k'];
 
+type RowKey = 'native' | 'wasm' | 'extension';
+
+interface Options {
+  build: boolean;
+  big: boolean;
+  pss: boolean;
+  runs: number;
+  only: Set<string>;
+}
+
+/** Where the signal starts and ends, in seconds. */
+interface SignalTimes {
+  start: number;
+  end: number;
+}
+
+interface BenchInput {
+  name: string;
+  path: string;
+  bytes: number;
+  /** How many 4-minute clips the input holds. */
+  copies: number;
+  big: boolean;
+  /** Converted with "Keep MP3 sound as it is" (the MP3 stream copied). */
+  keepMp3?: boolean;
+  /** For the table, set once the input's length is known. */
+  label?: string;
+  /** What the MP3s' start and end are measured against, set once the source is measured. */
+  reference?: SignalTimes;
+}
+
+interface AudioInfo {
+  codec: string;
+  sampleRate: number;
+  channels: number;
+  duration: number;
+}
+
+interface Exactness extends AudioInfo, SignalTimes {
+  decodedSeconds: number;
+  startErrorMs: number;
+  endErrorMs: number;
+}
+
+interface ProcessGrowth {
+  process: string;
+  bytes: number;
+  started: boolean;
+}
+
+interface MemoryReport {
+  baselineBytes: number;
+  peakExtraBytes: number;
+  samples: number;
+  meanSampleMs: number;
+  kind: 'PSS' | 'RSS';
+  processes: number;
+  growth: ProcessGrowth[];
+}
+
+/** One measured run; the engines add what only they know. */
+interface RunResult {
+  wallMs: number;
+  firstProgressMs: number;
+  peakBytes: number;
+  /** The MP3 it made. */
+  out: string;
+  /** ffmpeg.wasm: of the wall time, loading the core. */
+  loadedMs?: number;
+  /** Extension: when the popup showed the job and when it said "Converting…". */
+  shownMs?: number;
+  convertingMs?: number;
+  memory?: MemoryReport;
+}
+
+/** A row of runs: the median wall time's run, with the medians and every run's wall time. */
+type Measured = RunResult & { runs: number[] };
+
+interface RowIdentity {
+  key: RowKey;
+  engine: string;
+  input: BenchInput;
+}
+
+type MeasuredRow = RowIdentity & Measured & { skipped?: undefined; exact?: Exactness };
+/** Why a row has no numbers: the table says so in its place. */
+type SkipReason = 'n/a (whole file in wasm memory)' | 'n/a (not measured for copying)';
+type SkippedRow = RowIdentity & { skipped: SkipReason };
+type Row = MeasuredRow | SkippedRow;
+
+interface BrowserSession {
+  context: BrowserContext;
+  popup: Page;
+  downloadsDir: string;
+  browserPid: number;
+  close: () => Promise<void>;
+}
+
+/** What the popup records about the job it watches (times from performance.timeOrigin). */
+interface PopupMarks {
+  shownAt: number | null;
+  convertingAt: number | null;
+  progressAt: number | null;
+  error: string | null;
+}
+
+/** The popup's window, with what watchJobInPopup leaves on it. */
+type BenchWindow = Window & { __benchMarks?: PopupMarks; __benchObserver?: MutationObserver };
+
 // ---------------------------------------------------------------------------------------------
 // Command line
 
 function usage() {
-  return `usage: node scripts/bench.mjs [--no-build] [--big] [--runs N] [--only native,wasm,extension] [--pss]
+  return `usage: npm run bench -- [--no-build] [--big] [--runs N] [--only native,wasm,extension] [--pss]
 
   --no-build   use the existing build in .output/chrome-mv3 instead of running \`wxt build\`
   --big        also bench a ~2 GB MP4 (the 4-minute clip concatenated; made once, ~2 GB of disk)
@@ -52,10 +163,10 @@ function usage() {
                sample then costs ~20 ms of CPU, which slows the conversion it measures)`;
 }
 
-function parseArgs(argv) {
+function parseArgs(argv: string[]): Options {
   const opts = { build: true, big: false, pss: false, runs: 1, only: new Set(['native', 'wasm', 'extension']) };
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
+    const arg = argv[i] as string;
     const value = () => {
       const v = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[++i];
       if (v === undefined) fail(`${arg} needs a value\n\n${usage()}`);
@@ -78,7 +189,7 @@ function parseArgs(argv) {
   return opts;
 }
 
-function fail(message) {
+function fail(message: string): never {
   console.error(`bench: ${message}`);
   process.exit(2);
 }
@@ -86,26 +197,27 @@ function fail(message) {
 // ---------------------------------------------------------------------------------------------
 // Small helpers
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const now = () => performance.timeOrigin + performance.now();
-const mb = (bytes) => bytes / 1e6;
-const log = (message) => console.error(`· ${message}`);
+const mb = (bytes: number) => bytes / 1e6;
+const log = (message: string) => console.error(`· ${message}`);
 
-function median(values) {
+function median(values: number[]) {
   const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
   if (sorted.length === 0) return Number.NaN;
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  const at = (i: number) => sorted[i] as number;
+  return sorted.length % 2 ? at(mid) : (at(mid - 1) + at(mid)) / 2;
 }
 
-async function exists(path) {
+async function exists(path: string) {
   return stat(path).then(
     () => true,
     () => false,
   );
 }
 
-async function which(file) {
+async function which(file: string) {
   if (file.includes('/')) return existsSync(file);
   return run('sh', ['-c', `command -v ${file}`]).then(
     () => true,
@@ -114,11 +226,15 @@ async function which(file) {
 }
 
 /** Runs a command to completion, rejecting with its stderr tail when it fails. */
-function spawnChecked(file, args, { stdio = ['ignore', 'ignore', 'pipe'] } = {}) {
-  return new Promise((resolvePromise, reject) => {
+function spawnChecked(
+  file: string,
+  args: string[],
+  { stdio = ['ignore', 'ignore', 'pipe'] }: { stdio?: StdioOptions } = {},
+) {
+  return new Promise<{ stderr: string }>((resolvePromise, reject) => {
     const child = spawn(file, args, { stdio });
     let stderr = '';
-    const keep = (d) => (stderr = (stderr + d).slice(-4000));
+    const keep = (d: Buffer) => (stderr = (stderr + d).slice(-4000));
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
     child.on('error', (err) => reject(new Error(`${file}: ${err.message}`)));
@@ -133,7 +249,7 @@ function spawnChecked(file, args, { stdio = ['ignore', 'ignore', 'pipe'] } = {})
 // Media
 
 /** A mix of cosines at whole-number frequencies, so every one is at a crest at the whole-second onset and end. */
-function signalExpression(noiseSeed) {
+function signalExpression(noiseSeed: number) {
   const tones = [
     '0.22*cos(2*PI*220*t)',
     '0.16*cos(2*PI*277*t)',
@@ -145,7 +261,7 @@ function signalExpression(noiseSeed) {
   return `${gate}*(${tones}+0.03*(2*random(${noiseSeed})-1))`;
 }
 
-async function makeClip(path) {
+async function makeClip(path: string) {
   const tmp = `${path}.tmp-${process.pid}.mp4`;
   const audio = `aevalsrc=exprs=${signalExpression(0)}|${signalExpression(1)}:s=${SAMPLE_RATE}:c=stereo:d=${CLIP_SECONDS}`;
   log(`generating ${basename(path)} (4 min 1280x720 H.264 + AAC, takes a minute or two)…`);
@@ -166,7 +282,7 @@ async function makeClip(path) {
 }
 
 /** The same clip with its sound as MP3 (video copied), for "Keep MP3 sound as it is". */
-async function makeMp3Clip(path, clipPath) {
+async function makeMp3Clip(path: string, clipPath: string) {
   const tmp = `${path}.tmp-${process.pid}.mp4`;
   log(`making ${basename(path)} (the clip with MP3 sound)…`);
   try {
@@ -177,7 +293,7 @@ async function makeMp3Clip(path, clipPath) {
   }
 }
 
-async function makeBig(path, clipPath) {
+async function makeBig(path: string, clipPath: string) {
   const copies = Math.max(2, Math.round(BIG_TARGET_BYTES / (await stat(clipPath)).size));
   const tmp = `${path}.tmp-${process.pid}.mp4`;
   const list = `${path}.list-${process.pid}.txt`;
@@ -193,11 +309,11 @@ async function makeBig(path, clipPath) {
 }
 
 /** The inputs to bench, made once and cached; `copies` is how many 4-minute clips an input holds. */
-async function prepareInputs(big) {
+async function prepareInputs(big: boolean) {
   await mkdir(MEDIA_DIR, { recursive: true });
   const clip = join(MEDIA_DIR, CLIP_NAME);
   if (!(await exists(clip))) await makeClip(clip);
-  const inputs = [{ name: CLIP_NAME, path: clip, bytes: (await stat(clip)).size, copies: 1, big: false }];
+  const inputs: BenchInput[] = [{ name: CLIP_NAME, path: clip, bytes: (await stat(clip)).size, copies: 1, big: false }];
   const mp3Clip = join(MEDIA_DIR, MP3_CLIP_NAME);
   if (!(await exists(mp3Clip))) await makeMp3Clip(mp3Clip, clip);
   inputs.push({ name: MP3_CLIP_NAME, path: mp3Clip, bytes: (await stat(mp3Clip)).size, copies: 1, big: false, keepMp3: true });
@@ -205,7 +321,8 @@ async function prepareInputs(big) {
     const bigPath = join(MEDIA_DIR, BIG_NAME);
     if (!(await exists(bigPath))) await makeBig(bigPath, clip);
     const bytes = (await stat(bigPath)).size;
-    inputs.push({ name: BIG_NAME, path: bigPath, bytes, copies: Math.round(bytes / inputs[0].bytes), big: true });
+    const clipBytes = (inputs[0] as BenchInput).bytes;
+    inputs.push({ name: BIG_NAME, path: bigPath, bytes, copies: Math.round(bytes / clipBytes), big: true });
   }
   for (const input of inputs) {
     const minutes = (await probe(input.path)).duration / 60;
@@ -217,9 +334,15 @@ async function prepareInputs(big) {
 // ---------------------------------------------------------------------------------------------
 // Exactness
 
-async function probe(path) {
+/** What the bench reads of `ffprobe -of json -show_streams -show_format`. */
+interface ProbeReport {
+  streams?: { codec_type: string; codec_name: string; sample_rate: string; channels: number; duration?: string }[];
+  format?: { duration?: string };
+}
+
+async function probe(path: string): Promise<AudioInfo> {
   const { stdout } = await run('ffprobe', ['-v', 'error', '-of', 'json', '-show_streams', '-show_format', path]);
-  const info = JSON.parse(stdout);
+  const info = JSON.parse(stdout) as ProbeReport;
   const audio = info.streams?.find((s) => s.codec_type === 'audio');
   if (!audio) throw new Error(`${path}: no audio stream`);
   return {
@@ -231,8 +354,8 @@ async function probe(path) {
 }
 
 /** Streams the first audio stream as mono f32 PCM and finds the first and last sample above THRESHOLD. */
-function findSignal(path) {
-  return new Promise((resolvePromise, reject) => {
+function findSignal(path: string) {
+  return new Promise<{ samples: number; first: number; last: number }>((resolvePromise, reject) => {
     const child = spawn('ffmpeg', ['-nostdin', '-v', 'error', '-i', path, '-map', '0:a:0', '-ac', '1', '-f', 'f32le', 'pipe:1'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -241,8 +364,8 @@ function findSignal(path) {
     let index = 0;
     let first = -1;
     let last = -1;
-    child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
-    child.stdout.on('data', (chunk) => {
+    child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d).slice(-4000)));
+    child.stdout.on('data', (chunk: Buffer) => {
       const buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
       const whole = buf.length - (buf.length % 4);
       for (let off = 0; off < whole; off += 4, index++) {
@@ -262,12 +385,12 @@ function findSignal(path) {
 }
 
 /** Where the generator put the signal; in the concatenated file it ends in the last copy. */
-function nominalSignal(input) {
+function nominalSignal(input: BenchInput): SignalTimes {
   return { start: ONSET_SECONDS, end: (input.copies - 1) * CLIP_SECONDS + END_SECONDS };
 }
 
 /** The signal's start/end in a file, and their errors against `reference` (seconds). */
-async function measureExactness(path, reference) {
+async function measureExactness(path: string, reference: SignalTimes): Promise<Exactness> {
   const [info, signal] = await Promise.all([probe(path), findSignal(path)]);
   const rate = info.sampleRate;
   const start = signal.first < 0 ? Number.NaN : signal.first / rate;
@@ -285,13 +408,13 @@ async function measureExactness(path, reference) {
 // ---------------------------------------------------------------------------------------------
 // Native ffmpeg
 
-function maxRssFromGnuTime(report) {
+function maxRssFromGnuTime(report: string) {
   const match = /Maximum resident set size \(kbytes\): (\d+)/.exec(report);
   return match ? Number(match[1]) * 1024 : Number.NaN;
 }
 
 /** Peak RSS by polling VmHWM (the kernel's high-water mark) until the process exits. */
-function pollHighWaterMark(pid, done) {
+function pollHighWaterMark(pid: number, done: Promise<void>) {
   let peak = Number.NaN;
   const timer = setInterval(() => {
     try {
@@ -304,7 +427,7 @@ function pollHighWaterMark(pid, done) {
   return done.finally(() => clearInterval(timer)).then(() => peak);
 }
 
-async function runNative(input, out, haveGnuTime) {
+async function runNative(input: BenchInput, out: string, haveGnuTime: boolean) {
   const args = ['-nostdin', '-hide_banner', '-loglevel', 'error', '-y', '-i', input.path, ...(input.keepMp3 ? ['-vn', '-c:a', 'copy'] : MP3_ARGS), out];
   const report = join(OUT_DIR, `time-${process.pid}.txt`);
   const started = now();
@@ -316,47 +439,30 @@ async function runNative(input, out, haveGnuTime) {
     return { wallMs, peakBytes };
   }
   const child = spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  const done = new Promise((res, rej) => child.on('close', (code) => (code === 0 ? res() : rej(new Error(`ffmpeg exited with ${code}`)))));
-  const peakBytes = await pollHighWaterMark(child.pid, done);
+  const done = new Promise<void>((res, rej) =>
+    child.on('close', (code) => (code === 0 ? res() : rej(new Error(`ffmpeg exited with ${code}`)))),
+  );
+  const peakBytes = await pollHighWaterMark(child.pid as number, done);
   return { wallMs: now() - started, peakBytes };
 }
 
 // ---------------------------------------------------------------------------------------------
-// ffmpeg.wasm (in a child Node process, so its peak RSS is its own)
+// ffmpeg.wasm (in a child Node process, so its peak RSS is its own: scripts/bench-wasm-child.mjs)
 
-async function wasmChild(inputPath, outputPath) {
-  const started = now();
-  // The core is built for web workers and finds its directory through self.location.
-  globalThis.self = { location: { href: pathToFileURL(FFMPEG_CORE_JS).href } };
-  const { default: createFFmpegCore } = await import(pathToFileURL(FFMPEG_CORE_JS).href);
-  const wasmBinary = await readFile(FFMPEG_CORE_JS.replace(/\.js$/, '.wasm'));
-  const messages = [];
-  const keep = (line) => messages.push(line) > 50 && messages.shift();
-  const core = await createFFmpegCore({ wasmBinary, print: keep, printErr: keep });
-  const loadedMs = now() - started;
-  core.FS.writeFile('/in.mp4', await readFile(inputPath));
-  const code = core.exec('-i', '/in.mp4', ...MP3_ARGS, '/out.mp3');
-  if (code !== 0) throw new Error(`ffmpeg.wasm exited with ${code}:\n${messages.join('\n')}`);
-  const mp3 = core.FS.readFile('/out.mp3');
-  const wallMs = now() - started;
-  await writeFile(outputPath, mp3);
-  process.stdout.write(`${JSON.stringify({ wallMs, loadedMs, peakBytes: process.resourceUsage().maxRSS * 1024 })}\n`);
-}
-
-function runWasm(input, out) {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--wasm-child', input.path, out], {
+function runWasm(input: BenchInput, out: string) {
+  return new Promise<{ wallMs: number; loadedMs: number; peakBytes: number }>((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [WASM_CHILD, FFMPEG_CORE_JS, input.path, out, ...MP3_ARGS], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-8000)));
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d).slice(-8000)));
     child.on('error', reject);
     child.on('close', (code) => {
       if (code !== 0) return reject(new Error(`ffmpeg.wasm child failed (${code}):\n${stderr.trim()}`));
       try {
-        resolvePromise(JSON.parse(stdout.trim().split('\n').pop()));
+        resolvePromise(JSON.parse(stdout.trim().split('\n').pop() as string));
       } catch {
         reject(new Error(`ffmpeg.wasm child printed no result:\n${stdout}\n${stderr}`));
       }
@@ -369,7 +475,7 @@ function runWasm(input, out) {
 
 /** ppid of every process, from one pass over /proc. */
 function processParents() {
-  const parents = new Map();
+  const parents = new Map<number, number>();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
@@ -384,7 +490,7 @@ function processParents() {
   return parents;
 }
 
-function descendantsOf(root) {
+function descendantsOf(root: number) {
   const parents = processParents();
   const tree = new Set([root]);
   let grew = true;
@@ -401,7 +507,7 @@ function descendantsOf(root) {
 }
 
 /** VmRSS, or with `pss` the PSS from smaps_rollup (shared pages split between their users, but ~20 ms per sweep of the tree). */
-function processMemory(pid, pss) {
+function processMemory(pid: number, pss: boolean) {
   try {
     const m = pss ? /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8')) : /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) * 1024 : 0;
@@ -414,17 +520,17 @@ function processMemory(pid, pss) {
  * Samples the summed memory of the browser's process tree every `intervalMs`. The tree is
  * re-listed every few samples, since Chromium starts processes (the offscreen document) mid-job.
  */
-function memorySampler(rootPid, pss, intervalMs = 50) {
+function memorySampler(rootPid: number, pss: boolean, intervalMs = 50) {
   let pids = descendantsOf(rootPid);
   const measureEach = () => new Map(pids.map((pid) => [pid, processMemory(pid, pss)]));
-  const total = (each) => [...each.values()].reduce((sum, bytes) => sum + bytes, 0);
+  const total = (each: Map<number, number>) => [...each.values()].reduce((sum, bytes) => sum + bytes, 0);
   const baselineEach = measureEach();
   const baseline = total(baselineEach);
   let peak = baseline;
   let peakEach = baselineEach;
   let samples = 0;
   let sampleCostMs = 0;
-  let timer;
+  let timer: NodeJS.Timeout;
   const sample = () => {
     const each = measureEach();
     if (total(each) > peak) {
@@ -441,9 +547,9 @@ function memorySampler(rootPid, pss, intervalMs = 50) {
     timer = setTimeout(tick, intervalMs);
   };
   timer = setTimeout(tick, intervalMs);
-  let result;
+  let result: MemoryReport | undefined;
   return {
-    stop() {
+    stop(): MemoryReport {
       if (result) return result;
       clearTimeout(timer);
       sample();
@@ -464,12 +570,12 @@ function memorySampler(rootPid, pss, intervalMs = 50) {
   };
 }
 
-function growthByProcess(growth = []) {
+function growthByProcess(growth: ProcessGrowth[] = []) {
   return growth.map((entry) => `${entry.process}${entry.started ? ' (started)' : ''} ${entry.bytes >= 0 ? '+' : ''}${fmt(mb(entry.bytes), 0)} MB`).join(', ') || 'none over 1 MB';
 }
 
 /** "renderer", "utility (audio.mojom.AudioService)", … from a Chromium process's command line. */
-function processKind(pid) {
+function processKind(pid: number) {
   try {
     // Chromium rewrites its process title: the arguments may come back joined by spaces.
     const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split(/[\0 ]/);
@@ -497,13 +603,13 @@ function chromiumArgs() {
   ];
 }
 
-function directChildren(pid) {
-  const children = new Set();
+function directChildren(pid: number) {
+  const children = new Set<number>();
   for (const [child, parent] of processParents()) if (parent === pid) children.add(child);
   return children;
 }
 
-async function launchBrowser(chromium) {
+async function launchBrowser(chromium: BrowserType): Promise<BrowserSession> {
   const tempRoot = await mkdtemp(join(tmpdir(), 'video-to-mp3-bench-'));
   tempDirs.add(tempRoot);
   const downloadsDir = join(tempRoot, 'downloads');
@@ -538,7 +644,7 @@ async function launchBrowser(chromium) {
   const cdp = await context.newCDPSession(cdpPage);
   // Playwright saves downloads under GUID names in its own folder; "default" hands them back to the profile's downloads folder.
   await cdp.send('Browser.setDownloadBehavior', { behavior: 'default' });
-  const isOurs = (w) => w.url().startsWith('chrome-extension://');
+  const isOurs = (w: { url(): string }) => w.url().startsWith('chrome-extension://');
   const worker = context.serviceWorkers().find(isOurs) ?? (await context.waitForEvent('serviceworker', { predicate: isOurs, timeout: 30_000 }));
   const extensionId = new URL(worker.url()).host;
   const popup = await context.newPage();
@@ -552,10 +658,13 @@ async function launchBrowser(chromium) {
  * Records, in the popup, when the job's row appears, when it says "Converting…" and when a bar for
  * the file first goes above 0: the copy's ("Adding …", for files over one stored part) or the job's.
  */
-function watchJobInPopup(popup, fileName) {
+async function watchJobInPopup(popup: Page, fileName: string) {
+  // tsx keeps function names by wrapping named functions in __name(), which the page doesn't have.
+  await popup.evaluate('globalThis.__name ??= (fn) => fn');
   return popup.evaluate((name) => {
-    const marks = { shownAt: null, convertingAt: null, progressAt: null, error: null };
-    window.__benchMarks = marks;
+    const page = window as BenchWindow;
+    const marks: PopupMarks = { shownAt: null, convertingAt: null, progressAt: null, error: null };
+    page.__benchMarks = marks;
     const check = () => {
       const at = performance.timeOrigin + performance.now();
       const adding = document.querySelector(`[role="progressbar"][aria-label="Adding ${CSS.escape(name)}…"]`);
@@ -569,14 +678,15 @@ function watchJobInPopup(popup, fileName) {
       const alert = document.querySelector(`li[aria-label="${CSS.escape(name)}"] [role="alert"]`);
       if (alert && !marks.error) marks.error = alert.textContent;
     };
-    window.__benchObserver?.disconnect();
-    window.__benchObserver = new MutationObserver(check);
-    window.__benchObserver.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+    page.__benchObserver?.disconnect();
+    page.__benchObserver = new MutationObserver(check);
+    const watched = { subtree: true, childList: true, attributes: true, characterData: true };
+    page.__benchObserver.observe(document.body, watched);
     check();
   }, fileName);
 }
 
-async function waitForNewMp3(session, known, timeoutMs) {
+async function waitForNewMp3(session: BrowserSession, known: Set<string>, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
   let lastErrorCheck = 0;
   while (Date.now() < deadline) {
@@ -586,7 +696,7 @@ async function waitForNewMp3(session, known, timeoutMs) {
     if (mp3 && !partial && (await stat(join(session.downloadsDir, mp3))).size > 0) return { name: mp3, at: now() };
     if (Date.now() - lastErrorCheck > 1000) {
       lastErrorCheck = Date.now();
-      const error = await session.popup.evaluate(() => window.__benchMarks?.error ?? null);
+      const error = await session.popup.evaluate(() => (window as BenchWindow).__benchMarks?.error ?? null);
       if (error) throw new Error(`the extension reported: ${error}`);
     }
     await sleep(20);
@@ -595,7 +705,7 @@ async function waitForNewMp3(session, known, timeoutMs) {
 }
 
 /** Waits until the popup no longer lists the job, so the next run starts from an idle extension. */
-async function waitForIdle(popup, fileName) {
+async function waitForIdle(popup: Page, fileName: string) {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     const busy = await popup.evaluate((name) => !!document.querySelector(`[role="progressbar"][aria-label="Converting ${CSS.escape(name)}"]`), fileName);
@@ -607,16 +717,16 @@ async function waitForIdle(popup, fileName) {
 }
 
 /** Turns on "Keep MP3 sound as it is", as the options page would. */
-async function keepMp3Sound(context) {
+async function keepMp3Sound(context: BrowserContext) {
   const worker = context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'));
   if (!worker) throw new Error('no extension service worker to change the settings with');
   await worker.evaluate(async () => {
     const { settings } = await chrome.storage.sync.get('settings');
-    await chrome.storage.sync.set({ settings: { ...settings, keepMp3Audio: true } });
+    await chrome.storage.sync.set({ settings: { ...(settings as object | undefined), keepMp3Audio: true } });
   });
 }
 
-async function runExtensionOnce(session, input, out, pss) {
+async function runExtensionOnce(session: BrowserSession, input: BenchInput, out: string, pss: boolean) {
   const fileInput = session.popup.getByLabel('Choose video');
   const known = new Set(await readdir(session.downloadsDir));
   await watchJobInPopup(session.popup, input.name);
@@ -627,7 +737,7 @@ async function runExtensionOnce(session, input, out, pss) {
     const timeoutMs = 120_000 + (input.bytes / 1e6) * 500;
     const done = await waitForNewMp3(session, known, timeoutMs);
     const memory = sampler.stop();
-    const marks = await session.popup.evaluate(() => window.__benchMarks);
+    const marks = (await session.popup.evaluate(() => (window as BenchWindow).__benchMarks)) as PopupMarks;
     await copyFile(join(session.downloadsDir, done.name), out);
     // Frees the name, so the next run's MP3 isn't saved as "… (1).mp3".
     await rm(join(session.downloadsDir, done.name), { force: true });
@@ -648,8 +758,8 @@ async function runExtensionOnce(session, input, out, pss) {
 // Orchestration
 
 /** Undo list for browsers and their temp profiles, run at the end and on Ctrl-C. */
-const cleanups = new Set();
-const tempDirs = new Set();
+const cleanups = new Set<() => Promise<void>>();
+const tempDirs = new Set<string>();
 process.on('exit', () => {
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 });
@@ -666,7 +776,7 @@ async function machineInfo() {
     () => 'unknown',
   );
   const ffmpegVersion = await run('ffmpeg', ['-version']).then(
-    ({ stdout }) => stdout.split('\n')[0].replace(/ Copyright.*/, ''),
+    ({ stdout }) => (stdout.split('\n')[0] as string).replace(/ Copyright.*/, ''),
     () => 'unknown',
   );
   return {
@@ -680,18 +790,18 @@ async function machineInfo() {
   };
 }
 
-function fmt(value, digits = 0) {
+function fmt(value: number | string | undefined, digits = 0) {
   if (typeof value === 'string') return value;
-  if (!Number.isFinite(value)) return '–';
+  if (value === undefined || !Number.isFinite(value)) return '–';
   return value.toFixed(digits);
 }
 
-function signed(value, digits = 2) {
-  if (!Number.isFinite(value)) return '–';
+function signed(value: number | undefined, digits = 2) {
+  if (value === undefined || !Number.isFinite(value)) return '–';
   return `${value >= 0 ? '+' : ''}${value.toFixed(digits)}`;
 }
 
-function renderTable(rows) {
+function renderTable(rows: Row[]) {
   const header = '| engine | input | wall time (s) | × native | time to first progress (ms) | peak extra memory (MB) | start error (ms) | end error (ms) |';
   const lines = [header, '|---|---|--:|--:|--:|--:|--:|--:|'];
   for (const r of rows) {
@@ -699,7 +809,7 @@ function renderTable(rows) {
       lines.push(`| ${r.engine} | ${r.input.label} | ${r.skipped} | | | | | |`);
       continue;
     }
-    const native = rows.find((n) => n.key === 'native' && n.input === r.input && !n.skipped);
+    const native = rows.find((n): n is MeasuredRow => n.key === 'native' && n.input === r.input && !n.skipped);
     const ratio = native && r.wallMs ? `${(r.wallMs / native.wallMs).toFixed(1)}×` : '–';
     lines.push(
       `| ${r.engine} | ${r.input.label} | ${fmt(r.wallMs / 1000, 2)} | ${ratio} | ${fmt(r.firstProgressMs)} | ${fmt(mb(r.peakBytes), 0)} | ${signed(r.exact?.startErrorMs)} | ${signed(r.exact?.endErrorMs)} |`,
@@ -708,8 +818,13 @@ function renderTable(rows) {
   return lines.join('\n');
 }
 
-function renderDetails(rows, sources, opts, info) {
-  const lines = [];
+function renderDetails(
+  rows: Row[],
+  sources: { input: BenchInput; exact: Exactness }[],
+  opts: Options,
+  info: Awaited<ReturnType<typeof machineInfo>>,
+) {
+  const lines: string[] = [];
   lines.push('Notes:');
   lines.push(`- Each row: median of ${opts.runs} run(s), run one after another. Wall time for native ffmpeg is the whole process; for ffmpeg.wasm it is load + copy-in + exec + read-out inside Node (Node start-up excluded); for the extension it is from choosing the file in the popup to the finished MP3 in the downloads folder.`);
   lines.push('- "extension, first run" is the first conversion in a freshly launched browser (offscreen document and wasm start cold); "extension, warm" are the following ones in the same browser.');
@@ -727,7 +842,7 @@ function renderDetails(rows, sources, opts, info) {
     if (r.skipped || !r.exact) continue;
     const e = r.exact;
     let extra = '';
-    if (r.key === 'extension') {
+    if (r.key === 'extension' && r.memory) {
       extra = `; job shown ${fmt(r.shownMs)} ms, "Converting…" ${fmt(r.convertingMs)} ms; memory as ${r.memory.kind} over ${r.memory.processes} processes, baseline ${fmt(mb(r.memory.baselineBytes))} MB, ${r.memory.samples} samples of ${r.memory.meanSampleMs.toFixed(1)} ms; growth at the peak by process: ${growthByProcess(r.memory.growth)}`;
     }
     if (r.key === 'wasm') extra = `; of which loading the core ${fmt(r.loadedMs)} ms`;
@@ -739,16 +854,16 @@ function renderDetails(rows, sources, opts, info) {
 }
 
 /** Runs `once` `runs` times and keeps the median wall time's run for the other columns. */
-async function measure(runs, once) {
-  const results = [];
+async function measure(runs: number, once: (i: number) => Promise<RunResult>): Promise<Measured> {
+  const results: RunResult[] = [];
   for (let i = 0; i < runs; i++) results.push(await once(i));
   const mid = median(results.map((r) => r.wallMs));
   const chosen = results.reduce((best, r) => (Math.abs(r.wallMs - mid) < Math.abs(best.wallMs - mid) ? r : best));
   return { ...chosen, wallMs: mid, firstProgressMs: median(results.map((r) => r.firstProgressMs)), peakBytes: median(results.map((r) => r.peakBytes)), runs: results.map((r) => r.wallMs) };
 }
 
-async function preflight(opts) {
-  const missing = [];
+async function preflight(opts: Options) {
+  const missing: string[] = [];
   for (const tool of ['ffmpeg', 'ffprobe']) if (!(await which(tool))) missing.push(tool);
   if (opts.only.has('extension') && !existsSync(CHROMIUM)) missing.push(`${CHROMIUM} (set CHROME_PATH)`);
   if (opts.only.has('wasm') && !existsSync(FFMPEG_CORE_JS)) missing.push('@ffmpeg/core (run npm install)');
@@ -772,7 +887,7 @@ async function main() {
   await mkdir(OUT_DIR, { recursive: true });
   const info = await machineInfo();
 
-  const sources = [];
+  const sources: { input: BenchInput; exact: Exactness }[] = [];
   for (const input of inputs) {
     log(`measuring the source audio of ${input.name}…`);
     const exact = await measureExactness(input.path, nominalSignal(input));
@@ -783,8 +898,9 @@ async function main() {
     input.reference = input.big || input.keepMp3 ? { start: exact.start, end: exact.end } : nominalSignal(input);
   }
 
-  const rows = [];
-  const outPath = (key, input, i) => join(OUT_DIR, `${key}-${input.name.replace(/\.mp4$/, '')}-${i}.mp3`);
+  const rows: Row[] = [];
+  const outPath = (key: string, input: BenchInput, i: number) =>
+    join(OUT_DIR, `${key}-${input.name.replace(/\.mp4$/, '')}-${i}.mp3`);
 
   for (const input of inputs) {
     if (opts.only.has('native')) {
@@ -828,31 +944,28 @@ async function main() {
   }
 
   log('checking the MP3s…');
-  for (const row of rows) if (!row.skipped) row.exact = await measureExactness(row.out, row.input.reference);
+  for (const row of rows) {
+    if (!row.skipped) row.exact = await measureExactness(row.out, row.input.reference as SignalTimes);
+  }
 
   const table = renderTable(rows);
   const details = renderDetails(rows, sources, opts, info);
   console.log(`\n${table}\n\n${details}\n`);
-  await writeFile(RESULTS_FILE, `# Benchmark results\n\n${new Date().toISOString()}, \`node scripts/bench.mjs ${process.argv.slice(2).join(' ')}\`\n\n${table}\n\n${details}\n`);
+  const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`;
+  const header = `# Benchmark results\n\n${new Date().toISOString()}, \`${command}\``;
+  await writeFile(RESULTS_FILE, `${header}\n\n${table}\n\n${details}\n`);
   log(`written to ${RESULTS_FILE.slice(ROOT.length)}`);
 }
 
-if (process.argv[2] === '--wasm-child') {
-  wasmChild(process.argv[3], process.argv[4]).catch((err) => {
-    console.error(err?.stack ?? err);
-    process.exit(1);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    console.error(`\nbench: ${signal}, cleaning up…`);
+    runCleanups().finally(() => process.exit(130));
   });
-} else {
-  for (const signal of ['SIGINT', 'SIGTERM']) {
-    process.on(signal, () => {
-      console.error(`\nbench: ${signal}, cleaning up…`);
-      runCleanups().finally(() => process.exit(130));
-    });
-  }
-  main()
-    .catch((err) => {
-      console.error(`bench: ${err?.message ?? err}`);
-      process.exitCode = 1;
-    })
-    .finally(runCleanups);
 }
+main()
+  .catch((err: unknown) => {
+    console.error(`bench: ${err instanceof Error ? err.message : err}`);
+    process.exitCode = 1;
+  })
+  .finally(runCleanups);

@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S npx tsx --experimental-websocket
 // `npm run smoke:firefox -- video…`: a manual check in a real Firefox (not part of `npm test`, which
 // needs only Chromium). Starts headless Firefox (FIREFOX, else firefox-esr) with the built add-on
 // installed temporarily over WebDriver BiDi, picks the videos in its popup and waits for the MP3s.
@@ -32,7 +32,7 @@ writeFileSync(join(profile, 'user.js'), Object.entries(prefs).map(([key, value])
 const firefox = spawn(process.env.FIREFOX ?? 'firefox-esr', ['-headless', '--no-remote', '--profile', profile, '--remote-debugging-port', String(PORT), '-remote-allow-system-access']);
 let output = '';
 firefox.stderr.on('data', (chunk) => (output += chunk));
-const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 async function bidiUrl() {
   for (const deadline = Date.now() + 30_000; Date.now() < deadline; await sleep(100)) {
@@ -42,34 +42,53 @@ async function bidiUrl() {
   throw new Error(`Firefox did not start:\n${output}`);
 }
 
+/** A WebDriver BiDi reply, as far as this script reads it (events, which have no id, are never waited for). */
+type BidiReply = { id: number; type: 'success'; result: unknown } | { id: number; type: 'error'; message: string };
+
+/** The parts of BiDi results this script reads. */
+interface BrowsingContextTree {
+  contexts: { context: string; url: string }[];
+}
+/** What script.evaluate hands back: a remote value (a node's comes with its sharedId). */
+interface EvaluateResult<Value> {
+  result: { value: Value; sharedId?: string };
+}
+
 const socket = new WebSocket(await bidiUrl());
 await new Promise((opened, failed) => ((socket.onopen = opened), (socket.onerror = failed)));
 let lastId = 0;
-const waiting = new Map();
-socket.onmessage = ({ data }) => {
-  const message = JSON.parse(data);
+const waiting = new Map<number, (reply: BidiReply) => void>();
+socket.onmessage = ({ data }: MessageEvent<string>) => {
+  const message = JSON.parse(data) as BidiReply;
   waiting.get(message.id)?.(message);
   waiting.delete(message.id);
 };
-function send(method, params = {}) {
+function send<Result>(method: string, params: object = {}): Promise<Result> {
   const id = ++lastId;
   socket.send(JSON.stringify({ id, method, params }));
   return new Promise((resolve, reject) =>
-    waiting.set(id, (reply) => (reply.type === 'error' ? reject(new Error(`${method}: ${reply.message}`)) : resolve(reply.result))),
+    waiting.set(id, (reply) =>
+      reply.type === 'error' ? reject(new Error(`${method}: ${reply.message}`)) : resolve(reply.result as Result),
+    ),
   );
 }
-const evaluate = async (context, expression, extra = {}) =>
-  (await send('script.evaluate', { target: { context }, expression, awaitPromise: false, ...extra })).result;
+const evaluate = async <Value = unknown>(context: string, expression: string, extra = {}) => {
+  const params = { target: { context }, expression, awaitPromise: false, ...extra };
+  return (await send<EvaluateResult<Value>>('script.evaluate', params)).result;
+};
 
 try {
   await send('session.new', { capabilities: {} });
   await send('webExtension.install', { extensionData: { type: 'path', path: extensionDir } });
-  const [browserWindow] = (await send('browsingContext.getTree', { 'moz:scope': 'chrome' })).contexts;
+  const chromeTree = await send<BrowsingContextTree>('browsingContext.getTree', { 'moz:scope': 'chrome' });
+  const [browserWindow] = chromeTree.contexts;
+  if (!browserWindow) throw new Error('Firefox has no browser window.');
   const popupUrl = `moz-extension://${UUID}/popup.html`;
   await evaluate(browserWindow.context, `gBrowser.selectedTab = gBrowser.addTab(${JSON.stringify(popupUrl)}, { triggeringPrincipal: Services.scriptSecurityManager.getSystemPrincipal() }); 0`);
-  let popup;
+  let popup: string | undefined;
   for (const deadline = Date.now() + 10_000; !popup && Date.now() < deadline; await sleep(200)) {
-    popup = (await send('browsingContext.getTree', {})).contexts.find((context) => context.url === popupUrl)?.context;
+    const { contexts } = await send<BrowsingContextTree>('browsingContext.getTree', {});
+    popup = contexts.find((context) => context.url === popupUrl)?.context;
   }
   if (!popup) throw new Error('The popup did not open.');
   await sleep(1000);
@@ -79,9 +98,9 @@ try {
   const expected = videos.map((video) => basename(video).replace(/\.[^.]+$/, '.mp3'));
   let shown = '';
   for (const deadline = Date.now() + 180_000; Date.now() < deadline; await sleep(1000)) {
-    const text = (await evaluate(popup, 'document.body.innerText')).value;
+    const text = (await evaluate<string>(popup, 'document.body.innerText')).value;
     if (text !== shown) console.log(`--- popup ---\n${(shown = text)}`);
-    const failed = (await evaluate(popup, 'document.querySelectorAll("[role=alert]").length')).value;
+    const failed = (await evaluate<number>(popup, 'document.querySelectorAll("[role=alert]").length')).value;
     const saved = readdirSync(downloads).filter((name) => name.endsWith('.mp3')).length;
     if (!/Adding|Waiting|Reading|Converting|Saving/.test(text) && saved + failed >= videos.length) break;
   }

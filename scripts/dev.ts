@@ -1,9 +1,9 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S npx tsx
 // `npm run dev`: serves the demo page (a video and a file input) and starts WXT, which opens
 // Chromium with the extension loaded on that page and rebuilds it as you edit.
 import { spawn, execFileSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -11,7 +11,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const demoDir = join(root, 'demo');
 const mediaDir = join(demoDir, '.media');
 const port = Number(process.env.DEMO_PORT ?? 5175);
-const types = { '.html': 'text/html; charset=utf-8', '.mp4': 'video/mp4' };
+const types: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.mp4': 'video/mp4' };
 
 function makeDemoVideo() {
   const target = join(mediaDir, 'demo.mp4');
@@ -26,7 +26,7 @@ function makeDemoVideo() {
   ]);
 }
 
-function serveDemo() {
+function serveDemo(): Promise<Server> {
   const server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     const file = path === '/' ? join(demoDir, 'index.html') : path.startsWith('/media/') ? join(mediaDir, normalize(path.slice(7))) : undefined;

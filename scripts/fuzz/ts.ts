@@ -1,16 +1,15 @@
 // MPEG-TS surgery, packet by packet (188 bytes each, starting with 0x47).
 
-/** @typedef {import('./random.mjs').Random} Random */
-/** @typedef {import('./generic.mjs').Mutation} Mutation */
+import type { Mutation } from './generic.ts';
+import type { Random } from './random.ts';
 
 const PACKET = 188;
 
-export function isTs(/** @type {Uint8Array} */ bytes) {
+export function isTs(bytes: Uint8Array) {
   return bytes.length >= PACKET * 2 && bytes[0] === 0x47 && bytes[PACKET] === 0x47;
 }
 
-/** @param {Uint8Array} bytes @param {Random} rng @returns {Mutation} */
-export function mutateTs(bytes, rng) {
+export function mutateTs(bytes: Uint8Array, rng: Random): Mutation {
   const out = bytes.slice();
   const packets = Math.floor(bytes.length / PACKET);
   const kind = rng.pick(['pid', 'sync', 'pes-length', 'tables']);

@@ -1,9 +1,17 @@
 // Matroska/WebM (EBML) surgery: element sizes that are huge or unknown, fields set to 0 or NaN.
-import { concat } from './generic.mjs';
+import { concat, type Mutation } from './generic.ts';
+import type { Random } from './random.ts';
 
-/** @typedef {import('./random.mjs').Random} Random */
-/** @typedef {import('./generic.mjs').Mutation} Mutation */
-/** @typedef {{ id: number, start: number, sizeAt: number, sizeLength: number, dataAt: number, end: number, parents: Element[] }} Element */
+/** Where an element's id, size and data are in the file, and the masters it sits in. */
+interface Element {
+  id: number;
+  start: number;
+  sizeAt: number;
+  sizeLength: number;
+  dataAt: number;
+  end: number;
+  parents: Element[];
+}
 
 const MASTERS = new Set([0x1a45dfa3, 0x18538067, 0x114d9b74, 0x4dbb, 0x1549a966, 0x1654ae6b, 0xae, 0xe1, 0xe0, 0x1f43b675, 0xa0, 0x1c53bb6b, 0xbb, 0xb7, 0x1254c367, 0x7373]);
 const NAMES = new Map([
@@ -12,10 +20,10 @@ const NAMES = new Map([
   [0xb5, 'SamplingFrequency'], [0x9f, 'Channels'], [0x63a2, 'CodecPrivate'], [0x86, 'CodecID'], [0x2ad7b1, 'TimestampScale'],
   [0xe7, 'Timestamp'], [0x1c53bb6b, 'Cues'], [0xd7, 'TrackNumber'], [0x83, 'TrackType'], [0x4282, 'DocType'],
 ]);
-const nameOf = (/** @type {number} */ id) => NAMES.get(id) ?? `0x${id.toString(16)}`;
+const nameOf = (id: number) => NAMES.get(id) ?? `0x${id.toString(16)}`;
 
-/** A variable-length integer at `at`: its length, and its value with (size) or without (id) the marker bit. @param {Uint8Array} bytes @param {number} at @param {boolean} keepMarker */
-function vint(bytes, at, keepMarker) {
+/** A variable-length integer at `at`: its length, and its value with (size) or without (id) the marker bit. */
+function vint(bytes: Uint8Array, at: number, keepMarker: boolean) {
   const first = bytes[at] ?? 0;
   const length = Math.clz32(first) - 23;
   if (first === 0 || length > 8 || at + length > bytes.length) return undefined;
@@ -25,8 +33,14 @@ function vint(bytes, at, keepMarker) {
   return { length, value, unknown };
 }
 
-/** Every element that parses, depth first. @param {Uint8Array} bytes @returns {Element[]} */
-export function parseElements(bytes, start = 0, end = bytes.length, /** @type {Element[]} */ parents = [], /** @type {Element[]} */ out = []) {
+/** Every element that parses, depth first. */
+export function parseElements(
+  bytes: Uint8Array,
+  start = 0,
+  end = bytes.length,
+  parents: Element[] = [],
+  out: Element[] = [],
+): Element[] {
   for (let at = start; at < end; ) {
     const id = vint(bytes, at, true);
     const size = id && vint(bytes, at + id.length, false);
@@ -41,12 +55,12 @@ export function parseElements(bytes, start = 0, end = bytes.length, /** @type {E
   return out;
 }
 
-export function isEbml(/** @type {Uint8Array} */ bytes) {
+export function isEbml(bytes: Uint8Array) {
   return bytes[0] === 0x1a && bytes[1] === 0x45 && bytes[2] === 0xdf && bytes[3] === 0xa3;
 }
 
-/** Writes `value` as a size vint of exactly `length` bytes. @param {Uint8Array} out @param {number} at @param {number} length @param {number} value */
-function writeSize(out, at, length, value) {
+/** Writes `value` as a size vint of exactly `length` bytes. */
+function writeSize(out: Uint8Array, at: number, length: number, value: number) {
   let rest = value;
   for (let i = length - 1; i >= 0; i--) {
     out[at + i] = rest % 256;
@@ -55,8 +69,7 @@ function writeSize(out, at, length, value) {
   out[at] = (out[at] ?? 0) | (0x80 >> (length - 1));
 }
 
-/** @type {Record<string, (bytes: Uint8Array, element: Element, rng: Random) => Mutation | undefined>} */
-const SURGERY = {
+const SURGERY: Record<string, (bytes: Uint8Array, element: Element, rng: Random) => Mutation | undefined> = {
   size(bytes, element, rng) {
     const out = bytes.slice();
     const max = 2 ** (7 * element.sizeLength) - 1;
@@ -93,8 +106,8 @@ const SURGERY = {
   },
 };
 
-/** One surgery on a random element, or undefined when none applies. @param {Uint8Array} bytes @param {Random} rng @returns {Mutation | undefined} */
-export function mutateEbml(bytes, rng) {
+/** One surgery on a random element, or undefined when none applies. */
+export function mutateEbml(bytes: Uint8Array, rng: Random): Mutation | undefined {
   const elements = parseElements(bytes);
   const named = elements.filter((element) => NAMES.has(element.id));
   for (let attempt = 0; attempt < 20 && elements.length > 0; attempt++) {

@@ -1,82 +1,204 @@
-// The project's NemoVideo stand-in, written from shared/nemovideo-api.md. Plain Node, no dependencies.
+// The project's NemoVideo stand-in, written from shared/nemovideo-api.md. Node's own modules, no dependencies.
 import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 
 /**
  * Misbehaviour to switch on at run time (`setFaults`, or `POST /__faults` with this as JSON).
  * "Once" faults switch themselves off when they have fired.
- * @typedef {object} Faults
- * @property {boolean} [tokenExpiredOnce] next authenticated call: 1001 (HTTP 401), and its token is revoked
- * @property {boolean} [sessionLostOnce] next call on a session: 1002, and the session is gone
- * @property {boolean} [missingClientIdOnce] next token call: HTTP 400 as if X-Client-Id were missing
- * @property {boolean} [rateLimitedOnce] next API call: HTTP 429 with `Retry-After: 1`
- * @property {boolean} [noCredits] chat: 2001
- * @property {boolean} [unsupportedFile] upload: 4001
- * @property {boolean} [tooLarge] upload: 4002
- * @property {boolean} [planBlocked] export: HTTP 402
- * @property {boolean} [duplicateRenderIdOnce] export: HTTP 409 "duplicate render id" once
- * @property {'simple' | 'adk'} [sseShape] chat events as `{"type":…}` (default) or agent-framework `{"content":{"parts":…}}`
- * @property {boolean} [chatWithoutText] chat: tool calls only, no text
- * @property {number} [chatDelayMs] chat: only heartbeats for this long before the answer
- * @property {boolean} [renderReturnsMp4] export: hand back the uploaded video instead of an MP3
- * @property {boolean} [renderFails] export: status ends `failed`
- * @property {'data' | 'top-level'} [renderStatusShape] render status inside `data` with `outputUrl` (default) or at the top level with `output.url`
- * @property {'total' | 'granted' | 'strings'} [creditsShape] credits with `total` (default), `total_granted`/`total_consumed`, or numbers as strings
- * @property {CallName} [hangOnce] that call is read and then never answered (the connection stays open)
- * @property {boolean} [chatSilentOnce] chat: two heartbeats, then silence without closing; the edit never happens and its credits are given back
- * @property {boolean} [chatCutOffOnce] chat: the connection is cut in the middle of an event; the edit still happens, as a backend job would
- * @property {CallName} [serverErrorOnce] that call: HTTP 502 with an HTML page, once
- * @property {CallName} [serverError] that call: HTTP 503 with an HTML page, every time
- * @property {CallName} [truncatedJsonOnce] that call: HTTP 200 with JSON cut off halfway
- * @property {CallName} [wrongShapeOnce] that call: HTTP 200 with valid JSON that isn't the reply it should be
- * @property {boolean} [renderNeverCompletes] export: status stays `processing`, forever
  */
+export interface Faults {
+  /** Next authenticated call: 1001 (HTTP 401), and its token is revoked. */
+  tokenExpiredOnce?: boolean;
+  /** Next call on a session: 1002, and the session is gone. */
+  sessionLostOnce?: boolean;
+  /** Next token call: HTTP 400 as if X-Client-Id were missing. */
+  missingClientIdOnce?: boolean;
+  /** Next API call: HTTP 429 with `Retry-After: 1`. */
+  rateLimitedOnce?: boolean;
+  /** Chat: 2001. */
+  noCredits?: boolean;
+  /** Upload: 4001. */
+  unsupportedFile?: boolean;
+  /** Upload: 4002. */
+  tooLarge?: boolean;
+  /** Export: HTTP 402. */
+  planBlocked?: boolean;
+  /** Export: HTTP 409 "duplicate render id" once. */
+  duplicateRenderIdOnce?: boolean;
+  /** Chat events as `{"type":…}` (default) or agent-framework `{"content":{"parts":…}}`. */
+  sseShape?: 'simple' | 'adk';
+  /** Chat: tool calls only, no text. */
+  chatWithoutText?: boolean;
+  /** Chat: only heartbeats for this long before the answer. */
+  chatDelayMs?: number;
+  /** Export: hand back the uploaded video instead of an MP3. */
+  renderReturnsMp4?: boolean;
+  /** Export: status ends `failed`. */
+  renderFails?: boolean;
+  /** Render status inside `data` with `outputUrl` (default) or at the top level with `output.url`. */
+  renderStatusShape?: 'data' | 'top-level';
+  /** Credits with `total` (default), `total_granted`/`total_consumed`, or numbers as strings. */
+  creditsShape?: 'total' | 'granted' | 'strings';
+  /** That call is read and then never answered (the connection stays open). */
+  hangOnce?: CallName;
+  /** Chat: two heartbeats, then silence without closing; the edit never happens and its credits are given back. */
+  chatSilentOnce?: boolean;
+  /** Chat: the connection is cut in the middle of an event; the edit still happens, as a backend job would. */
+  chatCutOffOnce?: boolean;
+  /** That call: HTTP 502 with an HTML page, once. */
+  serverErrorOnce?: CallName;
+  /** That call: HTTP 503 with an HTML page, every time. */
+  serverError?: CallName;
+  /** That call: HTTP 200 with JSON cut off halfway. */
+  truncatedJsonOnce?: CallName;
+  /** That call: HTTP 200 with valid JSON that isn't the reply it should be. */
+  wrongShapeOnce?: CallName;
+  /** Export: status stays `processing`, forever. */
+  renderNeverCompletes?: boolean;
+}
 
-/**
- * The calls a fault can name.
- * @typedef {'token' | 'session' | 'upload' | 'chat' | 'state' | 'credits' | 'export' | 'status' | 'cancel' | 'download'} CallName
- */
+/** The calls a fault can name. */
+export type CallName =
+  | 'token'
+  | 'session'
+  | 'upload'
+  | 'chat'
+  | 'state'
+  | 'credits'
+  | 'export'
+  | 'status'
+  | 'cancel'
+  | 'download';
 
-/** @typedef {{ available: number, frozen: number, consumed: number }} CreditAccount */
-/** @typedef {{ method: string, path: string, headers: http.IncomingHttpHeaders, body?: unknown }} LoggedRequest */
-/**
- * @typedef {object} StoredFile
- * @property {string} id
- * @property {string} path
- * @property {string} filename
- * @property {string} fileType
- * @property {string} contentType
- * @property {number} duration seconds
- * @property {number} [width]
- * @property {number} [height]
- * @property {number} [fps]
- * @property {string} hash
- */
-/**
- * @typedef {object} Session
- * @property {string} userId
- * @property {string} taskId
- * @property {StoredFile[]} files
- * @property {{ t: object[], d?: number, m?: object }} draft
- * @property {boolean} chatting
- */
-/**
- * @typedef {object} Render
- * @property {string} id
- * @property {string} userId
- * @property {'pending' | 'processing' | 'completed' | 'failed' | 'cancelled'} status
- * @property {number} progress 0–100
- * @property {number} createdAt
- * @property {number} [completedAt]
- * @property {string} [outputPath]
- * @property {string} [outputType]
- * @property {import('node:child_process').ChildProcess} [child]
- */
+/** The faults that name a call rather than switch something on. */
+type CallFault = 'hangOnce' | 'serverErrorOnce' | 'serverError' | 'truncatedJsonOnce' | 'wrongShapeOnce';
+
+export interface CreditAccount {
+  available: number;
+  frozen: number;
+  consumed: number;
+}
+
+export interface LoggedRequest {
+  method: string;
+  path: string;
+  headers: http.IncomingHttpHeaders;
+  body?: unknown;
+}
+
+interface MediaInfo {
+  /** Seconds. */
+  duration: number;
+  width?: number;
+  height?: number;
+  fps?: number;
+}
+
+type FileType = keyof typeof SUPPORTED;
+
+interface StoredFile extends MediaInfo {
+  id: string;
+  path: string;
+  filename: string;
+  fileType: FileType;
+  contentType: string;
+  hash: string;
+}
+
+/** A draft's audio segment: `d` is its length and `m.start` where it starts in the source, both in ms. */
+interface Segment {
+  id: string;
+  d: number;
+  m: { src: string; name: string; start?: number };
+}
+
+interface Track {
+  tt: number;
+  id: string;
+  sg: Segment[];
+}
+
+interface Draft {
+  t: Track[];
+  d?: number;
+  m?: { title: string; width?: number; height?: number };
+}
+
+interface Session {
+  userId: string;
+  taskId: string;
+  files: StoredFile[];
+  draft: Draft;
+  chatting: boolean;
+}
+
+interface Render {
+  id: string;
+  userId: string;
+  status: 'pending' | 'processing' | 'completed' | 'failed' | 'cancelled';
+  /** 0–100. */
+  progress: number;
+  createdAt: number;
+  completedAt?: number;
+  outputPath?: string;
+  outputType?: string;
+  child?: ChildProcess;
+}
+
+/** The part of a draft's audio an edit keeps, in ms. */
+interface TimeRange {
+  startMs: number;
+  durationMs: number;
+}
+
+// What clients send, as far as the stand-in reads it. Nothing in a request is trusted: every field is
+// optional and checked before it is used.
+
+interface SessionRequest {
+  task_name?: string;
+  language?: unknown;
+}
+
+interface UploadByUrlRequest {
+  source_type?: string;
+  urls?: string[];
+}
+
+interface ChatRequest {
+  app_name?: string;
+  user_id?: string;
+  session_id?: string;
+  new_message?: { parts?: { text?: string }[] };
+}
+
+/** One write of a chat's event stream: how long to wait before it, and the raw text. */
+type ScriptWrite = [delayMs: number, text: string];
+
+interface RenderRequest {
+  id?: string;
+  sessionId?: string;
+  draft?: { t?: Partial<Track>[] };
+  output?: { format?: string; audioBitrate?: number | string };
+}
+
+/** The stand-in as a test holds it. */
+export interface NemoVideoServer {
+  url: string;
+  /** Everything the server was asked, in order (JSON bodies parsed). */
+  requests: LoggedRequest[];
+  /** Credit accounts by user id; change them to set up a test. */
+  credits: Map<string, CreditAccount>;
+  /** Replaces the current faults; `{}` clears them. */
+  setFaults(next: Faults): void;
+  readonly faults: Faults;
+  close(): Promise<void>;
+}
 
 const TOKEN_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
 /** `chatCutOffOnce` cuts the stream halfway through this write of the chat script: the tool result, after the tool call. */
@@ -89,8 +211,7 @@ const SUPPORTED = {
   image: ['.jpg', '.jpeg', '.png', '.gif', '.webp'],
   audio: ['.mp3', '.wav', '.m4a', '.aac'],
 };
-/** @type {[CallName, string, RegExp][]} */
-const CALLS = [
+const CALLS: [CallName, string, RegExp][] = [
   ['token', 'POST', /^\/api\/auth\/anonymous-token$/],
   ['session', 'POST', /^\/api\/tasks\/me\/with-session\/nemo_agent$/],
   ['upload', 'POST', /^\/api\/upload-video\/nemo_agent\/me\/[^/]+$/],
@@ -102,11 +223,13 @@ const CALLS = [
   ['cancel', 'POST', /^\/api\/render\/proxy\/lambda\/render_[\w-]+\/cancel$/],
   ['download', 'GET', /^\/api\/render\/proxy\/render_[\w-]+\/download$|^\/renders\//],
 ];
-/** @param {string} method @param {string} path @returns {CallName | undefined} */
-const callOf = (method, path) => CALLS.find(([, callMethod, pattern]) => callMethod === method && pattern.test(path))?.[0];
+const callOf = (method: string, path: string): CallName | undefined =>
+  CALLS.find(([, callMethod, pattern]) => callMethod === method && pattern.test(path))?.[0];
 
-/** What a proxy in front of a failing backend answers. @param {number} status @param {string} title */
-const errorPage = (status, title) => `<html><head><title>${status} ${title}</title></head><body><center><h1>${status} ${title}</h1></center><hr><center>nginx</center></body></html>`;
+/** What a proxy in front of a failing backend answers. */
+const errorPage = (status: number, title: string) =>
+  `<html><head><title>${status} ${title}</title></head>` +
+  `<body><center><h1>${status} ${title}</h1></center><hr><center>nginx</center></body></html>`;
 
 const CORS_HEADERS = {
   'Access-Control-Allow-Origin': '*',
@@ -115,55 +238,40 @@ const CORS_HEADERS = {
   'Access-Control-Expose-Headers': 'Retry-After',
 };
 
-/** @param {number} bytes */
-const hex = (bytes) => randomBytes(bytes).toString('hex');
-/** @param {number} ms */
-const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const hex = (bytes: number) => randomBytes(bytes).toString('hex');
+const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/**
- * @param {http.ServerResponse} res
- * @param {number} status
- * @param {unknown} body
- * @param {Record<string, string>} [headers]
- */
-function sendJson(res, status, body, headers = {}) {
+function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   res.writeHead(status, { ...CORS_HEADERS, 'Content-Type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
 }
 
-/** @param {http.ServerResponse} res @param {number} status @param {string} html */
-function sendHtml(res, status, html) {
+function sendHtml(res: http.ServerResponse, status: number, html: string) {
   res.writeHead(status, { ...CORS_HEADERS, 'Content-Type': 'text/html' });
   res.end(html);
 }
 
-/** @param {http.ServerResponse} res @param {unknown} data */
-const ok = (res, data) => sendJson(res, 200, { code: 0, message: 'success', data });
-/** @param {http.ServerResponse} res @param {number} status @param {number} code @param {string} message */
-const fail = (res, status, code, message) => sendJson(res, status, { code, message, data: null });
+const ok = (res: http.ServerResponse, data: unknown) => sendJson(res, 200, { code: 0, message: 'success', data });
+const fail = (res: http.ServerResponse, status: number, code: number, message: string) =>
+  sendJson(res, status, { code, message, data: null });
 /** Render calls answer `{success, data}` / `{success: false, error}`. */
-/** @param {http.ServerResponse} res @param {number} status @param {string} error @param {number} [code] */
-const renderFail = (res, status, error, code) => sendJson(res, status, { success: false, error, ...(code === undefined ? {} : { code }) });
+const renderFail = (res: http.ServerResponse, status: number, error: string, code?: number) =>
+  sendJson(res, status, { success: false, error, ...(code === undefined ? {} : { code }) });
 
-/**
- * Sends the first half of `chunk`, then cuts the connection without ending the chunked body.
- * @param {http.ServerResponse} res @param {string} chunk
- */
-function cutOff(res, chunk) {
+/** Sends the first half of `chunk`, then cuts the connection without ending the chunked body. */
+function cutOff(res: http.ServerResponse, chunk: string) {
   if (res.destroyed) return;
   // Destroyed once the half is on its way, so the client reads it before the cut.
   res.write(chunk.slice(0, Math.ceil(chunk.length / 2)), () => res.destroy());
 }
 
-/** @param {http.IncomingMessage} req @returns {Promise<Buffer>} */
-async function readBody(req) {
-  const chunks = [];
+async function readBody(req: http.IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk);
   return Buffer.concat(chunks);
 }
 
-/** @param {Buffer} body */
-function parseJson(body) {
+function parseJson(body: Buffer): unknown {
   try {
     return JSON.parse(body.toString('utf8'));
   } catch {
@@ -171,15 +279,10 @@ function parseJson(body) {
   }
 }
 
-/**
- * The parts of a `multipart/form-data` body.
- * @param {Buffer} body
- * @param {string} boundary
- */
-function parseMultipart(body, boundary) {
+/** The parts of a `multipart/form-data` body. */
+function parseMultipart(body: Buffer, boundary: string) {
   const delimiter = Buffer.from(`--${boundary}`);
-  /** @type {{ name?: string, filename?: string, content: Buffer }[]} */
-  const parts = [];
+  const parts: { name?: string; filename?: string; content: Buffer }[] = [];
   let start = body.indexOf(delimiter);
   while (start !== -1) {
     const afterDelimiter = start + delimiter.length;
@@ -202,17 +305,18 @@ function parseMultipart(body, boundary) {
   return parts;
 }
 
-/**
- * Duration, size and frame rate from ffprobe; undefined when it isn't media.
- * @param {string} path
- * @returns {Promise<{ duration: number, width?: number, height?: number, fps?: number } | undefined>}
- */
-function probe(path) {
+/** What the stand-in reads of `ffprobe -print_format json -show_format -show_streams`. */
+interface ProbeReport {
+  streams?: { codec_type: string; width?: number; height?: number; r_frame_rate?: string }[];
+  format?: { duration?: string };
+}
+
+/** Duration, size and frame rate from ffprobe; undefined when it isn't media. */
+function probe(path: string): Promise<MediaInfo | undefined> {
   return new Promise((resolve) => {
     execFile('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', path], (error, stdout) => {
       if (error) return resolve(undefined);
-      const info = JSON.parse(stdout);
-      /** @type {{ codec_type: string, width?: number, height?: number, r_frame_rate?: string }[]} */
+      const info = JSON.parse(stdout) as ProbeReport;
       const streams = info.streams ?? [];
       const video = streams.find((stream) => stream.codec_type === 'video');
       const [frames, seconds] = (video?.r_frame_rate ?? '').split('/').map(Number);
@@ -226,60 +330,44 @@ function probe(path) {
   });
 }
 
-/** @param {string} filename */
-function fileTypeOf(filename) {
+function fileTypeOf(filename: string) {
   const extension = extname(filename).toLowerCase();
-  return /** @type {(keyof typeof SUPPORTED)[]} */ (Object.keys(SUPPORTED)).find((type) => SUPPORTED[type].includes(extension));
+  return (Object.keys(SUPPORTED) as FileType[]).find((type) => SUPPORTED[type].includes(extension));
 }
 
-/**
- * Starts the stand-in on `host:port` (port 0: any free port).
- * @param {{ port?: number, host?: string }} [options]
- */
-export async function startNemoVideoServer({ port = 0, host = '127.0.0.1' } = {}) {
+/** Starts the stand-in on `host:port` (port 0: any free port). */
+export async function startNemoVideoServer({
+  port = 0,
+  host = '127.0.0.1',
+}: { port?: number; host?: string } = {}): Promise<NemoVideoServer> {
   const storage = await mkdtemp(join(tmpdir(), 'nemovideo-'));
-  /** @type {Faults} */
-  let faults = {};
-  /** @type {LoggedRequest[]} */
-  const requests = [];
+  let faults: Faults = {};
+  const requests: LoggedRequest[] = [];
   /** Credits by user id. */
-  /** @type {Map<string, CreditAccount>} */
-  const credits = new Map();
-  /** @type {Map<string, string>} user id by client id */
-  const users = new Map();
-  /** @type {Map<string, { userId: string, expiresAt: number }>} */
-  const tokens = new Map();
-  /** @type {Map<string, Session>} */
-  const sessions = new Map();
-  /** @type {Map<string, Render>} */
-  const renders = new Map();
-  /** @type {Map<string, StoredFile>} */
-  const files = new Map();
+  const credits = new Map<string, CreditAccount>();
+  /** User id by client id. */
+  const users = new Map<string, string>();
+  const tokens = new Map<string, { userId: string; expiresAt: number }>();
+  const sessions = new Map<string, Session>();
+  const renders = new Map<string, Render>();
+  const files = new Map<string, StoredFile>();
 
-  /** @param {keyof Faults} fault */
-  const fires = (fault) => {
+  const fires = (fault: keyof Faults) => {
     if (!faults[fault]) return false;
     if (fault.endsWith('Once')) faults = { ...faults, [fault]: false };
     return true;
   };
 
-  /**
-   * Whether a fault that names a call fires on `call`.
-   * @param {'hangOnce' | 'serverErrorOnce' | 'serverError' | 'truncatedJsonOnce' | 'wrongShapeOnce'} fault @param {CallName} call
-   */
-  const firesOn = (fault, call) => {
+  /** Whether a fault that names a call fires on `call`. */
+  const firesOn = (fault: CallFault, call: CallName) => {
     if (faults[fault] !== call) return false;
     if (fault.endsWith('Once')) faults = { ...faults, [fault]: undefined };
     return true;
   };
 
-  /**
-   * Answers `call` as a fault says, if one names it; true when it did (or never will).
-   * @param {CallName} call @param {http.IncomingMessage} req @param {http.ServerResponse} res @param {LoggedRequest} logged
-   */
-  async function callFault(call, req, res, logged) {
-    /** @type {(() => void) | undefined} */
-    let answer;
+  /** Answers `call` as a fault says, if one names it; true when it did (or never will). */
+  async function callFault(call: CallName, req: http.IncomingMessage, res: http.ServerResponse, logged: LoggedRequest) {
+    let answer: (() => void) | undefined;
     if (firesOn('hangOnce', call)) answer = () => {};
     else if (firesOn('serverErrorOnce', call)) answer = () => sendHtml(res, 502, errorPage(502, 'Bad Gateway'));
     else if (firesOn('serverError', call)) answer = () => sendHtml(res, 503, errorPage(503, 'Service Temporarily Unavailable'));
@@ -296,14 +384,10 @@ export async function startNemoVideoServer({ port = 0, host = '127.0.0.1' } = {}
     return true;
   }
 
-  /** @param {http.IncomingMessage} req */
-  const origin = (req) => `http://${req.headers.host ?? `${host}:${port}`}`;
+  const origin = (req: http.IncomingMessage) => `http://${req.headers.host ?? `${host}:${port}`}`;
 
-  /**
-   * The user of the bearer token, or undefined after answering 1001.
-   * @param {http.IncomingMessage} req @param {http.ServerResponse} res
-   */
-  function authenticate(req, res) {
+  /** The user of the bearer token, or undefined after answering 1001. */
+  function authenticate(req: http.IncomingMessage, res: http.ServerResponse) {
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     if (token && fires('tokenExpiredOnce')) tokens.delete(token);
     const entry = token ? tokens.get(token) : undefined;
@@ -312,11 +396,8 @@ export async function startNemoVideoServer({ port = 0, host = '127.0.0.1' } = {}
     return undefined;
   }
 
-  /**
-   * The user's session, or undefined after answering 1002.
-   * @param {http.ServerResponse} res @param {string} sessionId @param {string} userId @param {boolean} [renderStyle]
-   */
-  function sessionOf(res, sessionId, userId, renderStyle = false) {
+  /** The user's session, or undefined after answering 1002. */
+  function sessionOf(res: http.ServerResponse, sessionId: string, userId: string, renderStyle = false) {
     if (fires('sessionLostOnce')) sessions.delete(sessionId);
     const session = sessions.get(sessionId);
     if (session && session.userId === userId) return session;
@@ -325,15 +406,13 @@ export async function startNemoVideoServer({ port = 0, host = '127.0.0.1' } = {}
     return undefined;
   }
 
-  /** @param {string} userId */
-  function accountOf(userId) {
+  function accountOf(userId: string) {
     let account = credits.get(userId);
     if (!account) credits.set(userId, (account = { available: FREE_CREDITS, frozen: 0, consumed: 0 }));
     return account;
   }
 
-  /** @param {http.IncomingMessage} req @param {http.ServerResponse} res */
-  function anonymousToken(req, res) {
+  function anonymousToken(req: http.IncomingMessage, res: http.ServerResponse) {
     const clientId = req.headers['x-client-id'];
     if (typeof clientId !== 'string' || !clientId || fires('missingClientIdOnce')) {
       return fail(res, 400, 400, 'Missing X-Client-Id header');
@@ -346,8 +425,7 @@ export async function startNemoVideoServer({ port = 0, host = '127.0.0.1' } = {}
     ok(res, { token, user_id: userId, expires_at: new Date(expiresAt).toISOString(), credits: accountOf(userId).available });
   }
 
-  /** @param {http.ServerResponse} res @param {string} userId @param {any} body */
-  function createSession(res, userId, body) {
+  function createSession(res: http.ServerResponse, userId: string, body: SessionRequest | undefined) {
     if (body?.task_name !== 'project' || (body.language !== undefined && typeof body.language !== 'string')) {
       return fail(res, 400, 4000, 'Invalid request body');
     }
@@ -357,12 +435,8 @@ export async function startNemoVideoServer({ port = 0, host = '127.0.0.1' } = {}
     ok(res, { session_id: sessionId, task_id: taskId, user_id: userId });
   }
 
-  /**
-   * Stores one uploaded file; undefined when it isn't a supported media file.
-   * @param {Buffer} content @param {string} filename
-   * @returns {Promise<StoredFile | undefined>}
-   */
-  async function storeFile(content, filename) {
+  /** Stores one uploaded file; undefined when it isn't a supported media file. */
+  async function storeFile(content: Buffer, filename: string): Promise<StoredFile | undefined> {
     const fileType = fileTypeOf(filename);
     if (!fileType) return undefined;
     const id = hex(8);
@@ -371,8 +445,7 @@ export async function startNemoVideoServer({ port = 0, host = '127.0.0.1' } = {}
     const info = await probe(path);
     if (!info) return undefined;
     const extension = extname(filename).slice(1).toLowerCase();
-    /** @type {StoredFile} */
-    const file = {
+    const file: StoredFile = {
       id,
       path,
       filename,
@@ -385,19 +458,20 @@ export async function startNemoVideoServer({ port = 0, host = '127.0.0.1' } = {}
     return file;
   }
 
-  /**
-   * Multipart (field `files`), or JSON `{urls, source_type: 'url'}` already read into `json`.
-   * @param {http.IncomingMessage} req @param {http.ServerResponse} res @param {Session} session @param {any} json
-   */
-  async function upload(req, res, session, json) {
+  /** Multipart (field `files`), or JSON `{urls, source_type: 'url'}` already read into `json`. */
+  async function upload(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    session: Session,
+    json: UploadByUrlRequest | undefined,
+  ) {
     if (fires('unsupportedFile')) return fail(res, 400, 4001, 'Unsupported file type');
     if (fires('tooLarge') || Number(req.headers['content-length'] ?? 0) > MAX_UPLOAD_BYTES) {
       req.resume();
       return fail(res, 413, 4002, 'File too large (max 500MB)');
     }
     const type = req.headers['content-type'] ?? '';
-    /** @type {{ filename: string, content: Buffer }[]} */
-    let incoming = [];
+    let incoming: { filename: string; content: Buffer }[] = [];
     if (type.startsWith('multipart/form-data')) {
       const boundary = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(type);
       const parts = boundary ? parseMultipart(await readBody(req), boundary[1] ?? boundary[2] ?? '') : [];
@@ -434,16 +508,16 @@ export async function startNemoVideoServer({ port = 0, host = '127.0.0.1' } = {}
   }
 
   /**
-   * The SSE script of an edit: [delay before, raw text to write]. Some writes split an event or a
-   * line on purpose; the agent-framework shape uses CRLF line ends.
-   * @param {boolean} withText
-   * @param {string | string[]} [text] the answer; the parts of an array are sent as separate events
-   * @returns {[number, string][]}
+   * The SSE script of an edit. Some writes split an event or a line on purpose; the agent-framework
+   * shape uses CRLF line ends.
+   * @param text the answer; the parts of an array are sent as separate events
    */
-  function chatScript(withText, text = 'Done! Click Export to download your MP3.') {
+  function chatScript(
+    withText: boolean,
+    text: string | string[] = 'Done! Click Export to download your MP3.',
+  ): ScriptWrite[] {
     if (faults.sseShape === 'adk') {
-      /** @param {object} event */
-      const event = (event) => `data: ${JSON.stringify({ author: 'nemo_agent', ...event })}\r\n\r\n`;
+      const event = (event: object) => `data: ${JSON.stringify({ author: 'nemo_agent', ...event })}\r\n\r\n`;
       const call = event({ content: { role: 'model', parts: [{ functionCall: { name: 'edit_multitrack', args: { action: 'extract_audio' } } }] } });
       return [
         [50, ': connected\r\n\r\n'],
@@ -452,10 +526,10 @@ export async function startNemoVideoServer({ port = 0, host = '127.0.0.1' } = {}
         [200, 'data:\r\n\r\n'],
         [200, event({ content: { role: 'user', parts: [{ functionResponse: { name: 'edit_multitrack', response: { ok: true } } }] } })],
         ...(withText
-          ? /** @type {[number, string][]} */ ([
+          ? ([
               [150, event({ partial: true, content: { role: 'model', parts: [{ text: 'Done! Click' }] } })],
               [100, event({ content: { role: 'model', parts: [{ text: [text].flat().join(' ') }] } })],
-            ])
+            ] satisfies ScriptWrite[])
           : []),
       ];
     }
@@ -464,7 +538,9 @@ export async function startNemoVideoServer({ port = 0, host = '127.0.0.1' } = {}
     // An answer in several parts streams one part at a time, as an agent's does.
     const [first = '', ...rest] = Array.isArray(text) ? text : [text];
     const textEvent = `data: ${JSON.stringify({ type: 'text', content: first })}\n\n`;
-    const later = rest.map((part) => /** @type {[number, string]} */ ([600, `data: ${JSON.stringify({ type: 'text', content: part })}\n\n`]));
+    const later = rest.map(
+      (part): ScriptWrite => [600, `data: ${JSON.stringify({ type: 'text', content: part })}\n\n`],
+    );
     return [
       [50, ': connected\n\n'],
       [100, 'data: {"type":"heartbeat"}\n\n'],
@@ -473,11 +549,11 @@ export async function startNemoVideoServer({ port = 0, host = '127.0.0.1' } = {}
       // One event over two data lines, cut between two JSON members: joined with a newline, it is still JSON.
       [200, `data: ${toolResult.slice(0, cut)}\ndata: ${toolResult.slice(cut)}\n\n`],
       ...(withText
-        ? /** @type {[number, string][]} */ ([
+        ? ([
             [100, textEvent.slice(0, 25)],
             [100, textEvent.slice(25)],
             ...later,
-          ])
+          ] satisfies ScriptWrite[])
         : []),
     ];
   }
@@ -485,9 +561,8 @@ export async function startNemoVideoServer({ port = 0, host = '127.0.0.1' } = {}
   /**
    * What an instruction asks of the audio: a time range ("from 0:30 to 2:00", "0:30 到 2:00"), or
    * "shorter" (half as long). Undefined when it asks for nothing we model.
-   * @param {string} text @param {number} durationMs @returns {{ startMs: number, durationMs: number } | undefined}
    */
-  function requestedRange(text, durationMs) {
+  function requestedRange(text: string, durationMs: number): TimeRange | undefined {
     const time = String.raw`(\d+):(\d{1,2}(?:\.\d+)?)`;
     const range = new RegExp(String.raw`${time}\s*(?:to|-|–|到|至)\s*${time}`, 'i').exec(text);
     if (range) {
@@ -499,11 +574,9 @@ export async function startNemoVideoServer({ port = 0, host = '127.0.0.1' } = {}
     return undefined;
   }
 
-  /** @param {number} ms */
-  const clock = (ms) => `${Math.floor(ms / 60000)}:${String(Math.floor((ms % 60000) / 1000)).padStart(2, '0')}`;
+  const clock = (ms: number) => `${Math.floor(ms / 60000)}:${String(Math.floor((ms % 60000) / 1000)).padStart(2, '0')}`;
 
-  /** @param {Session} session */
-  function audioDraft(session) {
+  function audioDraft(session: Session): Draft {
     const source = session.files.at(-1);
     if (!source) return session.draft;
     const durationMs = Math.round(source.duration * 1000);
@@ -514,8 +587,7 @@ export async function startNemoVideoServer({ port = 0, host = '127.0.0.1' } = {}
     };
   }
 
-  /** @param {http.ServerResponse} res @param {string} userId @param {any} body */
-  async function chat(res, userId, body) {
+  async function chat(res: http.ServerResponse, userId: string, body: ChatRequest | undefined) {
     const text = body?.new_message?.parts?.[0]?.text;
     if (body?.app_name !== 'nemo_agent' || typeof body.user_id !== 'string' || typeof body.session_id !== 'string' || typeof text !== 'string') {
       return fail(res, 400, 4000, 'Invalid request body');
@@ -527,9 +599,28 @@ export async function startNemoVideoServer({ port = 0, host = '127.0.0.1' } = {}
     if (session.chatting) return fail(res, 409, 4090, 'Session is busy');
     session.chatting = true;
     const base = session.draft.t.length > 0 ? session.draft : audioDraft(session);
-    const segment = /** @type {any} */ (base.t[0])?.sg?.[0];
+    const track = base.t[0];
+    const segment = track?.sg?.[0];
     const range = segment ? requestedRange(text, segment.d) : undefined;
-    const edited = range && segment ? { ...base, d: range.durationMs, t: [{ ...base.t[0], sg: [{ ...segment, d: range.durationMs, m: { ...segment.m, start: (segment.m.start ?? 0) + range.startMs } }] }] } : base;
+    const edited: Draft =
+      range && track && segment
+        ? {
+            ...base,
+            d: range.durationMs,
+            t: [
+              {
+                ...track,
+                sg: [
+                  {
+                    ...segment,
+                    d: range.durationMs,
+                    m: { ...segment.m, start: (segment.m.start ?? 0) + range.startMs },
+                  },
+                ],
+              },
+            ],
+          }
+        : base;
     const reply = range
       ? [`I kept ${clock(range.startMs)}–${clock(range.startMs + range.durationMs)} of the audio (${(range.durationMs / 1000).toFixed(1)} s).`, 'Click the Export button to download your MP3.']
       : undefined;
@@ -557,11 +648,8 @@ export async function startNemoVideoServer({ port = 0, host = '127.0.0.1' } = {}
     res.end();
   }
 
-  /**
-   * Two heartbeats, then nothing until the client gives up: the edit never happens, so its frozen credits go back.
-   * @param {http.ServerResponse} res @param {Session} session @param {CreditAccount} account
-   */
-  async function goSilent(res, session, account) {
+  /** Two heartbeats, then nothing until the client gives up: the edit never happens, so its frozen credits go back. */
+  async function goSilent(res: http.ServerResponse, session: Session, account: CreditAccount) {
     for (let beat = 0; beat < 2; beat++) {
       await wait(200);
       if (!res.destroyed) res.write('data: {"type":"heartbeat"}\n\n');
@@ -575,8 +663,7 @@ export async function startNemoVideoServer({ port = 0, host = '127.0.0.1' } = {}
     else res.once('close', giveBack);
   }
 
-  /** @param {http.ServerResponse} res @param {Session} session */
-  function state(res, session) {
+  function state(res: http.ServerResponse, session: Session) {
     const video = session.files.find((file) => file.fileType === 'video');
     ok(res, {
       state: {
@@ -588,19 +675,17 @@ export async function startNemoVideoServer({ port = 0, host = '127.0.0.1' } = {}
     });
   }
 
-  /** @param {http.ServerResponse} res @param {string} userId */
-  function balance(res, userId) {
+  function balance(res: http.ServerResponse, userId: string) {
     const { available, frozen, consumed } = accountOf(userId);
     if (faults.creditsShape === 'granted') return ok(res, { available, frozen, total_granted: available + frozen + consumed, total_consumed: consumed });
     if (faults.creditsShape === 'strings') return ok(res, { available: String(available), frozen: String(frozen), total: String(available + frozen) });
     ok(res, { available, frozen, total: available + frozen });
   }
 
-  /** @param {http.IncomingMessage} req */
-  const hasAttribution = (req) => ['x-skill-source', 'x-skill-version', 'x-skill-platform'].every((name) => req.headers[name]);
+  const hasAttribution = (req: http.IncomingMessage) =>
+    ['x-skill-source', 'x-skill-version', 'x-skill-platform'].every((name) => req.headers[name]);
 
-  /** @param {http.ServerResponse} res @param {string} userId @param {any} body */
-  function startRender(res, userId, body) {
+  function startRender(res: http.ServerResponse, userId: string, body: RenderRequest | undefined) {
     if (typeof body?.id !== 'string' || !/^render_[\w-]+$/.test(body.id) || typeof body.sessionId !== 'string' || !Array.isArray(body.draft?.t)) {
       return renderFail(res, 400, 'Invalid render request');
     }
@@ -608,15 +693,14 @@ export async function startNemoVideoServer({ port = 0, host = '127.0.0.1' } = {}
     const session = sessionOf(res, body.sessionId, userId, true);
     if (!session) return;
     const source = session.files.at(-1);
-    if (!source || !body.draft.t.some((/** @type {any} */ track) => Array.isArray(track?.sg) && track.sg.length > 0)) {
+    if (!source || !body.draft.t.some((track) => Array.isArray(track?.sg) && track.sg.length > 0)) {
       return renderFail(res, 400, 'Draft is empty');
     }
-    /** @type {Render} */
-    const render = { id: body.id, userId, status: 'pending', progress: 0, createdAt: Date.now() };
+    const render: Render = { id: body.id, userId, status: 'pending', progress: 0, createdAt: Date.now() };
     renders.set(render.id, render);
     sendJson(res, 200, { success: true, data: { id: render.id, status: render.status, progress: render.progress } });
     const format = body.output?.format === 'mp3' && !faults.renderReturnsMp4 ? 'mp3' : 'video';
-    const segment = body.draft.t.find((/** @type {any} */ track) => track?.sg?.length)?.sg[0];
+    const segment = body.draft.t.find((track) => track?.sg?.length)?.sg?.[0];
     const trim = segment ? { startMs: Number(segment.m?.start ?? 0), durationMs: Number(segment.d) } : undefined;
     const stalls = Boolean(faults.renderNeverCompletes);
     runRender(render, source, format, Number(body.output?.audioBitrate ?? 192), Boolean(faults.renderFails), stalls, trim).catch(() => {
@@ -626,10 +710,17 @@ export async function startNemoVideoServer({ port = 0, host = '127.0.0.1' } = {}
 
   /**
    * pending → processing → completed (or failed), with a real MP3 made by ffmpeg; or processing forever when it `stalls`.
-   * @param {Render} render @param {StoredFile} source @param {'mp3' | 'video'} format @param {number} bitrate @param {boolean} failing
-   * @param {boolean} stalls @param {{ startMs: number, durationMs: number }} [trim] the draft's audio segment
+   * @param trim the draft's audio segment
    */
-  async function runRender(render, source, format, bitrate, failing, stalls, trim) {
+  async function runRender(
+    render: Render,
+    source: StoredFile,
+    format: 'mp3' | 'video',
+    bitrate: number,
+    failing: boolean,
+    stalls: boolean,
+    trim?: TimeRange,
+  ) {
     await wait(300);
     if (render.status !== 'pending') return;
     render.status = 'processing';
@@ -656,17 +747,13 @@ export async function startNemoVideoServer({ port = 0, host = '127.0.0.1' } = {}
     render.completedAt = Date.now();
   }
 
-  /**
-   * @param {Render} render @param {StoredFile} source @param {number} bitrate
-   * @param {{ startMs: number, durationMs: number }} [trim] @returns {Promise<boolean>}
-   */
-  function encodeMp3(render, source, bitrate, trim) {
+  function encodeMp3(render: Render, source: StoredFile, bitrate: number, trim?: TimeRange): Promise<boolean> {
     return new Promise((resolve) => {
       const range = trim ? ['-ss', String(trim.startMs / 1000), '-t', String(trim.durationMs / 1000)] : [];
       const args = ['-hide_banner', '-nostdin', '-y', '-i', source.path, ...range, '-vn', '-c:a', 'libmp3lame', '-b:a', `${bitrate}k`, '-progress', 'pipe:1', '-nostats', render.outputPath ?? ''];
       const child = spawn('ffmpeg', args, { stdio: ['ignore', 'pipe', 'ignore'] });
       render.child = child;
-      child.stdout.on('data', (/** @type {Buffer} */ chunk) => {
+      child.stdout.on('data', (chunk: Buffer) => {
         const microseconds = Number(/out_time_us=(\d+)/.exec(chunk.toString())?.[1]);
         if (microseconds && source.duration) render.progress = Math.min(95, 10 + Math.round((microseconds / 1e6 / source.duration) * 85));
       });
@@ -678,8 +765,7 @@ export async function startNemoVideoServer({ port = 0, host = '127.0.0.1' } = {}
     });
   }
 
-  /** @param {http.IncomingMessage} req @param {http.ServerResponse} res @param {Render} render */
-  function renderStatus(req, res, render) {
+  function renderStatus(req: http.IncomingMessage, res: http.ServerResponse, render: Render) {
     const outputUrl = render.status === 'completed' ? `${origin(req)}/renders/${render.id}${extname(render.outputPath ?? '')}` : undefined;
     const { id, status, progress, createdAt, completedAt } = render;
     if (faults.renderStatusShape === 'top-level') {
@@ -688,26 +774,23 @@ export async function startNemoVideoServer({ port = 0, host = '127.0.0.1' } = {}
     sendJson(res, 200, { success: true, data: { id, status, progress, outputUrl, createdAt, completedAt } });
   }
 
-  /** @param {http.ServerResponse} res @param {string} path @param {string} type */
-  function sendFile(res, path, type) {
+  function sendFile(res: http.ServerResponse, path: string, type: string) {
     res.writeHead(200, { ...CORS_HEADERS, 'Content-Type': type });
     createReadStream(path).pipe(res);
   }
 
-  /** @param {http.IncomingMessage} req @param {http.ServerResponse} res */
-  async function handle(req, res) {
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://stand-in');
     const path = url.pathname;
     const method = req.method ?? 'GET';
-    /** @type {LoggedRequest} */
-    const logged = { method, path, headers: { ...req.headers } };
+    const logged: LoggedRequest = { method, path, headers: { ...req.headers } };
     requests.push(logged);
     if (method === 'OPTIONS') {
       res.writeHead(204, CORS_HEADERS);
       return res.end();
     }
     if (path === '/__faults') {
-      if (method === 'POST') faults = { ...(parseJson(await readBody(req)) ?? {}) };
+      if (method === 'POST') faults = { ...((parseJson(await readBody(req)) as Faults | undefined) ?? {}) };
       return sendJson(res, 200, { ok: true, faults });
     }
     const call = callOf(method, path);
@@ -730,12 +813,14 @@ export async function startNemoVideoServer({ port = 0, host = '127.0.0.1' } = {}
     const userId = authenticate(req, res);
     if (!userId) return;
 
-    if (method === 'POST' && path === '/api/tasks/me/with-session/nemo_agent') return createSession(res, userId, body);
-    if (method === 'POST' && path === '/run_sse') return chat(res, userId, body);
+    if (method === 'POST' && path === '/api/tasks/me/with-session/nemo_agent') {
+      return createSession(res, userId, body as SessionRequest | undefined);
+    }
+    if (method === 'POST' && path === '/run_sse') return chat(res, userId, body as ChatRequest | undefined);
     if (method === 'GET' && path === '/api/credits/balance/simple') return balance(res, userId);
     if (method === 'POST' && (match = /^\/api\/upload-video\/nemo_agent\/me\/([^/]+)$/.exec(path))) {
       const session = sessionOf(res, decodeURIComponent(match[1] ?? ''), userId);
-      return session && (await upload(req, res, session, body));
+      return session && (await upload(req, res, session, body as UploadByUrlRequest | undefined));
     }
     if (method === 'GET' && (match = /^\/api\/state\/nemo_agent\/me\/([^/]+)\/latest$/.exec(path))) {
       const session = sessionOf(res, decodeURIComponent(match[1] ?? ''), userId);
@@ -744,7 +829,7 @@ export async function startNemoVideoServer({ port = 0, host = '127.0.0.1' } = {}
     if (method === 'POST' && path === '/api/render/proxy/lambda') {
       if (!hasAttribution(req)) return renderFail(res, 402, 'Missing attribution headers');
       if (faults.planBlocked) return renderFail(res, 402, 'Export is not available on the free plan');
-      return startRender(res, userId, body);
+      return startRender(res, userId, body as RenderRequest | undefined);
     }
     if ((match = /^\/api\/render\/proxy\/(?:lambda\/)?(render_[\w-]+)(\/cancel|\/download)?$/.exec(path))) {
       const render = renders.get(match[1] ?? '');
@@ -771,19 +856,16 @@ export async function startNemoVideoServer({ port = 0, host = '127.0.0.1' } = {}
     });
   });
   await new Promise((resolve) => server.listen(port, host, () => resolve(undefined)));
-  const address = /** @type {import('node:net').AddressInfo} */ (server.address());
+  // Listening on a host and port, so the address is never a pipe's name.
+  const address = server.address() as AddressInfo;
 
   return {
     url: `http://${host}:${address.port}`,
-    /** Everything the server was asked, in order (JSON bodies parsed). */
     requests,
-    /** Credit accounts by user id; change them to set up a test. */
     credits,
-    /** Replaces the current faults; `{}` clears them. @param {Faults} next */
     setFaults(next) {
       faults = { ...next };
     },
-    /** @returns {Faults} */
     get faults() {
       return faults;
     },

@@ -1,14 +1,19 @@
 // AVI (RIFF) surgery: chunk sizes that lie and a WAVEFORMATEX full of zeros.
 
-/** @typedef {import('./random.mjs').Random} Random */
-/** @typedef {import('./generic.mjs').Mutation} Mutation */
-/** @typedef {{ id: string, start: number, size: number }} Chunk */
+import type { Mutation } from './generic.ts';
+import type { Random } from './random.ts';
+
+/** A chunk's id (a list's with its type, "LIST:hdrl"), where its header starts, and its body's size. */
+interface Chunk {
+  id: string;
+  start: number;
+  size: number;
+}
 
 const LISTS = ['RIFF', 'LIST'];
-const idAt = (/** @type {Uint8Array} */ bytes, /** @type {number} */ at) => String.fromCharCode(...bytes.subarray(at, at + 4));
+const idAt = (bytes: Uint8Array, at: number) => String.fromCharCode(...bytes.subarray(at, at + 4));
 
-/** @param {Uint8Array} bytes @returns {Chunk[]} */
-export function parseChunks(bytes, start = 0, end = bytes.length, /** @type {Chunk[]} */ out = []) {
+export function parseChunks(bytes: Uint8Array, start = 0, end = bytes.length, out: Chunk[] = []): Chunk[] {
   const data = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let at = start; end - at >= 8; ) {
     const size = data.getUint32(at + 4, true);
@@ -21,12 +26,11 @@ export function parseChunks(bytes, start = 0, end = bytes.length, /** @type {Chu
   return out;
 }
 
-export function isRiff(/** @type {Uint8Array} */ bytes) {
+export function isRiff(bytes: Uint8Array) {
   return idAt(bytes, 0) === 'RIFF';
 }
 
-/** @param {Uint8Array} bytes @param {Random} rng @returns {Mutation | undefined} */
-export function mutateRiff(bytes, rng) {
+export function mutateRiff(bytes: Uint8Array, rng: Random): Mutation | undefined {
   const chunks = parseChunks(bytes);
   if (chunks.length === 0) return undefined;
   const chunk = rng.pick(chunks);
