@@ -5,6 +5,7 @@
 // Not a test: nothing here asserts on timing.
 //
 // Usage: npm run bench -- [--no-build] [--big] [--runs N] [--only native,wasm,extension] [--pss]
+import { chromiumArgs } from '../tests/e2e/helpers/browser.ts';
 import { execFile, spawn, type StdioOptions } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
@@ -587,21 +588,6 @@ function processKind(pid: number) {
   }
 }
 
-function chromiumArgs() {
-  // As tests/e2e/helpers/browser.ts launches it.
-  return [
-    '--headless=new',
-    `--disable-extensions-except=${EXTENSION_DIR}`,
-    `--load-extension=${EXTENSION_DIR}`,
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ];
-}
 
 function directChildren(pid: number) {
   const children = new Set<number>();
@@ -626,7 +612,7 @@ async function launchBrowser(chromium: BrowserType): Promise<BrowserSession> {
   const before = directChildren(process.pid);
   // Our own signal handlers close the browser and then delete its profile; Playwright's would exit first.
   const context = await chromium
-    .launchPersistentContext(profile, { executablePath: CHROMIUM, headless: false, args: chromiumArgs(), handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false })
+    .launchPersistentContext(profile, { executablePath: CHROMIUM, headless: false, args: chromiumArgs(EXTENSION_DIR), handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false })
     .catch(async (err) => {
       await rm(tempRoot, { recursive: true, force: true });
       throw new Error(`could not launch ${CHROMIUM} with the extension: ${err.message}`);

@@ -51,7 +51,8 @@ async function writePreferences(userDataDir: string, downloadsDir: string, lang:
   await writeFile(join(userDataDir, 'Default', 'Preferences'), JSON.stringify(prefs));
 }
 
-function chromiumArgs(extensionPath: string, lang: string | undefined): string[] {
+/** How the tests and the benchmark start Chromium with the extension. */
+export function chromiumArgs(extensionPath: string, lang?: string): string[] {
   return [
     '--headless=new',
     `--disable-extensions-except=${extensionPath}`,
