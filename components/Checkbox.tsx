@@ -1,4 +1,4 @@
-import { useEffect, useId, useState, type InputHTMLAttributes, type ReactNode } from 'react';
+import { useId, useState, type InputHTMLAttributes, type ReactNode } from 'react';
 
 type Props = Omit<InputHTMLAttributes<HTMLInputElement>, 'type' | 'checked' | 'onChange'> & {
   /** The saved value; the box follows it when it changes elsewhere. */
@@ -9,7 +9,11 @@ type Props = Omit<InputHTMLAttributes<HTMLInputElement>, 'type' | 'checked' | 'o
 /** A checkbox for a stored setting: it shows a click at once, while the change is being saved. */
 export function Checkbox({ saved, onCheck, ...props }: Props) {
   const [checked, setChecked] = useState(saved);
-  useEffect(() => setChecked(saved), [saved]);
+  const [followed, setFollowed] = useState(saved);
+  if (saved !== followed) {
+    setFollowed(saved);
+    setChecked(saved);
+  }
   return (
     <input
       {...props}

@@ -7,10 +7,10 @@ import { Alert } from './Alert';
 import { useCloudCost } from './CloudCredits';
 
 /** After this long with no new words from NemoVideo, the popup says it is still working. */
-export const STILL_WORKING_AFTER_MS = 15_000;
+const STILL_WORKING_AFTER_MS = 15_000;
 
 function useNow(active: boolean): number {
-  const [now, setNow] = useState(Date.now());
+  const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     if (!active) return;
     const timer = setInterval(() => setNow(Date.now()), 1000);
@@ -80,7 +80,7 @@ export function CloudConversation({ job }: { job: Job }) {
               type="button"
               className="button button--primary"
               disabled={replying}
-              onClick={() => run(() => sendMessage('cloud:export', { jobId }))}
+              onClick={() => void run(() => sendMessage('cloud:export', { jobId }))}
             >
               {i18n.t('conversation.exportMp3')}
             </button>

@@ -35,7 +35,7 @@ function JobRow({ job }: { job: Job }) {
           <span className="muted job__state">
             {activityLabel(job)} {percent > 0 && percent < 100 ? `${percent}%` : ''}
           </span>
-          <button type="button" className="button" onClick={() => run(() => sendMessage('jobs:cancel', { jobId }))}>
+          <button type="button" className="button" onClick={() => void run(() => sendMessage('jobs:cancel', { jobId }))}>
             {i18n.t('jobs.cancel')}
           </button>
         </div>
@@ -50,11 +50,11 @@ function JobRow({ job }: { job: Job }) {
         <>
           {job.error ? <Alert message={job.error} /> : <p className="muted">{stateLabel(job.state)}</p>}
           <div className="job__actions">
-            <button type="button" className="button" onClick={() => run(() => sendMessage('jobs:retry', { jobId }))}>
+            <button type="button" className="button" onClick={() => void run(() => sendMessage('jobs:retry', { jobId }))}>
               {i18n.t('jobs.retry')}
             </button>
             {job.offer === 'local' && (
-              <button type="button" className="button" onClick={() => run(() => sendMessage('jobs:retry', { jobId, engine: 'local' }))}>
+              <button type="button" className="button" onClick={() => void run(() => sendMessage('jobs:retry', { jobId, engine: 'local' }))}>
                 {i18n.t('jobs.convertLocally')}
               </button>
             )}
@@ -63,12 +63,12 @@ function JobRow({ job }: { job: Job }) {
                 type="button"
                 className="button"
                 aria-describedby={`${jobId}-cloud-cost`}
-                onClick={() => run(() => sendMessage('jobs:retry', { jobId, engine: 'cloud' }))}
+                onClick={() => void run(() => sendMessage('jobs:retry', { jobId, engine: 'cloud' }))}
               >
                 {i18n.t('jobs.tryCloud')}
               </button>
             )}
-            <button type="button" className="button button--quiet" onClick={() => run(() => sendMessage('jobs:remove', { jobId }))}>
+            <button type="button" className="button button--quiet" onClick={() => void run(() => sendMessage('jobs:remove', { jobId }))}>
               {i18n.t('jobs.remove')}
             </button>
           </div>

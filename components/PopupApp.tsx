@@ -11,7 +11,7 @@ import { useId, useState } from 'react';
 import { readSettings, settingsItem } from '@/utils/settings';
 
 /** What to ask NemoVideo for, in the user's own words; sent with the next videos chosen. */
-function Instructions({ value, onChange }: { value: string; onChange(value: string): void }) {
+function Instructions({ value, onChange }: { value: string; onChange: (value: string) => void }) {
   const id = useId();
   const cost = useCloudCost();
   return (

@@ -1,11 +1,11 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 
 interface DraftRules {
-  isValid(value: string): boolean;
+  isValid: (value: string) => boolean;
   /** What to show while the value isn't valid. */
-  error(): string;
+  error: () => string;
   /** Saves a valid value (trimmed). */
-  save(value: string): void;
+  save: (value: string) => void;
 }
 
 /**
@@ -15,9 +15,11 @@ interface DraftRules {
 export function useSettingDraft(saved: string | undefined, { isValid, error, save }: DraftRules) {
   const [value, setValue] = useState('');
   const [invalid, setInvalid] = useState<string>();
-  useEffect(() => {
+  const [followed, setFollowed] = useState<string>();
+  if (saved !== followed) {
+    setFollowed(saved);
     if (saved !== undefined && !invalid) setValue(saved);
-  }, [saved]);
+  }
   const change = (next: string) => {
     setValue(next);
     const valid = isValid(next);

@@ -13,7 +13,7 @@ interface StoredBlob {
 }
 
 /** Big enough that writing parts costs nothing extra; small enough that the first is stored in a blink. */
-export const STORED_PART_BYTES = 32 * 1024 * 1024;
+const STORED_PART_BYTES = 32 * 1024 * 1024;
 const partKey = (key: string, index: number) => `${key}#${String(index).padStart(6, '0')}`;
 const partsOf = (key: string) => IDBKeyRange.bound(`${key}#`, `${key}#\uffff`);
 

@@ -1,3 +1,4 @@
+// eslint-disable-next-line no-control-regex -- control characters are what this leaves out of a file name
 const ILLEGAL_CHARACTERS = /[\\/:*?"<>|\u0000-\u001f\u007f]/g;
 const RESERVED_WINDOWS_NAMES = /^(con|prn|aux|nul|com\d|lpt\d)(\.|$)/i;
 const EDGE_DOTS_AND_SPACES = /^[.\s]+|[.\s]+$/g;

@@ -25,12 +25,3 @@ export function parseTime(text: string): number | undefined | null {
   if (hours !== undefined && Number(minutes) >= 60) return null;
   return value;
 }
-
-/** 83.5 → `1:23.5` */
-export function formatTime(seconds: number): string {
-  const whole = Math.floor(seconds);
-  const fraction = Math.round((seconds - whole) * 1000);
-  const minutes = Math.floor(whole / 60);
-  const rest = `${String(whole % 60).padStart(minutes > 0 ? 2 : 1, '0')}${fraction ? `.${String(fraction).padStart(3, '0').replace(/0+$/, '')}` : ''}`;
-  return minutes > 0 ? `${minutes}:${rest}` : rest;
-}

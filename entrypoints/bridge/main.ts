@@ -15,7 +15,7 @@ const handoverSchema = z.object({
  * so it doesn't store the files: it makes extension-origin blob URLs the background has the
  * offscreen document copy into the extension's IndexedDB, and stays open until that is done.
  */
-window.addEventListener('message', async (event) => {
+async function handOver(event: MessageEvent): Promise<void> {
   const port = event.ports[0];
   const parsed = handoverSchema.safeParse(event.data);
   if (!port || !parsed.success) return;
@@ -30,4 +30,6 @@ window.addEventListener('message', async (event) => {
     for (const file of files) URL.revokeObjectURL(file.blobUrl);
   }
   port.postMessage(reply);
-});
+}
+
+window.addEventListener('message', (event) => void handOver(event));

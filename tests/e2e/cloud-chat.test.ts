@@ -34,7 +34,7 @@ describe('telling NemoVideo what you want, in the popup', () => {
 
     const lines = conversation(popup, 'clip.mp4');
     const snapshots: string[] = [];
-    const watch = setInterval(async () => snapshots.push(await lines.innerText().catch(() => '')), 50);
+    const watch = setInterval(() => void lines.innerText().catch(() => '').then((text) => snapshots.push(text)), 50);
     await expect.poll(() => lines.innerText(), { timeout: 60_000 }).toMatch(/I kept 0:01–0:02 of the audio \(1\.5 s\)\.\n?.*Press Export MP3 when you’re happy with it\./s);
     clearInterval(watch);
     expect(snapshots.some((text) => text.includes('I kept') && !/MP3/.test(text.split('I kept')[1] ?? ''))).toBe(true);

@@ -86,7 +86,7 @@ describe('the NemoVideo cloud engine (against the project stand-in server)', () 
     server.setFaults({ rateLimitedOnce: true });
     await chooseVideos(popup, ['aac-22k.mp4']);
     const notices: string[] = [];
-    const watch = setInterval(async () => notices.push(...(await popup.getByRole('status').allInnerTexts().catch(() => []))), 100);
+    const watch = setInterval(() => void popup.getByRole('status').allInnerTexts().catch(() => []).then((texts) => notices.push(...texts)), 100);
     const mp3 = await analyzeMp3(await session.waitForDownload('aac-22k.mp3', 90_000));
     clearInterval(watch);
     expect(mp3.codec).toBe('mp3');

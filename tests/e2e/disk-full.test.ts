@@ -60,7 +60,7 @@ function storedKeys(page: Page, store: 'inputs' | 'outputs' | 'scratch'): Promis
     (name) =>
       new Promise<string[]>((resolve, reject) => {
         const opening = indexedDB.open('video-to-mp3');
-        opening.onerror = () => reject(opening.error);
+        opening.onerror = () => reject(opening.error!);
         opening.onsuccess = () => {
           const database = opening.result;
           if (!database.objectStoreNames.contains(name)) {
@@ -69,7 +69,7 @@ function storedKeys(page: Page, store: 'inputs' | 'outputs' | 'scratch'): Promis
             return;
           }
           const reading = database.transaction(name).objectStore(name).getAllKeys();
-          reading.onerror = () => reject(reading.error);
+          reading.onerror = () => reject(reading.error!);
           reading.onsuccess = () => {
             database.close();
             resolve(reading.result.map(String));

@@ -329,17 +329,17 @@ describe('hostile messages through the real runtime', () => {
             bridge.postMessage(message, targetOrigin, withPort ? [channel.port2] : []);
             return replied;
           };
-          post('no reply port', { grant, files: [clip] }, '*', false);
-          post('the page’s own origin as target', { grant, files: [clip] }, location.origin);
-          post('a short grant', { grant: 'short', files: [clip] });
-          post('no grant', { files: [clip] });
-          post('blob URLs of the page', { grant, files: [pageBlobUrl] });
-          post('the bridge:start shape', { grant, files: [{ blobUrl: pageBlobUrl, fileName: 'clip.mp4', size: clip.size }] });
-          post('101 files', { grant, files: new Array(101).fill(clip) });
-          post('a huge array', { grant, files: new Array(500_000).fill(0) });
-          post('a runtime envelope', envelope('bridge:start', { grant, files: [clip] }));
-          post('null', null);
-          post('text', 'Extract MP3');
+          void post('no reply port', { grant, files: [clip] }, '*', false);
+          void post('the page’s own origin as target', { grant, files: [clip] }, location.origin);
+          void post('a short grant', { grant: 'short', files: [clip] });
+          void post('no grant', { files: [clip] });
+          void post('blob URLs of the page', { grant, files: [pageBlobUrl] });
+          void post('the bridge:start shape', { grant, files: [{ blobUrl: pageBlobUrl, fileName: 'clip.mp4', size: clip.size }] });
+          void post('101 files', { grant, files: new Array(101).fill(clip) });
+          void post('a huge array', { grant, files: new Array(500_000).fill(0) });
+          void post('a runtime envelope', envelope('bridge:start', { grant, files: [clip] }));
+          void post('null', null);
+          void post('text', 'Extract MP3');
           // Last: well-formed, with a grant the page made up. Its answer comes after every message above was looked at.
           const forged = await post('a forged grant', { grant, files: [clip] });
           frame.remove();

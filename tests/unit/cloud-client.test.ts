@@ -43,7 +43,7 @@ function setup({ replies = {}, credentials, limits }: { replies?: Record<string,
   let time = START;
   const fetch = vi.fn(async (input: string | URL | Request, init: RequestInit = {}) => {
     if (init.signal?.aborted) throw init.signal.reason;
-    const url = new URL(String(input));
+    const url = new URL(input instanceof Request ? input.url : input);
     const key = `${init.method ?? 'GET'} ${url.pathname}`;
     sent.push({ key, url: url.toString(), headers: new Headers(init.headers), body: typeof init.body === 'string' ? JSON.parse(init.body) : undefined });
     const reply = queues.get(key)?.shift();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { acceptsVideo, looksLikeVideoUrl } from '../../utils/page/accepts-video';
+import { acceptsVideo, VIDEO_LINK_PATTERNS } from '../../utils/page/accepts-video';
 import { namesForUrl } from '../../utils/page/source-name';
 
 describe('acceptsVideo', () => {
@@ -20,15 +20,27 @@ describe('acceptsVideo', () => {
   });
 });
 
-describe('looksLikeVideoUrl', () => {
+describe('VIDEO_LINK_PATTERNS', () => {
+  // A `*://*/…` pattern as Chrome reads it: http or https, any host, `*` in the path (with its query) anything.
+  const offered = (url: string) =>
+    VIDEO_LINK_PATTERNS.some((pattern) => {
+      const path = pattern
+        .replace('*://*/', '')
+        .split('*')
+        .map((part) => part.replace(/[.?+^$(){}[\]|\\]/g, '\\$&'))
+        .join('.*');
+      return new RegExp(`^https?://[^/]+/${path}$`).test(url);
+    });
+
   it.each([
     ['https://example.org/a/clip.mp4', true],
-    ['https://example.org/a/clip.WEBM?x=1', true],
-    ['https://example.org/watch?v=clip.mp4', false],
+    ['http://example.org/clip.webm?x=1', true],
+    ['https://example.org/films/trip.mkv', true],
     ['https://example.org/page.html', false],
-    ['not a url', false],
-  ])('%s → %s', (url, expected) => {
-    expect(looksLikeVideoUrl(url)).toBe(expected);
+    ['https://example.org/clip.mp4.html', false],
+    ['https://example.org/src/app.ts', false],
+  ])('the link menu item is offered for %s: %s', (url, expected) => {
+    expect(offered(url)).toBe(expected);
   });
 });
 

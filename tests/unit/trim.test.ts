@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatTime, parseTime, trimSchema } from '@/utils/trim';
+import { parseTime, trimSchema } from '@/utils/trim';
 
 describe('parseTime', () => {
   it.each<[string, number | undefined | null]>([
@@ -19,19 +19,6 @@ describe('parseTime', () => {
     ['1::2', null],
   ])('%j → %j', (text, expected) => {
     expect(parseTime(text)).toBe(expected);
-  });
-});
-
-describe('formatTime', () => {
-  it.each([
-    [0, '0'],
-    [5, '5'],
-    [83.5, '1:23.5'],
-    [3723.25, '62:03.25'],
-    [1.2, '1.2'],
-  ])('%d → %j', (seconds, expected) => {
-    expect(formatTime(seconds)).toBe(expected);
-    expect(parseTime(expected)).toBeCloseTo(seconds, 3);
   });
 });
 

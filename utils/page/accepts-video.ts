@@ -9,16 +9,6 @@ export function acceptsVideo(accept: string | null): boolean {
     .some((token) => token === '*/*' || token === 'video/*' || token.startsWith('video/') || VIDEO_EXTENSIONS.includes(token));
 }
 
-/** Whether a URL's path ends like a video file. */
-export function looksLikeVideoUrl(url: string): boolean {
-  try {
-    const path = new URL(url).pathname.toLowerCase();
-    return VIDEO_EXTENSIONS.some((extension) => path.endsWith(extension));
-  } catch {
-    return false;
-  }
-}
-
 export const VIDEO_LINK_PATTERNS = VIDEO_EXTENSIONS.slice(0, 6).flatMap((extension) => [
   `*://*/*${extension}`,
   `*://*/*${extension}?*`,

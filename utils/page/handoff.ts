@@ -17,7 +17,7 @@ const BRIDGE_PATH = '/bridge.html';
 export async function handOverFiles(files: File[]): Promise<StartReply> {
   const grant = await sendMessage('page:grant', undefined);
   const frame = document.createElement('iframe');
-  frame.src = browser.runtime.getURL(BRIDGE_PATH as '/bridge.html');
+  frame.src = browser.runtime.getURL(BRIDGE_PATH);
   frame.setAttribute('aria-hidden', 'true');
   frame.tabIndex = -1;
   frame.style.cssText = 'position:fixed;width:0;height:0;border:0;opacity:0;pointer-events:none;';

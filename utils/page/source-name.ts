@@ -2,7 +2,7 @@ import { mp3NameFor, sanitizeFileName } from '../file-names';
 
 /** A web video is named after its URL's last path segment, else after the page title. */
 export function namesForUrl(url: string, pageTitle: string | undefined): { sourceName: string; outputName: string } {
-  let segment = '';
+  let segment: string;
   try {
     segment = decodeURIComponent(new URL(url).pathname.split('/').filter(Boolean).pop() ?? '');
   } catch {

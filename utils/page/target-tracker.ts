@@ -14,7 +14,7 @@ function isShown(element: Element, minWidth: number, minHeight: number): boolean
 }
 
 /** The videos shown at 160×90 px or more, and the visible file inputs that accept video. */
-export function findTargets(root: Document): Set<ExtractTarget> {
+function findTargets(root: Document): Set<ExtractTarget> {
   const targets = new Set<ExtractTarget>();
   for (const video of root.querySelectorAll('video')) {
     if (isShown(video, MIN_VIDEO_WIDTH, MIN_VIDEO_HEIGHT)) targets.add(video);

@@ -12,10 +12,11 @@ export interface KeepAlive {
 /** Keeps the background awake until `stop()`, or until `stillNeeded()` (asked every 20 s) says no. */
 export function keepAlive(stillNeeded: () => boolean | Promise<boolean> = () => true): KeepAlive {
   let active = true;
-  const timer = setInterval(async () => {
+  const beat = async () => {
     if (await stillNeeded()) void browser.runtime.getPlatformInfo();
     else stop();
-  }, KEEP_ALIVE_MS);
+  };
+  const timer = setInterval(() => void beat(), KEEP_ALIVE_MS);
   const stop = () => {
     active = false;
     clearInterval(timer);

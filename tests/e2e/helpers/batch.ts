@@ -5,7 +5,7 @@ import { analyzeMp3, type Mp3Analysis } from './mp3';
 import { jobRow } from './popup';
 
 /** `stuck`: never got to run, because the queue stopped moving (behind a hung job, say). */
-export type Outcome = 'converted' | 'alert' | 'bad-mp3' | 'hung' | 'stuck' | 'crashed';
+type Outcome = 'converted' | 'alert' | 'bad-mp3' | 'hung' | 'stuck' | 'crashed';
 
 export interface FileOutcome {
   name: string;

@@ -99,7 +99,7 @@ async function hasPartialDownload(dir: string, fileName: string): Promise<boolea
 }
 
 /** Polls until the file exists, has no .crdownload partner and its size held still for a few polls. */
-export async function waitForFile(dir: string, fileName: string, timeoutMs = 60_000): Promise<string> {
+async function waitForFile(dir: string, fileName: string, timeoutMs = 60_000): Promise<string> {
   const path = join(dir, fileName);
   const deadline = Date.now() + timeoutMs;
   let lastSize: number | undefined;

@@ -21,7 +21,7 @@ function kb(text: string | undefined, field: string): number {
 }
 
 /** The browser started on `profileDir` and every process below it, from /proc (Linux only). */
-export function browserProcesses(profileDir: string): number[] {
+function browserProcesses(profileDir: string): number[] {
   const pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number);
   const parentOf = new Map(pids.map((pid) => [pid, Number(read(`/proc/${pid}/stat`)?.replace(/^.*\) /s, '').split(' ')[1])]));
   const roots = pids.filter((pid) => read(`/proc/${pid}/cmdline`)?.split('\0').includes(`--user-data-dir=${profileDir}`));
@@ -37,7 +37,7 @@ export function browserProcesses(profileDir: string): number[] {
   return [...family];
 }
 
-export function sampleMemory(profileDir: string): MemorySample {
+function sampleMemory(profileDir: string): MemorySample {
   let total = 0;
   let largest = 0;
   for (const pid of browserProcesses(profileDir)) {

@@ -7,7 +7,7 @@ const page = (title: string, body: string) =>
   `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body style="margin:24px;font-family:sans-serif">${body}</body></html>`;
 
 /** The pages the in-page tests visit; each mimics how real sites show videos and upload fields. */
-export const TEST_PAGES: Record<string, string> = {
+const TEST_PAGES: Record<string, string> = {
   '/video.html': page('Holiday video', '<h1>A video</h1><p>Intro text.</p><video src="/media/clip.mp4" width="320" height="180" controls></video><p>After.</p>'),
   '/small-video.html': page('Tiny video', '<video src="/media/clip.mp4" width="150" height="84"></video>'),
   '/late-video.html': page(
