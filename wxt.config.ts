@@ -22,7 +22,13 @@ export default defineConfig({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
     default_locale: 'en',
-    permissions: ['storage', 'unlimitedStorage', 'downloads', 'contextMenus', ...(browser === 'firefox' ? [] : ['offscreen'])],
+    permissions: [
+      'storage',
+      'unlimitedStorage',
+      'downloads',
+      'contextMenus',
+      ...(browser === 'firefox' ? [] : ['offscreen']),
+    ],
     host_permissions: ['http://*/*', 'https://*/*'],
     web_accessible_resources: [{ resources: ['bridge.html'], matches: ['<all_urls>'] }],
     content_security_policy: {

@@ -28,7 +28,17 @@ export function Checkbox({ saved, onCheck, ...props }: Props) {
 }
 
 /** A setting that is on or off: the box, its label and a note on what it does. */
-export function CheckboxField({ label, note, saved, onCheck }: { label: string; note: ReactNode; saved: boolean; onCheck: (checked: boolean) => void }) {
+export function CheckboxField({
+  label,
+  note,
+  saved,
+  onCheck,
+}: {
+  label: string;
+  note: ReactNode;
+  saved: boolean;
+  onCheck: (checked: boolean) => void;
+}) {
   const id = useId();
   return (
     <div className="field checkbox">

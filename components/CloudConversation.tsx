@@ -36,7 +36,9 @@ export function CloudConversation({ job }: { job: Job }) {
       <ol className="conversation__lines" aria-label={i18n.t('conversation.label')} aria-live="polite">
         {(job.conversation ?? []).map((line, index) => (
           <li key={index} className={`conversation__line conversation__line--${line.from}`}>
-            <span className="visually-hidden">{i18n.t(line.from === 'you' ? 'conversation.fromYou' : 'conversation.fromNemoVideo')}</span>
+            <span className="visually-hidden">
+              {i18n.t(line.from === 'you' ? 'conversation.fromYou' : 'conversation.fromNemoVideo')}
+            </span>
             {line.text}
           </li>
         ))}

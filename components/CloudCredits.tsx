@@ -22,7 +22,10 @@ export function CloudCredits() {
     <section className="credits" aria-label={i18n.t('credits.region')}>
       {credits ? (
         <p>
-          <Interpolated text={i18n.t('credits.count', markers('count'))} parts={{ count: <strong>{credits.available}</strong> }} />
+          <Interpolated
+            text={i18n.t('credits.count', markers('count'))}
+            parts={{ count: <strong>{credits.available}</strong> }}
+          />
           {credits.frozen > 0 && <span className="muted">{i18n.t('credits.reserved', { count: credits.frozen })}</span>}
         </p>
       ) : (

@@ -17,11 +17,19 @@ function CompletedRow({ entry }: { entry: HistoryEntry }) {
         </span>
         <div className="job__actions">
           {entry.stored && (
-            <button type="button" className="button button--small" onClick={() => void run(() => sendMessage('history:download-again', { entryId }))}>
+            <button
+              type="button"
+              className="button button--small"
+              onClick={() => void run(() => sendMessage('history:download-again', { entryId }))}
+            >
               {i18n.t('completed.downloadAgain')}
             </button>
           )}
-          <button type="button" className="button button--small" onClick={() => void run(() => sendMessage('history:show-in-folder', { entryId }))}>
+          <button
+            type="button"
+            className="button button--small"
+            onClick={() => void run(() => sendMessage('history:show-in-folder', { entryId }))}
+          >
             {i18n.t('completed.showInFolder')}
           </button>
         </div>

@@ -19,19 +19,28 @@ interface Copying {
 }
 
 /** Keeps a copy of the file in IndexedDB for its job, or says in plain words, naming it, why it can't. */
-async function storeInput(file: File, onStored: (bytes: number) => void): Promise<{ stored: StoredInput } | { problem: string }> {
+async function storeInput(
+  file: File,
+  onStored: (bytes: number) => void,
+): Promise<{ stored: StoredInput } | { problem: string }> {
   const inputKey = crypto.randomUUID();
   try {
     await putBlobInParts('inputs', inputKey, file, onStored);
     return { stored: { inputKey, fileName: file.name, size: file.size } };
   } catch (error) {
     console.error(`Storing ${file.name} failed`, error);
-    return { problem: i18n.t(error instanceof DiskFullError ? 'popup.diskFull' : 'popup.notStored', { file: file.name }) };
+    return {
+      problem: i18n.t(error instanceof DiskFullError ? 'popup.diskFull' : 'popup.notStored', { file: file.name }),
+    };
   }
 }
 
 /** Starts a job for each stored input; when the queue can't take them, their copies are deleted again, as no job owns them. */
-async function startStored(files: StoredInput[], instructions: string | undefined, trim: Trim | undefined): Promise<string | undefined> {
+async function startStored(
+  files: StoredInput[],
+  instructions: string | undefined,
+  trim: Trim | undefined,
+): Promise<string | undefined> {
   let reply: CommandReply;
   try {
     reply = await sendMessage('jobs:start', {
@@ -63,7 +72,9 @@ async function startJobs(
   const problems = new Set<string>();
   for (const file of files) {
     onCopying({ fileName: file.name, fraction: 0 });
-    const outcome = await storeInput(file, (bytes) => onCopying({ fileName: file.name, fraction: file.size > 0 ? bytes / file.size : 1 }));
+    const outcome = await storeInput(file, (bytes) =>
+      onCopying({ fileName: file.name, fraction: file.size > 0 ? bytes / file.size : 1 }),
+    );
     const problem = 'stored' in outcome ? await startStored([outcome.stored], instructions, trim) : outcome.problem;
     if (problem) problems.add(problem);
   }
@@ -122,9 +133,15 @@ export function FilePicker({ instructions, trim, blocked }: { instructions?: str
         }}
       />
       {copying ? (
-        <ProgressBar label={i18n.t('popup.addingLabel', { file: copying.fileName })} activity={i18n.t('popup.adding')} fraction={copying.fraction} />
+        <ProgressBar
+          label={i18n.t('popup.addingLabel', { file: copying.fileName })}
+          activity={i18n.t('popup.adding')}
+          fraction={copying.fraction}
+        />
       ) : null}
-      <p className="hint">{copying ? i18n.t('popup.addingLabel', { file: copying.fileName }) : i18n.t('popup.dropHint')}</p>
+      <p className="hint">
+        {copying ? i18n.t('popup.addingLabel', { file: copying.fileName }) : i18n.t('popup.dropHint')}
+      </p>
       {problems.map((problem, index) => (
         <Alert key={index} message={problem} />
       ))}

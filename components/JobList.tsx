@@ -28,14 +28,25 @@ function JobRow({ job }: { job: Job }) {
   const cost = useCloudCost();
 
   return (
-    <FileCard name={job.sourceName} aside={job.sourceSize > 0 && <span className="muted">{formatBytes(job.sourceSize)}</span>}>
+    <FileCard
+      name={job.sourceName}
+      aside={job.sourceSize > 0 && <span className="muted">{formatBytes(job.sourceSize)}</span>}
+    >
       {inProgress && !job.cloud?.awaitingExport && (
         <div className="job__progress">
-          <ProgressBar label={i18n.t('jobs.progressLabel', { file: job.sourceName })} activity={activityLabel(job)} fraction={job.progress} />
+          <ProgressBar
+            label={i18n.t('jobs.progressLabel', { file: job.sourceName })}
+            activity={activityLabel(job)}
+            fraction={job.progress}
+          />
           <span className="muted job__state">
             {activityLabel(job)} {percent > 0 && percent < 100 ? `${percent}%` : ''}
           </span>
-          <button type="button" className="button" onClick={() => void run(() => sendMessage('jobs:cancel', { jobId }))}>
+          <button
+            type="button"
+            className="button"
+            onClick={() => void run(() => sendMessage('jobs:cancel', { jobId }))}
+          >
             {i18n.t('jobs.cancel')}
           </button>
         </div>
@@ -50,11 +61,19 @@ function JobRow({ job }: { job: Job }) {
         <>
           {job.error ? <Alert message={job.error} /> : <p className="muted">{stateLabel(job.state)}</p>}
           <div className="job__actions">
-            <button type="button" className="button" onClick={() => void run(() => sendMessage('jobs:retry', { jobId }))}>
+            <button
+              type="button"
+              className="button"
+              onClick={() => void run(() => sendMessage('jobs:retry', { jobId }))}
+            >
               {i18n.t('jobs.retry')}
             </button>
             {job.offer === 'local' && (
-              <button type="button" className="button" onClick={() => void run(() => sendMessage('jobs:retry', { jobId, engine: 'local' }))}>
+              <button
+                type="button"
+                className="button"
+                onClick={() => void run(() => sendMessage('jobs:retry', { jobId, engine: 'local' }))}
+              >
                 {i18n.t('jobs.convertLocally')}
               </button>
             )}
@@ -68,7 +87,11 @@ function JobRow({ job }: { job: Job }) {
                 {i18n.t('jobs.tryCloud')}
               </button>
             )}
-            <button type="button" className="button button--quiet" onClick={() => void run(() => sendMessage('jobs:remove', { jobId }))}>
+            <button
+              type="button"
+              className="button button--quiet"
+              onClick={() => void run(() => sendMessage('jobs:remove', { jobId }))}
+            >
               {i18n.t('jobs.remove')}
             </button>
           </div>

@@ -1,5 +1,17 @@
 import { useId, useState } from 'react';
-import { BITRATES, cloudUrlSchema, DEFAULT_CLOUD_BASE_URL, ENGINES, engineLabel, fileNamePatternSchema, readSettings, settingsItem, updateSettings, type Settings, type SettingsChange } from '@/utils/settings';
+import {
+  BITRATES,
+  cloudUrlSchema,
+  DEFAULT_CLOUD_BASE_URL,
+  ENGINES,
+  engineLabel,
+  fileNamePatternSchema,
+  readSettings,
+  settingsItem,
+  updateSettings,
+  type Settings,
+  type SettingsChange,
+} from '@/utils/settings';
 import type { TagChoices } from '@/utils/tag-choices';
 import { i18n } from '#i18n';
 import { FILE_NAME_FIELDS, mp3NameFromPattern } from '@/utils/file-names';
@@ -52,7 +64,11 @@ export function SettingsForm() {
 
   if (!settings) return null;
 
-  const example = mp3NameFromPattern(pattern.value || settings.fileNamePattern, { title: 'clip', bitrateKbps: settings.bitrate, at: new Date() });
+  const example = mp3NameFromPattern(pattern.value || settings.fileNamePattern, {
+    title: 'clip',
+    bitrateKbps: settings.bitrate,
+    at: new Date(),
+  });
 
   return (
     <form className="settings" onSubmit={(event) => event.preventDefault()}>
@@ -121,7 +137,10 @@ export function SettingsForm() {
           onChange={(event) => pattern.change(event.currentTarget.value)}
         />
         <p id={ids.patternNote} className="muted">
-          <Interpolated text={i18n.t('options.fileNameNote', { ...FIELDS, ...markers('example') })} parts={{ example: <strong>{example}</strong> }} />
+          <Interpolated
+            text={i18n.t('options.fileNameNote', { ...FIELDS, ...markers('example') })}
+            parts={{ example: <strong>{example}</strong> }}
+          />
         </p>
         <Alert id={ids.patternError} message={pattern.error} />
       </div>

@@ -14,7 +14,10 @@ export function readTrim({ start, end }: TrimText): { trim?: Trim; error?: strin
   const endSeconds = parseTime(end);
   if (startSeconds === null || endSeconds === null) return { error: i18n.t('trim.unreadable') };
   if (startSeconds === undefined && endSeconds === undefined) return {};
-  const trim = { ...(startSeconds !== undefined ? { startSeconds } : {}), ...(endSeconds !== undefined ? { endSeconds } : {}) };
+  const trim = {
+    ...(startSeconds !== undefined ? { startSeconds } : {}),
+    ...(endSeconds !== undefined ? { endSeconds } : {}),
+  };
   return trimSchema.safeParse(trim).success ? { trim } : { error: i18n.t('trim.endBeforeStart') };
 }
 
@@ -22,7 +25,15 @@ export function readTrim({ start, end }: TrimText): { trim?: Trim; error?: strin
  * Start and end of the part of the sound to keep, for the videos chosen next (on this device);
  * `error`: what `readTrim` found wrong with them.
  */
-export function TrimFields({ value, error, onChange }: { value: TrimText; error: string | undefined; onChange: (value: TrimText) => void }) {
+export function TrimFields({
+  value,
+  error,
+  onChange,
+}: {
+  value: TrimText;
+  error: string | undefined;
+  onChange: (value: TrimText) => void;
+}) {
   const ids = { start: useId(), end: useId(), note: useId(), error: useId() };
   const fields = [
     { key: 'start', label: i18n.t('trim.start'), placeholder: '0:00' },

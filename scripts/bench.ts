@@ -180,8 +180,14 @@ function parseArgs(argv: string[]): Options {
       opts.runs = Number(value());
       if (!Number.isInteger(opts.runs) || opts.runs < 1) fail(`--runs takes a whole number ≥ 1\n\n${usage()}`);
     } else if (arg === '--only' || arg.startsWith('--only=')) {
-      opts.only = new Set(value().split(',').map((s) => s.trim()).filter(Boolean));
-      for (const row of opts.only) if (!['native', 'wasm', 'extension'].includes(row)) fail(`--only: unknown row "${row}"\n\n${usage()}`);
+      opts.only = new Set(
+        value()
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      );
+      for (const row of opts.only)
+        if (!['native', 'wasm', 'extension'].includes(row)) fail(`--only: unknown row "${row}"\n\n${usage()}`);
     } else if (arg === '--help' || arg === '-h') {
       console.log(usage());
       process.exit(0);
@@ -268,13 +274,42 @@ async function makeClip(path: string) {
   log(`generating ${basename(path)} (4 min 1280x720 H.264 + AAC, takes a minute or two)…`);
   try {
     await spawnChecked('ffmpeg', [
-      '-nostdin', '-hide_banner', '-loglevel', 'error', '-y',
-      '-f', 'lavfi', '-i', `testsrc2=size=1280x720:rate=25:duration=${CLIP_SECONDS}`,
-      '-f', 'lavfi', '-i', audio,
-      '-map', '0:v', '-map', '1:a',
-      '-c:v', 'libx264', '-preset', 'veryfast', '-b:v', '3000k', '-maxrate', '3100k', '-bufsize', '6000k', '-pix_fmt', 'yuv420p',
-      '-c:a', 'aac', '-b:a', '128k',
-      '-movflags', '+faststart', tmp,
+      '-nostdin',
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      `testsrc2=size=1280x720:rate=25:duration=${CLIP_SECONDS}`,
+      '-f',
+      'lavfi',
+      '-i',
+      audio,
+      '-map',
+      '0:v',
+      '-map',
+      '1:a',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'veryfast',
+      '-b:v',
+      '3000k',
+      '-maxrate',
+      '3100k',
+      '-bufsize',
+      '6000k',
+      '-pix_fmt',
+      'yuv420p',
+      '-c:a',
+      'aac',
+      '-b:a',
+      '128k',
+      '-movflags',
+      '+faststart',
+      tmp,
     ]);
     await rename(tmp, path);
   } finally {
@@ -287,7 +322,22 @@ async function makeMp3Clip(path: string, clipPath: string) {
   const tmp = `${path}.tmp-${process.pid}.mp4`;
   log(`making ${basename(path)} (the clip with MP3 sound)…`);
   try {
-    await spawnChecked('ffmpeg', ['-nostdin', '-hide_banner', '-loglevel', 'error', '-y', '-i', clipPath, '-c:v', 'copy', '-c:a', 'libmp3lame', '-b:a', '192k', tmp]);
+    await spawnChecked('ffmpeg', [
+      '-nostdin',
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-y',
+      '-i',
+      clipPath,
+      '-c:v',
+      'copy',
+      '-c:a',
+      'libmp3lame',
+      '-b:a',
+      '192k',
+      tmp,
+    ]);
     await rename(tmp, path);
   } finally {
     await rm(tmp, { force: true });
@@ -300,8 +350,26 @@ async function makeBig(path: string, clipPath: string) {
   const list = `${path}.list-${process.pid}.txt`;
   log(`concatenating ${copies} copies into ${basename(path)} (stream copy)…`);
   try {
-    await writeFile(list, `${Array.from({ length: copies }, () => `file '${clipPath.replaceAll("'", "'\\''")}'`).join('\n')}\n`);
-    await spawnChecked('ffmpeg', ['-nostdin', '-hide_banner', '-loglevel', 'error', '-y', '-f', 'concat', '-safe', '0', '-i', list, '-c', 'copy', tmp]);
+    await writeFile(
+      list,
+      `${Array.from({ length: copies }, () => `file '${clipPath.replaceAll("'", "'\\''")}'`).join('\n')}\n`,
+    );
+    await spawnChecked('ffmpeg', [
+      '-nostdin',
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-y',
+      '-f',
+      'concat',
+      '-safe',
+      '0',
+      '-i',
+      list,
+      '-c',
+      'copy',
+      tmp,
+    ]);
     await rename(tmp, path);
   } finally {
     await rm(tmp, { force: true });
@@ -317,7 +385,14 @@ async function prepareInputs(big: boolean) {
   const inputs: BenchInput[] = [{ name: CLIP_NAME, path: clip, bytes: (await stat(clip)).size, copies: 1, big: false }];
   const mp3Clip = join(MEDIA_DIR, MP3_CLIP_NAME);
   if (!(await exists(mp3Clip))) await makeMp3Clip(mp3Clip, clip);
-  inputs.push({ name: MP3_CLIP_NAME, path: mp3Clip, bytes: (await stat(mp3Clip)).size, copies: 1, big: false, keepMp3: true });
+  inputs.push({
+    name: MP3_CLIP_NAME,
+    path: mp3Clip,
+    bytes: (await stat(mp3Clip)).size,
+    copies: 1,
+    big: false,
+    keepMp3: true,
+  });
   if (big) {
     const bigPath = join(MEDIA_DIR, BIG_NAME);
     if (!(await exists(bigPath))) await makeBig(bigPath, clip);
@@ -357,9 +432,13 @@ async function probe(path: string): Promise<AudioInfo> {
 /** Streams the first audio stream as mono f32 PCM and finds the first and last sample above THRESHOLD. */
 function findSignal(path: string) {
   return new Promise<{ samples: number; first: number; last: number }>((resolvePromise, reject) => {
-    const child = spawn('ffmpeg', ['-nostdin', '-v', 'error', '-i', path, '-map', '0:a:0', '-ac', '1', '-f', 'f32le', 'pipe:1'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      'ffmpeg',
+      ['-nostdin', '-v', 'error', '-i', path, '-map', '0:a:0', '-ac', '1', '-f', 'f32le', 'pipe:1'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stderr = '';
     let carry = Buffer.alloc(0);
     let index = 0;
@@ -429,7 +508,17 @@ function pollHighWaterMark(pid: number, done: Promise<void>) {
 }
 
 async function runNative(input: BenchInput, out: string, haveGnuTime: boolean) {
-  const args = ['-nostdin', '-hide_banner', '-loglevel', 'error', '-y', '-i', input.path, ...(input.keepMp3 ? ['-vn', '-c:a', 'copy'] : MP3_ARGS), out];
+  const args = [
+    '-nostdin',
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-i',
+    input.path,
+    ...(input.keepMp3 ? ['-vn', '-c:a', 'copy'] : MP3_ARGS),
+    out,
+  ];
   const report = join(OUT_DIR, `time-${process.pid}.txt`);
   const started = now();
   if (haveGnuTime) {
@@ -510,7 +599,9 @@ function descendantsOf(root: number) {
 /** VmRSS, or with `pss` the PSS from smaps_rollup (shared pages split between their users, but ~20 ms per sweep of the tree). */
 function processMemory(pid: number, pss: boolean) {
   try {
-    const m = pss ? /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8')) : /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const m = pss
+      ? /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))
+      : /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) * 1024 : 0;
   } catch {
     return 0; // Exited while we looked.
@@ -555,7 +646,11 @@ function memorySampler(rootPid: number, pss: boolean, intervalMs = 50) {
       clearTimeout(timer);
       sample();
       const growth = [...peakEach]
-        .map(([pid, bytes]) => ({ process: processKind(pid), bytes: bytes - (baselineEach.get(pid) ?? 0), started: !baselineEach.has(pid) }))
+        .map(([pid, bytes]) => ({
+          process: processKind(pid),
+          bytes: bytes - (baselineEach.get(pid) ?? 0),
+          started: !baselineEach.has(pid),
+        }))
         .filter((entry) => Math.abs(entry.bytes) >= 1024 * 1024)
         .sort((a, b) => b.bytes - a.bytes);
       return (result = {
@@ -572,7 +667,14 @@ function memorySampler(rootPid: number, pss: boolean, intervalMs = 50) {
 }
 
 function growthByProcess(growth: ProcessGrowth[] = []) {
-  return growth.map((entry) => `${entry.process}${entry.started ? ' (started)' : ''} ${entry.bytes >= 0 ? '+' : ''}${fmt(mb(entry.bytes), 0)} MB`).join(', ') || 'none over 1 MB';
+  return (
+    growth
+      .map(
+        (entry) =>
+          `${entry.process}${entry.started ? ' (started)' : ''} ${entry.bytes >= 0 ? '+' : ''}${fmt(mb(entry.bytes), 0)} MB`,
+      )
+      .join(', ') || 'none over 1 MB'
+  );
 }
 
 /** "renderer", "utility (audio.mojom.AudioService)", … from a Chromium process's command line. */
@@ -587,7 +689,6 @@ function processKind(pid: number) {
     return 'exited';
   }
 }
-
 
 function directChildren(pid: number) {
   const children = new Set<number>();
@@ -612,7 +713,14 @@ async function launchBrowser(chromium: BrowserType): Promise<BrowserSession> {
   const before = directChildren(process.pid);
   // Our own signal handlers close the browser and then delete its profile; Playwright's would exit first.
   const context = await chromium
-    .launchPersistentContext(profile, { executablePath: CHROMIUM, headless: false, args: chromiumArgs(EXTENSION_DIR), handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false })
+    .launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: false,
+      args: chromiumArgs(EXTENSION_DIR),
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
+    })
     .catch(async (err) => {
       await rm(tempRoot, { recursive: true, force: true });
       throw new Error(`could not launch ${CHROMIUM} with the extension: ${err.message}`);
@@ -631,7 +739,9 @@ async function launchBrowser(chromium: BrowserType): Promise<BrowserSession> {
   // Playwright saves downloads under GUID names in its own folder; "default" hands them back to the profile's downloads folder.
   await cdp.send('Browser.setDownloadBehavior', { behavior: 'default' });
   const isOurs = (w: { url(): string }) => w.url().startsWith('chrome-extension://');
-  const worker = context.serviceWorkers().find(isOurs) ?? (await context.waitForEvent('serviceworker', { predicate: isOurs, timeout: 30_000 }));
+  const worker =
+    context.serviceWorkers().find(isOurs) ??
+    (await context.waitForEvent('serviceworker', { predicate: isOurs, timeout: 30_000 }));
   const extensionId = new URL(worker.url()).host;
   const popup = await context.newPage();
   await popup.goto(`chrome-extension://${extensionId}/popup.html`);
@@ -694,7 +804,10 @@ async function waitForNewMp3(session: BrowserSession, known: Set<string>, timeou
 async function waitForIdle(popup: Page, fileName: string) {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
-    const busy = await popup.evaluate((name) => !!document.querySelector(`[role="progressbar"][aria-label="Converting ${CSS.escape(name)}"]`), fileName);
+    const busy = await popup.evaluate(
+      (name) => !!document.querySelector(`[role="progressbar"][aria-label="Converting ${CSS.escape(name)}"]`),
+      fileName,
+    );
     if (!busy) break;
     await sleep(100);
   }
@@ -772,7 +885,9 @@ async function machineInfo() {
     chromium: chromiumVersion,
     ffmpeg: ffmpegVersion,
     node: process.version,
-    load: loadavg().map((l) => l.toFixed(2)).join(' '),
+    load: loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' '),
   };
 }
 
@@ -788,7 +903,8 @@ function signed(value: number | undefined, digits = 2) {
 }
 
 function renderTable(rows: Row[]) {
-  const header = '| engine | input | wall time (s) | × native | time to first progress (ms) | peak extra memory (MB) | start error (ms) | end error (ms) |';
+  const header =
+    '| engine | input | wall time (s) | × native | time to first progress (ms) | peak extra memory (MB) | start error (ms) | end error (ms) |';
   const lines = [header, '|---|---|--:|--:|--:|--:|--:|--:|'];
   for (const r of rows) {
     if (r.skipped) {
@@ -812,15 +928,25 @@ function renderDetails(
 ) {
   const lines: string[] = [];
   lines.push('Notes:');
-  lines.push(`- Each row: median of ${opts.runs} run(s), run one after another. Wall time for native ffmpeg is the whole process; for ffmpeg.wasm it is load + copy-in + exec + read-out inside Node (Node start-up excluded); for the extension it is from choosing the file in the popup to the finished MP3 in the downloads folder.`);
-  lines.push('- "extension, first run" is the first conversion in a freshly launched browser (offscreen document and wasm start cold); "extension, warm" are the following ones in the same browser.');
-  lines.push(`- Peak memory: native ffmpeg and ffmpeg.wasm report the max RSS of their process (whole process, not extra); the extension reports the peak of the summed ${opts.pss ? 'PSS' : 'RSS'} of all Chromium processes of that launch minus the value just before the file was chosen, sampled every 50 ms${opts.pss ? '' : ' (RSS counts shared library pages once per process, so a process started mid-job, like the offscreen document on a first run, adds its share of those too; --pss splits them)'}.`);
-  lines.push(`- Exactness: each MP3 decoded by native ffmpeg to mono f32; start/end = first/last sample with |x| > ${THRESHOLD}, compared with ${ONSET_SECONDS.toFixed(3)} s / ${END_SECONDS.toFixed(3)} s for the 4-minute clip.${sources.some((s) => s.input.big) ? ' The ~2 GB file is a stream-copy concatenation that keeps every copy\'s 1024 AAC priming samples, so its errors are against its own audio as ffmpeg decodes it (below), not the nominal times.' : ''}`);
+  lines.push(
+    `- Each row: median of ${opts.runs} run(s), run one after another. Wall time for native ffmpeg is the whole process; for ffmpeg.wasm it is load + copy-in + exec + read-out inside Node (Node start-up excluded); for the extension it is from choosing the file in the popup to the finished MP3 in the downloads folder.`,
+  );
+  lines.push(
+    '- "extension, first run" is the first conversion in a freshly launched browser (offscreen document and wasm start cold); "extension, warm" are the following ones in the same browser.',
+  );
+  lines.push(
+    `- Peak memory: native ffmpeg and ffmpeg.wasm report the max RSS of their process (whole process, not extra); the extension reports the peak of the summed ${opts.pss ? 'PSS' : 'RSS'} of all Chromium processes of that launch minus the value just before the file was chosen, sampled every 50 ms${opts.pss ? '' : ' (RSS counts shared library pages once per process, so a process started mid-job, like the offscreen document on a first run, adds its share of those too; --pss splits them)'}.`,
+  );
+  lines.push(
+    `- Exactness: each MP3 decoded by native ffmpeg to mono f32; start/end = first/last sample with |x| > ${THRESHOLD}, compared with ${ONSET_SECONDS.toFixed(3)} s / ${END_SECONDS.toFixed(3)} s for the 4-minute clip.${sources.some((s) => s.input.big) ? " The ~2 GB file is a stream-copy concatenation that keeps every copy's 1024 AAC priming samples, so its errors are against its own audio as ffmpeg decodes it (below), not the nominal times." : ''}`,
+  );
   lines.push('');
   lines.push('Source audio as ffmpeg decodes it, against the nominal times:');
   for (const s of sources) {
     const nominal = nominalSignal(s.input);
-    lines.push(`- ${s.input.label}: ${s.exact.codec} ${s.exact.sampleRate} Hz ${s.exact.channels} ch, ${s.exact.decodedSeconds.toFixed(3)} s decoded; start ${s.exact.start.toFixed(5)} s (${signed(s.exact.startErrorMs)} ms vs ${nominal.start.toFixed(3)}), end ${s.exact.end.toFixed(5)} s (${signed(s.exact.endErrorMs)} ms vs ${nominal.end.toFixed(3)})`);
+    lines.push(
+      `- ${s.input.label}: ${s.exact.codec} ${s.exact.sampleRate} Hz ${s.exact.channels} ch, ${s.exact.decodedSeconds.toFixed(3)} s decoded; start ${s.exact.start.toFixed(5)} s (${signed(s.exact.startErrorMs)} ms vs ${nominal.start.toFixed(3)}), end ${s.exact.end.toFixed(5)} s (${signed(s.exact.endErrorMs)} ms vs ${nominal.end.toFixed(3)})`,
+    );
   }
   lines.push('');
   lines.push('Outputs (ffprobe):');
@@ -832,10 +958,16 @@ function renderDetails(
       extra = `; job shown ${fmt(r.shownMs)} ms, "Converting…" ${fmt(r.convertingMs)} ms; memory as ${r.memory.kind} over ${r.memory.processes} processes, baseline ${fmt(mb(r.memory.baselineBytes))} MB, ${r.memory.samples} samples of ${r.memory.meanSampleMs.toFixed(1)} ms; growth at the peak by process: ${growthByProcess(r.memory.growth)}`;
     }
     if (r.key === 'wasm') extra = `; of which loading the core ${fmt(r.loadedMs)} ms`;
-    lines.push(`- ${r.engine}, ${r.input.label}: ${e.codec} ${e.sampleRate} Hz ${e.channels} ch, ffprobe duration ${fmt(e.duration, 3)} s, decoded ${e.decodedSeconds.toFixed(3)} s; runs ${r.runs.map((x) => fmt(x / 1000, 2)).join(', ')} s${extra}`);
+    lines.push(
+      `- ${r.engine}, ${r.input.label}: ${e.codec} ${e.sampleRate} Hz ${e.channels} ch, ffprobe duration ${fmt(e.duration, 3)} s, decoded ${e.decodedSeconds.toFixed(3)} s; runs ${r.runs.map((x) => fmt(x / 1000, 2)).join(', ')} s${extra}`,
+    );
   }
   lines.push('');
-  lines.push(`Machine: ${info.cores} cores, ${info.cpu}, ${info.memoryGb} GB RAM; ${info.chromium}; ${info.ffmpeg}; Node ${info.node}; load average at start ${info.load}, at end ${loadavg().map((l) => l.toFixed(2)).join(' ')} (anything else running skews the numbers).`);
+  lines.push(
+    `Machine: ${info.cores} cores, ${info.cpu}, ${info.memoryGb} GB RAM; ${info.chromium}; ${info.ffmpeg}; Node ${info.node}; load average at start ${info.load}, at end ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} (anything else running skews the numbers).`,
+  );
   return lines.join('\n');
 }
 
@@ -845,7 +977,13 @@ async function measure(runs: number, once: (i: number) => Promise<RunResult>): P
   for (let i = 0; i < runs; i++) results.push(await once(i));
   const mid = median(results.map((r) => r.wallMs));
   const chosen = results.reduce((best, r) => (Math.abs(r.wallMs - mid) < Math.abs(best.wallMs - mid) ? r : best));
-  return { ...chosen, wallMs: mid, firstProgressMs: median(results.map((r) => r.firstProgressMs)), peakBytes: median(results.map((r) => r.peakBytes)), runs: results.map((r) => r.wallMs) };
+  return {
+    ...chosen,
+    wallMs: mid,
+    firstProgressMs: median(results.map((r) => r.firstProgressMs)),
+    peakBytes: median(results.map((r) => r.peakBytes)),
+    runs: results.map((r) => r.wallMs),
+  };
 }
 
 async function preflight(opts: Options) {
@@ -866,7 +1004,8 @@ async function main() {
       log('building the extension (wxt build)…');
       await spawnChecked('npx', ['wxt', 'build'], { stdio: ['ignore', 'pipe', 'pipe'] });
     }
-    if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) fail('no build in .output/chrome-mv3; run without --no-build');
+    if (!existsSync(join(EXTENSION_DIR, 'manifest.json')))
+      fail('no build in .output/chrome-mv3; run without --no-build');
   }
 
   const inputs = await prepareInputs(opts.big);
@@ -891,7 +1030,13 @@ async function main() {
   for (const input of inputs) {
     if (opts.only.has('native')) {
       log(`native ffmpeg, ${input.label}…`);
-      const r = await measure(opts.runs, (i) => runNative(input, outPath('native', input, i), haveGnuTime).then((x) => ({ ...x, out: outPath('native', input, i), firstProgressMs: Number.NaN })));
+      const r = await measure(opts.runs, (i) =>
+        runNative(input, outPath('native', input, i), haveGnuTime).then((x) => ({
+          ...x,
+          out: outPath('native', input, i),
+          firstProgressMs: Number.NaN,
+        })),
+      );
       rows.push({ key: 'native', engine: 'native ffmpeg', input, ...r });
     }
     if (opts.only.has('wasm')) {
@@ -900,7 +1045,13 @@ async function main() {
         rows.push({ key: 'wasm', engine: 'ffmpeg.wasm (single thread)', input, skipped: reason });
       } else {
         log(`ffmpeg.wasm, ${input.label}…`);
-        const r = await measure(opts.runs, (i) => runWasm(input, outPath('wasm', input, i)).then((x) => ({ ...x, out: outPath('wasm', input, i), firstProgressMs: Number.NaN })));
+        const r = await measure(opts.runs, (i) =>
+          runWasm(input, outPath('wasm', input, i)).then((x) => ({
+            ...x,
+            out: outPath('wasm', input, i),
+            firstProgressMs: Number.NaN,
+          })),
+        );
         rows.push({ key: 'wasm', engine: 'ffmpeg.wasm (single thread)', input, ...r });
       }
     }
@@ -911,7 +1062,12 @@ async function main() {
       try {
         if (input.keepMp3) await keepMp3Sound(session.context);
         log('extension: first run in the fresh browser…');
-        const first = await measure(1, () => runExtensionOnce(session, input, outPath('extension-first', input, 0), opts.pss).then((x) => ({ ...x, out: outPath('extension-first', input, 0) })));
+        const first = await measure(1, () =>
+          runExtensionOnce(session, input, outPath('extension-first', input, 0), opts.pss).then((x) => ({
+            ...x,
+            out: outPath('extension-first', input, 0),
+          })),
+        );
         rows.push({ key: 'extension', engine: 'extension, first run', input, ...first });
         await waitForIdle(session.popup, input.name);
         log(`extension: ${opts.runs} warm run(s)…`);

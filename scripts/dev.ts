@@ -18,18 +18,44 @@ function makeDemoVideo() {
   if (existsSync(target)) return;
   mkdirSync(mediaDir, { recursive: true });
   execFileSync('ffmpeg', [
-    '-nostdin', '-loglevel', 'error', '-y',
-    '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25:duration=20',
-    '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=20',
-    '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '128k',
-    '-movflags', '+faststart', '-shortest', target,
+    '-nostdin',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=640x360:rate=25:duration=20',
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=440:sample_rate=48000:duration=20',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-pix_fmt',
+    'yuv420p',
+    '-c:a',
+    'aac',
+    '-b:a',
+    '128k',
+    '-movflags',
+    '+faststart',
+    '-shortest',
+    target,
   ]);
 }
 
 function serveDemo(): Promise<Server> {
   const server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-    const file = path === '/' ? join(demoDir, 'index.html') : path.startsWith('/media/') ? join(mediaDir, normalize(path.slice(7))) : undefined;
+    const file =
+      path === '/'
+        ? join(demoDir, 'index.html')
+        : path.startsWith('/media/')
+          ? join(mediaDir, normalize(path.slice(7)))
+          : undefined;
     if (!file || !file.startsWith(demoDir) || !existsSync(file)) {
       response.writeHead(404).end('Not found');
       return;
@@ -44,7 +70,10 @@ makeDemoVideo();
 const server = await serveDemo();
 const demoUrl = `http://localhost:${port}/`;
 console.log(`Demo page: ${demoUrl}`);
-const wxt = spawn('npx', ['wxt', ...process.argv.slice(2)], { stdio: 'inherit', env: { ...process.env, DEMO_URL: demoUrl } });
+const wxt = spawn('npx', ['wxt', ...process.argv.slice(2)], {
+  stdio: 'inherit',
+  env: { ...process.env, DEMO_URL: demoUrl },
+});
 const stop = () => wxt.kill('SIGINT');
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);

@@ -26,10 +26,23 @@ const prefs = {
   'browser.download.always_ask_before_handling_new_types': false,
   'browser.shell.checkDefaultBrowser': false,
 };
-writeFileSync(join(profile, 'user.js'), Object.entries(prefs).map(([key, value]) => `user_pref(${JSON.stringify(key)}, ${JSON.stringify(value)});`).join('\n'));
+writeFileSync(
+  join(profile, 'user.js'),
+  Object.entries(prefs)
+    .map(([key, value]) => `user_pref(${JSON.stringify(key)}, ${JSON.stringify(value)});`)
+    .join('\n'),
+);
 
 // System access lets the script open the popup page in a tab, which BiDi navigation refuses.
-const firefox = spawn(process.env.FIREFOX ?? 'firefox-esr', ['-headless', '--no-remote', '--profile', profile, '--remote-debugging-port', String(PORT), '-remote-allow-system-access']);
+const firefox = spawn(process.env.FIREFOX ?? 'firefox-esr', [
+  '-headless',
+  '--no-remote',
+  '--profile',
+  profile,
+  '--remote-debugging-port',
+  String(PORT),
+  '-remote-allow-system-access',
+]);
 let output = '';
 firefox.stderr.on('data', (chunk) => (output += chunk));
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
@@ -84,7 +97,10 @@ try {
   const [browserWindow] = chromeTree.contexts;
   if (!browserWindow) throw new Error('Firefox has no browser window.');
   const popupUrl = `moz-extension://${UUID}/popup.html`;
-  await evaluate(browserWindow.context, `gBrowser.selectedTab = gBrowser.addTab(${JSON.stringify(popupUrl)}, { triggeringPrincipal: Services.scriptSecurityManager.getSystemPrincipal() }); 0`);
+  await evaluate(
+    browserWindow.context,
+    `gBrowser.selectedTab = gBrowser.addTab(${JSON.stringify(popupUrl)}, { triggeringPrincipal: Services.scriptSecurityManager.getSystemPrincipal() }); 0`,
+  );
   let popup: string | undefined;
   for (const deadline = Date.now() + 10_000; !popup && Date.now() < deadline; await sleep(200)) {
     const { contexts } = await send<BrowsingContextTree>('browsingContext.getTree', {});

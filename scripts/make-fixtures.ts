@@ -61,24 +61,71 @@ export const CLIP_SPECS: ClipSpec[] = [
   { name: 'aac-mono-44k.mov', sampleRate: 44100, layout: 'mono', video: H264, audio: ['-c:a', 'aac', '-b:a', '96k'] },
   { name: 'aac-32k.m4v', sampleRate: 32000, layout: 'stereo', video: H264, audio: ['-c:a', 'aac', '-b:a', '96k'] },
   { name: 'opus-48k.webm', sampleRate: 48000, layout: 'stereo', video: VP8, audio: ['-c:a', 'libopus', '-b:a', '96k'] },
-  { name: 'vorbis-44k.webm', sampleRate: 44100, layout: 'stereo', video: VP8, audio: ['-c:a', 'libvorbis', '-q:a', '4'] },
+  {
+    name: 'vorbis-44k.webm',
+    sampleRate: 44100,
+    layout: 'stereo',
+    video: VP8,
+    audio: ['-c:a', 'libvorbis', '-q:a', '4'],
+  },
   { name: 'flac-48k.mkv', sampleRate: 48000, layout: 'stereo', video: H264, audio: ['-c:a', 'flac'] },
   { name: 'ac3-5.1-48k.mkv', sampleRate: 48000, layout: '5.1', video: H264, audio: ['-c:a', 'ac3', '-b:a', '384k'] },
-  { name: 'mp3-44k.avi', sampleRate: 44100, layout: 'stereo', video: MPEG4, audio: ['-c:a', 'libmp3lame', '-b:a', '128k'] },
   {
-    name: 'tagged.mp4', sampleRate: 48000, layout: 'stereo', video: H264,
+    name: 'mp3-44k.avi',
+    sampleRate: 44100,
+    layout: 'stereo',
+    video: MPEG4,
+    audio: ['-c:a', 'libmp3lame', '-b:a', '128k'],
+  },
+  {
+    name: 'tagged.mp4',
+    sampleRate: 48000,
+    layout: 'stereo',
+    video: H264,
     audio: ['-c:a', 'aac', '-b:a', '128k', '-metadata', 'artist=The Testers', '-metadata', 'album=Fixtures, Vol. 1'],
   },
-  { name: 'mp3-48k.mp4', sampleRate: 48000, layout: 'stereo', video: H264, audio: ['-c:a', 'libmp3lame', '-b:a', '160k'] },
-  { name: 'mp3-mono-32k.mkv', sampleRate: 32000, layout: 'mono', video: H264, audio: ['-c:a', 'libmp3lame', '-b:a', '64k'] },
+  {
+    name: 'mp3-48k.mp4',
+    sampleRate: 48000,
+    layout: 'stereo',
+    video: H264,
+    audio: ['-c:a', 'libmp3lame', '-b:a', '160k'],
+  },
+  {
+    name: 'mp3-mono-32k.mkv',
+    sampleRate: 32000,
+    layout: 'mono',
+    video: H264,
+    audio: ['-c:a', 'libmp3lame', '-b:a', '64k'],
+  },
   { name: 'pcm-s16le-48k.mov', sampleRate: 48000, layout: 'stereo', video: H264, audio: ['-c:a', 'pcm_s16le'] },
-  { name: 'aac-22k.mp4', sampleRate: 22050, layout: 'stereo', video: H264, audio: ['-c:a', 'aac', '-b:a', '64k'], expectSampleRate: 48000 },
+  {
+    name: 'aac-22k.mp4',
+    sampleRate: 22050,
+    layout: 'stereo',
+    video: H264,
+    audio: ['-c:a', 'aac', '-b:a', '64k'],
+    expectSampleRate: 48000,
+  },
   { name: 'aac-5.1-48k.mp4', sampleRate: 48000, layout: '5.1', video: H264, audio: ['-c:a', 'aac', '-b:a', '256k'] },
   { name: 'eac3-48k.mkv', sampleRate: 48000, layout: 'stereo', video: H264, audio: ['-c:a', 'eac3', '-b:a', '192k'] },
-  { name: 'dts-48k.mkv', sampleRate: 48000, layout: 'stereo', video: H264, audio: ['-c:a', 'dca', '-strict', '-2', '-b:a', '768k'] },
+  {
+    name: 'dts-48k.mkv',
+    sampleRate: 48000,
+    layout: 'stereo',
+    video: H264,
+    audio: ['-c:a', 'dca', '-strict', '-2', '-b:a', '768k'],
+  },
   { name: 'aac-48k.ts', sampleRate: 48000, layout: 'stereo', video: H264, audio: ['-c:a', 'aac', '-b:a', '128k'] },
   // Long enough that a test can stop the service worker or close the popup while it converts.
-  { name: 'long.mp4', sampleRate: 48000, layout: 'stereo', video: H264, audio: ['-c:a', 'aac', '-b:a', '128k'], seconds: 240 },
+  {
+    name: 'long.mp4',
+    sampleRate: 48000,
+    layout: 'stereo',
+    video: H264,
+    audio: ['-c:a', 'aac', '-b:a', '128k'],
+    seconds: 240,
+  },
 ];
 
 export const BAD_SPECS: BadSpec[] = [
@@ -101,7 +148,12 @@ function videoInput(seconds = CLIP_SECONDS) {
 /** Silence until ONSET_SECONDS, then 1 kHz bursts (0.4 s on, 0.1 s off) so every burst has a sharp onset. */
 function audioInput(spec: ClipSpec) {
   const expr = `0.5*sin(2*PI*1000*t)*gte(t\\,${ONSET_SECONDS})*lt(mod(t-${ONSET_SECONDS}\\,0.5)\\,0.4)`;
-  return ['-f', 'lavfi', '-i', `aevalsrc=exprs=${expr}:s=${spec.sampleRate}:c=${spec.layout}:d=${spec.seconds ?? CLIP_SECONDS}`];
+  return [
+    '-f',
+    'lavfi',
+    '-i',
+    `aevalsrc=exprs=${expr}:s=${spec.sampleRate}:c=${spec.layout}:d=${spec.seconds ?? CLIP_SECONDS}`,
+  ];
 }
 
 /** Writes to a temp name first so an interrupted run never leaves a half-written fixture that later runs would skip. */
@@ -122,7 +174,16 @@ function tempSibling(path: string) {
 }
 
 function writeClip(path: string, spec: ClipSpec) {
-  return encode(path, [...videoInput(spec.seconds), ...audioInput(spec), '-map', '0:v', '-map', '1:a', ...spec.video, ...spec.audio]);
+  return encode(path, [
+    ...videoInput(spec.seconds),
+    ...audioInput(spec),
+    '-map',
+    '0:v',
+    '-map',
+    '1:a',
+    ...spec.video,
+    ...spec.audio,
+  ]);
 }
 
 /** mp4 without +faststart puts moov at the end, so the first 60% holds only ftyp + mdat. */
@@ -166,8 +227,15 @@ async function exists(path: string) {
  */
 export async function probeAudioSeconds(path: string): Promise<number> {
   const out = await tool('ffprobe', [
-    '-v', 'error', '-select_streams', 'a:0', '-of', 'json',
-    '-show_entries', 'stream=duration:stream_tags=DURATION:format=duration', path,
+    '-v',
+    'error',
+    '-select_streams',
+    'a:0',
+    '-of',
+    'json',
+    '-show_entries',
+    'stream=duration:stream_tags=DURATION:format=duration',
+    path,
   ]);
   const info = JSON.parse(out.toString('utf8')) as {
     streams?: { duration?: string; tags?: Record<string, string> }[];
@@ -175,7 +243,8 @@ export async function probeAudioSeconds(path: string): Promise<number> {
   };
   const stream = info.streams?.[0];
   if (!stream) throw new Error(`${path}: no audio stream`);
-  const seconds = parseSeconds(stream.duration) ?? parseSeconds(stream.tags?.DURATION) ?? parseSeconds(info.format?.duration);
+  const seconds =
+    parseSeconds(stream.duration) ?? parseSeconds(stream.tags?.DURATION) ?? parseSeconds(info.format?.duration);
   if (seconds === undefined) throw new Error(`${path}: ffprobe reported no duration`);
   return seconds;
 }
@@ -190,13 +259,36 @@ function parseSeconds(value: string | undefined) {
 /** Decodes the first audio stream to mono float PCM at its native rate. */
 export async function decodeMono(path: string): Promise<{ samples: Float32Array; sampleRate: number }> {
   const sampleRate = await probeSampleRate(path);
-  const raw = await tool('ffmpeg', ['-nostdin', '-v', 'error', '-i', path, '-map', '0:a:0', '-ac', '1', '-f', 'f32le', 'pipe:1']);
+  const raw = await tool('ffmpeg', [
+    '-nostdin',
+    '-v',
+    'error',
+    '-i',
+    path,
+    '-map',
+    '0:a:0',
+    '-ac',
+    '1',
+    '-f',
+    'f32le',
+    'pipe:1',
+  ]);
   const samples = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.length - (raw.length % 4)));
   return { samples, sampleRate };
 }
 
 async function probeSampleRate(path: string) {
-  const out = await tool('ffprobe', ['-v', 'error', '-select_streams', 'a:0', '-show_entries', 'stream=sample_rate', '-of', 'csv=p=0', path]);
+  const out = await tool('ffprobe', [
+    '-v',
+    'error',
+    '-select_streams',
+    'a:0',
+    '-show_entries',
+    'stream=sample_rate',
+    '-of',
+    'csv=p=0',
+    path,
+  ]);
   // MPEG-TS lists the stream once more under its program: take the first value.
   const rate = Number(out.toString('utf8').trim().split(/\s+/)[0]);
   if (!Number.isFinite(rate) || rate <= 0) throw new Error(`${path}: no audio sample rate`);
@@ -221,7 +313,10 @@ export function findEndOfSoundSeconds(samples: Float32Array, sampleRate: number,
  * containers bake the encoder delay into the stream (AC-3 in MKV: +256 samples, MP3 in AVI: +1105).
  */
 async function expectationFor(spec: ClipSpec, path: string): Promise<GoodExpectation> {
-  const { sourceAudioSeconds, onsetSeconds, endOfSoundSeconds } = await measureSourceAudio(path, spec.seconds ?? CLIP_SECONDS);
+  const { sourceAudioSeconds, onsetSeconds, endOfSoundSeconds } = await measureSourceAudio(
+    path,
+    spec.seconds ?? CLIP_SECONDS,
+  );
   return {
     ok: true,
     sampleRate: spec.expectSampleRate ?? spec.sampleRate,
@@ -240,8 +335,12 @@ async function expectationFor(spec: ClipSpec, path: string): Promise<GoodExpecta
 async function measureSourceAudio(path: string, seconds: number) {
   const { samples, sampleRate } = await decodeMono(path);
   const onsetSeconds = findOnsetSeconds(samples, sampleRate);
-  if (!(Math.abs(onsetSeconds - ONSET_SECONDS) < 0.05)) throw new Error(`${path}: decoded onset ${onsetSeconds} s, expected about ${ONSET_SECONDS} s`);
-  const endOfSoundSeconds = Math.min(findEndOfSoundSeconds(samples, sampleRate), onsetSeconds - ONSET_SECONDS + seconds);
+  if (!(Math.abs(onsetSeconds - ONSET_SECONDS) < 0.05))
+    throw new Error(`${path}: decoded onset ${onsetSeconds} s, expected about ${ONSET_SECONDS} s`);
+  const endOfSoundSeconds = Math.min(
+    findEndOfSoundSeconds(samples, sampleRate),
+    onsetSeconds - ONSET_SECONDS + seconds,
+  );
   return { sourceAudioSeconds: samples.length / sampleRate, onsetSeconds, endOfSoundSeconds };
 }
 

@@ -108,7 +108,9 @@ export async function putBlobInParts(
   try {
     for (let start = 0; start < blob.size; start += partBytes) {
       const part = blob.slice(start, start + partBytes);
-      await writing(part.size, () => database.put(store, { blob: part, size: part.size, createdAt: Date.now() }, partKey(key, partCount++)));
+      await writing(part.size, () =>
+        database.put(store, { blob: part, size: part.size, createdAt: Date.now() }, partKey(key, partCount++)),
+      );
       onStored(Math.min(blob.size, start + partBytes));
     }
     await database.put(store, { partCount, size: blob.size, createdAt: Date.now() }, key);
@@ -164,7 +166,11 @@ export async function evictOldest(store: BlobStoreName, capBytes: number, keep?:
  * say): every record, parts included, whose key `isOwned` doesn't claim and that was stored before
  * `storedBefore`, so a copy still being made is left alone. Returns the keys it deleted.
  */
-export async function sweepUnowned(store: BlobStoreName, isOwned: (key: string) => boolean, storedBefore: number): Promise<string[]> {
+export async function sweepUnowned(
+  store: BlobStoreName,
+  isOwned: (key: string) => boolean,
+  storedBefore: number,
+): Promise<string[]> {
   const tx = (await db()).transaction(store, 'readwrite');
   const swept: string[] = [];
   for (let cursor = await tx.store.openCursor(); cursor; cursor = await cursor.continue()) {

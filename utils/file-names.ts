@@ -56,6 +56,8 @@ export function mp3NameFromPattern(pattern: string, { title, bitrateKbps, at }: 
     time: `${pad(at.getHours())}-${pad(at.getMinutes())}`,
     bitrate: `${bitrateKbps}k`,
   };
-  const name = pattern.replace(/\{(\w+)\}/g, (field, key: string) => (key in values ? values[key as keyof typeof values] : field));
+  const name = pattern.replace(/\{(\w+)\}/g, (field, key: string) =>
+    key in values ? values[key as keyof typeof values] : field,
+  );
   return `${sanitizeFileName(name, sanitizeFileName(title))}.mp3`;
 }

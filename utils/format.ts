@@ -7,7 +7,12 @@ function byteFormat(locale: string | undefined, unit: (typeof byteUnits)[number]
   const key = `${locale ?? ''} ${unit}`;
   let format = byteFormats.get(key);
   if (!format) {
-    format = new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: unit === 'byte' ? 0 : 1 });
+    format = new Intl.NumberFormat(locale, {
+      style: 'unit',
+      unit,
+      unitDisplay: 'short',
+      maximumFractionDigits: unit === 'byte' ? 0 : 1,
+    });
     byteFormats.set(key, format);
   }
   return format;

@@ -7,7 +7,10 @@ import { tagChoicesSchema } from './tag-choices';
 import { trimSchema } from './trim';
 
 /** A blob URL the extension itself made (Chromium or Firefox). */
-const extensionBlobUrl = z.string().max(200).regex(/^blob:(chrome|moz)-extension:\/\//);
+const extensionBlobUrl = z
+  .string()
+  .max(200)
+  .regex(/^blob:(chrome|moz)-extension:\/\//);
 /** Job, entry, input and output ids are UUIDs the extension made; nothing longer is one. */
 const id = z.string().min(1).max(100);
 /** Longer than any file name a file system keeps. */
@@ -40,7 +43,10 @@ export const messageSchemas = {
   // bridge page (extension frame inside a page) → background
   'bridge:start': payload({
     grant: z.string().min(16),
-    files: z.array(payload({ blobUrl: extensionBlobUrl, fileName, size: z.number().min(0) })).min(1).max(100),
+    files: z
+      .array(payload({ blobUrl: extensionBlobUrl, fileName, size: z.number().min(0) }))
+      .min(1)
+      .max(100),
   }),
   // background → content script
   'page:extract-video': payload({ srcUrl: z.string() }),
@@ -75,7 +81,11 @@ export const messageSchemas = {
   'site:object-url': payload({ outputKey: id }),
   'site:revoke-url': payload({ url: z.string() }),
   // conversion site → background
-  'job:progress': payload({ jobId: id, phase: z.enum(['reading', 'waiting', 'converting']), progress: z.number().min(0).max(1) }),
+  'job:progress': payload({
+    jobId: id,
+    phase: z.enum(['reading', 'waiting', 'converting']),
+    progress: z.number().min(0).max(1),
+  }),
   'job:converted': payload({ jobId: id, outputKey: id, size: z.number(), durationSeconds: z.number() }),
   'job:failed': payload({ jobId: id, reason: failureReasonSchema }),
 };
@@ -100,7 +110,11 @@ interface Replies {
   'cloud:send': CommandReply;
   'cloud:export': CommandReply;
 }
-export type ReplyOf<T extends MessageType> = T extends keyof Replies ? Replies[T] : T extends `${'jobs' | 'history'}:${string}` ? CommandReply : void;
+export type ReplyOf<T extends MessageType> = T extends keyof Replies
+  ? Replies[T]
+  : T extends `${'jobs' | 'history'}:${string}`
+    ? CommandReply
+    : void;
 
 type Sender = Pick<chrome.runtime.MessageSender, 'id' | 'url' | 'tab'>;
 interface Extension {
@@ -126,8 +140,14 @@ type ProtocolMap = { [T in MessageType]: (data: MessageData<T>) => ReplyOf<T> };
 
 const messenger = defineExtensionMessaging<ProtocolMap>();
 
-export function sendMessage<T extends MessageType>(type: T, data: MessageData<T>, tab?: { tabId: number; frameId?: number }): Promise<ReplyOf<T>> {
-  return (tab ? messenger.sendMessage(type, data as never, tab) : messenger.sendMessage(type, data as never)) as Promise<ReplyOf<T>>;
+export function sendMessage<T extends MessageType>(
+  type: T,
+  data: MessageData<T>,
+  tab?: { tabId: number; frameId?: number },
+): Promise<ReplyOf<T>> {
+  return (
+    tab ? messenger.sendMessage(type, data as never, tab) : messenger.sendMessage(type, data as never)
+  ) as Promise<ReplyOf<T>>;
 }
 
 /** Listens for `type`, parsing the payload with its schema first: malformed messages are rejected. */

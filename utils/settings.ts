@@ -38,7 +38,15 @@ export const settingsSchema = z.object({
 
 /** What a user may change: invalid values are rejected, not replaced. */
 export const settingsChangeSchema = z
-  .object({ engine: engineSchema, bitrate: bitrateSchema, cloudBaseUrl: cloudUrlSchema, keepMp3Audio: z.boolean(), normalizeLoudness: z.boolean(), fileNamePattern: fileNamePatternSchema, tags: tagChoicesSchema.partial().strict() })
+  .object({
+    engine: engineSchema,
+    bitrate: bitrateSchema,
+    cloudBaseUrl: cloudUrlSchema,
+    keepMp3Audio: z.boolean(),
+    normalizeLoudness: z.boolean(),
+    fileNamePattern: fileNamePatternSchema,
+    tags: tagChoicesSchema.partial().strict(),
+  })
   .partial()
   .strict();
 

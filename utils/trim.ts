@@ -3,9 +3,12 @@ import { z } from 'zod';
 /** A part of the sound to keep, in seconds from the start; either end may be open. */
 export const trimSchema = z
   .object({ startSeconds: z.number().min(0).optional(), endSeconds: z.number().positive().optional() })
-  .refine((trim) => trim.startSeconds === undefined || trim.endSeconds === undefined || trim.endSeconds > trim.startSeconds, {
-    message: 'The end must come after the start.',
-  });
+  .refine(
+    (trim) => trim.startSeconds === undefined || trim.endSeconds === undefined || trim.endSeconds > trim.startSeconds,
+    {
+      message: 'The end must come after the start.',
+    },
+  );
 export type Trim = z.infer<typeof trimSchema>;
 
 const TIME = /^(?:(?:(\d+):)?(\d{1,2}):)?(\d+(?:[.,]\d{1,3})?)$/;

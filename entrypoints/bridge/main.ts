@@ -19,7 +19,11 @@ async function handOver(event: MessageEvent): Promise<void> {
   const port = event.ports[0];
   const parsed = handoverSchema.safeParse(event.data);
   if (!port || !parsed.success) return;
-  const files = parsed.data.files.map((file) => ({ blobUrl: URL.createObjectURL(file), fileName: file.name || 'video', size: file.size }));
+  const files = parsed.data.files.map((file) => ({
+    blobUrl: URL.createObjectURL(file),
+    fileName: file.name || 'video',
+    size: file.size,
+  }));
   let reply: StartReply;
   try {
     reply = await sendMessage('bridge:start', { grant: parsed.data.grant, files });

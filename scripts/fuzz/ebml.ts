@@ -13,12 +13,32 @@ interface Element {
   parents: Element[];
 }
 
-const MASTERS = new Set([0x1a45dfa3, 0x18538067, 0x114d9b74, 0x4dbb, 0x1549a966, 0x1654ae6b, 0xae, 0xe1, 0xe0, 0x1f43b675, 0xa0, 0x1c53bb6b, 0xbb, 0xb7, 0x1254c367, 0x7373]);
+const MASTERS = new Set([
+  0x1a45dfa3, 0x18538067, 0x114d9b74, 0x4dbb, 0x1549a966, 0x1654ae6b, 0xae, 0xe1, 0xe0, 0x1f43b675, 0xa0, 0x1c53bb6b,
+  0xbb, 0xb7, 0x1254c367, 0x7373,
+]);
 const NAMES = new Map([
-  [0x1a45dfa3, 'EBML'], [0x18538067, 'Segment'], [0x114d9b74, 'SeekHead'], [0x1549a966, 'Info'], [0x1654ae6b, 'Tracks'],
-  [0xae, 'TrackEntry'], [0xe1, 'Audio'], [0x1f43b675, 'Cluster'], [0xa3, 'SimpleBlock'], [0xa0, 'BlockGroup'], [0xa1, 'Block'],
-  [0xb5, 'SamplingFrequency'], [0x9f, 'Channels'], [0x63a2, 'CodecPrivate'], [0x86, 'CodecID'], [0x2ad7b1, 'TimestampScale'],
-  [0xe7, 'Timestamp'], [0x1c53bb6b, 'Cues'], [0xd7, 'TrackNumber'], [0x83, 'TrackType'], [0x4282, 'DocType'],
+  [0x1a45dfa3, 'EBML'],
+  [0x18538067, 'Segment'],
+  [0x114d9b74, 'SeekHead'],
+  [0x1549a966, 'Info'],
+  [0x1654ae6b, 'Tracks'],
+  [0xae, 'TrackEntry'],
+  [0xe1, 'Audio'],
+  [0x1f43b675, 'Cluster'],
+  [0xa3, 'SimpleBlock'],
+  [0xa0, 'BlockGroup'],
+  [0xa1, 'Block'],
+  [0xb5, 'SamplingFrequency'],
+  [0x9f, 'Channels'],
+  [0x63a2, 'CodecPrivate'],
+  [0x86, 'CodecID'],
+  [0x2ad7b1, 'TimestampScale'],
+  [0xe7, 'Timestamp'],
+  [0x1c53bb6b, 'Cues'],
+  [0xd7, 'TrackNumber'],
+  [0x83, 'TrackType'],
+  [0x4282, 'DocType'],
 ]);
 const nameOf = (id: number) => NAMES.get(id) ?? `0x${id.toString(16)}`;
 
@@ -41,15 +61,24 @@ export function parseElements(
   parents: Element[] = [],
   out: Element[] = [],
 ): Element[] {
-  for (let at = start; at < end; ) {
+  for (let at = start; at < end;) {
     const id = vint(bytes, at, true);
     const size = id && vint(bytes, at + id.length, false);
     if (!id || id.length > 4 || !size) break;
     const dataAt = at + id.length + size.length;
     const elementEnd = size.unknown ? end : Math.min(dataAt + size.value, end);
-    const element = { id: id.value, start: at, sizeAt: at + id.length, sizeLength: size.length, dataAt, end: elementEnd, parents };
+    const element = {
+      id: id.value,
+      start: at,
+      sizeAt: at + id.length,
+      sizeLength: size.length,
+      dataAt,
+      end: elementEnd,
+      parents,
+    };
     out.push(element);
-    if (MASTERS.has(id.value) && parents.length < 8) parseElements(bytes, dataAt, elementEnd, [...parents, element], out);
+    if (MASTERS.has(id.value) && parents.length < 8)
+      parseElements(bytes, dataAt, elementEnd, [...parents, element], out);
     at = elementEnd;
   }
   return out;
@@ -78,12 +107,22 @@ const SURGERY: Record<string, (bytes: Uint8Array, element: Element, rng: Random)
     return { bytes: out, what: `${nameOf(element.id)} size ${size === max ? 'unknown' : size}` };
   },
   cut(bytes, element) {
-    return { bytes: concat(bytes.subarray(0, element.start), bytes.subarray(element.end)), what: `cut ${nameOf(element.id)}` };
+    return {
+      bytes: concat(bytes.subarray(0, element.start), bytes.subarray(element.end)),
+      what: `cut ${nameOf(element.id)}`,
+    };
   },
   duplicate(bytes, element, rng) {
     const copy = bytes.subarray(element.start, element.end);
     const times = rng.chance(0.8) ? 1 : 50;
-    return { bytes: concat(bytes.subarray(0, element.end), ...Array.from({ length: times }, () => copy), bytes.subarray(element.end)), what: `duplicate ${nameOf(element.id)} ×${times}` };
+    return {
+      bytes: concat(
+        bytes.subarray(0, element.end),
+        ...Array.from({ length: times }, () => copy),
+        bytes.subarray(element.end),
+      ),
+      what: `duplicate ${nameOf(element.id)} ×${times}`,
+    };
   },
   /** The first child takes its parent's id and size. */
   selfContain(bytes, element) {

@@ -45,7 +45,10 @@ export function zeroRange(bytes: Uint8Array, rng: Random): Mutation {
 export function cutRange(bytes: Uint8Array, rng: Random): Mutation {
   const start = rng.int(bytes.length);
   const length = 1 + rng.int(16 * 1024);
-  return { bytes: concat(bytes.subarray(0, start), bytes.subarray(start + length)), what: `cut ${length} bytes at ${start}` };
+  return {
+    bytes: concat(bytes.subarray(0, start), bytes.subarray(start + length)),
+    what: `cut ${length} bytes at ${start}`,
+  };
 }
 
 /** Repeats a range many times, which makes tables and streams that seem to go on and on. */
@@ -54,13 +57,19 @@ export function repeatRange(bytes: Uint8Array, rng: Random): Mutation {
   const chunk = bytes.subarray(start, start + 1 + rng.int(4096));
   const times = 2 + rng.int(200);
   const copies = Array.from({ length: times }, () => chunk);
-  return { bytes: concat(bytes.subarray(0, start), ...copies, bytes.subarray(start)), what: `repeat ${chunk.length} bytes at ${start} ×${times}` };
+  return {
+    bytes: concat(bytes.subarray(0, start), ...copies, bytes.subarray(start)),
+    what: `repeat ${chunk.length} bytes at ${start} ×${times}`,
+  };
 }
 
 export function insertNoise(bytes: Uint8Array, rng: Random): Mutation {
   const start = rng.int(bytes.length);
   const noise = Uint8Array.from({ length: 1 + rng.int(2048) }, () => rng.int(256));
-  return { bytes: concat(bytes.subarray(0, start), noise, bytes.subarray(start)), what: `insert ${noise.length} random bytes at ${start}` };
+  return {
+    bytes: concat(bytes.subarray(0, start), noise, bytes.subarray(start)),
+    what: `insert ${noise.length} random bytes at ${start}`,
+  };
 }
 
 export const GENERIC_MUTATIONS = [flipBytes, truncate, zeroRange, cutRange, repeatRange, insertNoise];

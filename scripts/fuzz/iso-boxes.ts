@@ -16,7 +16,10 @@ const CHILDREN_AT = new Map([
   ...['moov', 'trak', 'mdia', 'minf', 'stbl', 'edts', 'dinf', 'udta', 'mvex', 'moof', 'traf', 'mfra'].map(
     (type): [string, number] => [type, 8],
   ),
-  ['stsd', 16], ['dref', 16], ['mp4a', 36], ['avc1', 86],
+  ['stsd', 16],
+  ['dref', 16],
+  ['mp4a', 36],
+  ['avc1', 86],
 ]);
 /** Full boxes whose body starts with an entry count after version and flags. */
 const COUNTED = ['stco', 'co64', 'stts', 'ctts', 'stsc', 'stss', 'elst', 'stsd', 'dref', 'sbgp'];
@@ -33,7 +36,7 @@ export function parseBoxes(
   out: Box[] = [],
 ): Box[] {
   const data = view(bytes);
-  for (let at = start; end - at >= 8; ) {
+  for (let at = start; end - at >= 8;) {
     let size = data.getUint32(at);
     let header = 8;
     if (size === 1 && end - at >= 16) {
@@ -44,7 +47,8 @@ export function parseBoxes(
     const box = { type: typeAt(bytes, at + 4), start: at, size, header, parents };
     out.push(box);
     const childrenAt = CHILDREN_AT.get(box.type);
-    if (childrenAt !== undefined && parents.length < 12) parseBoxes(bytes, at + childrenAt, at + size, [...parents, box], out);
+    if (childrenAt !== undefined && parents.length < 12)
+      parseBoxes(bytes, at + childrenAt, at + size, [...parents, box], out);
     at += size;
   }
   return out;
@@ -69,13 +73,23 @@ const SURGERY: Record<string, (bytes: Uint8Array, box: Box, rng: Random) => Muta
   duplicate(bytes, box, rng) {
     const copy = bytes.subarray(box.start, box.start + box.size);
     const times = rng.chance(0.8) ? 1 : 50;
-    const out = concat(bytes.subarray(0, box.start + box.size), ...Array.from({ length: times }, () => copy), bytes.subarray(box.start + box.size));
+    const out = concat(
+      bytes.subarray(0, box.start + box.size),
+      ...Array.from({ length: times }, () => copy),
+      bytes.subarray(box.start + box.size),
+    );
     resizeParents(out, box, box.size * times);
     return { bytes: out, what: `duplicate ${box.type} ×${times}` };
   },
   size(bytes, box, rng) {
     const out = bytes.slice();
-    const size = rng.pick([0xffffffff, 0x80000000, bytes.length - box.start + 1 + rng.int(1 << 20), rng.int(8), box.size - 1 - rng.int(8)]);
+    const size = rng.pick([
+      0xffffffff,
+      0x80000000,
+      bytes.length - box.start + 1 + rng.int(1 << 20),
+      rng.int(8),
+      box.size - 1 - rng.int(8),
+    ]);
     view(out).setUint32(box.start, size >>> 0);
     return { bytes: out, what: `${box.type} size ${size >>> 0}` };
   },
@@ -110,11 +124,13 @@ const SURGERY: Record<string, (bytes: Uint8Array, box: Box, rng: Random) => Muta
     const out = bytes.slice();
     const data = view(out);
     if (box.type === 'stts' || box.type === 'ctts') {
-      for (let at = body; at + 8 <= end; at += 8) data.setUint32(at, 0xffffffff), data.setUint32(at + 4, rng.chance(0.5) ? 0 : 0xffffffff);
+      for (let at = body; at + 8 <= end; at += 8)
+        (data.setUint32(at, 0xffffffff), data.setUint32(at + 4, rng.chance(0.5) ? 0 : 0xffffffff));
       return { bytes: out, what: `${box.type} endless zero-length samples` };
     }
     if (box.type === 'stsc') {
-      for (let at = body, i = 0; at + 12 <= end; at += 12, i++) data.setUint32(at, rng.chance(0.5) ? 1 : 1000 - i), data.setUint32(at + 4, rng.pick([0, 0xffffffff, 1]));
+      for (let at = body, i = 0; at + 12 <= end; at += 12, i++)
+        (data.setUint32(at, rng.chance(0.5) ? 1 : 1000 - i), data.setUint32(at + 4, rng.pick([0, 0xffffffff, 1])));
       return { bytes: out, what: 'stsc chunks going backwards' };
     }
     if (box.type === 'stco') {
@@ -127,7 +143,8 @@ const SURGERY: Record<string, (bytes: Uint8Array, box: Box, rng: Random) => Muta
       return { bytes: out, what: 'stsz huge or empty samples' };
     }
     if (box.type === 'elst') {
-      for (let at = body; at + 12 <= end; at += 12) data.setUint32(at, 0xffffffff), data.setInt32(at + 4, rng.pick([-2, 0x7fffffff])), data.setUint32(at + 8, 0);
+      for (let at = body; at + 12 <= end; at += 12)
+        (data.setUint32(at, 0xffffffff), data.setInt32(at + 4, rng.pick([-2, 0x7fffffff])), data.setUint32(at + 8, 0));
       return { bytes: out, what: 'elst huge edits at rate 0' };
     }
     return undefined;
@@ -137,11 +154,24 @@ const SURGERY: Record<string, (bytes: Uint8Array, box: Box, rng: Random) => Muta
     const out = bytes.slice();
     const data = view(out);
     const value = rng.pick([0, 0xffffffff, 1]);
-    const at = { mdhd: box.start + 20, mvhd: box.start + 20, mp4a: box.start + 24, tkhd: box.start + 28, hdlr: box.start + 16 }[box.type];
+    const at = {
+      mdhd: box.start + 20,
+      mvhd: box.start + 20,
+      mp4a: box.start + 24,
+      tkhd: box.start + 28,
+      hdlr: box.start + 16,
+    }[box.type];
     if (at === undefined || at + 4 > box.start + box.size) return undefined;
-    if (box.type === 'hdlr') out.set([...'vide'].map((c) => c.charCodeAt(0)), at);
+    if (box.type === 'hdlr')
+      out.set(
+        [...'vide'].map((c) => c.charCodeAt(0)),
+        at,
+      );
     else data.setUint32(at, value);
-    return { bytes: out, what: box.type === 'hdlr' ? 'hdlr says vide' : `${box.type} field at +${at - box.start} = ${value}` };
+    return {
+      bytes: out,
+      what: box.type === 'hdlr' ? 'hdlr says vide' : `${box.type} field at +${at - box.start} = ${value}`,
+    };
   },
 };
 

@@ -32,7 +32,15 @@ export interface WrittenFuzzCase extends Omit<FuzzCase, 'bytes'> {
 export const FUZZ_BASES = CLIP_SPECS.filter((spec) => !spec.seconds).map((spec) => spec.name);
 
 function mutateOnce(bytes: Uint8Array, rng: Random): Mutation {
-  const structural = isIsoBmff(bytes) ? mutateIso : isEbml(bytes) ? mutateEbml : isRiff(bytes) ? mutateRiff : isTs(bytes) ? mutateTs : undefined;
+  const structural = isIsoBmff(bytes)
+    ? mutateIso
+    : isEbml(bytes)
+      ? mutateEbml
+      : isRiff(bytes)
+        ? mutateRiff
+        : isTs(bytes)
+          ? mutateTs
+          : undefined;
   const surgery = structural && rng.chance(0.65) ? structural(bytes, rng) : undefined;
   return surgery ?? rng.pick(GENERIC_MUTATIONS)(bytes, rng);
 }
@@ -53,7 +61,12 @@ export async function fuzzCase(
     what.push(mutation.what);
   }
   const dot = base.lastIndexOf('.');
-  return { name: `fuzz-${seed}-${String(index).padStart(4, '0')}-${base.slice(0, dot)}${base.slice(dot)}`, base, what: what.join('; '), bytes };
+  return {
+    name: `fuzz-${seed}-${String(index).padStart(4, '0')}-${base.slice(0, dot)}${base.slice(dot)}`,
+    base,
+    what: what.join('; '),
+    bytes,
+  };
 }
 
 /** Writes cases start … start+count-1 into `outDir`; returns them without their bytes. */

@@ -15,7 +15,7 @@ const idAt = (bytes: Uint8Array, at: number) => String.fromCharCode(...bytes.sub
 
 export function parseChunks(bytes: Uint8Array, start = 0, end = bytes.length, out: Chunk[] = []): Chunk[] {
   const data = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (let at = start; end - at >= 8; ) {
+  for (let at = start; end - at >= 8;) {
     const size = data.getUint32(at + 4, true);
     if (at + 8 + size > end) break;
     const id = idAt(bytes, at);

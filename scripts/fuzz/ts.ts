@@ -20,6 +20,8 @@ export function mutateTs(bytes: Uint8Array, rng: Random): Mutation {
     if (kind === 'pes-length') out.fill(0xff, at + 8, at + 10);
   }
   // PAT and PMT sit in the first packets: garble their section lengths and program numbers.
-  if (kind === 'tables') for (let p = 0; p < Math.min(4, packets); p++) out.fill(rng.pick([0, 0xff]), p * PACKET + 5 + rng.int(12), p * PACKET + 8 + rng.int(20));
+  if (kind === 'tables')
+    for (let p = 0; p < Math.min(4, packets); p++)
+      out.fill(rng.pick([0, 0xff]), p * PACKET + 5 + rng.int(12), p * PACKET + 8 + rng.int(20));
   return { bytes: out, what: `ts ${kind} garbled` };
 }

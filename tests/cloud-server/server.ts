@@ -65,16 +65,7 @@ export interface Faults {
 
 /** The calls a fault can name. */
 export type CallName =
-  | 'token'
-  | 'session'
-  | 'upload'
-  | 'chat'
-  | 'state'
-  | 'credits'
-  | 'export'
-  | 'status'
-  | 'cancel'
-  | 'download';
+  'token' | 'session' | 'upload' | 'chat' | 'state' | 'credits' | 'export' | 'status' | 'cancel' | 'download';
 
 /** The faults that name a call rather than switch something on. */
 type CallFault = 'hangOnce' | 'serverErrorOnce' | 'serverError' | 'truncatedJsonOnce' | 'wrongShapeOnce';
@@ -234,7 +225,8 @@ const errorPage = (status: number, title: string) =>
 const CORS_HEADERS = {
   'Access-Control-Allow-Origin': '*',
   'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
-  'Access-Control-Allow-Headers': 'Authorization, Content-Type, Accept, X-Client-Id, X-Skill-Source, X-Skill-Version, X-Skill-Platform',
+  'Access-Control-Allow-Headers':
+    'Authorization, Content-Type, Accept, X-Client-Id, X-Skill-Source, X-Skill-Version, X-Skill-Platform',
   'Access-Control-Expose-Headers': 'Retry-After',
 };
 
@@ -314,19 +306,23 @@ interface ProbeReport {
 /** Duration, size and frame rate from ffprobe; undefined when it isn't media. */
 function probe(path: string): Promise<MediaInfo | undefined> {
   return new Promise((resolve) => {
-    execFile('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', path], (error, stdout) => {
-      if (error) return resolve(undefined);
-      const info = JSON.parse(stdout) as ProbeReport;
-      const streams = info.streams ?? [];
-      const video = streams.find((stream) => stream.codec_type === 'video');
-      const [frames, seconds] = (video?.r_frame_rate ?? '').split('/').map(Number);
-      resolve({
-        duration: Number(info.format?.duration ?? 0),
-        width: video?.width,
-        height: video?.height,
-        fps: frames && seconds ? Math.round((frames / seconds) * 100) / 100 : undefined,
-      });
-    });
+    execFile(
+      'ffprobe',
+      ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', path],
+      (error, stdout) => {
+        if (error) return resolve(undefined);
+        const info = JSON.parse(stdout) as ProbeReport;
+        const streams = info.streams ?? [];
+        const video = streams.find((stream) => stream.codec_type === 'video');
+        const [frames, seconds] = (video?.r_frame_rate ?? '').split('/').map(Number);
+        resolve({
+          duration: Number(info.format?.duration ?? 0),
+          width: video?.width,
+          height: video?.height,
+          fps: frames && seconds ? Math.round((frames / seconds) * 100) / 100 : undefined,
+        });
+      },
+    );
   });
 }
 
@@ -370,13 +366,15 @@ export async function startNemoVideoServer({
     let answer: (() => void) | undefined;
     if (firesOn('hangOnce', call)) answer = () => {};
     else if (firesOn('serverErrorOnce', call)) answer = () => sendHtml(res, 502, errorPage(502, 'Bad Gateway'));
-    else if (firesOn('serverError', call)) answer = () => sendHtml(res, 503, errorPage(503, 'Service Temporarily Unavailable'));
+    else if (firesOn('serverError', call))
+      answer = () => sendHtml(res, 503, errorPage(503, 'Service Temporarily Unavailable'));
     else if (firesOn('truncatedJsonOnce', call)) {
       answer = () => {
         res.writeHead(200, { ...CORS_HEADERS, 'Content-Type': 'application/json' });
         res.end('{"code":0,"message":"success","data":{"id":"x","sta');
       };
-    } else if (firesOn('wrongShapeOnce', call)) answer = () => sendJson(res, 200, { code: 0, message: 'success', data: { result: 'ok' } });
+    } else if (firesOn('wrongShapeOnce', call))
+      answer = () => sendJson(res, 200, { code: 0, message: 'success', data: { result: 'ok' } });
     if (!answer) return false;
     const body = await readBody(req);
     if ((req.headers['content-type'] ?? '').includes('application/json')) logged.body = parseJson(body);
@@ -422,7 +420,12 @@ export async function startNemoVideoServer({
     const token = `nmv_usr_${hex(16)}`;
     const expiresAt = Date.now() + TOKEN_LIFETIME_MS;
     tokens.set(token, { userId, expiresAt });
-    ok(res, { token, user_id: userId, expires_at: new Date(expiresAt).toISOString(), credits: accountOf(userId).available });
+    ok(res, {
+      token,
+      user_id: userId,
+      expires_at: new Date(expiresAt).toISOString(),
+      credits: accountOf(userId).available,
+    });
   }
 
   function createSession(res: http.ServerResponse, userId: string, body: SessionRequest | undefined) {
@@ -475,13 +478,18 @@ export async function startNemoVideoServer({
     if (type.startsWith('multipart/form-data')) {
       const boundary = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(type);
       const parts = boundary ? parseMultipart(await readBody(req), boundary[1] ?? boundary[2] ?? '') : [];
-      incoming = parts.flatMap((part) => (part.name === 'files' && part.filename ? [{ filename: part.filename, content: part.content }] : []));
+      incoming = parts.flatMap((part) =>
+        part.name === 'files' && part.filename ? [{ filename: part.filename, content: part.content }] : [],
+      );
     } else {
       if (json?.source_type !== 'url' || !Array.isArray(json.urls)) return fail(res, 400, 4000, 'Invalid request body');
       for (const url of json.urls) {
         const response = await fetch(url).catch(() => undefined);
         if (!response?.ok) return fail(res, 400, 4003, 'Could not fetch the URL');
-        incoming.push({ filename: new URL(url).pathname.split('/').pop() || 'video.mp4', content: Buffer.from(await response.arrayBuffer()) });
+        incoming.push({
+          filename: new URL(url).pathname.split('/').pop() || 'video.mp4',
+          content: Buffer.from(await response.arrayBuffer()),
+        });
       }
     }
     if (incoming.length === 0) return fail(res, 400, 4000, 'No files in field "files"');
@@ -518,13 +526,26 @@ export async function startNemoVideoServer({
   ): ScriptWrite[] {
     if (faults.sseShape === 'adk') {
       const event = (event: object) => `data: ${JSON.stringify({ author: 'nemo_agent', ...event })}\r\n\r\n`;
-      const call = event({ content: { role: 'model', parts: [{ functionCall: { name: 'edit_multitrack', args: { action: 'extract_audio' } } }] } });
+      const call = event({
+        content: {
+          role: 'model',
+          parts: [{ functionCall: { name: 'edit_multitrack', args: { action: 'extract_audio' } } }],
+        },
+      });
       return [
         [50, ': connected\r\n\r\n'],
         [150, call.slice(0, 20)],
         [50, call.slice(20)],
         [200, 'data:\r\n\r\n'],
-        [200, event({ content: { role: 'user', parts: [{ functionResponse: { name: 'edit_multitrack', response: { ok: true } } }] } })],
+        [
+          200,
+          event({
+            content: {
+              role: 'user',
+              parts: [{ functionResponse: { name: 'edit_multitrack', response: { ok: true } } }],
+            },
+          }),
+        ],
         ...(withText
           ? ([
               [150, event({ partial: true, content: { role: 'model', parts: [{ text: 'Done! Click' }] } })],
@@ -538,22 +559,22 @@ export async function startNemoVideoServer({
     // An answer in several parts streams one part at a time, as an agent's does.
     const [first = '', ...rest] = Array.isArray(text) ? text : [text];
     const textEvent = `data: ${JSON.stringify({ type: 'text', content: first })}\n\n`;
-    const later = rest.map(
-      (part): ScriptWrite => [600, `data: ${JSON.stringify({ type: 'text', content: part })}\n\n`],
-    );
+    const later = rest.map((part): ScriptWrite => [
+      600,
+      `data: ${JSON.stringify({ type: 'text', content: part })}\n\n`,
+    ]);
     return [
       [50, ': connected\n\n'],
       [100, 'data: {"type":"heartbeat"}\n\n'],
-      [150, `data: ${JSON.stringify({ type: 'tool_call', name: 'edit_multitrack', args: { action: 'extract_audio' } })}\n\n`],
+      [
+        150,
+        `data: ${JSON.stringify({ type: 'tool_call', name: 'edit_multitrack', args: { action: 'extract_audio' } })}\n\n`,
+      ],
       [200, 'data:\n\n'],
       // One event over two data lines, cut between two JSON members: joined with a newline, it is still JSON.
       [200, `data: ${toolResult.slice(0, cut)}\ndata: ${toolResult.slice(cut)}\n\n`],
       ...(withText
-        ? ([
-            [100, textEvent.slice(0, 25)],
-            [100, textEvent.slice(25)],
-            ...later,
-          ] satisfies ScriptWrite[])
+        ? ([[100, textEvent.slice(0, 25)], [100, textEvent.slice(25)], ...later] satisfies ScriptWrite[])
         : []),
     ];
   }
@@ -581,7 +602,13 @@ export async function startNemoVideoServer({
     if (!source) return session.draft;
     const durationMs = Math.round(source.duration * 1000);
     return {
-      t: [{ tt: 1, id: 'track_audio', sg: [{ id: 'segment_1', d: durationMs, m: { src: source.id, name: source.filename, start: 0 } }] }],
+      t: [
+        {
+          tt: 1,
+          id: 'track_audio',
+          sg: [{ id: 'segment_1', d: durationMs, m: { src: source.id, name: source.filename, start: 0 } }],
+        },
+      ],
       d: durationMs,
       m: { title: source.filename, width: source.width, height: source.height },
     };
@@ -589,7 +616,12 @@ export async function startNemoVideoServer({
 
   async function chat(res: http.ServerResponse, userId: string, body: ChatRequest | undefined) {
     const text = body?.new_message?.parts?.[0]?.text;
-    if (body?.app_name !== 'nemo_agent' || typeof body.user_id !== 'string' || typeof body.session_id !== 'string' || typeof text !== 'string') {
+    if (
+      body?.app_name !== 'nemo_agent' ||
+      typeof body.user_id !== 'string' ||
+      typeof body.session_id !== 'string' ||
+      typeof text !== 'string'
+    ) {
       return fail(res, 400, 4000, 'Invalid request body');
     }
     const session = sessionOf(res, body.session_id, userId);
@@ -622,11 +654,19 @@ export async function startNemoVideoServer({
           }
         : base;
     const reply = range
-      ? [`I kept ${clock(range.startMs)}–${clock(range.startMs + range.durationMs)} of the audio (${(range.durationMs / 1000).toFixed(1)} s).`, 'Click the Export button to download your MP3.']
+      ? [
+          `I kept ${clock(range.startMs)}–${clock(range.startMs + range.durationMs)} of the audio (${(range.durationMs / 1000).toFixed(1)} s).`,
+          'Click the Export button to download your MP3.',
+        ]
       : undefined;
     account.available -= EDIT_COST;
     account.frozen += EDIT_COST;
-    res.writeHead(200, { ...CORS_HEADERS, 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
+    res.writeHead(200, {
+      ...CORS_HEADERS,
+      'Content-Type': 'text/event-stream',
+      'Cache-Control': 'no-cache',
+      Connection: 'keep-alive',
+    });
     res.flushHeaders();
     if (fires('chatSilentOnce')) return goSilent(res, session, account);
     // The edit goes on when the client goes away, as a backend job would.
@@ -668,7 +708,12 @@ export async function startNemoVideoServer({
     ok(res, {
       state: {
         draft: session.draft,
-        video_infos: session.files.map((file) => ({ filename: file.filename, duration: file.duration, width: file.width, height: file.height })),
+        video_infos: session.files.map((file) => ({
+          filename: file.filename,
+          duration: file.duration,
+          width: file.width,
+          height: file.height,
+        })),
         canvas_config: { width: video?.width ?? 1920, height: video?.height ?? 1080 },
         generated_media: [],
       },
@@ -677,8 +722,10 @@ export async function startNemoVideoServer({
 
   function balance(res: http.ServerResponse, userId: string) {
     const { available, frozen, consumed } = accountOf(userId);
-    if (faults.creditsShape === 'granted') return ok(res, { available, frozen, total_granted: available + frozen + consumed, total_consumed: consumed });
-    if (faults.creditsShape === 'strings') return ok(res, { available: String(available), frozen: String(frozen), total: String(available + frozen) });
+    if (faults.creditsShape === 'granted')
+      return ok(res, { available, frozen, total_granted: available + frozen + consumed, total_consumed: consumed });
+    if (faults.creditsShape === 'strings')
+      return ok(res, { available: String(available), frozen: String(frozen), total: String(available + frozen) });
     ok(res, { available, frozen, total: available + frozen });
   }
 
@@ -686,10 +733,16 @@ export async function startNemoVideoServer({
     ['x-skill-source', 'x-skill-version', 'x-skill-platform'].every((name) => req.headers[name]);
 
   function startRender(res: http.ServerResponse, userId: string, body: RenderRequest | undefined) {
-    if (typeof body?.id !== 'string' || !/^render_[\w-]+$/.test(body.id) || typeof body.sessionId !== 'string' || !Array.isArray(body.draft?.t)) {
+    if (
+      typeof body?.id !== 'string' ||
+      !/^render_[\w-]+$/.test(body.id) ||
+      typeof body.sessionId !== 'string' ||
+      !Array.isArray(body.draft?.t)
+    ) {
       return renderFail(res, 400, 'Invalid render request');
     }
-    if (renders.has(body.id) || fires('duplicateRenderIdOnce')) return renderFail(res, 409, `Duplicate render id: ${body.id}`);
+    if (renders.has(body.id) || fires('duplicateRenderIdOnce'))
+      return renderFail(res, 409, `Duplicate render id: ${body.id}`);
     const session = sessionOf(res, body.sessionId, userId, true);
     if (!session) return;
     const source = session.files.at(-1);
@@ -703,7 +756,15 @@ export async function startNemoVideoServer({
     const segment = body.draft.t.find((track) => track?.sg?.length)?.sg?.[0];
     const trim = segment ? { startMs: Number(segment.m?.start ?? 0), durationMs: Number(segment.d) } : undefined;
     const stalls = Boolean(faults.renderNeverCompletes);
-    runRender(render, source, format, Number(body.output?.audioBitrate ?? 192), Boolean(faults.renderFails), stalls, trim).catch(() => {
+    runRender(
+      render,
+      source,
+      format,
+      Number(body.output?.audioBitrate ?? 192),
+      Boolean(faults.renderFails),
+      stalls,
+      trim,
+    ).catch(() => {
       render.status = 'failed';
     });
   }
@@ -750,12 +811,29 @@ export async function startNemoVideoServer({
   function encodeMp3(render: Render, source: StoredFile, bitrate: number, trim?: TimeRange): Promise<boolean> {
     return new Promise((resolve) => {
       const range = trim ? ['-ss', String(trim.startMs / 1000), '-t', String(trim.durationMs / 1000)] : [];
-      const args = ['-hide_banner', '-nostdin', '-y', '-i', source.path, ...range, '-vn', '-c:a', 'libmp3lame', '-b:a', `${bitrate}k`, '-progress', 'pipe:1', '-nostats', render.outputPath ?? ''];
+      const args = [
+        '-hide_banner',
+        '-nostdin',
+        '-y',
+        '-i',
+        source.path,
+        ...range,
+        '-vn',
+        '-c:a',
+        'libmp3lame',
+        '-b:a',
+        `${bitrate}k`,
+        '-progress',
+        'pipe:1',
+        '-nostats',
+        render.outputPath ?? '',
+      ];
       const child = spawn('ffmpeg', args, { stdio: ['ignore', 'pipe', 'ignore'] });
       render.child = child;
       child.stdout.on('data', (chunk: Buffer) => {
         const microseconds = Number(/out_time_us=(\d+)/.exec(chunk.toString())?.[1]);
-        if (microseconds && source.duration) render.progress = Math.min(95, 10 + Math.round((microseconds / 1e6 / source.duration) * 85));
+        if (microseconds && source.duration)
+          render.progress = Math.min(95, 10 + Math.round((microseconds / 1e6 / source.duration) * 85));
       });
       child.on('error', () => resolve(false));
       child.on('close', (code) => {
@@ -766,10 +844,19 @@ export async function startNemoVideoServer({
   }
 
   function renderStatus(req: http.IncomingMessage, res: http.ServerResponse, render: Render) {
-    const outputUrl = render.status === 'completed' ? `${origin(req)}/renders/${render.id}${extname(render.outputPath ?? '')}` : undefined;
+    const outputUrl =
+      render.status === 'completed'
+        ? `${origin(req)}/renders/${render.id}${extname(render.outputPath ?? '')}`
+        : undefined;
     const { id, status, progress, createdAt, completedAt } = render;
     if (faults.renderStatusShape === 'top-level') {
-      return sendJson(res, 200, { success: true, id, status, progress, ...(outputUrl ? { output: { url: outputUrl } } : {}) });
+      return sendJson(res, 200, {
+        success: true,
+        id,
+        status,
+        progress,
+        ...(outputUrl ? { output: { url: outputUrl } } : {}),
+      });
     }
     sendJson(res, 200, { success: true, data: { id, status, progress, outputUrl, createdAt, completedAt } });
   }
@@ -802,9 +889,12 @@ export async function startNemoVideoServer({
     }
     if (method === 'GET' && (match = /^\/renders\/(render_[\w-]+)\.\w+$/.exec(path))) {
       const render = renders.get(match[1] ?? '');
-      return render?.status === 'completed' && render.outputPath ? sendFile(res, render.outputPath, render.outputType ?? 'application/octet-stream') : fail(res, 404, 404, 'Not found');
+      return render?.status === 'completed' && render.outputPath
+        ? sendFile(res, render.outputPath, render.outputType ?? 'application/octet-stream')
+        : fail(res, 404, 404, 'Not found');
     }
-    if (fires('rateLimitedOnce')) return sendJson(res, 429, { code: 429, message: 'Too many requests', data: null }, { 'Retry-After': '1' });
+    if (fires('rateLimitedOnce'))
+      return sendJson(res, 429, { code: 429, message: 'Too many requests', data: null }, { 'Retry-After': '1' });
     if (method === 'POST' && path === '/api/auth/anonymous-token') return anonymousToken(req, res);
 
     const isJson = (req.headers['content-type'] ?? '').includes('application/json');
@@ -842,7 +932,9 @@ export async function startNemoVideoServer({
         return sendJson(res, 200, { success: true, data: { id: render.id, status: render.status } });
       }
       if (method === 'GET' && !isLambda && match[2] === '/download') {
-        return render.status === 'completed' && render.outputPath ? sendFile(res, render.outputPath, render.outputType ?? 'application/octet-stream') : renderFail(res, 404, 'Render not ready');
+        return render.status === 'completed' && render.outputPath
+          ? sendFile(res, render.outputPath, render.outputType ?? 'application/octet-stream')
+          : renderFail(res, 404, 'Render not ready');
       }
     }
     fail(res, 404, 404, 'Not found');

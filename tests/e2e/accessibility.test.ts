@@ -12,8 +12,12 @@ async function seriousViolations(page: Page): Promise<string[]> {
   for (const colorScheme of COLOR_SCHEMES) {
     await page.emulateMedia({ colorScheme });
     const { violations } = await new AxeBuilder({ page }).analyze();
-    for (const violation of violations.filter((candidate) => candidate.impact === 'serious' || candidate.impact === 'critical')) {
-      found.push(`${colorScheme}: ${violation.id} (${violation.help}) at ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
+    for (const violation of violations.filter(
+      (candidate) => candidate.impact === 'serious' || candidate.impact === 'critical',
+    )) {
+      found.push(
+        `${colorScheme}: ${violation.id} (${violation.help}) at ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
+      );
     }
   }
   await page.emulateMedia({ colorScheme: null });
@@ -42,7 +46,10 @@ async function tabThrough(page: Page, ready: Locator): Promise<Stop[]> {
       const shown = (input?.type === 'file' && label) || element;
       const style = getComputedStyle(shown);
       const box = shown.getBoundingClientRect();
-      const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2 ? `outline ${style.outlineWidth} ${style.outlineStyle}` : '';
+      const outline =
+        style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2
+          ? `outline ${style.outlineWidth} ${style.outlineStyle}`
+          : '';
       const shadow = style.boxShadow !== 'none' ? `box-shadow ${style.boxShadow}` : '';
       const visible = element.matches(':focus-visible') && box.width >= 8 && box.height >= 8 ? outline || shadow : '';
       const name = element.getAttribute('aria-label') ?? label?.textContent ?? element.textContent ?? '';
@@ -58,7 +65,9 @@ async function tabThrough(page: Page, ready: Locator): Promise<Stop[]> {
 function controlsInOrder(page: Page): Promise<string[]> {
   return page.evaluate(() =>
     [...document.querySelectorAll<HTMLElement>('button, input, select, textarea, a[href], summary, [tabindex]')]
-      .filter((element) => !(element as HTMLButtonElement).disabled && element.tabIndex >= 0 && element.checkVisibility())
+      .filter(
+        (element) => !(element as HTMLButtonElement).disabled && element.tabIndex >= 0 && element.checkVisibility(),
+      )
       .map((element) => {
         const labels = (element as HTMLInputElement).labels;
         return (element.getAttribute('aria-label') ?? labels?.[0]?.textContent ?? element.textContent ?? '').trim();
@@ -109,7 +118,9 @@ describe('accessibility of the extension pages', () => {
     beforeAll(async () => {
       await chooseVideos(popup, ['clip.mp4', 'garbage.mp4']);
       await session.waitForDownload('clip.mp3', 60_000);
-      await completedRow(popup, 'clip.mp3').getByRole('button', { name: 'Show in folder' }).waitFor({ timeout: 30_000 });
+      await completedRow(popup, 'clip.mp3')
+        .getByRole('button', { name: 'Show in folder' })
+        .waitFor({ timeout: 30_000 });
       await jobRow(popup, 'garbage.mp4').getByRole('alert').waitFor({ timeout: 60_000 });
       await jobRow(popup, 'garbage.mp4').getByRole('button', { name: 'Remove' }).waitFor();
     });
@@ -119,9 +130,21 @@ describe('accessibility of the extension pages', () => {
     });
 
     it('Tab reaches every control in reading order, each with a visible focus indicator', async () => {
-      const stops = await tabThrough(popup, completedRow(popup, 'clip.mp3').getByRole('button', { name: 'Show in folder' }));
+      const stops = await tabThrough(
+        popup,
+        completedRow(popup, 'clip.mp3').getByRole('button', { name: 'Show in folder' }),
+      );
       expect(stops.map((stop) => stop.name)).toEqual(await controlsInOrder(popup));
-      expect(stops.map((stop) => stop.name)).toEqual(['Settings', 'Trim', 'Choose video', 'Retry', 'Try the cloud', 'Remove', 'Download again', 'Show in folder']);
+      expect(stops.map((stop) => stop.name)).toEqual([
+        'Settings',
+        'Trim',
+        'Choose video',
+        'Retry',
+        'Try the cloud',
+        'Remove',
+        'Download again',
+        'Show in folder',
+      ]);
       for (const stop of stops) expect(stop.indicator, stop.name).not.toBe('');
     });
   });

@@ -22,7 +22,17 @@ describe('a video bigger than one stored part (32 MB)', () => {
     // 220 s of 48 kHz stereo PCM is about 42 MB: two parts. Silence with one tone in the second part, so parts
     // stored or read back in the wrong order would move it.
     const tone = `if(between(t,${TONE.from},${TONE.to}),0.5*sin(2*PI*440*t),0)`;
-    await run('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', `aevalsrc=exprs='${tone}|${tone}':s=48000:d=${SECONDS}`, '-c:a', 'pcm_s16le', video]);
+    await run('ffmpeg', [
+      '-v',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      `aevalsrc=exprs='${tone}|${tone}':s=48000:d=${SECONDS}`,
+      '-c:a',
+      'pcm_s16le',
+      video,
+    ]);
     session = await launchExtension();
   });
   afterAll(async () => {

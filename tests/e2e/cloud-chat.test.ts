@@ -18,7 +18,8 @@ describe('telling NemoVideo what you want, in the popup', () => {
   });
   afterAll(() => cloud?.close());
 
-  const conversation = (popup: Page, name: string) => jobRow(popup, name).getByRole('list', { name: 'Conversation with NemoVideo' });
+  const conversation = (popup: Page, name: string) =>
+    jobRow(popup, name).getByRole('list', { name: 'Conversation with NemoVideo' });
 
   async function startWithInstructions(popup: Page, instructions: string, clip: string) {
     await expect.poll(() => popup.getByText(/Credits: \d+/).count()).toBe(1);
@@ -29,13 +30,24 @@ describe('telling NemoVideo what you want, in the popup', () => {
   it('sends the instructions, streams the answer in plain words, lets you follow up, then exports the edited audio', async () => {
     const popup = await session.openPopup();
     await popup.setViewportSize({ width: 400, height: 640 });
-    await expect.poll(() => popup.getByText(/Uses NemoVideo credits \(you have 100\)\. Exporting is free/).count()).toBe(1);
+    await expect
+      .poll(() => popup.getByText(/Uses NemoVideo credits \(you have 100\)\. Exporting is free/).count())
+      .toBe(1);
     await startWithInstructions(popup, 'Just the audio from 0:01 to 0:02.5 please', 'clip.mp4');
 
     const lines = conversation(popup, 'clip.mp4');
     const snapshots: string[] = [];
-    const watch = setInterval(() => void lines.innerText().catch(() => '').then((text) => snapshots.push(text)), 50);
-    await expect.poll(() => lines.innerText(), { timeout: 60_000 }).toMatch(/I kept 0:01–0:02 of the audio \(1\.5 s\)\.\n?.*Press Export MP3 when you’re happy with it\./s);
+    const watch = setInterval(
+      () =>
+        void lines
+          .innerText()
+          .catch(() => '')
+          .then((text) => snapshots.push(text)),
+      50,
+    );
+    await expect
+      .poll(() => lines.innerText(), { timeout: 60_000 })
+      .toMatch(/I kept 0:01–0:02 of the audio \(1\.5 s\)\.\n?.*Press Export MP3 when you’re happy with it\./s);
     clearInterval(watch);
     expect(snapshots.some((text) => text.includes('I kept') && !/MP3/.test(text.split('I kept')[1] ?? ''))).toBe(true);
     expect(await lines.innerText()).toContain('Just the audio from 0:01 to 0:02.5 please');
@@ -47,7 +59,9 @@ describe('telling NemoVideo what you want, in the popup', () => {
     await row.getByLabel('Message to NemoVideo').fill('Make it shorter');
     await row.getByRole('button', { name: 'Send' }).click();
     await expect.poll(() => row.getByRole('button', { name: 'Send' }).isDisabled()).toBe(true);
-    await expect.poll(() => lines.innerText(), { timeout: 30_000 }).toMatch(/Make it shorter[\s\S]*I kept 0:00–0:00 of the audio \(0\.8 s\)/);
+    await expect
+      .poll(() => lines.innerText(), { timeout: 30_000 })
+      .toMatch(/Make it shorter[\s\S]*I kept 0:00–0:00 of the audio \(0\.8 s\)/);
     await expect.poll(() => row.getByRole('button', { name: 'Export MP3' }).isEnabled()).toBe(true);
     await row.getByRole('button', { name: 'Export MP3' }).click();
     const mp3 = await analyzeMp3(await session.waitForDownload('clip.mp3', 90_000));
@@ -59,7 +73,9 @@ describe('telling NemoVideo what you want, in the popup', () => {
     const popup = await session.openPopup();
     await startWithInstructions(popup, '只要0:01到0:02的音频', 'opus-48k.webm');
     const row = jobRow(popup, 'opus-48k.webm');
-    await expect.poll(() => row.getByRole('button', { name: 'Export MP3' }).isEnabled(), { timeout: 60_000 }).toBe(true);
+    await expect
+      .poll(() => row.getByRole('button', { name: 'Export MP3' }).isEnabled(), { timeout: 60_000 })
+      .toBe(true);
     await row.getByRole('button', { name: 'Export MP3' }).click();
     const mp3 = await analyzeMp3(await session.waitForDownload('opus-48k.mp3', 90_000));
     expect(Math.abs(mp3.durationSeconds - 1)).toBeLessThan(0.1);
@@ -69,7 +85,9 @@ describe('telling NemoVideo what you want, in the popup', () => {
     server.setFaults({ chatWithoutText: true });
     const popup = await session.openPopup();
     await startWithInstructions(popup, 'Keep 0:00 to 0:02', 'flac-48k.mkv');
-    await expect.poll(() => conversation(popup, 'flac-48k.mkv').innerText(), { timeout: 60_000 }).toMatch(/Done\. Your audio now has 1 segment, 0:02 long\./);
+    await expect
+      .poll(() => conversation(popup, 'flac-48k.mkv').innerText(), { timeout: 60_000 })
+      .toMatch(/Done\. Your audio now has 1 segment, 0:02 long\./);
     server.setFaults({});
   });
 
@@ -81,6 +99,8 @@ describe('telling NemoVideo what you want, in the popup', () => {
     await expect.poll(() => status.innerText(), { timeout: 10_000 }).toContain('NemoVideo is answering');
     await expect.poll(() => status.innerText(), { timeout: 20_000 }).toContain('Still working');
     server.setFaults({});
-    await expect.poll(() => conversation(popup, 'vorbis-44k.webm').innerText(), { timeout: 30_000 }).toMatch(/I kept 0:00–0:01/);
+    await expect
+      .poll(() => conversation(popup, 'vorbis-44k.webm').innerText(), { timeout: 30_000 })
+      .toMatch(/I kept 0:00–0:01/);
   });
 });

@@ -26,10 +26,27 @@ describe('the NemoVideo cloud engine (against the project stand-in server)', () 
 
   async function convertInCloud(name: string): Promise<Page> {
     onTestFailed(async () => {
-      console.log('DBG popup:', await popup.locator('main').innerText().catch(() => '(closed)'));
-      console.log('DBG jobs:', JSON.stringify(await session.serviceWorker.evaluate(() => chrome.storage.local.get('jobs')).catch(String)).slice(0, 3000));
+      console.log(
+        'DBG popup:',
+        await popup
+          .locator('main')
+          .innerText()
+          .catch(() => '(closed)'),
+      );
+      console.log(
+        'DBG jobs:',
+        JSON.stringify(
+          await session.serviceWorker.evaluate(() => chrome.storage.local.get('jobs')).catch(String),
+        ).slice(0, 3000),
+      );
       console.log('DBG console:', consoleLines.slice(-30).join('\n'));
-      console.log('DBG requests:', server.requests.slice(-15).map((request) => `${request.method} ${request.path}`).join(' | '));
+      console.log(
+        'DBG requests:',
+        server.requests
+          .slice(-15)
+          .map((request) => `${request.method} ${request.path}`)
+          .join(' | '),
+      );
     });
     popup = await session.openPopup();
     await chooseVideos(popup, [name]);
@@ -46,14 +63,22 @@ describe('the NemoVideo cloud engine (against the project stand-in server)', () 
 
     const calls = server.requests.filter((request) => request.path.startsWith('/api') || request.path === '/run_sse');
     expect(calls.map((request) => `${request.method} ${request.path.split('/').slice(0, 4).join('/')}`)).toEqual(
-      expect.arrayContaining(['POST /api/auth/anonymous-token', 'POST /api/tasks/me', 'POST /api/upload-video/nemo_agent', 'POST /run_sse', 'POST /api/render/proxy']),
+      expect.arrayContaining([
+        'POST /api/auth/anonymous-token',
+        'POST /api/tasks/me',
+        'POST /api/upload-video/nemo_agent',
+        'POST /run_sse',
+        'POST /api/render/proxy',
+      ]),
     );
     for (const call of calls) {
       expect(call.headers['x-skill-source']).toBe('video-to-mp3');
       expect(call.headers['x-skill-version']).toBe('1.0.0');
       expect(call.headers['x-skill-platform']).toBe('chrome-extension');
     }
-    await expect.poll(() => popup.getByText(/Credits: \d+/).innerText(), { timeout: 10_000 }).toMatch(/Credits: (9\d|100)/);
+    await expect
+      .poll(() => popup.getByText(/Credits: \d+/).innerText(), { timeout: 10_000 })
+      .toMatch(/Credits: (9\d|100)/);
   });
 
   it('keeps the token where content scripts and pages cannot read it', async () => {
@@ -68,8 +93,18 @@ describe('the NemoVideo cloud engine (against the project stand-in server)', () 
   });
 
   it.each([
-    { fault: { sessionLostOnce: true }, clip: 'aac-mono-44k.mov', mp3: 'aac-mono-44k.mp3', what: 'makes a new session when the backend lost it' },
-    { fault: { sseShape: 'adk', chatWithoutText: true }, clip: 'clip.mp4', mp3: 'clip (1).mp3', what: 'reads the agent-framework event shape, and a reply with no text' },
+    {
+      fault: { sessionLostOnce: true },
+      clip: 'aac-mono-44k.mov',
+      mp3: 'aac-mono-44k.mp3',
+      what: 'makes a new session when the backend lost it',
+    },
+    {
+      fault: { sseShape: 'adk', chatWithoutText: true },
+      clip: 'clip.mp4',
+      mp3: 'clip (1).mp3',
+      what: 'reads the agent-framework event shape, and a reply with no text',
+    },
   ] as const)('$what', async ({ fault, clip, mp3 }) => {
     server.setFaults(fault);
     await convertInCloud(clip);
@@ -77,7 +112,8 @@ describe('the NemoVideo cloud engine (against the project stand-in server)', () 
   });
 
   it('waits and retries once when rate limited, saying so', async () => {
-    const creditChecks = () => server.requests.filter((request) => request.path === '/api/credits/balance/simple').length;
+    const creditChecks = () =>
+      server.requests.filter((request) => request.path === '/api/credits/balance/simple').length;
     const before = creditChecks();
     popup = await session.openPopup();
     // The popup checks the credits when it opens; the next call after that is the job's.
@@ -86,7 +122,15 @@ describe('the NemoVideo cloud engine (against the project stand-in server)', () 
     server.setFaults({ rateLimitedOnce: true });
     await chooseVideos(popup, ['aac-22k.mp4']);
     const notices: string[] = [];
-    const watch = setInterval(() => void popup.getByRole('status').allInnerTexts().catch(() => []).then((texts) => notices.push(...texts)), 100);
+    const watch = setInterval(
+      () =>
+        void popup
+          .getByRole('status')
+          .allInnerTexts()
+          .catch(() => [])
+          .then((texts) => notices.push(...texts)),
+      100,
+    );
     const mp3 = await analyzeMp3(await session.waitForDownload('aac-22k.mp3', 90_000));
     clearInterval(watch);
     expect(mp3.codec).toBe('mp3');
@@ -112,7 +156,9 @@ describe('the NemoVideo cloud engine (against the project stand-in server)', () 
     server.setFaults({ unsupportedFile: true });
     await convertInCloud('vorbis-44k.webm');
     const row = jobRow(popup, 'vorbis-44k.webm');
-    await expect.poll(() => row.getByRole('alert').innerText(), { timeout: 30_000 }).toMatch(/“vorbis-44k\.webm”.*NemoVideo.*MP4, MOV/);
+    await expect
+      .poll(() => row.getByRole('alert').innerText(), { timeout: 30_000 })
+      .toMatch(/“vorbis-44k\.webm”.*NemoVideo.*MP4, MOV/);
     server.setFaults({});
     await row.getByRole('button', { name: 'Convert on this device' }).click();
     expect((await analyzeMp3(await session.waitForDownload('vorbis-44k.mp3', 60_000))).sampleRate).toBe(44_100);
@@ -122,21 +168,27 @@ describe('the NemoVideo cloud engine (against the project stand-in server)', () 
     server.setFaults({ noCredits: true });
     await convertInCloud('aac-mono-44k.mov');
     const alert = jobRow(popup, 'aac-mono-44k.mov').getByRole('alert');
-    await expect.poll(() => alert.innerText(), { timeout: 30_000 }).toMatch(/used all your free NemoVideo credits.*bind=/);
+    await expect
+      .poll(() => alert.innerText(), { timeout: 30_000 })
+      .toMatch(/used all your free NemoVideo credits.*bind=/);
   });
 
   it('says the plan blocks export, in plain words', async () => {
     server.setFaults({ planBlocked: true });
     await convertInCloud('pcm-s16le-48k.mov');
     const alert = jobRow(popup, 'pcm-s16le-48k.mov').getByRole('alert');
-    await expect.poll(() => alert.innerText(), { timeout: 30_000 }).toMatch(/Register or upgrade your plan to unlock export/);
+    await expect
+      .poll(() => alert.innerText(), { timeout: 30_000 })
+      .toMatch(/Register or upgrade your plan to unlock export/);
   });
 
   it('says plainly when NemoVideo cannot be reached, and keeps the job for Retry', async () => {
     await changeSettings(session, { cloudBaseUrl: 'http://127.0.0.1:9' });
     await convertInCloud('mp3-44k.avi');
     const row = jobRow(popup, 'mp3-44k.avi');
-    await expect.poll(() => row.getByRole('alert').innerText(), { timeout: 60_000 }).toMatch(/“mp3-44k\.avi”.*Can't reach NemoVideo.*Retry/);
+    await expect
+      .poll(() => row.getByRole('alert').innerText(), { timeout: 60_000 })
+      .toMatch(/“mp3-44k\.avi”.*Can't reach NemoVideo.*Retry/);
     await changeSettings(session, { cloudBaseUrl: server.url });
     await row.getByRole('button', { name: 'Retry' }).click();
     expect((await analyzeMp3(await session.waitForDownload('mp3-44k.mp3', 90_000))).codec).toBe('mp3');
@@ -146,7 +198,9 @@ describe('the NemoVideo cloud engine (against the project stand-in server)', () 
     const chatsBefore = server.requests.filter((request) => request.path === '/run_sse').length;
     server.setFaults({ chatDelayMs: 4000 });
     await convertInCloud('aac-5.1-48k.mp4');
-    await expect.poll(() => server.requests.filter((request) => request.path === '/run_sse').length, { timeout: 30_000 }).toBe(chatsBefore + 1);
+    await expect
+      .poll(() => server.requests.filter((request) => request.path === '/run_sse').length, { timeout: 30_000 })
+      .toBe(chatsBefore + 1);
     await session.stopServiceWorker();
     await popup.reload();
     expect((await analyzeMp3(await session.waitForDownload('aac-5.1-48k.mp3', 90_000))).codec).toBe('mp3');
@@ -154,16 +208,26 @@ describe('the NemoVideo cloud engine (against the project stand-in server)', () 
   });
 
   it('resumes after the service worker is stopped mid-job, polling the same render instead of exporting again', async () => {
-    const exportsBefore = server.requests.filter((request) => request.method === 'POST' && request.path === '/api/render/proxy/lambda').length;
+    const exportsBefore = server.requests.filter(
+      (request) => request.method === 'POST' && request.path === '/api/render/proxy/lambda',
+    ).length;
     await convertInCloud('long.mp4');
     await expect
-      .poll(() => server.requests.filter((request) => request.method === 'POST' && request.path === '/api/render/proxy/lambda').length, { timeout: 60_000 })
+      .poll(
+        () =>
+          server.requests.filter((request) => request.method === 'POST' && request.path === '/api/render/proxy/lambda')
+            .length,
+        { timeout: 60_000 },
+      )
       .toBe(exportsBefore + 1);
     await session.stopServiceWorker();
     // Opening the popup (it asks for the credits) wakes the worker, which resumes the job.
     await popup.reload();
     await session.waitForDownload('long.mp3', 120_000);
-    expect(server.requests.filter((request) => request.method === 'POST' && request.path === '/api/render/proxy/lambda').length).toBe(exportsBefore + 1);
+    expect(
+      server.requests.filter((request) => request.method === 'POST' && request.path === '/api/render/proxy/lambda')
+        .length,
+    ).toBe(exportsBefore + 1);
   });
 
   it('on Automatic, offers to try the cloud (with its cost) for a file this device cannot read', async () => {
@@ -176,7 +240,11 @@ describe('the NemoVideo cloud engine (against the project stand-in server)', () 
     await expect.poll(() => row.innerText()).toMatch(/Uses NemoVideo credits \(you have \d+\)/);
     const uploadsBefore = server.requests.filter((request) => request.path.startsWith('/api/upload-video')).length;
     await tryCloud.click();
-    await expect.poll(() => server.requests.filter((request) => request.path.startsWith('/api/upload-video')).length, { timeout: 30_000 }).toBe(uploadsBefore + 1);
+    await expect
+      .poll(() => server.requests.filter((request) => request.path.startsWith('/api/upload-video')).length, {
+        timeout: 30_000,
+      })
+      .toBe(uploadsBefore + 1);
     await expect.poll(() => row.getByRole('alert').innerText(), { timeout: 30_000 }).toMatch(/NemoVideo/);
   });
 });

@@ -26,19 +26,29 @@ describe('Extract MP3 in the context menu', () => {
     await session.serviceWorker.evaluate(
       async ({ info, url }) => {
         const [tab] = await chrome.tabs.query({ url });
-        await (globalThis as unknown as { onContextMenuClick: (info: unknown, tab: unknown) => Promise<void> }).onContextMenuClick(info, tab);
+        await (
+          globalThis as unknown as { onContextMenuClick: (info: unknown, tab: unknown) => Promise<void> }
+        ).onContextMenuClick(info, tab);
       },
       { info, url: page.url() },
     );
   }
 
   it('on a video with a web address: downloads and converts it', async () => {
-    await clickMenu('/video.html', async () => ({ menuItemId: 'extract-mp3-video', srcUrl: `${site.url}/media/clip.mp4`, frameId: 0 }));
+    await clickMenu('/video.html', async () => ({
+      menuItemId: 'extract-mp3-video',
+      srcUrl: `${site.url}/media/clip.mp4`,
+      frameId: 0,
+    }));
     expect((await analyzeMp3(await session.waitForDownload('clip.mp3', 60_000))).sampleRate).toBe(48_000);
   });
 
   it('on a link to a video file: converts the linked file', async () => {
-    await clickMenu('/link.html', async () => ({ menuItemId: 'extract-mp3-link', linkUrl: `${site.url}/media/flac-48k.mkv`, frameId: 0 }));
+    await clickMenu('/link.html', async () => ({
+      menuItemId: 'extract-mp3-link',
+      linkUrl: `${site.url}/media/flac-48k.mkv`,
+      frameId: 0,
+    }));
     expect((await analyzeMp3(await session.waitForDownload('flac-48k.mp3', 60_000))).channels).toBe(2);
   });
 

@@ -22,26 +22,32 @@ describe('a batch of videos chosen in the popup', () => {
     session = await launchExtension();
     popup = await session.openPopup();
     await popup.setViewportSize({ width: 400, height: 560 });
-    await chooseVideos(popup, goodClips.map((clip) => clip.name));
+    await chooseVideos(
+      popup,
+      goodClips.map((clip) => clip.name),
+    );
   });
   afterAll(() => session?.close());
 
-  it.each(goodClips)('$name becomes an MP3 with its rate, channels, 192 kbps CBR, duration and timing', async (clip) => {
-    if (!clip.expect.ok) throw new Error('not a good clip');
-    const mp3 = await analyzeMp3(await session.waitForDownload(mp3NameFor(clip.name), 120_000));
-    expect(mp3).toMatchObject({
-      codec: 'mp3',
-      sampleRate: clip.expect.sampleRate,
-      channels: clip.expect.channels,
-      bitrateKbps: 192,
-      titleTag: clip.name.replace(/\.[^.]+$/, ''),
-    });
-    // Sample exact: the sound starts and stops where the source's does, and nothing is added after it.
-    expect(Math.abs(mp3.onsetSeconds - clip.expect.onsetSeconds)).toBeLessThanOrEqual(0.001);
-    expect(Math.abs(mp3.endOfSoundSeconds - clip.expect.endOfSoundSeconds)).toBeLessThanOrEqual(0.001);
-    const allowedExtra = paddingKept.has(clip.name) ? 1152 / clip.expect.sampleRate : 0.001;
-    expect(mp3.durationSeconds - clip.expect.sourceAudioSeconds).toBeLessThan(allowedExtra);
-  });
+  it.each(goodClips)(
+    '$name becomes an MP3 with its rate, channels, 192 kbps CBR, duration and timing',
+    async (clip) => {
+      if (!clip.expect.ok) throw new Error('not a good clip');
+      const mp3 = await analyzeMp3(await session.waitForDownload(mp3NameFor(clip.name), 120_000));
+      expect(mp3).toMatchObject({
+        codec: 'mp3',
+        sampleRate: clip.expect.sampleRate,
+        channels: clip.expect.channels,
+        bitrateKbps: 192,
+        titleTag: clip.name.replace(/\.[^.]+$/, ''),
+      });
+      // Sample exact: the sound starts and stops where the source's does, and nothing is added after it.
+      expect(Math.abs(mp3.onsetSeconds - clip.expect.onsetSeconds)).toBeLessThanOrEqual(0.001);
+      expect(Math.abs(mp3.endOfSoundSeconds - clip.expect.endOfSoundSeconds)).toBeLessThanOrEqual(0.001);
+      const allowedExtra = paddingKept.has(clip.name) ? 1152 / clip.expect.sampleRate : 0.001;
+      expect(mp3.durationSeconds - clip.expect.sourceAudioSeconds).toBeLessThan(allowedExtra);
+    },
+  );
 
   it('lists every MP3 under Completed downloads, newest first, with size and duration', async () => {
     const completed = popup.getByRole('region', { name: 'Completed downloads' }).getByRole('listitem');
@@ -52,7 +58,9 @@ describe('a batch of videos chosen in the popup', () => {
       durationSeconds: number;
     }[];
     const newestFirst = [...history].sort((a, b) => b.completedAt - a.completedAt).map((entry) => entry.fileName);
-    expect(await completed.evaluateAll((items) => items.map((item) => item.getAttribute('aria-label')))).toEqual(newestFirst);
+    expect(await completed.evaluateAll((items) => items.map((item) => item.getAttribute('aria-label')))).toEqual(
+      newestFirst,
+    );
 
     const clipEntry = completedRow(popup, 'clip.mp3');
     await expect.poll(() => clipEntry.innerText()).toMatch(/\d+(\.\d)? kB · 0:03/);

@@ -94,7 +94,12 @@ async function expectWholeLongMp3(session: ExtensionSession): Promise<void> {
   const mp3 = await analyzeMp3(await session.waitForDownload('long.mp3', 180_000));
   const expected = fixture(LONG).expect;
   if (!expected.ok) throw new Error(`${LONG} should be a good clip`);
-  expect(mp3).toMatchObject({ codec: 'mp3', sampleRate: expected.sampleRate, channels: expected.channels, bitrateKbps: 192 });
+  expect(mp3).toMatchObject({
+    codec: 'mp3',
+    sampleRate: expected.sampleRate,
+    channels: expected.channels,
+    bitrateKbps: 192,
+  });
   expect(Math.abs(mp3.durationSeconds - expected.sourceAudioSeconds)).toBeLessThanOrEqual(0.05);
 }
 
@@ -121,7 +126,9 @@ describe('when the disk the browser keeps its data on is full', () => {
   });
 
   /** A browser whose profile is on the small disk, with the popup open; skips loudly when there is no such disk. */
-  async function browserOnSmallDisk({ skip }: TestContext): Promise<{ session: ExtensionSession; popup: Page; disk: SmallDisk }> {
+  async function browserOnSmallDisk({
+    skip,
+  }: TestContext): Promise<{ session: ExtensionSession; popup: Page; disk: SmallDisk }> {
     if (!disk) return skip(refusal);
     session = await launchExtension({ profileParent: disk.path });
     return { session, popup: await session.openPopup(), disk };
@@ -148,7 +155,9 @@ describe('when the disk the browser keeps its data on is full', () => {
     await chooseVideos(popup, [LONG]);
     await expectWholeLongMp3(session);
     await expect.poll(() => alert.count()).toBe(0);
-    await expect.poll(async () => (await historyFileNames(session)).sort(), { timeout: 30_000 }).toEqual(['clip.mp3', 'long.mp3']);
+    await expect
+      .poll(async () => (await historyFileNames(session)).sort(), { timeout: 30_000 })
+      .toEqual(['clip.mp3', 'long.mp3']);
   });
 
   it('shows a job the disk filled up under with Retry, keeps its video, and Retry makes the MP3 once', async (context) => {

@@ -24,7 +24,9 @@ export default async function setup(project: TestProject): Promise<void> {
   checkBuild();
   const started = performance.now();
   const fixtures = await makeFixtures(FIXTURES_DIR);
-  console.log(`[e2e] ${fixtures.length} fixtures ready in ${FIXTURES_DIR} (${Math.round(performance.now() - started)} ms)`);
+  console.log(
+    `[e2e] ${fixtures.length} fixtures ready in ${FIXTURES_DIR} (${Math.round(performance.now() - started)} ms)`,
+  );
   project.provide('fixtures', fixtures);
   project.provide('fixturesDir', FIXTURES_DIR);
 }

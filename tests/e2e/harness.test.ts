@@ -48,7 +48,13 @@ describe('fixtures', () => {
 
   it('give ffprobe no audio stream in any bad input', async () => {
     const bad = fixtures.filter((f) => !f.expect.ok);
-    expect(bad.map((f) => f.name).sort()).toEqual(['empty.mp4', 'garbage.mp4', 'no-audio.mp4', 'notes.mp4', 'truncated.mp4']);
+    expect(bad.map((f) => f.name).sort()).toEqual([
+      'empty.mp4',
+      'garbage.mp4',
+      'no-audio.mp4',
+      'notes.mp4',
+      'truncated.mp4',
+    ]);
     for (const f of bad) await expect(sourceAudioSeconds(f.path), f.name).rejects.toThrow();
   });
 });
@@ -68,7 +74,19 @@ describe('analyzeMp3', () => {
     const clip = inject('fixtures').find((f) => f.name === 'clip.mp4');
     if (!clip) throw new Error('clip.mp4 fixture missing');
     const out = join(workDir, 'out.mp3');
-    await run('ffmpeg', ['-nostdin', '-v', 'error', '-i', clip.path, '-vn', '-b:a', '192k', '-metadata', 'title=Harness Clip', out]);
+    await run('ffmpeg', [
+      '-nostdin',
+      '-v',
+      'error',
+      '-i',
+      clip.path,
+      '-vn',
+      '-b:a',
+      '192k',
+      '-metadata',
+      'title=Harness Clip',
+      out,
+    ]);
 
     const mp3 = await analyzeMp3(out);
     const source = await sourceAudioSeconds(clip.path);

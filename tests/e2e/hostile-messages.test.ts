@@ -36,7 +36,11 @@ function sendExpression({ type, data }: Case): string {
 }
 
 function outcomeOf(reply: unknown): Outcome {
-  const { err, lastError, noReply } = (reply ?? {}) as { err?: { name?: string; message?: string }; lastError?: string; noReply?: true };
+  const { err, lastError, noReply } = (reply ?? {}) as {
+    err?: { name?: string; message?: string };
+    lastError?: string;
+    noReply?: true;
+  };
   if (err?.name === 'ZodError') return 'invalid';
   if (err?.message?.endsWith('is not accepted from this sender')) return 'forbidden';
   if (typeof reply === 'object' && !err && !lastError && !noReply) return 'accepted';
@@ -49,14 +53,22 @@ const extractButton = (page: Page): Locator => page.getByRole('button', { name: 
 const badForBackground: Case[] = [
   { type: 'jobs:start', data: {}, why: 'no files' },
   { type: 'jobs:start', data: { files: [] }, why: 'an empty file list' },
-  { type: 'jobs:start', data: { files: [{ inputKey: 1, fileName: 'clip.mp4', size: '1' }] }, why: 'wrong types in a file' },
+  {
+    type: 'jobs:start',
+    data: { files: [{ inputKey: 1, fileName: 'clip.mp4', size: '1' }] },
+    why: 'wrong types in a file',
+  },
   { type: 'jobs:start', data: { files: [{ ...GOOD_FILE, size: -5 }] }, why: 'a negative size' },
   { type: 'jobs:start', data: { files: [{ ...GOOD_FILE, fileName: HUGE }] }, why: 'a huge file name' },
   { type: 'jobs:start', data: { files: [{ ...GOOD_FILE, inputKey: HUGE }] }, why: 'a huge input key' },
   { type: 'jobs:start', data: { files: [GOOD_FILE], engine: 'cloud', admin: true }, why: 'extra junk' },
   { type: 'jobs:start', data: { files: [{ ...GOOD_FILE, path: '/etc/passwd' }] }, why: 'extra junk in a file' },
   { type: 'jobs:start', data: { files: [GOOD_FILE], instructions: HUGE }, why: 'oversized instructions' },
-  { type: 'jobs:start', data: { files: [GOOD_FILE], trim: { startSeconds: 9, endSeconds: 2 } }, why: 'a trim that ends before it starts' },
+  {
+    type: 'jobs:start',
+    data: { files: [GOOD_FILE], trim: { startSeconds: 9, endSeconds: 2 } },
+    why: 'a trim that ends before it starts',
+  },
   { type: 'jobs:start', data: 'clip.mp4', why: 'a string for a payload' },
   { type: 'jobs:start', why: 'no payload' },
   { type: 'jobs:cancel', data: {}, why: 'no job id' },
@@ -81,38 +93,111 @@ const badForBackground: Case[] = [
   { type: 'job:progress', data: { jobId: ID, phase: 'reading', progress: '50%' }, why: 'progress as text' },
   { type: 'job:converted', data: { jobId: ID, outputKey: ID, size: 'big', durationSeconds: 3 }, why: 'a size as text' },
   { type: 'job:converted', data: { jobId: ID, size: 10, durationSeconds: 3 }, why: 'no output key' },
-  { type: 'job:converted', data: { jobId: ID, outputKey: ID, size: 10, durationSeconds: 3, downloadId: 1 }, why: 'extra junk' },
+  {
+    type: 'job:converted',
+    data: { jobId: ID, outputKey: ID, size: 10, durationSeconds: 3, downloadId: 1 },
+    why: 'extra junk',
+  },
   { type: 'job:failed', data: { jobId: ID, reason: 'pwned' }, why: 'a failure reason not in the list' },
-  { type: 'job:failed', data: { jobId: ID, reason: 'internal', error: '<img src=x onerror=alert(1)>' }, why: 'extra junk' },
+  {
+    type: 'job:failed',
+    data: { jobId: ID, reason: 'internal', error: '<img src=x onerror=alert(1)>' },
+    why: 'extra junk',
+  },
   { type: 'job:failed', data: { jobId: ID }, why: 'no reason' },
 ];
 
 /** Messages only a content script or the bridge frame may send: refused from the popup whatever they carry. */
 const notFromExtensionPages: Case[] = [
-  { type: 'page:extract-url', data: { url: 'https://example.org/clip.mp4', pageTitle: 'Clip' }, why: 'a well-formed page job' },
+  {
+    type: 'page:extract-url',
+    data: { url: 'https://example.org/clip.mp4', pageTitle: 'Clip' },
+    why: 'a well-formed page job',
+  },
   { type: 'page:extract-url', data: { url: 'javascript:alert(1)', pageTitle: 'Clip' }, why: 'a javascript: URL' },
   { type: 'page:grant', why: 'a grant' },
-  { type: 'bridge:start', data: { grant: FORGED_GRANT, files: [{ blobUrl: 'blob:http://127.0.0.1/0b6c', fileName: 'a.mp4', size: 1 }] }, why: 'a web page blob URL' },
+  {
+    type: 'bridge:start',
+    data: { grant: FORGED_GRANT, files: [{ blobUrl: 'blob:http://127.0.0.1/0b6c', fileName: 'a.mp4', size: 1 }] },
+    why: 'a web page blob URL',
+  },
 ];
 
 /** Payloads of the wrong shape for each request the offscreen document listens to. */
 const badForOffscreen: Case[] = [
   { type: 'site:convert', data: {}, why: 'nothing in it' },
-  { type: 'site:convert', data: { jobId: ID, source: { kind: 'path', path: '/etc/passwd' }, fileName: 'a.mp4', bitrate: 192, title: 'a' }, why: 'a source kind that does not exist' },
-  { type: 'site:convert', data: { jobId: ID, source: { kind: 'url', url: 'file:///etc/passwd' }, fileName: 'a.mp4', bitrate: 192, title: 'a' }, why: 'a file: URL' },
-  { type: 'site:convert', data: { jobId: ID, source: { kind: 'stored-file', inputKey: ID }, fileName: 'a.mp4', bitrate: 'max', title: 'a' }, why: 'a bitrate as text' },
-  { type: 'site:convert', data: { jobId: ID, source: { kind: 'stored-file', inputKey: ID }, fileName: 'a.mp4', bitrate: 192, title: 'a', exec: 'rm' }, why: 'extra junk' },
+  {
+    type: 'site:convert',
+    data: { jobId: ID, source: { kind: 'path', path: '/etc/passwd' }, fileName: 'a.mp4', bitrate: 192, title: 'a' },
+    why: 'a source kind that does not exist',
+  },
+  {
+    type: 'site:convert',
+    data: {
+      jobId: ID,
+      source: { kind: 'url', url: 'file:///etc/passwd' },
+      fileName: 'a.mp4',
+      bitrate: 192,
+      title: 'a',
+    },
+    why: 'a file: URL',
+  },
+  {
+    type: 'site:convert',
+    data: { jobId: ID, source: { kind: 'stored-file', inputKey: ID }, fileName: 'a.mp4', bitrate: 'max', title: 'a' },
+    why: 'a bitrate as text',
+  },
+  {
+    type: 'site:convert',
+    data: {
+      jobId: ID,
+      source: { kind: 'stored-file', inputKey: ID },
+      fileName: 'a.mp4',
+      bitrate: 192,
+      title: 'a',
+      exec: 'rm',
+    },
+    why: 'extra junk',
+  },
   { type: 'site:cancel', data: { jobId: HUGE }, why: 'an oversized job id' },
   { type: 'site:running', data: [1, 2, 3], why: 'a payload where none belongs' },
   { type: 'site:object-url', data: { outputKey: 1 }, why: 'a number for the output key' },
-  { type: 'site:adopt', data: { blobUrl: 'blob:http://127.0.0.1:8080/0b6c', inputKey: ID }, why: 'a web page blob URL' },
-  { type: 'site:adopt', data: { blobUrl: 'https://example.org/clip.mp4', inputKey: ID }, why: 'a web address, not a blob URL' },
-  { type: 'site:adopt', data: { blobUrl: `blob:chrome-extension://${HUGE}`, inputKey: ID }, why: 'an oversized blob URL' },
+  {
+    type: 'site:adopt',
+    data: { blobUrl: 'blob:http://127.0.0.1:8080/0b6c', inputKey: ID },
+    why: 'a web page blob URL',
+  },
+  {
+    type: 'site:adopt',
+    data: { blobUrl: 'https://example.org/clip.mp4', inputKey: ID },
+    why: 'a web address, not a blob URL',
+  },
+  {
+    type: 'site:adopt',
+    data: { blobUrl: `blob:chrome-extension://${HUGE}`, inputKey: ID },
+    why: 'an oversized blob URL',
+  },
   { type: 'site:adopt', data: { blobUrl: 'blob:chrome-extension://abc/0b6c' }, why: 'no input key' },
-  { type: 'site:upload', data: { jobId: ID, inputKey: ID, fileName: 'a.mp4', url: 'javascript:alert(1)', headers: {}, field: 'file' }, why: 'a javascript: URL' },
-  { type: 'site:upload', data: { jobId: ID, inputKey: ID, fileName: 'a.mp4', url: 'https://example.org/', headers: { n: 1 }, field: 'file' }, why: 'a header that is not text' },
-  { type: 'site:fetch-input', data: { jobId: ID, source: { kind: 'url', url: 'file:///etc/passwd' } }, why: 'a file: URL' },
-  { type: 'site:fetch-input', data: { jobId: ID, source: { kind: 'url', url: 'data:video/mp4;base64,AAAA' } }, why: 'a data: URL' },
+  {
+    type: 'site:upload',
+    data: { jobId: ID, inputKey: ID, fileName: 'a.mp4', url: 'javascript:alert(1)', headers: {}, field: 'file' },
+    why: 'a javascript: URL',
+  },
+  {
+    type: 'site:upload',
+    data: { jobId: ID, inputKey: ID, fileName: 'a.mp4', url: 'https://example.org/', headers: { n: 1 }, field: 'file' },
+    why: 'a header that is not text',
+  },
+  {
+    type: 'site:fetch-input',
+    data: { jobId: ID, source: { kind: 'url', url: 'file:///etc/passwd' } },
+    why: 'a file: URL',
+  },
+  {
+    type: 'site:fetch-input',
+    data: { jobId: ID, source: { kind: 'url', url: 'data:video/mp4;base64,AAAA' } },
+    why: 'a data: URL',
+  },
   { type: 'site:revoke-url', data: { url: 5 }, why: 'a number for the URL' },
 ];
 
@@ -126,9 +211,17 @@ const forbiddenFromContentScripts: Case[] = [
   { type: 'history:download-again', data: { entryId: ID }, why: 'download an MP3 again' },
   { type: 'history:show-in-folder', data: { entryId: ID }, why: 'open the downloads folder' },
   { type: 'job:progress', data: { jobId: ID, phase: 'converting', progress: 0.5 }, why: 'report progress' },
-  { type: 'job:converted', data: { jobId: ID, outputKey: ID, size: 10, durationSeconds: 3 }, why: 'report a conversion' },
+  {
+    type: 'job:converted',
+    data: { jobId: ID, outputKey: ID, size: 10, durationSeconds: 3 },
+    why: 'report a conversion',
+  },
   { type: 'job:failed', data: { jobId: ID, reason: 'internal' }, why: 'report a failure' },
-  { type: 'bridge:start', data: { grant: FORGED_GRANT, files: [{ blobUrl: 'blob:chrome-extension://abc/0b6c', fileName: 'a.mp4', size: 1 }] }, why: 'hand over files' },
+  {
+    type: 'bridge:start',
+    data: { grant: FORGED_GRANT, files: [{ blobUrl: 'blob:chrome-extension://abc/0b6c', fileName: 'a.mp4', size: 1 }] },
+    why: 'hand over files',
+  },
   {
     type: 'site:convert',
     data: { jobId: ID, source: { kind: 'url', url: WEB_VIDEO }, fileName: 'clip.mp4', bitrate: 192, title: 'clip' },
@@ -144,7 +237,11 @@ const badFromContentScripts: Case[] = [
   { type: 'page:extract-url', data: { url: 'javascript:alert(1)', pageTitle: 'Clip' }, why: 'a javascript: URL' },
   { type: 'page:extract-url', data: { url: 'file:///etc/passwd', pageTitle: 'Clip' }, why: 'a file: URL' },
   { type: 'page:extract-url', data: { url: 'data:video/mp4;base64,AAAA', pageTitle: 'Clip' }, why: 'a data: URL' },
-  { type: 'page:extract-url', data: { url: 'blob:https://example.org/0b6c', pageTitle: 'Clip' }, why: 'a page blob URL' },
+  {
+    type: 'page:extract-url',
+    data: { url: 'blob:https://example.org/0b6c', pageTitle: 'Clip' },
+    why: 'a page blob URL',
+  },
   { type: 'page:extract-url', data: { url: 'not a url', pageTitle: 'Clip' }, why: 'text that is no URL' },
   { type: 'page:extract-url', data: { url: WEB_VIDEO, pageTitle: HUGE }, why: 'a huge title' },
   { type: 'page:extract-url', data: { url: `${WEB_VIDEO}?${HUGE}`, pageTitle: 'Clip' }, why: 'a huge address' },
@@ -162,14 +259,19 @@ describe('hostile messages through the real runtime', () => {
   let pageCdp: CDPSession;
   const uncaught: string[] = [];
 
-  const sendFrom = async (scope: Page | Frame, message: Case): Promise<Outcome> => outcomeOf(await scope.evaluate(sendExpression(message)));
+  const sendFrom = async (scope: Page | Frame, message: Case): Promise<Outcome> =>
+    outcomeOf(await scope.evaluate(sendExpression(message)));
 
   /** What a message that got through would have left behind: jobs, Completed downloads, downloads. */
   const traces = () =>
     session.serviceWorker.evaluate(async () => {
       const { jobs, history } = await chrome.storage.local.get(['jobs', 'history']);
       const downloads = await chrome.downloads.search({});
-      return { jobs: Object.keys(jobs ?? {}), history: (history ?? []) as unknown[], downloads: downloads.map((item) => item.filename) };
+      return {
+        jobs: Object.keys(jobs ?? {}),
+        history: (history ?? []) as unknown[],
+        downloads: downloads.map((item) => item.filename),
+      };
     });
   const NO_TRACES = { jobs: [], history: [], downloads: [] };
 
@@ -193,7 +295,9 @@ describe('hostile messages through the real runtime', () => {
     await page.goto(`${site.url}/video.html`);
     await vi.waitFor(async () => expect(await extractButton(page).count()).toBe(1), { timeout: 30_000, interval: 100 });
     pageCdp = await session.context.newCDPSession(page);
-    pageCdp.on('Runtime.exceptionThrown', ({ exceptionDetails }) => uncaught.push(`page or content script: ${exceptionDetails.exception?.description ?? exceptionDetails.text}`));
+    pageCdp.on('Runtime.exceptionThrown', ({ exceptionDetails }) =>
+      uncaught.push(`page or content script: ${exceptionDetails.exception?.description ?? exceptionDetails.text}`),
+    );
   }
 
   /** The content script's isolated world in the page's top frame, which Playwright can't evaluate in by itself. */
@@ -201,7 +305,12 @@ describe('hostile messages through the real runtime', () => {
     const contexts: { id: number; origin: string; name: string; auxData?: { type?: string } }[] = [];
     pageCdp.on('Runtime.executionContextCreated', ({ context }) => contexts.push(context));
     await pageCdp.send('Runtime.enable');
-    const ours = () => contexts.find((context) => context.auxData?.type === 'isolated' && (context.origin === `chrome-extension://${session.extensionId}` || context.name === 'Video to MP3'));
+    const ours = () =>
+      contexts.find(
+        (context) =>
+          context.auxData?.type === 'isolated' &&
+          (context.origin === `chrome-extension://${session.extensionId}` || context.name === 'Video to MP3'),
+      );
     return vi.waitFor(
       () => {
         const context = ours();
@@ -213,7 +322,12 @@ describe('hostile messages through the real runtime', () => {
   }
 
   async function sendFromContentScript(contextId: number, message: Case): Promise<Outcome> {
-    const { result, exceptionDetails } = await pageCdp.send('Runtime.evaluate', { expression: sendExpression(message), contextId, awaitPromise: true, returnByValue: true });
+    const { result, exceptionDetails } = await pageCdp.send('Runtime.evaluate', {
+      expression: sendExpression(message),
+      contextId,
+      awaitPromise: true,
+      returnByValue: true,
+    });
     if (exceptionDetails) throw new Error(`evaluating in the content script failed: ${exceptionDetails.text}`);
     return outcomeOf(result.value);
   }
@@ -236,7 +350,9 @@ describe('hostile messages through the real runtime', () => {
   });
 
   it('tells a refused message from a handled one (so that the refusals below mean something)', async () => {
-    expect(await sendFrom(popup, { type: 'jobs:cancel', data: { jobId: ID }, why: 'a job that does not exist' })).toBe('accepted');
+    expect(await sendFrom(popup, { type: 'jobs:cancel', data: { jobId: ID }, why: 'a job that does not exist' })).toBe(
+      'accepted',
+    );
     await offscreenListening();
   });
 
@@ -282,7 +398,9 @@ describe('hostile messages through the real runtime', () => {
     it('cannot reach the extension by runtime messages: the page job request is only the content script’s, sent on a trusted click', async () => {
       const outcome = await page.evaluate(
         async ({ extensionId, url }) => {
-          const runtime = (globalThis as { chrome?: { runtime?: { sendMessage?: (...args: unknown[]) => Promise<unknown> } } }).chrome?.runtime;
+          const runtime = (
+            globalThis as { chrome?: { runtime?: { sendMessage?: (...args: unknown[]) => Promise<unknown> } } }
+          ).chrome?.runtime;
           if (!runtime?.sendMessage) return 'no runtime messaging';
           try {
             return `replied ${JSON.stringify(await runtime.sendMessage(extensionId, { id: 1, type: 'page:extract-url', data: { url, pageTitle: 'x' }, timestamp: Date.now() }))}`;
@@ -305,7 +423,10 @@ describe('hostile messages through the real runtime', () => {
           for (const junk of [
             envelope('page:extract-url', { url: clipUrl, pageTitle: 'x' }),
             envelope('page:extract-video', { srcUrl: clipUrl }),
-            envelope('bridge:start', { grant, files: [{ blobUrl: pageBlobUrl, fileName: 'clip.mp4', size: clip.size }] }),
+            envelope('bridge:start', {
+              grant,
+              files: [{ blobUrl: pageBlobUrl, fileName: 'clip.mp4', size: clip.size }],
+            }),
             { grant, files: [clip] },
             new Array(200_000).fill({ grant }),
             'Extract MP3',
@@ -334,7 +455,10 @@ describe('hostile messages through the real runtime', () => {
           void post('a short grant', { grant: 'short', files: [clip] });
           void post('no grant', { files: [clip] });
           void post('blob URLs of the page', { grant, files: [pageBlobUrl] });
-          void post('the bridge:start shape', { grant, files: [{ blobUrl: pageBlobUrl, fileName: 'clip.mp4', size: clip.size }] });
+          void post('the bridge:start shape', {
+            grant,
+            files: [{ blobUrl: pageBlobUrl, fileName: 'clip.mp4', size: clip.size }],
+          });
           void post('101 files', { grant, files: new Array(101).fill(clip) });
           void post('a huge array', { grant, files: new Array(500_000).fill(0) });
           void post('a runtime envelope', envelope('bridge:start', { grant, files: [clip] }));
@@ -345,13 +469,21 @@ describe('hostile messages through the real runtime', () => {
           frame.remove();
           return { forged, others: replies.filter((entry) => entry.label !== 'a forged grant') };
         },
-        { bridgeUrl: `chrome-extension://${session.extensionId}/bridge.html`, grant: FORGED_GRANT, clipUrl: `${site.url}/media/clip.mp4` },
+        {
+          bridgeUrl: `chrome-extension://${session.extensionId}/bridge.html`,
+          grant: FORGED_GRANT,
+          clipUrl: `${site.url}/media/clip.mp4`,
+        },
       );
       expect(result.forged).toMatchObject({ ok: false });
       expect(result.others).toEqual([]);
       expect(await traces()).toEqual(NO_TRACES);
       expect(uncaught).toEqual([]);
-      expect(await session.serviceWorker.evaluate(() => (globalThis as unknown as { uncaughtForTest?: string[] }).uncaughtForTest)).toEqual([]);
+      expect(
+        await session.serviceWorker.evaluate(
+          () => (globalThis as unknown as { uncaughtForTest?: string[] }).uncaughtForTest,
+        ),
+      ).toEqual([]);
     });
 
     it('cannot use a bridge frame it loads for anything but handing over files with a grant', async () => {
@@ -362,16 +494,26 @@ describe('hostile messages through the real runtime', () => {
         document.body.append(frame);
       }, `chrome-extension://${session.extensionId}/bridge.html`);
       let bridge: Frame | undefined;
-      await expect.poll(() => (bridge = page.frames().find((frame) => frame.url().endsWith('/bridge.html'))), { timeout: 10_000 }).toBeDefined();
+      await expect
+        .poll(() => (bridge = page.frames().find((frame) => frame.url().endsWith('/bridge.html'))), { timeout: 10_000 })
+        .toBeDefined();
       await bridge!.waitForLoadState();
       for (const message of forbiddenFromContentScripts.filter((candidate) => candidate.type !== 'bridge:start')) {
         if (message.type.startsWith('site:')) await offscreenListening();
         expect(await sendFrom(bridge!, message), message.type).toBe('forbidden');
       }
-      const pageBlob = { grant: FORGED_GRANT, files: [{ blobUrl: `blob:${site.url}/0b6c`, fileName: 'clip.mp4', size: 1 }] };
+      const pageBlob = {
+        grant: FORGED_GRANT,
+        files: [{ blobUrl: `blob:${site.url}/0b6c`, fileName: 'clip.mp4', size: 1 }],
+      };
       expect(await sendFrom(bridge!, { type: 'bridge:start', data: pageBlob, why: 'a page blob URL' })).toBe('invalid');
-      const forged = { grant: FORGED_GRANT, files: [{ blobUrl: `blob:chrome-extension://${session.extensionId}/0b6c`, fileName: 'clip.mp4', size: 1 }] };
-      expect(await bridge!.evaluate(sendExpression({ type: 'bridge:start', data: forged, why: 'a forged grant' }))).toMatchObject({ res: { ok: false } });
+      const forged = {
+        grant: FORGED_GRANT,
+        files: [{ blobUrl: `blob:chrome-extension://${session.extensionId}/0b6c`, fileName: 'clip.mp4', size: 1 }],
+      };
+      expect(
+        await bridge!.evaluate(sendExpression({ type: 'bridge:start', data: forged, why: 'a forged grant' })),
+      ).toMatchObject({ res: { ok: false } });
       await page.evaluate(() => document.getElementById('bridge')?.remove());
       expect(await traces()).toEqual(NO_TRACES);
     });
@@ -385,7 +527,9 @@ describe('hostile messages through the real runtime', () => {
 
   it('leaves the extension working: the service worker answers and a good clip converts from the popup', async () => {
     expect(await session.serviceWorker.evaluate(() => chrome.runtime.id)).toBe(session.extensionId);
-    expect(await sendFrom(popup, { type: 'jobs:cancel', data: { jobId: ID }, why: 'still answering' })).toBe('accepted');
+    expect(await sendFrom(popup, { type: 'jobs:cancel', data: { jobId: ID }, why: 'still answering' })).toBe(
+      'accepted',
+    );
     await chooseVideos(popup, ['vorbis-44k.webm']);
     const mp3 = await analyzeMp3(await session.waitForDownload('vorbis-44k.mp3', 90_000));
     expect(mp3.sampleRate).toBe(44_100);

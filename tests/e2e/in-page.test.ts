@@ -64,7 +64,12 @@ describe('the in-page Extract MP3 button', () => {
     await expect.poll(() => extractButton(page).count()).toBe(1);
     await extractButton(page).click();
     const bar = page.getByRole('progressbar', { name: 'Extracting MP3' });
-    await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow').catch(() => 0)), { timeout: 30_000, interval: 50 }).toBeGreaterThan(0);
+    await expect
+      .poll(async () => Number(await bar.getAttribute('aria-valuenow').catch(() => 0)), {
+        timeout: 30_000,
+        interval: 50,
+      })
+      .toBeGreaterThan(0);
     // The web video is downloaded first, then converted: either phase shows its percentage.
     expect(await extractButton(page).innerText()).toMatch(/(Downloading|Extracting)… \d+%/);
     await session.waitForDownload('long.mp3', 120_000);
@@ -74,7 +79,9 @@ describe('the in-page Extract MP3 button', () => {
     await visit('/fullscreen.html');
     await expect.poll(() => extractButton(page).count()).toBe(1);
     await page.locator('#player-fs').click();
-    await expect.poll(() => page.evaluate(() => !!document.fullscreenElement?.querySelector('video-to-mp3-extract'))).toBe(true);
+    await expect
+      .poll(() => page.evaluate(() => !!document.fullscreenElement?.querySelector('video-to-mp3-extract')))
+      .toBe(true);
     expect(await extractButton(page).isVisible()).toBe(true);
     await page.evaluate(() => document.exitFullscreen());
     await page.locator('#video-fs').click();
@@ -113,7 +120,9 @@ describe('the in-page Extract MP3 button', () => {
     await expect.poll(() => button.getAttribute('aria-disabled')).toBe('false');
     await button.click();
     expect((await analyzeMp3(await session.waitForDownload('flac-48k.mp3', 60_000))).channels).toBe(2);
-    expect(await page.locator('#video').evaluate((input: HTMLInputElement) => input.files?.[0]?.name)).toBe('flac-48k.mkv');
+    expect(await page.locator('#video').evaluate((input: HTMLInputElement) => input.files?.[0]?.name)).toBe(
+      'flac-48k.mkv',
+    );
   });
 
   it('reads a video the page made from a Blob', async () => {
@@ -128,14 +137,20 @@ describe('the in-page Extract MP3 button', () => {
     await visit('/mediasource.html');
     await expect.poll(() => extractButton(page).count()).toBe(1);
     await extractButton(page).click();
-    await expect.poll(() => page.getByRole('alert').innerText()).toMatch(/streamed in pieces.*Download the video itself.*popup/);
+    await expect
+      .poll(() => page.getByRole('alert').innerText())
+      .toMatch(/streamed in pieces.*Download the video itself.*popup/);
   });
 
   it('explains a site that refuses the download', async () => {
     await visit('/refused.html');
     await expect.poll(() => extractButton(page).count()).toBe(1);
     await extractButton(page).click();
-    await expect.poll(() => page.getByRole('alert').innerText(), { timeout: 30_000 }).toMatch(/would not let the extension download “clip\.mp4”.*Download the video.*drop the file on the extension.s popup/);
+    await expect
+      .poll(() => page.getByRole('alert').innerText(), { timeout: 30_000 })
+      .toMatch(
+        /would not let the extension download “clip\.mp4”.*Download the video.*drop the file on the extension.s popup/,
+      );
   });
 
   it('works on a video inside an iframe', async () => {
@@ -147,10 +162,13 @@ describe('the in-page Extract MP3 button', () => {
   });
 
   it('ignores clicks a page script makes on the button', async () => {
-    const storedJobsAndHistory = () => session.serviceWorker.evaluate(() => chrome.storage.local.get(['jobs', 'history']));
+    const storedJobsAndHistory = () =>
+      session.serviceWorker.evaluate(() => chrome.storage.local.get(['jobs', 'history']));
     const before = await storedJobsAndHistory();
     await visit('/hostile.html');
-    await expect.poll(() => page.evaluate(() => (window as unknown as { clicks: number }).clicks), { timeout: 10_000 }).toBeGreaterThan(10);
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as { clicks: number }).clicks), { timeout: 10_000 })
+      .toBeGreaterThan(10);
     expect(await storedJobsAndHistory()).toEqual(before);
   });
 });

@@ -14,7 +14,9 @@ async function expectOneLongMp3(session: ExtensionSession) {
   await new Promise((resolve) => setTimeout(resolve, 1000));
   expect((await readdir(session.downloadsDir)).filter((name) => name.startsWith('long'))).toEqual(['long.mp3']);
   const { history } = await session.serviceWorker.evaluate(() => chrome.storage.local.get('history'));
-  expect((history as { fileName: string }[]).map((entry) => entry.fileName).filter((name) => name.startsWith('long'))).toEqual(['long.mp3']);
+  expect(
+    (history as { fileName: string }[]).map((entry) => entry.fileName).filter((name) => name.startsWith('long')),
+  ).toEqual(['long.mp3']);
 }
 
 describe('a job belongs to the background, not the popup', () => {
@@ -53,7 +55,9 @@ describe('a job belongs to the background, not the popup', () => {
     const attempts = () =>
       session!.serviceWorker.evaluate(async () => {
         const { jobs } = await chrome.storage.local.get('jobs');
-        return Object.values(jobs as Record<string, { sourceName: string; attempts: number }>).find((job) => job.sourceName === 'long.mp4')?.attempts;
+        return Object.values(jobs as Record<string, { sourceName: string; attempts: number }>).find(
+          (job) => job.sourceName === 'long.mp4',
+        )?.attempts;
       });
     expect(await attempts()).toBe(1);
     await session.serviceWorker.evaluate(() => chrome.offscreen.closeDocument());
@@ -113,7 +117,9 @@ describe('a job belongs to the background, not the popup', () => {
     await chooseVideos(popup, [LONG]);
     await waitUntilConverting(popup, LONG);
     await chooseVideos(popup, ['clip.mp4']);
-    await expect.poll(() => jobRow(popup, 'clip.mp4').innerText(), { timeout: 10_000, interval: 50 }).toContain('Waiting…');
+    await expect
+      .poll(() => jobRow(popup, 'clip.mp4').innerText(), { timeout: 10_000, interval: 50 })
+      .toContain('Waiting…');
 
     // Every 50 ms until both are done: how many jobs were converting at once.
     const mostConvertingAtOnce = await session.serviceWorker.evaluate(async () => {
@@ -135,7 +141,9 @@ describe('a job belongs to the background, not the popup', () => {
     expect(mp3).toMatchObject({ codec: 'mp3', sampleRate: clip.sampleRate, channels: clip.channels });
     expect(Math.abs(mp3.onsetSeconds - clip.onsetSeconds)).toBeLessThanOrEqual(0.001);
     const { history } = await session.serviceWorker.evaluate(() => chrome.storage.local.get('history'));
-    const finished = (history as { fileName: string; completedAt: number }[]).sort((a, b) => a.completedAt - b.completedAt);
+    const finished = (history as { fileName: string; completedAt: number }[]).sort(
+      (a, b) => a.completedAt - b.completedAt,
+    );
     expect(finished.map((entry) => entry.fileName)).toEqual(['long.mp3', 'clip.mp3']);
   });
 });

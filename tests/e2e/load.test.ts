@@ -29,7 +29,10 @@ function countRunningJobs(popup: Page): Promise<void> {
     chrome.storage.local.onChanged.addListener((changes) => {
       const jobs = Object.values((changes.jobs?.newValue ?? {}) as Record<string, { state: string; engine: string }>);
       const local = jobs.filter((job) => job.engine === 'local');
-      page.maxRunning = Math.max(page.maxRunning, local.filter((job) => job.state === 'reading' || job.state === 'converting').length);
+      page.maxRunning = Math.max(
+        page.maxRunning,
+        local.filter((job) => job.state === 'reading' || job.state === 'converting').length,
+      );
       page.maxConverting = Math.max(page.maxConverting, local.filter((job) => job.state === 'converting').length);
     });
   });
@@ -65,7 +68,12 @@ describe('a batch of 50 files, good and bad, from the popup', () => {
     await countRunningJobs(popup);
     let finished = false;
     const responding = slowestResponse(popup, () => finished);
-    outcomes = await runBatch(session, popup, BATCH.map(({ name }) => join(dir, name)), 120_000).finally(() => (finished = true));
+    outcomes = await runBatch(
+      session,
+      popup,
+      BATCH.map(({ name }) => join(dir, name)),
+      120_000,
+    ).finally(() => (finished = true));
     response = await responding;
   }, 600_000);
   afterAll(async () => {
@@ -81,7 +89,11 @@ describe('a batch of 50 files, good and bad, from the popup', () => {
     expect(good).toHaveLength(40);
     for (const { name, expected, outcome } of good) {
       expect(outcome.outcome, `${name}: ${outcome.detail}`).toBe('converted');
-      expect({ name, sampleRate: outcome.mp3?.sampleRate, channels: outcome.mp3?.channels }).toEqual({ name, sampleRate: expected.sampleRate, channels: expected.channels });
+      expect({ name, sampleRate: outcome.mp3?.sampleRate, channels: outcome.mp3?.channels }).toEqual({
+        name,
+        sampleRate: expected.sampleRate,
+        channels: expected.channels,
+      });
       expect(Math.abs(outcome.mp3!.durationSeconds - expected.sourceAudioSeconds), name).toBeLessThanOrEqual(0.05);
     }
   });

@@ -27,7 +27,17 @@ describe('Even out loudness', () => {
 
   it.each(clips)('%s comes out at −14 LUFS (within 1 LU), far from its own loudness', async (name) => {
     const mp3 = await session.waitForDownload(name.replace(/\.\w+$/, '.mp3'), 60_000);
-    const { stderr } = await run('ffmpeg', ['-hide_banner', '-nostats', '-i', mp3, '-af', 'volumedetect', '-f', 'null', '-']);
+    const { stderr } = await run('ffmpeg', [
+      '-hide_banner',
+      '-nostats',
+      '-i',
+      mp3,
+      '-af',
+      'volumedetect',
+      '-f',
+      'null',
+      '-',
+    ]);
     expect(Math.abs((await lufs(mp3)) + 14)).toBeLessThanOrEqual(1);
     expect(Math.abs((await lufs(`tests/e2e/.fixtures/${name}`)) + 14)).toBeGreaterThan(3);
     expect(Number(/max_volume: (-?[\d.]+) dB/.exec(stderr)![1])).toBeLessThanOrEqual(0);

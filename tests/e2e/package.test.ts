@@ -14,7 +14,13 @@ function filesUnder(dir: string): string[] {
 
 describe('the built Chrome package', () => {
   it('asks only for the permissions it uses', () => {
-    expect([...manifest.permissions].sort()).toEqual(['contextMenus', 'downloads', 'offscreen', 'storage', 'unlimitedStorage']);
+    expect([...manifest.permissions].sort()).toEqual([
+      'contextMenus',
+      'downloads',
+      'offscreen',
+      'storage',
+      'unlimitedStorage',
+    ]);
     expect(manifest.host_permissions).toEqual(['http://*/*', 'https://*/*']);
     expect(manifest.web_accessible_resources).toEqual([{ resources: ['bridge.html'], matches: ['<all_urls>'] }]);
   });

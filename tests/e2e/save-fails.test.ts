@@ -20,7 +20,9 @@ describe('when the downloads folder refuses the MP3', () => {
     await writeFile(session.downloadsDir, 'not a folder');
     await chooseVideos(popup, ['clip.mp4']);
     const alert = jobRow(popup, 'clip.mp4').getByRole('alert');
-    await expect.poll(() => alert.innerText(), { timeout: 60_000 }).toMatch(/could not be saved to your downloads folder/);
+    await expect
+      .poll(() => alert.innerText(), { timeout: 60_000 })
+      .toMatch(/could not be saved to your downloads folder/);
     expect(await alert.innerText()).toContain('“clip.mp4”');
 
     await rm(session.downloadsDir, { force: true });

@@ -24,12 +24,12 @@ describe('the options page', () => {
       'NemoVideo cloud',
     ]);
     expect(await options.getByLabel('Bitrate').inputValue()).toBe('192');
-    expect(await options.getByLabel('Bitrate').locator('option').evaluateAll((items) => items.map((item) => (item as HTMLOptionElement).value))).toEqual([
-      '128',
-      '192',
-      '256',
-      '320',
-    ]);
+    expect(
+      await options
+        .getByLabel('Bitrate')
+        .locator('option')
+        .evaluateAll((items) => items.map((item) => (item as HTMLOptionElement).value)),
+    ).toEqual(['128', '192', '256', '320']);
     expect(await options.getByLabel('Cloud API base URL').inputValue()).toBe('https://mega-api-prod.nemovideo.ai');
     await options.screenshot({ path: 'docs/options.png' });
   });
@@ -54,7 +54,10 @@ describe('the options page', () => {
     await expect.poll(() => field.inputValue()).toBe('https://mega-api-prod.nemovideo.ai');
     await field.fill('http://127.0.0.1:9/api');
     const saved = () =>
-      session.serviceWorker.evaluate(async () => ((await chrome.storage.sync.get('settings')).settings as { cloudBaseUrl?: string } | undefined)?.cloudBaseUrl);
+      session.serviceWorker.evaluate(
+        async () =>
+          ((await chrome.storage.sync.get('settings')).settings as { cloudBaseUrl?: string } | undefined)?.cloudBaseUrl,
+      );
     await expect.poll(saved).toBe('http://127.0.0.1:9/api');
     await options.reload();
     await expect.poll(() => field.inputValue()).toBe('http://127.0.0.1:9/api');

@@ -25,7 +25,9 @@ describe('a job that stops making progress', () => {
     await session.serviceWorker.evaluate(
       async ({ linkUrl, pageUrl }) => {
         const [tab] = await chrome.tabs.query({ url: pageUrl });
-        const onClick = (globalThis as unknown as { onContextMenuClick: (info: unknown, tab: unknown) => Promise<void> }).onContextMenuClick;
+        const onClick = (
+          globalThis as unknown as { onContextMenuClick: (info: unknown, tab: unknown) => Promise<void> }
+        ).onContextMenuClick;
         await onClick({ menuItemId: 'extract-mp3-link', linkUrl, frameId: 0 }, tab);
       },
       { linkUrl: `${site.url}/stall-once/clip.mp4`, pageUrl: page.url() },
@@ -33,7 +35,9 @@ describe('a job that stops making progress', () => {
 
     const popup = await session.openPopup();
     const alert = jobRow(popup, 'clip.mp4').getByRole('alert');
-    await expect.poll(() => alert.innerText().catch(() => ''), { timeout: 60_000 }).toMatch(/download of “clip\.mp4” stopped/);
+    await expect
+      .poll(() => alert.innerText().catch(() => ''), { timeout: 60_000 })
+      .toMatch(/download of “clip\.mp4” stopped/);
     const { jobs } = await session.serviceWorker.evaluate(() => chrome.storage.local.get('jobs'));
     expect(Object.values(jobs as Record<string, { state: string }>).map((job) => job.state)).toEqual(['failed']);
 

@@ -8,7 +8,13 @@ import { chooseVideos, fixturePath } from './helpers/popup';
 const run = promisify(execFile);
 
 interface Probe {
-  streams: { codec_type: string; codec_name: string; width?: number; height?: number; disposition?: { attached_pic?: number } }[];
+  streams: {
+    codec_type: string;
+    codec_name: string;
+    width?: number;
+    height?: number;
+    disposition?: { attached_pic?: number };
+  }[];
   format: { tags?: Record<string, string> };
 }
 
@@ -19,15 +25,20 @@ async function probe(path: string): Promise<Probe> {
 
 /** The grey levels of one picture ffmpeg reads with `input` (its arguments up to the output). */
 async function greyPixels(input: string[]): Promise<number[]> {
-  const { stdout } = await run('ffmpeg', ['-v', 'error', ...input, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'gray', '-'], {
-    encoding: 'buffer',
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const { stdout } = await run(
+    'ffmpeg',
+    ['-v', 'error', ...input, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'gray', '-'],
+    {
+      encoding: 'buffer',
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   return [...stdout];
 }
 
 const coverOf = (path: string) => greyPixels(['-i', path, '-map', '0:v:0']);
-const videoFrame = (name: string, index: number) => greyPixels(['-i', fixturePath(name), '-vf', `select=eq(n\\,${index})`]);
+const videoFrame = (name: string, index: number) =>
+  greyPixels(['-i', fixturePath(name), '-vf', `select=eq(n\\,${index})`]);
 
 /** How much the cover's pixels vary (0 for a blank picture). */
 function contrast(pixels: number[]): number {

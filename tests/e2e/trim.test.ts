@@ -10,7 +10,8 @@ const END = 2.2;
 
 async function setTrim(popup: Page, start: string, end: string): Promise<void> {
   const trim = popup.locator('details.trim');
-  if (!(await trim.evaluate((details) => (details as HTMLDetailsElement).open))) await trim.getByText('Trim', { exact: true }).click();
+  if (!(await trim.evaluate((details) => (details as HTMLDetailsElement).open)))
+    await trim.getByText('Trim', { exact: true }).click();
   await popup.getByLabel('Start', { exact: true }).fill(start);
   await popup.getByLabel('End', { exact: true }).fill(end);
 }
@@ -24,18 +25,21 @@ describe('Trim in the popup', () => {
   });
   afterAll(() => session?.close());
 
-  it.each(['clip.mp4', 'aac-5.1-48k.mp4', 'mp3-44k.avi'])('%s keeps just the part typed, to the millisecond', async (name) => {
-    const clip = fixture(name);
-    if (!clip.expect.ok) throw new Error('not a good clip');
-    // Containers that keep an encoder delay in the stream shift the bursts, as ffmpeg decodes them.
-    const shift = clip.expect.onsetSeconds - 0.25;
-    await setTrim(popup, '0:01.2', '2.2');
-    await chooseVideos(popup, [name]);
-    const mp3 = await analyzeMp3(await session.waitForDownload(name.replace(/\.\w+$/, '.mp3')));
-    expect(Math.abs(mp3.durationSeconds - (END - START))).toBeLessThanOrEqual(0.001);
-    expect(Math.abs(mp3.onsetSeconds - (1.25 + shift - START))).toBeLessThanOrEqual(0.001);
-    expect(Math.abs(mp3.endOfSoundSeconds - (2.15 + shift - START))).toBeLessThanOrEqual(0.001);
-  });
+  it.each(['clip.mp4', 'aac-5.1-48k.mp4', 'mp3-44k.avi'])(
+    '%s keeps just the part typed, to the millisecond',
+    async (name) => {
+      const clip = fixture(name);
+      if (!clip.expect.ok) throw new Error('not a good clip');
+      // Containers that keep an encoder delay in the stream shift the bursts, as ffmpeg decodes them.
+      const shift = clip.expect.onsetSeconds - 0.25;
+      await setTrim(popup, '0:01.2', '2.2');
+      await chooseVideos(popup, [name]);
+      const mp3 = await analyzeMp3(await session.waitForDownload(name.replace(/\.\w+$/, '.mp3')));
+      expect(Math.abs(mp3.durationSeconds - (END - START))).toBeLessThanOrEqual(0.001);
+      expect(Math.abs(mp3.onsetSeconds - (1.25 + shift - START))).toBeLessThanOrEqual(0.001);
+      expect(Math.abs(mp3.endOfSoundSeconds - (2.15 + shift - START))).toBeLessThanOrEqual(0.001);
+    },
+  );
 
   it('says what is wrong with a time it can’t read, and adds nothing until it is fixed', async () => {
     await setTrim(popup, '1:2x', '');

@@ -31,7 +31,9 @@ const ALLOWED: { code: string; file: RegExp; message: RegExp; why: string }[] = 
 ];
 
 const allowed = (message: LintMessage) =>
-  ALLOWED.some((rule) => rule.code === message.code && rule.file.test(message.file ?? '') && rule.message.test(message.message));
+  ALLOWED.some(
+    (rule) => rule.code === message.code && rule.file.test(message.file ?? '') && rule.message.test(message.message),
+  );
 const describeMessage = (message: LintMessage) => `${message.code} in ${message.file ?? '?'}: ${message.message}`;
 
 describe('the built Firefox package', () => {
@@ -61,18 +63,26 @@ describe('the built Firefox package', () => {
 
   // Chromium-only APIs (offscreen, …) would show up here as UNSUPPORTED_API.
   it('has no warnings or notices beyond the allowed ones', () => {
-    expect([...result.warnings, ...result.notices].filter((message) => !allowed(message)).map(describeMessage)).toEqual([]);
+    expect([...result.warnings, ...result.notices].filter((message) => !allowed(message)).map(describeMessage)).toEqual(
+      [],
+    );
   });
 
   it.each(ALLOWED)('still needs the allowance for $code in $file', (rule) => {
-    const found = result.warnings.some((message) => rule.code === message.code && rule.file.test(message.file ?? '') && rule.message.test(message.message));
+    const found = result.warnings.some(
+      (message) =>
+        rule.code === message.code && rule.file.test(message.file ?? '') && rule.message.test(message.message),
+    );
     expect(found, `Nothing matches any more; remove it from ALLOWED (${rule.why})`).toBe(true);
   });
 
   it('has a Firefox id, a minimum version, an event page and no offscreen document', () => {
     const manifest = JSON.parse(readFileSync(join(FIREFOX_BUILD, 'manifest.json'), 'utf8'));
     expect(manifest.manifest_version).toBe(3);
-    expect(manifest.browser_specific_settings.gecko).toMatchObject({ id: 'video-to-mp3@nemovideo.ai', strict_min_version: '140.0' });
+    expect(manifest.browser_specific_settings.gecko).toMatchObject({
+      id: 'video-to-mp3@nemovideo.ai',
+      strict_min_version: '140.0',
+    });
     expect(manifest.background).toEqual({ scripts: ['background.js'] });
     expect(manifest.permissions).not.toContain('offscreen');
     expect(existsSync(join(FIREFOX_BUILD, 'offscreen.html'))).toBe(false);

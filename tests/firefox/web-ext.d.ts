@@ -16,7 +16,12 @@ declare module 'web-ext' {
   const webExt: {
     cmd: {
       lint(
-        params: { sourceDir: string; output: 'json' | 'text' | 'none'; selfHosted?: boolean; warningsAsErrors?: boolean },
+        params: {
+          sourceDir: string;
+          output: 'json' | 'text' | 'none';
+          selfHosted?: boolean;
+          warningsAsErrors?: boolean;
+        },
         options: { shouldExitProgram: boolean },
       ): Promise<LintResult>;
     };

@@ -9,7 +9,8 @@ function fakeDecoded(numberOfFrames: number, channels: number): DecodedPcm & { d
     numberOfFrames,
     destinations,
     copyTo(destination, { planeIndex, frameOffset, frameCount }) {
-      if (planeIndex >= channels || frameOffset + frameCount > numberOfFrames || destination.length < frameCount) throw new RangeError('out of range');
+      if (planeIndex >= channels || frameOffset + frameCount > numberOfFrames || destination.length < frameCount)
+        throw new RangeError('out of range');
       destinations.push(destination);
       for (let i = 0; i < frameCount; i++) destination[i] = planeIndex * 1000 + frameOffset + i;
     },
@@ -37,7 +38,8 @@ describe('sampleChunk', () => {
     const decoded = fakeDecoded(1024, 2);
     const plane = new Float32Array(4096);
     for (let start = 0; start < 4096; start += 1024) {
-      for (const channel of [0, 1]) sampleChunk(decoded, 0, 1024).copyTo(channel, plane.subarray(start, start + 1024), 0);
+      for (const channel of [0, 1])
+        sampleChunk(decoded, 0, 1024).copyTo(channel, plane.subarray(start, start + 1024), 0);
     }
     expect(new Set(decoded.destinations).size).toBe(1);
     expect(decoded.destinations[0]!.buffer).not.toBe(plane.buffer);

@@ -16,7 +16,11 @@ function siteWith(engine: Engine, failing?: keyof ReportHandlers) {
     if (type === failing) throw new Error('handler broke');
   };
   const site = inThisPage(engine);
-  site.onReports({ 'job:progress': handle('job:progress'), 'job:converted': handle('job:converted'), 'job:failed': handle('job:failed') });
+  site.onReports({
+    'job:progress': handle('job:progress'),
+    'job:converted': handle('job:converted'),
+    'job:failed': handle('job:failed'),
+  });
   return { site, reported };
 }
 
@@ -28,7 +32,15 @@ const mp3Engine: Engine = {
 };
 
 async function convert(site: ReturnType<typeof siteWith>['site'], jobId: string, inputKey: string) {
-  await site.send('site:convert', { jobId, source: { kind: 'stored-file', inputKey }, fileName: 'clip.mp4', bitrate: 192, keepMp3Audio: false, normalizeLoudness: false, title: 'clip' });
+  await site.send('site:convert', {
+    jobId,
+    source: { kind: 'stored-file', inputKey },
+    fileName: 'clip.mp4',
+    bitrate: 192,
+    keepMp3Audio: false,
+    normalizeLoudness: false,
+    title: 'clip',
+  });
 }
 
 describe('conversions in the background page (Firefox)', () => {
@@ -39,13 +51,21 @@ describe('conversions in the background page (Firefox)', () => {
     await vi.waitFor(() => expect(reported.map((report) => report.type)).toContain('job:converted'));
     expect(reported[0]).toEqual({ type: 'job:progress', data: { jobId: 'job-1', phase: 'reading', progress: 0 } });
     const expected = 'mp3 of clip.mp4 at 192';
-    expect(reported.at(-1)).toEqual({ type: 'job:converted', data: { jobId: 'job-1', outputKey: 'job-1', size: expected.length, durationSeconds: 3 } });
+    expect(reported.at(-1)).toEqual({
+      type: 'job:converted',
+      data: { jobId: 'job-1', outputKey: 'job-1', size: expected.length, durationSeconds: 3 },
+    });
     expect(await (await getBlob('outputs', 'job-1'))?.text()).toBe(expected);
     expect(await site.runningJobIds()).toEqual([]);
   });
 
   it.each([
-    { name: 'the engine refuses the file', inputKey: 'in-2', engine: { convert: () => Promise.reject(new ConversionError('not-a-video')) }, reason: 'not-a-video' },
+    {
+      name: 'the engine refuses the file',
+      inputKey: 'in-2',
+      engine: { convert: () => Promise.reject(new ConversionError('not-a-video')) },
+      reason: 'not-a-video',
+    },
     { name: 'the input is gone', inputKey: 'never-stored', engine: mp3Engine, reason: 'input-missing' },
   ])('reports a failure when $name', async ({ inputKey, engine, reason }) => {
     await putBlob('inputs', 'in-2', new Blob(['video']));
@@ -80,7 +100,9 @@ describe('conversions in the background page (Firefox)', () => {
 
   it('keeps the event page alive with an API call every 20 s while a conversion runs, then stops', async () => {
     await putBlob('inputs', 'in-5', new Blob(['video']));
-    const calls = vi.spyOn(browser.runtime, 'getPlatformInfo').mockResolvedValue({ os: 'linux', arch: 'x86-64' } as never);
+    const calls = vi
+      .spyOn(browser.runtime, 'getPlatformInfo')
+      .mockResolvedValue({ os: 'linux', arch: 'x86-64' } as never);
     let started = false;
     const waitsForCancel: Engine = {
       convert: (_request, _onProgress, signal) =>
@@ -156,10 +178,12 @@ describe('one conversion at a time', () => {
   }
 
   const reportsOf = (reported: Reported[], jobId: string) =>
-    reported.filter((report) => (report.data as { jobId: string }).jobId === jobId).map((report) => {
-      const data = report.data as { phase?: string };
-      return data.phase ? `${report.type} ${data.phase}` : report.type;
-    });
+    reported
+      .filter((report) => (report.data as { jobId: string }).jobId === jobId)
+      .map((report) => {
+        const data = report.data as { phase?: string };
+        return data.phase ? `${report.type} ${data.phase}` : report.type;
+      });
 
   it('starts the next conversion once the one before is done, in order, and says the others wait', async () => {
     const { engine, started, finish } = engineOnCue();
@@ -216,7 +240,8 @@ describe('one conversion at a time', () => {
     vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const { engine, started, finish } = engineOnCue();
     const frozen: Engine = {
-      convert: (request, onProgress, signal) => (request.fileName === 'frozen' ? new Promise(() => {}) : engine.convert(request, onProgress, signal)),
+      convert: (request, onProgress, signal) =>
+        request.fileName === 'frozen' ? new Promise(() => {}) : engine.convert(request, onProgress, signal),
     };
     const { site, reported } = siteWith(frozen);
     await start(site, 'frozen', 100);
@@ -225,6 +250,9 @@ describe('one conversion at a time', () => {
     await vi.waitFor(() => expect(started).toEqual(['after']));
     finish('after');
     await vi.waitFor(() => expect(reportsOf(reported, 'after')).toContain('job:converted'));
-    expect(reported.find((report) => report.type === 'job:failed')?.data).toEqual({ jobId: 'frozen', reason: 'stalled' });
+    expect(reported.find((report) => report.type === 'job:failed')?.data).toEqual({
+      jobId: 'frozen',
+      reason: 'stalled',
+    });
   });
 });

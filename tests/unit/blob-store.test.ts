@@ -101,7 +101,8 @@ describe('a write the disk has no room for', () => {
 
 /** Bytes whose every position is distinct enough that a part out of order or missing shows. */
 const numberedBlob = (bytes: number) => new Blob([Uint32Array.from({ length: bytes / 4 }, (_, index) => index)]);
-const storedKeys = async (prefix: string) => (await (await openDB('video-to-mp3')).getAllKeys('inputs')).map(String).filter((key) => key.startsWith(prefix));
+const storedKeys = async (prefix: string) =>
+  (await (await openDB('video-to-mp3')).getAllKeys('inputs')).map(String).filter((key) => key.startsWith(prefix));
 /** Small parts, so the tables run in memory; the real ones are 32 MB. */
 const PART = 4096;
 
@@ -111,24 +112,33 @@ describe('putBlobInParts', () => {
     { name: 'a file smaller than a part, in one write', bytes: 1024, reports: [1024] },
     { name: 'a file of exactly one part', bytes: PART, reports: [PART] },
     { name: 'a file of two parts and a bit', bytes: 2 * PART + 4096, reports: [PART, 2 * PART, 2 * PART + 4096] },
-  ])('stores $name, reporting the bytes stored after each part, and reads it back whole', async ({ bytes, reports }) => {
-    const file = numberedBlob(bytes);
-    const reported: number[] = [];
-    await putBlobInParts('inputs', 'big', file, (stored) => reported.push(stored), PART);
-    expect(reported).toEqual(reports);
-    const stored = await getBlob('inputs', 'big');
-    expect(stored?.size).toBe(bytes);
-    expect(new Uint8Array(await stored!.arrayBuffer())).toEqual(new Uint8Array(await file.arrayBuffer()));
-    await deleteBlob('inputs', 'big');
-    expect(await storedKeys('big')).toEqual([]);
-  });
+  ])(
+    'stores $name, reporting the bytes stored after each part, and reads it back whole',
+    async ({ bytes, reports }) => {
+      const file = numberedBlob(bytes);
+      const reported: number[] = [];
+      await putBlobInParts('inputs', 'big', file, (stored) => reported.push(stored), PART);
+      expect(reported).toEqual(reports);
+      const stored = await getBlob('inputs', 'big');
+      expect(stored?.size).toBe(bytes);
+      expect(new Uint8Array(await stored!.arrayBuffer())).toEqual(new Uint8Array(await file.arrayBuffer()));
+      await deleteBlob('inputs', 'big');
+      expect(await storedKeys('big')).toEqual([]);
+    },
+  );
 
   it('is not there until its last part is, and leaves no part behind when a write fails', async () => {
     const file = numberedBlob(3 * PART);
     let seenBeforeTheEnd: boolean | undefined;
-    await putBlobInParts('inputs', 'whole', file, () => {
-      void hasBlob('inputs', 'whole').then((seen) => (seenBeforeTheEnd ??= seen));
-    }, PART);
+    await putBlobInParts(
+      'inputs',
+      'whole',
+      file,
+      () => {
+        void hasBlob('inputs', 'whole').then((seen) => (seenBeforeTheEnd ??= seen));
+      },
+      PART,
+    );
     expect(seenBeforeTheEnd).toBe(false);
     await deleteBlob('inputs', 'whole');
 

@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ALL_FORMATS, BlobSource, CustomSource, EncodedPacketSink, Input, type Source } from 'mediabunny';
-import { BlobWindowReader, blobWindowSource, openInput, type BlobWindowOptions, type ReadableBlob } from '../../utils/engines/local/blob-window-source';
+import {
+  BlobWindowReader,
+  blobWindowSource,
+  openInput,
+  type BlobWindowOptions,
+  type ReadableBlob,
+} from '../../utils/engines/local/blob-window-source';
 
 const KB = 1024;
 const SMALL: BlobWindowOptions = { windowBytes: 64 * KB, windows: 2, maxSkipBytes: 128 * KB };
@@ -33,7 +39,7 @@ function chunkStreamBlob(bytes: Uint8Array<ArrayBuffer>): ReadableBlob {
         return new ReadableStream<Uint8Array>({
           pull(controller) {
             if (at >= part.length) return controller.close();
-            step = (step * 7) % 50_000 + 1_000;
+            step = ((step * 7) % 50_000) + 1_000;
             controller.enqueue(part.slice(at, at + step));
             at += step;
           },
@@ -54,27 +60,74 @@ type Read = [start: number, end: number];
 const patterns: [string, Read[]][] = [
   ['small reads in order, with gaps', Array.from({ length: 200 }, (_, i): Read => [i * 4_000 + 100, i * 4_000 + 700])],
   ['reads across the window’s end', Array.from({ length: 40 }, (_, i): Read => [i * 24_000, i * 24_000 + 20_000])],
-  ['a jump ahead too far to read through', [[0, 10], [500_000, 500_100], [500_100, 500_200]]],
-  ['going back', [[600_000, 600_050], [100, 200], [599_000, 601_000], [50, 60]]],
-  ['two readers far apart, taking turns', Array.from({ length: 60 }, (_, i): Read => (i % 2 ? [700_000 + i * 1_000, 700_000 + i * 1_000 + 300] : [i * 1_000, i * 1_000 + 300]))],
-  ['three readers, one more than there are windows', Array.from({ length: 30 }, (_, i): Read => [(i % 3) * 300_000 + i * 500, (i % 3) * 300_000 + i * 500 + 100])],
-  ['a read longer than a window', [[10, 200_010], [5, 15]]],
-  ['the last byte', [[999_999, 1_000_000], [0, 1_000_000]]],
-  ['the same bytes twice', [[1_000, 2_000], [1_000, 2_000], [1_500, 1_600]]],
+  [
+    'a jump ahead too far to read through',
+    [
+      [0, 10],
+      [500_000, 500_100],
+      [500_100, 500_200],
+    ],
+  ],
+  [
+    'going back',
+    [
+      [600_000, 600_050],
+      [100, 200],
+      [599_000, 601_000],
+      [50, 60],
+    ],
+  ],
+  [
+    'two readers far apart, taking turns',
+    Array.from({ length: 60 }, (_, i): Read =>
+      i % 2 ? [700_000 + i * 1_000, 700_000 + i * 1_000 + 300] : [i * 1_000, i * 1_000 + 300],
+    ),
+  ],
+  [
+    'three readers, one more than there are windows',
+    Array.from({ length: 30 }, (_, i): Read => [(i % 3) * 300_000 + i * 500, (i % 3) * 300_000 + i * 500 + 100]),
+  ],
+  [
+    'a read longer than a window',
+    [
+      [10, 200_010],
+      [5, 15],
+    ],
+  ],
+  [
+    'the last byte',
+    [
+      [999_999, 1_000_000],
+      [0, 1_000_000],
+    ],
+  ],
+  [
+    'the same bytes twice',
+    [
+      [1_000, 2_000],
+      [1_000, 2_000],
+      [1_500, 1_600],
+    ],
+  ],
 ];
 
 describe('BlobWindowReader', () => {
   describe.each(blobs)('over %s', (_, blob) => {
     it.each(patterns)('%s, one read at a time', async (_, reads) => {
       const reader = new BlobWindowReader(blob, SMALL);
-      for (const [start, end] of reads) expect(Buffer.from(await reader.read(start, end)).equals(DATA.subarray(start, end)), `${start}–${end}`).toBe(true);
+      for (const [start, end] of reads)
+        expect(Buffer.from(await reader.read(start, end)).equals(DATA.subarray(start, end)), `${start}–${end}`).toBe(
+          true,
+        );
       reader.dispose();
     });
 
     it.each(patterns)('%s, all asked for at once', async (_, reads) => {
       const reader = new BlobWindowReader(blob, SMALL);
       // Async results are copies: they stay right however the windows move afterwards.
-      const results = await Promise.all(reads.map(([start, end]) => Promise.resolve(reader.read(start, end)).then((bytes) => bytes.slice())));
+      const results = await Promise.all(
+        reads.map(([start, end]) => Promise.resolve(reader.read(start, end)).then((bytes) => bytes.slice())),
+      );
       results.forEach((bytes, i) => expect(Buffer.from(bytes).equals(DATA.subarray(...reads[i]!))).toBe(true));
       reader.dispose();
     });
@@ -129,7 +182,11 @@ describe('blobWindowSource gives mediabunny the same packets as its BlobSource',
   const videos: [string, string, string[]][] = [
     ['MP4, index at the end', 'mp4', ['-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac']],
     ['MP4, index first', 'mp4', ['-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', '-movflags', '+faststart']],
-    ['fragmented MP4', 'mp4', ['-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', '-movflags', 'frag_keyframe+empty_moov']],
+    [
+      'fragmented MP4',
+      'mp4',
+      ['-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', '-movflags', 'frag_keyframe+empty_moov'],
+    ],
     ['WebM', 'webm', ['-c:v', 'libvpx', '-deadline', 'realtime', '-c:a', 'libopus']],
     ['MPEG-TS', 'ts', ['-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac']],
   ];
@@ -137,10 +194,22 @@ describe('blobWindowSource gives mediabunny the same packets as its BlobSource',
   it.each(videos)('%s', async (name, extension, args) => {
     const file = join(dir, `${name.replace(/\W+/g, '-')}.${extension}`);
     execFileSync('ffmpeg', [
-      '-hide_banner', '-loglevel', 'error', '-y',
-      '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25:duration=6',
-      '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=6',
-      ...args, '-b:v', '2M', file,
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=size=320x240:rate=25:duration=6',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=frequency=440:sample_rate=48000:duration=6',
+      ...args,
+      '-b:v',
+      '2M',
+      file,
     ]);
     const blob = new Blob([readFileSync(file)]);
     const expected = await allPackets(new BlobSource(blob));
@@ -158,8 +227,20 @@ describe('openInput', () => {
   it.each([
     ['an MP4', 'windows', 'mp4', ['-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac'], CustomSource],
     ['a QuickTime movie', 'windows', 'mov', ['-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac'], CustomSource],
-    ['an MPEG-TS file (tiny reads)', 'BlobSource', 'ts', ['-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac'], BlobSource],
-    ['a Matroska file (whole clusters)', 'BlobSource', 'mkv', ['-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac'], BlobSource],
+    [
+      'an MPEG-TS file (tiny reads)',
+      'BlobSource',
+      'ts',
+      ['-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac'],
+      BlobSource,
+    ],
+    [
+      'a Matroska file (whole clusters)',
+      'BlobSource',
+      'mkv',
+      ['-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac'],
+      BlobSource,
+    ],
     ['an MP3 (overlapping reads)', 'BlobSource', 'mp3', ['-vn', '-c:a', 'libmp3lame'], BlobSource],
     ['something that is no media file', 'BlobSource', 'bin', [], BlobSource],
   ] as const)('reads %s through %s', async (_, __, extension, args, sourceClass) => {
@@ -167,10 +248,20 @@ describe('openInput', () => {
     if (args.length === 0) writeFileSync(file, randomBytes(10_000));
     else
       execFileSync('ffmpeg', [
-        '-hide_banner', '-loglevel', 'error', '-y',
-        '-f', 'lavfi', '-i', 'testsrc2=size=160x120:rate=25:duration=1',
-        '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=1',
-        ...args, file,
+        '-hide_banner',
+        '-loglevel',
+        'error',
+        '-y',
+        '-f',
+        'lavfi',
+        '-i',
+        'testsrc2=size=160x120:rate=25:duration=1',
+        '-f',
+        'lavfi',
+        '-i',
+        'sine=frequency=440:sample_rate=48000:duration=1',
+        ...args,
+        file,
       ]);
     const input = await openInput(new Blob([readFileSync(file)]));
     expect(input.source).toBeInstanceOf(sourceClass);
@@ -182,7 +273,10 @@ describe('openInput', () => {
  * A Blob whose first `stallingStreams` streams give `stallAfter` bytes and then never answer again,
  * as Chromium's streams of stored Blobs now and then do; the streams after that read to the end.
  */
-function stallingBlob(bytes: Uint8Array<ArrayBuffer>, { byteStream, stallAfter, stallingStreams }: { byteStream: boolean; stallAfter: number; stallingStreams: number }) {
+function stallingBlob(
+  bytes: Uint8Array<ArrayBuffer>,
+  { byteStream, stallAfter, stallingStreams }: { byteStream: boolean; stallAfter: number; stallingStreams: number },
+) {
   let opened = 0;
   const blob: ReadableBlob = {
     size: bytes.length,
@@ -239,7 +333,10 @@ describe('BlobWindowReader, when a stream of the file stops answering', () => {
     const { blob, opened } = stallingBlob(DATA, { byteStream, stallAfter: 150_000, stallingStreams: 2 });
     const reader = new BlobWindowReader(blob, QUICK);
     for (let start = 0; start < 400_000; start += 10_000) {
-      expect(Buffer.from(await reader.read(start, start + 10_000)).equals(DATA.subarray(start, start + 10_000)), `${start}`).toBe(true);
+      expect(
+        Buffer.from(await reader.read(start, start + 10_000)).equals(DATA.subarray(start, start + 10_000)),
+        `${start}`,
+      ).toBe(true);
     }
     // The first stream stalls at 150,000 bytes, the second as soon as it opens; the third reads on.
     expect(opened()).toBe(3);

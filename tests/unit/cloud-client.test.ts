@@ -1,5 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { NemoVideoClient, pollDelay, type CloudCredentials, type CloudLimits, type ChatUpdate } from '@/utils/engines/cloud/client';
+import {
+  NemoVideoClient,
+  pollDelay,
+  type CloudCredentials,
+  type CloudLimits,
+  type ChatUpdate,
+} from '@/utils/engines/cloud/client';
 import { CloudError, type CloudErrorKind } from '@/utils/engines/cloud/errors';
 import type { UploadReply, UploadTarget } from '@/utils/engines/cloud/upload';
 
@@ -36,7 +42,11 @@ function stream(chunks: string[]): Response {
 }
 
 /** A client against a fake backend: replies are queued per `METHOD /path`; the token call always works unless queued. */
-function setup({ replies = {}, credentials, limits }: { replies?: Record<string, Reply[]>; credentials?: CloudCredentials; limits?: Partial<CloudLimits> } = {}) {
+function setup({
+  replies = {},
+  credentials,
+  limits,
+}: { replies?: Record<string, Reply[]>; credentials?: CloudCredentials; limits?: Partial<CloudLimits> } = {}) {
   const queues = new Map(Object.entries(replies));
   const sent: Sent[] = [];
   let tokens = 0;
@@ -45,12 +55,22 @@ function setup({ replies = {}, credentials, limits }: { replies?: Record<string,
     if (init.signal?.aborted) throw init.signal.reason;
     const url = new URL(input instanceof Request ? input.url : input);
     const key = `${init.method ?? 'GET'} ${url.pathname}`;
-    sent.push({ key, url: url.toString(), headers: new Headers(init.headers), body: typeof init.body === 'string' ? JSON.parse(init.body) : undefined });
+    sent.push({
+      key,
+      url: url.toString(),
+      headers: new Headers(init.headers),
+      body: typeof init.body === 'string' ? JSON.parse(init.body) : undefined,
+    });
     const reply = queues.get(key)?.shift();
     if (reply) return typeof reply === 'function' ? reply(init) : reply;
     if (key === 'POST /api/auth/anonymous-token') {
       tokens++;
-      return ok({ token: `nmv_usr_${tokens}`, user_id: 'anon_1', expires_at: new Date(time + 7 * DAY).toISOString(), credits: 100 });
+      return ok({
+        token: `nmv_usr_${tokens}`,
+        user_id: 'anon_1',
+        expires_at: new Date(time + 7 * DAY).toISOString(),
+        credits: 100,
+      });
     }
     return json({ code: 404, message: 'not found' }, 404);
   });
@@ -64,7 +84,16 @@ function setup({ replies = {}, credentials, limits }: { replies?: Record<string,
   const sleep = vi.fn(async (ms: number) => {
     time += ms;
   });
-  const client = new NemoVideoClient({ baseUrl: `${BASE}/`, version: '1.0.0', platform: 'chrome', credentials: store, fetch, sleep, now: () => time, limits });
+  const client = new NemoVideoClient({
+    baseUrl: `${BASE}/`,
+    version: '1.0.0',
+    platform: 'chrome',
+    credentials: store,
+    fetch,
+    sleep,
+    now: () => time,
+    limits,
+  });
   return {
     client,
     fetch,
@@ -94,18 +123,34 @@ const EXPORT = 'POST /api/render/proxy/lambda';
 const STATUS = 'GET /api/render/proxy/lambda/render_1';
 const CANCEL = 'POST /api/render/proxy/lambda/render_1/cancel';
 const DOWNLOAD = 'GET /api/render/proxy/render_1/download';
-const renderReply = (status: string, extra: object = {}) => json({ success: true, data: { id: 'render_1', status, ...extra } });
+const renderReply = (status: string, extra: object = {}) =>
+  json({ success: true, data: { id: 'render_1', status, ...extra } });
 
 /** Every call, with a reply that makes it succeed. */
 const everyCall: [string, string, Reply, (client: NemoVideoClient) => Promise<unknown>][] = [
-  ['createSession', SESSION, () => ok({ session_id: 's1', task_id: 't1', user_id: 'anon_1' }), (client) => client.createSession('en')],
+  [
+    'createSession',
+    SESSION,
+    () => ok({ session_id: 's1', task_id: 't1', user_id: 'anon_1' }),
+    (client) => client.createSession('en'),
+  ],
   ['state', STATE, () => ok({ state: { draft: DRAFT } }), (client) => client.state('s1')],
   ['credits', CREDITS, () => ok({ available: 100, frozen: 0, total: 100 }), (client) => client.credits()],
-  ['chat', CHAT, () => stream(['data: {"type":"text","content":"Hi"}\n\n']), (client) => client.chat('s1', 'anon_1', 'hello', () => {})],
+  [
+    'chat',
+    CHAT,
+    () => stream(['data: {"type":"text","content":"Hi"}\n\n']),
+    (client) => client.chat('s1', 'anon_1', 'hello', () => {}),
+  ],
   ['startExport', EXPORT, () => renderReply('pending'), (client) => client.startExport('s1', DRAFT, { format: 'mp3' })],
   ['exportStatus', STATUS, () => renderReply('processing'), (client) => client.exportStatus('render_1')],
   ['cancelExport', CANCEL, () => json({ success: true }), (client) => client.cancelExport('render_1')],
-  ['uploadFromUrls', 'POST /api/upload-video/nemo_agent/me/s1', () => ok({ files: [{ filename: 'a.mp4', cdn_url: 'https://cdn/a.mp4' }] }), (client) => client.uploadFromUrls('s1', ['https://example.com/a.mp4'])],
+  [
+    'uploadFromUrls',
+    'POST /api/upload-video/nemo_agent/me/s1',
+    () => ok({ files: [{ filename: 'a.mp4', cdn_url: 'https://cdn/a.mp4' }] }),
+    (client) => client.uploadFromUrls('s1', ['https://example.com/a.mp4']),
+  ],
 ];
 
 describe('headers', () => {
@@ -133,7 +178,10 @@ describe('headers', () => {
   it('uses the base URL without its trailing slash', async () => {
     const { client, sent } = setup({ replies: { [CREDITS]: [everyCall[2]![2]] } });
     await client.credits();
-    expect(sent.map((request) => request.url)).toEqual([`${BASE}/api/auth/anonymous-token`, `${BASE}/api/credits/balance/simple`]);
+    expect(sent.map((request) => request.url)).toEqual([
+      `${BASE}/api/auth/anonymous-token`,
+      `${BASE}/api/credits/balance/simple`,
+    ]);
   });
 });
 
@@ -149,7 +197,9 @@ describe('ensureToken', () => {
   });
 
   it('reuses a stored token that is still valid', async () => {
-    const { client, calls } = setup({ credentials: { clientId: 'c', token: 'nmv_usr_kept', expiresAt: START + DAY, userId: 'u' } });
+    const { client, calls } = setup({
+      credentials: { clientId: 'c', token: 'nmv_usr_kept', expiresAt: START + DAY, userId: 'u' },
+    });
     expect(await client.ensureToken()).toBe('nmv_usr_kept');
     expect(calls(TOKEN)).toHaveLength(0);
   });
@@ -174,7 +224,11 @@ describe('ensureToken', () => {
 
   it('asks once when many callers need a token at the same time', async () => {
     const { client, calls } = setup();
-    const tokens = await Promise.all([client.ensureToken(), client.ensureToken(), client.credits().catch(() => undefined)]);
+    const tokens = await Promise.all([
+      client.ensureToken(),
+      client.ensureToken(),
+      client.credits().catch(() => undefined),
+    ]);
     expect(tokens.slice(0, 2)).toEqual(['nmv_usr_1', 'nmv_usr_1']);
     expect(calls(TOKEN)).toHaveLength(1);
   });
@@ -200,7 +254,10 @@ describe('retries', () => {
     const { client, calls } = setup({ replies: { [CREDITS]: [reply, ok({ available: 1 })] } });
     expect(await client.credits()).toEqual({ available: 1, frozen: 0, total: 1 });
     expect(calls(TOKEN)).toHaveLength(2);
-    expect(calls(CREDITS).map((request) => request.headers.get('Authorization'))).toEqual(['Bearer nmv_usr_1', 'Bearer nmv_usr_2']);
+    expect(calls(CREDITS).map((request) => request.headers.get('Authorization'))).toEqual([
+      'Bearer nmv_usr_1',
+      'Bearer nmv_usr_2',
+    ]);
   });
 
   it('gives up when the new token is refused too', async () => {
@@ -218,7 +275,9 @@ describe('retries', () => {
   });
 
   it('stops after one new client id', async () => {
-    const { client } = setup({ replies: { [TOKEN]: [failure(400, 400), json({ message: 'Missing X-Client-Id' }, 400)] } });
+    const { client } = setup({
+      replies: { [TOKEN]: [failure(400, 400), json({ message: 'Missing X-Client-Id' }, 400)] },
+    });
     expect(await kindOf(client.ensureToken())).toBe('missing-client-id');
   });
 
@@ -228,7 +287,9 @@ describe('retries', () => {
     ['no Retry-After', {}, 30_000],
     ['an unreadable Retry-After', { 'Retry-After': 'later' }, 30_000],
   ])('waits out a 429 (%s) and retries once', async (_label, headers, waited) => {
-    const { client, sleep, calls } = setup({ replies: { [CREDITS]: [json({ code: 429, message: 'slow' }, 429, headers), ok({ available: 3 })] } });
+    const { client, sleep, calls } = setup({
+      replies: { [CREDITS]: [json({ code: 429, message: 'slow' }, 429, headers), ok({ available: 3 })] },
+    });
     expect((await client.credits()).available).toBe(3);
     expect(sleep.mock.calls.map(([ms]) => ms)).toEqual([waited]);
     expect(calls(CREDITS)).toHaveLength(2);
@@ -257,19 +318,79 @@ describe('retries', () => {
 describe('errors', () => {
   it.each<[string, string, Reply, (client: NemoVideoClient) => Promise<unknown>, CloudErrorKind]>([
     ['2001 on chat', CHAT, failure(2001), (client) => client.chat('s1', 'anon_1', 'hi', () => {}), 'no-credits'],
-    ['4001 on upload by URL', 'POST /api/upload-video/nemo_agent/me/s1', failure(4001, 400), (client) => client.uploadFromUrls('s1', ['https://a.test/a.xyz']), 'unsupported-file'],
-    ['4002 on upload by URL', 'POST /api/upload-video/nemo_agent/me/s1', failure(4002, 413), (client) => client.uploadFromUrls('s1', ['https://a.test/a.mp4']), 'too-large'],
-    ['HTTP 402 on export', EXPORT, json({ success: false, error: 'free plan' }, 402), (client) => client.startExport('s1', DRAFT, { format: 'mp3' }), 'plan-blocked'],
-    ['success: false with a code', EXPORT, json({ success: false, code: 1002, error: 'gone' }), (client) => client.startExport('s1', DRAFT, { format: 'mp3' }), 'session-lost'],
-    ['HTTP 500 with an HTML page', CREDITS, new Response('<html>oops</html>', { status: 500 }), (client) => client.credits(), 'server'],
+    [
+      '4001 on upload by URL',
+      'POST /api/upload-video/nemo_agent/me/s1',
+      failure(4001, 400),
+      (client) => client.uploadFromUrls('s1', ['https://a.test/a.xyz']),
+      'unsupported-file',
+    ],
+    [
+      '4002 on upload by URL',
+      'POST /api/upload-video/nemo_agent/me/s1',
+      failure(4002, 413),
+      (client) => client.uploadFromUrls('s1', ['https://a.test/a.mp4']),
+      'too-large',
+    ],
+    [
+      'HTTP 402 on export',
+      EXPORT,
+      json({ success: false, error: 'free plan' }, 402),
+      (client) => client.startExport('s1', DRAFT, { format: 'mp3' }),
+      'plan-blocked',
+    ],
+    [
+      'success: false with a code',
+      EXPORT,
+      json({ success: false, code: 1002, error: 'gone' }),
+      (client) => client.startExport('s1', DRAFT, { format: 'mp3' }),
+      'session-lost',
+    ],
+    [
+      'HTTP 500 with an HTML page',
+      CREDITS,
+      new Response('<html>oops</html>', { status: 500 }),
+      (client) => client.credits(),
+      'server',
+    ],
     ['HTTP 503 with no body', CREDITS, new Response(null, { status: 503 }), (client) => client.credits(), 'server'],
-    ['a reply that is not JSON', CREDITS, new Response('hello', { status: 200 }), (client) => client.credits(), 'bad-response'],
+    [
+      'a reply that is not JSON',
+      CREDITS,
+      new Response('hello', { status: 200 }),
+      (client) => client.credits(),
+      'bad-response',
+    ],
     ['a reply of the wrong shape', CREDITS, ok({ balance: 5 }), (client) => client.credits(), 'bad-response'],
-    ['a session reply with no session id', SESSION, ok({ task_id: 't' }), (client) => client.createSession('en'), 'bad-response'],
+    [
+      'a session reply with no session id',
+      SESSION,
+      ok({ task_id: 't' }),
+      (client) => client.createSession('en'),
+      'bad-response',
+    ],
     ['code as a string', CREDITS, json({ code: '2001', message: 'x' }), (client) => client.credits(), 'no-credits'],
-    ['a network failure', SESSION, () => Promise.reject(new TypeError('Failed to fetch')), (client) => client.createSession('en'), 'network'],
-    ['a chat that answers JSON success instead of a stream', CHAT, ok({}), (client) => client.chat('s1', 'anon_1', 'hi', () => {}), 'bad-response'],
-    ['an error inside the chat stream', CHAT, () => stream(['data: {"type":"error","code":2001}\n\n']), (client) => client.chat('s1', 'anon_1', 'hi', () => {}), 'no-credits'],
+    [
+      'a network failure',
+      SESSION,
+      () => Promise.reject(new TypeError('Failed to fetch')),
+      (client) => client.createSession('en'),
+      'network',
+    ],
+    [
+      'a chat that answers JSON success instead of a stream',
+      CHAT,
+      ok({}),
+      (client) => client.chat('s1', 'anon_1', 'hi', () => {}),
+      'bad-response',
+    ],
+    [
+      'an error inside the chat stream',
+      CHAT,
+      () => stream(['data: {"type":"error","code":2001}\n\n']),
+      (client) => client.chat('s1', 'anon_1', 'hi', () => {}),
+      'no-credits',
+    ],
   ])('%s', async (_label, key, reply, call, kind) => {
     const { client } = setup({ replies: { [key]: [reply] } });
     expect(await kindOf(call(client))).toBe(kind);
@@ -283,17 +404,28 @@ describe('errors', () => {
   });
 
   it('gives 2001 the bind id: the session user', async () => {
-    const { client } = setup({ replies: { [SESSION]: [ok({ session_id: 's1', user_id: 'anon_9' })], [CHAT]: [failure(2001)] } });
+    const { client } = setup({
+      replies: { [SESSION]: [ok({ session_id: 's1', user_id: 'anon_9' })], [CHAT]: [failure(2001)] },
+    });
     await client.createSession('en');
     const error = await client.chat('s1', 'anon_9', 'hi', () => {}).catch((reason: unknown) => reason);
     expect(error).toMatchObject({ kind: 'no-credits', code: 2001, bindId: 'anon_9' });
   });
 
   it('gives 2001 the bind id the backend names, else the token user', async () => {
-    const { client } = setup({ replies: { [CHAT]: [failure(2001), failure(2001)], [STATE]: [ok({ state: { draft: DRAFT, bind_id: 'bind_7' } })] } });
-    expect(await client.chat('s1', 'anon_1', 'hi', () => {}).catch((reason: unknown) => reason)).toMatchObject({ bindId: 'anon_1' });
+    const { client } = setup({
+      replies: {
+        [CHAT]: [failure(2001), failure(2001)],
+        [STATE]: [ok({ state: { draft: DRAFT, bind_id: 'bind_7' } })],
+      },
+    });
+    expect(await client.chat('s1', 'anon_1', 'hi', () => {}).catch((reason: unknown) => reason)).toMatchObject({
+      bindId: 'anon_1',
+    });
     await client.state('s1');
-    expect(await client.chat('s1', 'anon_1', 'hi', () => {}).catch((reason: unknown) => reason)).toMatchObject({ bindId: 'bind_7' });
+    expect(await client.chat('s1', 'anon_1', 'hi', () => {}).catch((reason: unknown) => reason)).toMatchObject({
+      bindId: 'bind_7',
+    });
   });
 
   it('passes an abort through as it is', async () => {
@@ -314,8 +446,15 @@ describe('errors', () => {
 
 describe('createSession', () => {
   it('sends the task name and language', async () => {
-    const { client, calls } = setup({ replies: { [SESSION]: [ok({ session_id: 5529798706024415, task_id: 't1', user_id: 'anon_1' })] } });
-    expect(await client.createSession('zh-CN')).toEqual({ sessionId: '5529798706024415', taskId: 't1', userId: 'anon_1', bindId: undefined });
+    const { client, calls } = setup({
+      replies: { [SESSION]: [ok({ session_id: 5529798706024415, task_id: 't1', user_id: 'anon_1' })] },
+    });
+    expect(await client.createSession('zh-CN')).toEqual({
+      sessionId: '5529798706024415',
+      taskId: 't1',
+      userId: 'anon_1',
+      bindId: undefined,
+    });
     expect(calls(SESSION)[0]?.body).toEqual({ task_name: 'project', language: 'zh-CN' });
     expect(calls(SESSION)[0]?.headers.get('Content-Type')).toBe('application/json');
   });
@@ -339,7 +478,18 @@ describe('upload', () => {
     const { client } = setup();
     const { send, targets } = sender({ status: 200, body: uploadReply });
     expect(await client.upload('s 1', send)).toEqual({
-      files: [{ fileName: 'a.mp4', fileType: 'video', url: 'https://cdn/a.mp4', durationSeconds: 2.5, width: 160, height: 120, fps: 15, hash: 'h' }],
+      files: [
+        {
+          fileName: 'a.mp4',
+          fileType: 'video',
+          url: 'https://cdn/a.mp4',
+          durationSeconds: 2.5,
+          width: 160,
+          height: 120,
+          fps: 15,
+          hash: 'h',
+        },
+      ],
       sessionStateApplied: true,
     });
     expect(targets).toEqual([
@@ -418,7 +568,12 @@ describe('chat', () => {
     expect(text).toBe('Done! Click Export to download your MP3.');
     expect(events.map((event) => event.type)).toEqual(types);
     const [request] = calls(CHAT);
-    expect(request?.body).toEqual({ app_name: 'nemo_agent', user_id: 'anon_1', session_id: 's1', new_message: { parts: [{ text: 'extract the audio' }] } });
+    expect(request?.body).toEqual({
+      app_name: 'nemo_agent',
+      user_id: 'anon_1',
+      session_id: 's1',
+      new_message: { parts: [{ text: 'extract the audio' }] },
+    });
     expect(request?.headers.get('Accept')).toBe('text/event-stream');
   });
 
@@ -428,7 +583,13 @@ describe('chat', () => {
   });
 
   it('joins several texts by lines', async () => {
-    const { client } = setup({ replies: { [CHAT]: [() => stream(['data: {"type":"text","content":"One."}\n\ndata: {"type":"text","content":"Two."}\n\n'])] } });
+    const { client } = setup({
+      replies: {
+        [CHAT]: [
+          () => stream(['data: {"type":"text","content":"One."}\n\ndata: {"type":"text","content":"Two."}\n\n']),
+        ],
+      },
+    });
     expect(await client.chat('s1', 'anon_1', 'hi', () => {})).toBe('One.\nTwo.');
   });
 
@@ -452,7 +613,11 @@ describe('chat', () => {
     finish();
     await first;
     await client.chat('s1', 'anon_1', 'three', () => {});
-    expect(calls(CHAT).map((request) => (request.body as { new_message: { parts: { text: string }[] } }).new_message.parts[0]?.text)).toEqual(['one', 'other session', 'three']);
+    expect(
+      calls(CHAT).map(
+        (request) => (request.body as { new_message: { parts: { text: string }[] } }).new_message.parts[0]?.text,
+      ),
+    ).toEqual(['one', 'other session', 'three']);
   });
 
   it('takes the next message after a failed one', async () => {
@@ -462,7 +627,9 @@ describe('chat', () => {
   });
 
   it('renews the token and sends again when refused before the stream starts', async () => {
-    const { client, calls } = setup({ replies: { [CHAT]: [failure(1001, 401), () => stream(['data: {"type":"text","content":"ok"}\n\n'])] } });
+    const { client, calls } = setup({
+      replies: { [CHAT]: [failure(1001, 401), () => stream(['data: {"type":"text","content":"ok"}\n\n'])] },
+    });
     expect(await client.chat('s1', 'anon_1', 'hi', () => {})).toBe('ok');
     expect(calls(CHAT)).toHaveLength(2);
   });
@@ -486,12 +653,24 @@ describe('chat', () => {
 
 describe('startExport', () => {
   it('asks for the format with a unique render id, the session in camelCase and the draft', async () => {
-    const { client, calls } = setup({ replies: { [EXPORT]: [() => renderReply('pending', { progress: 5 }), () => json({ success: true, data: { status: 'pending' } })] } });
+    const { client, calls } = setup({
+      replies: {
+        [EXPORT]: [
+          () => renderReply('pending', { progress: 5 }),
+          () => json({ success: true, data: { status: 'pending' } }),
+        ],
+      },
+    });
     const first = await client.startExport('s1', DRAFT, { format: 'mp3', audioBitrate: 192 });
     const second = await client.startExport('s1', DRAFT, { format: 'mp4' });
     expect(first).toEqual({ id: 'render_1', status: 'pending', progress: 0.05, outputUrl: undefined });
     const [one, two] = calls(EXPORT).map((request) => request.body as { id: string });
-    expect(one).toEqual({ id: expect.stringMatching(/^render_\w+/), sessionId: 's1', draft: DRAFT, output: { format: 'mp3', quality: 'high', audioBitrate: 192 } });
+    expect(one).toEqual({
+      id: expect.stringMatching(/^render_\w+/),
+      sessionId: 's1',
+      draft: DRAFT,
+      output: { format: 'mp3', quality: 'high', audioBitrate: 192 },
+    });
     expect(two?.id).not.toBe(one?.id);
     expect(second.id).toBe(two?.id);
   });
@@ -520,11 +699,24 @@ describe('export status, cancel, download', () => {
   it('reads the status at either place', async () => {
     const { client } = setup({
       replies: {
-        [STATUS]: [renderReply('completed', { progress: 100, outputUrl: 'https://cdn/a.mp3' }), json({ success: true, status: 'completed', output: { url: 'https://cdn/b.mp4' } })],
+        [STATUS]: [
+          renderReply('completed', { progress: 100, outputUrl: 'https://cdn/a.mp3' }),
+          json({ success: true, status: 'completed', output: { url: 'https://cdn/b.mp4' } }),
+        ],
       },
     });
-    expect(await client.exportStatus('render_1')).toEqual({ id: 'render_1', status: 'completed', progress: 1, outputUrl: 'https://cdn/a.mp3' });
-    expect(await client.exportStatus('render_1')).toEqual({ id: 'render_1', status: 'completed', progress: 1, outputUrl: 'https://cdn/b.mp4' });
+    expect(await client.exportStatus('render_1')).toEqual({
+      id: 'render_1',
+      status: 'completed',
+      progress: 1,
+      outputUrl: 'https://cdn/a.mp3',
+    });
+    expect(await client.exportStatus('render_1')).toEqual({
+      id: 'render_1',
+      status: 'completed',
+      progress: 1,
+      outputUrl: 'https://cdn/b.mp4',
+    });
   });
 
   it('cancels', async () => {
@@ -534,7 +726,9 @@ describe('export status, cancel, download', () => {
   });
 
   it('downloads from the output URL without credentials', async () => {
-    const { client, calls } = setup({ replies: { 'GET /result/a.mp3': [new Response('mp3 bytes', { headers: { 'Content-Type': 'audio/mpeg' } })] } });
+    const { client, calls } = setup({
+      replies: { 'GET /result/a.mp3': [new Response('mp3 bytes', { headers: { 'Content-Type': 'audio/mpeg' } })] },
+    });
     const blob = await client.download('render_1', `${BASE}/result/a.mp3`);
     expect(await blob.text()).toBe('mp3 bytes');
     expect(calls('GET /result/a.mp3')[0]?.headers.has('Authorization')).toBe(false);
@@ -545,7 +739,12 @@ describe('export status, cancel, download', () => {
     ['answers 403', new Response('denied', { status: 403 })],
     ['is unreachable', () => Promise.reject(new TypeError('Failed to fetch'))],
   ])('falls back to the download endpoint, with credentials, when the output URL %s', async (_label, reply) => {
-    const { client, calls } = setup({ replies: { 'GET /result/a.mp3': [reply], [DOWNLOAD]: [new Response('fallback bytes', { headers: { 'Content-Type': 'audio/mpeg' } })] } });
+    const { client, calls } = setup({
+      replies: {
+        'GET /result/a.mp3': [reply],
+        [DOWNLOAD]: [new Response('fallback bytes', { headers: { 'Content-Type': 'audio/mpeg' } })],
+      },
+    });
     expect(await (await client.download('render_1', `${BASE}/result/a.mp3`)).text()).toBe('fallback bytes');
     expect(calls(DOWNLOAD)[0]?.headers.get('Authorization')).toBe('Bearer nmv_usr_1');
   });
@@ -558,8 +757,13 @@ describe('pollExport', () => {
   });
 
   it('follows the schedule until the render completes, reporting progress', async () => {
-    const replies = [renderReply('pending', { progress: 0 }), ...[10, 40, 70].map((progress) => renderReply('processing', { progress }))];
-    const { client, sleep } = setup({ replies: { [STATUS]: [...replies, renderReply('completed', { progress: 100, outputUrl: 'https://cdn/a.mp3' })] } });
+    const replies = [
+      renderReply('pending', { progress: 0 }),
+      ...[10, 40, 70].map((progress) => renderReply('processing', { progress })),
+    ];
+    const { client, sleep } = setup({
+      replies: { [STATUS]: [...replies, renderReply('completed', { progress: 100, outputUrl: 'https://cdn/a.mp3' })] },
+    });
     const progress: [number, string][] = [];
     const job = await client.pollExport('render_1', { onProgress: (value, status) => progress.push([value, status]) });
     expect(job).toEqual({ id: 'render_1', status: 'completed', progress: 1, outputUrl: 'https://cdn/a.mp3' });
@@ -591,7 +795,11 @@ describe('pollExport', () => {
   it('waits out brief network and server trouble', async () => {
     const { client, calls } = setup({
       replies: {
-        [STATUS]: [() => Promise.reject(new TypeError('offline')), new Response(null, { status: 502 }), renderReply('completed', { outputUrl: 'https://cdn/a.mp3' })],
+        [STATUS]: [
+          () => Promise.reject(new TypeError('offline')),
+          new Response(null, { status: 502 }),
+          renderReply('completed', { outputUrl: 'https://cdn/a.mp3' }),
+        ],
       },
     });
     expect((await client.pollExport('render_1')).status).toBe('completed');
@@ -637,7 +845,11 @@ function silentAfter(chunks: string[], contentType = 'text/event-stream', onCanc
 }
 
 /** What a proxy in front of a failing backend answers. */
-const htmlError = (status: number) => () => new Response(`<html><body><h1>${status} Bad Gateway</h1></body></html>`, { status, headers: { 'Content-Type': 'text/html' } });
+const htmlError = (status: number) => () =>
+  new Response(`<html><body><h1>${status} Bad Gateway</h1></body></html>`, {
+    status,
+    headers: { 'Content-Type': 'text/html' },
+  });
 
 /** The outcome of `promise` so far: 'pending', 'resolved' or the reason it failed. */
 function watch(promise: Promise<unknown>): () => unknown {
@@ -685,7 +897,10 @@ describe('time limits: nothing waits forever', () => {
   });
 
   it('a chat that gets no reply at all ends in no-reply after cloudStreamIdleMs, and is not sent again', async () => {
-    const { client, calls } = setup({ replies: { [CHAT]: [hang, hang] }, limits: { cloudRequestMs: 1000, cloudStreamIdleMs: LIMIT } });
+    const { client, calls } = setup({
+      replies: { [CHAT]: [hang, hang] },
+      limits: { cloudRequestMs: 1000, cloudStreamIdleMs: LIMIT },
+    });
     const outcome = watch(client.chat('s1', 'anon_1', 'hi', () => {}));
     await elapse(LIMIT - 1);
     expect(outcome()).toBe('pending');
@@ -704,7 +919,10 @@ describe('time limits: nothing waits forever', () => {
   });
 
   it('a reply whose body never ends is no-reply too', async () => {
-    const { client } = setup({ replies: { [SESSION]: [silentAfter(['{"code":0,"data":{'], 'application/json')] }, limits: { cloudRequestMs: LIMIT } });
+    const { client } = setup({
+      replies: { [SESSION]: [silentAfter(['{"code":0,"data":{'], 'application/json')] },
+      limits: { cloudRequestMs: LIMIT },
+    });
     const outcome = watch(client.createSession('en'));
     await elapse(LIMIT);
     expect(outcome()).toMatchObject({ kind: 'no-reply' });
@@ -724,7 +942,10 @@ describe('time limits: nothing waits forever', () => {
 
   it('a chat stream that goes silent for cloudStreamIdleMs ends in no-reply, closes, and is not sent again', async () => {
     const closed = vi.fn();
-    const { client, calls } = setup({ replies: { [CHAT]: [silentAfter(['data: {"type":"heartbeat"}\n\n'], 'text/event-stream', closed)] }, limits: { cloudStreamIdleMs: LIMIT } });
+    const { client, calls } = setup({
+      replies: { [CHAT]: [silentAfter(['data: {"type":"heartbeat"}\n\n'], 'text/event-stream', closed)] },
+      limits: { cloudStreamIdleMs: LIMIT },
+    });
     const events: ChatUpdate[] = [];
     const outcome = watch(client.chat('s1', 'anon_1', 'hi', (event) => events.push(event)));
     await elapse(LIMIT - 1);
@@ -742,16 +963,23 @@ describe('time limits: nothing waits forever', () => {
         new ReadableStream<Uint8Array>({
           start(controller) {
             const send = (text: string) => controller.enqueue(new TextEncoder().encode(text));
-            for (let beat = 1; beat <= 10; beat++) setTimeout(() => send('data: {"type":"heartbeat"}\n\n'), beat * (LIMIT - 1000));
-            setTimeout(() => {
-              send('data: {"type":"text","content":"Done."}\n\n');
-              controller.close();
-            }, 11 * (LIMIT - 1000));
+            for (let beat = 1; beat <= 10; beat++)
+              setTimeout(() => send('data: {"type":"heartbeat"}\n\n'), beat * (LIMIT - 1000));
+            setTimeout(
+              () => {
+                send('data: {"type":"text","content":"Done."}\n\n');
+                controller.close();
+              },
+              11 * (LIMIT - 1000),
+            );
           },
         }),
         { headers: { 'Content-Type': 'text/event-stream' } },
       );
-    const { client } = setup({ replies: { [CHAT]: [beating] }, limits: { cloudStreamIdleMs: LIMIT, cloudRequestMs: LIMIT } });
+    const { client } = setup({
+      replies: { [CHAT]: [beating] },
+      limits: { cloudStreamIdleMs: LIMIT, cloudRequestMs: LIMIT },
+    });
     const reply = client.chat('s1', 'anon_1', 'hi', () => {});
     for (let step = 0; step < 12; step++) await elapse(LIMIT - 1000);
     await expect(reply).resolves.toBe('Done.');
@@ -766,7 +994,9 @@ describe('time limits: nothing waits forever', () => {
           pull(controller) {
             if (sentBytes) return controller.error(new TypeError('network error'));
             sentBytes = true;
-            controller.enqueue(new TextEncoder().encode('data: {"type":"tool_call","name":"edit"}\n\ndata: {"type":"tool_res'));
+            controller.enqueue(
+              new TextEncoder().encode('data: {"type":"tool_call","name":"edit"}\n\ndata: {"type":"tool_res'),
+            );
           },
         }),
         { headers: { 'Content-Type': 'text/event-stream' } },
@@ -779,7 +1009,10 @@ describe('time limits: nothing waits forever', () => {
   });
 
   it('a hung status check is waited out like other brief trouble while polling', async () => {
-    const { client, calls } = setup({ replies: { [STATUS]: [hang, hang, renderReply('completed', { outputUrl: 'https://cdn/a.mp3' })] }, limits: { cloudRequestMs: LIMIT } });
+    const { client, calls } = setup({
+      replies: { [STATUS]: [hang, hang, renderReply('completed', { outputUrl: 'https://cdn/a.mp3' })] },
+      limits: { cloudRequestMs: LIMIT },
+    });
     const polling = watch(client.pollExport('render_1'));
     await elapse(LIMIT);
     await elapse(LIMIT);
@@ -798,7 +1031,10 @@ describe('time limits: nothing waits forever', () => {
 
   it('an output URL that stalls falls back to the endpoint, and an endpoint that stalls too ends in no-reply', async () => {
     const { client, calls } = setup({
-      replies: { 'GET /result/a.mp3': [silentAfter(['ID3'], 'audio/mpeg')], [DOWNLOAD]: [silentAfter(['ID3'], 'audio/mpeg')] },
+      replies: {
+        'GET /result/a.mp3': [silentAfter(['ID3'], 'audio/mpeg')],
+        [DOWNLOAD]: [silentAfter(['ID3'], 'audio/mpeg')],
+      },
       limits: { cloudRequestMs: LIMIT },
     });
     const outcome = watch(client.download('render_1', `${BASE}/result/a.mp3`));
@@ -811,18 +1047,101 @@ describe('time limits: nothing waits forever', () => {
 });
 
 describe('server failures and replies that make no sense', () => {
-  it.each<[string, string, Reply[], (client: NemoVideoClient) => Promise<unknown>, CloudErrorKind | 'succeeds', number]>([
-    ['a GET answered once with an HTML 502 is asked again', CREDITS, [htmlError(502), ok({ available: 7 })], (client) => client.credits(), 'succeeds', 2],
-    ['a GET that can not connect once is asked again', STATE, [() => Promise.reject(new TypeError('Failed to fetch')), ok({ state: {} })], (client) => client.state('s1'), 'succeeds', 2],
-    ['a GET that keeps failing with HTML 503 gives up after the second', CREDITS, [htmlError(503), htmlError(503), ok({ available: 7 })], (client) => client.credits(), 'server', 2],
-    ['a session POST answered with 502 is not sent again', SESSION, [htmlError(502), ok({ session_id: 's1' })], (client) => client.createSession('en'), 'server', 1],
-    ['an export POST answered with 502 is not sent again', EXPORT, [htmlError(502), renderReply('pending')], (client) => client.startExport('s1', DRAFT, { format: 'mp3' }), 'server', 1],
-    ['a chat answered with 502 is not sent again', CHAT, [htmlError(502), () => stream([])], (client) => client.chat('s1', 'anon_1', 'hi', () => {}), 'server', 1],
-    ['a lost render (404) is not asked again', STATUS, [json({ success: false, error: 'Render not found' }, 404), renderReply('processing')], (client) => client.exportStatus('render_1'), 'server', 1],
-    ['JSON cut off halfway', SESSION, [new Response('{"code":0,"message":"success","data":{"sess', { headers: { 'Content-Type': 'application/json' } })], (client) => client.createSession('en'), 'bad-response', 1],
-    ['JSON cut off halfway on a GET (the server did answer: not asked again)', STATE, [new Response('{"code":0,"da', { headers: { 'Content-Type': 'application/json' } }), ok({ state: {} })], (client) => client.state('s1'), 'bad-response', 1],
-    ['valid JSON of the wrong shape', SESSION, [ok({ result: 'ok' })], (client) => client.createSession('en'), 'bad-response', 1],
-    ['a render status of the wrong shape', STATUS, [json({ success: true, data: { result: 'ok' } })], (client) => client.exportStatus('render_1'), 'bad-response', 1],
+  it.each<
+    [string, string, Reply[], (client: NemoVideoClient) => Promise<unknown>, CloudErrorKind | 'succeeds', number]
+  >([
+    [
+      'a GET answered once with an HTML 502 is asked again',
+      CREDITS,
+      [htmlError(502), ok({ available: 7 })],
+      (client) => client.credits(),
+      'succeeds',
+      2,
+    ],
+    [
+      'a GET that can not connect once is asked again',
+      STATE,
+      [() => Promise.reject(new TypeError('Failed to fetch')), ok({ state: {} })],
+      (client) => client.state('s1'),
+      'succeeds',
+      2,
+    ],
+    [
+      'a GET that keeps failing with HTML 503 gives up after the second',
+      CREDITS,
+      [htmlError(503), htmlError(503), ok({ available: 7 })],
+      (client) => client.credits(),
+      'server',
+      2,
+    ],
+    [
+      'a session POST answered with 502 is not sent again',
+      SESSION,
+      [htmlError(502), ok({ session_id: 's1' })],
+      (client) => client.createSession('en'),
+      'server',
+      1,
+    ],
+    [
+      'an export POST answered with 502 is not sent again',
+      EXPORT,
+      [htmlError(502), renderReply('pending')],
+      (client) => client.startExport('s1', DRAFT, { format: 'mp3' }),
+      'server',
+      1,
+    ],
+    [
+      'a chat answered with 502 is not sent again',
+      CHAT,
+      [htmlError(502), () => stream([])],
+      (client) => client.chat('s1', 'anon_1', 'hi', () => {}),
+      'server',
+      1,
+    ],
+    [
+      'a lost render (404) is not asked again',
+      STATUS,
+      [json({ success: false, error: 'Render not found' }, 404), renderReply('processing')],
+      (client) => client.exportStatus('render_1'),
+      'server',
+      1,
+    ],
+    [
+      'JSON cut off halfway',
+      SESSION,
+      [
+        new Response('{"code":0,"message":"success","data":{"sess', {
+          headers: { 'Content-Type': 'application/json' },
+        }),
+      ],
+      (client) => client.createSession('en'),
+      'bad-response',
+      1,
+    ],
+    [
+      'JSON cut off halfway on a GET (the server did answer: not asked again)',
+      STATE,
+      [new Response('{"code":0,"da', { headers: { 'Content-Type': 'application/json' } }), ok({ state: {} })],
+      (client) => client.state('s1'),
+      'bad-response',
+      1,
+    ],
+    [
+      'valid JSON of the wrong shape',
+      SESSION,
+      [ok({ result: 'ok' })],
+      (client) => client.createSession('en'),
+      'bad-response',
+      1,
+    ],
+    [
+      'a render status of the wrong shape',
+      STATUS,
+      [json({ success: true, data: { result: 'ok' } })],
+      (client) => client.exportStatus('render_1'),
+      'bad-response',
+      1,
+    ],
   ])('%s', async (_label, key, replies, call, expected, sent) => {
     const { client, calls } = setup({ replies: { [key]: replies } });
     if (expected === 'succeeds') await call(client);

@@ -37,7 +37,14 @@ describe('CloudError', () => {
   it('keeps the code, status and details', () => {
     const error = new CloudError('rate-limited', { code: 429, status: 429, retryAfterMs: 1000, detail: 'slow down' });
     expect(error).toBeInstanceOf(Error);
-    expect(error).toMatchObject({ name: 'CloudError', kind: 'rate-limited', code: 429, status: 429, retryAfterMs: 1000, detail: 'slow down' });
+    expect(error).toMatchObject({
+      name: 'CloudError',
+      kind: 'rate-limited',
+      code: 429,
+      status: 429,
+      retryAfterMs: 1000,
+      detail: 'slow down',
+    });
     expect(error.message).not.toContain('slow down');
   });
 });
@@ -46,7 +53,9 @@ describe('describeCloudError', () => {
   const SERVER_TEXT = 'Traceback: token nmv_usr_secret rejected by upstream';
 
   describe.each(CLOUD_ERROR_KINDS)('%s', (kind) => {
-    const message = describeCloudError(new CloudError(kind, { code: 1234, status: 500, detail: SERVER_TEXT, bindId: 'anon_1' }));
+    const message = describeCloudError(
+      new CloudError(kind, { code: 1234, status: 500, detail: SERVER_TEXT, bindId: 'anon_1' }),
+    );
 
     it('is plain words with no server text, token or code', () => {
       expect(message).not.toContain(SERVER_TEXT);
@@ -61,11 +70,31 @@ describe('describeCloudError', () => {
   });
 
   it.each<[string, CloudError, RegExp[]]>([
-    ['no credits, anonymous: the registration link with the bind id', new CloudError('no-credits', { code: 2001, bindId: 'anon_42' }), [/https:\/\/nemovideo\.ai\/register\?bind=anon_42/, /On this device/]],
-    ['no credits, no bind id: top up', new CloudError('no-credits', { code: 2001 }), [/Top up credits in your account/]],
-    ['unsupported file: the formats', new CloudError('unsupported-file'), [/MP4, MOV, AVI, WebM or MKV/, /MP3, WAV, M4A or AAC/]],
-    ['too large: the limit, trimming and the local engine', new CloudError('too-large'), [/500 MB/, /[Tt]rim or compress/, /“On this device”/]],
-    ['plan blocked', new CloudError('plan-blocked', { status: 402 }), [/^Register or upgrade your plan to unlock export\./]],
+    [
+      'no credits, anonymous: the registration link with the bind id',
+      new CloudError('no-credits', { code: 2001, bindId: 'anon_42' }),
+      [/https:\/\/nemovideo\.ai\/register\?bind=anon_42/, /On this device/],
+    ],
+    [
+      'no credits, no bind id: top up',
+      new CloudError('no-credits', { code: 2001 }),
+      [/Top up credits in your account/],
+    ],
+    [
+      'unsupported file: the formats',
+      new CloudError('unsupported-file'),
+      [/MP4, MOV, AVI, WebM or MKV/, /MP3, WAV, M4A or AAC/],
+    ],
+    [
+      'too large: the limit, trimming and the local engine',
+      new CloudError('too-large'),
+      [/500 MB/, /[Tt]rim or compress/, /“On this device”/],
+    ],
+    [
+      'plan blocked',
+      new CloudError('plan-blocked', { status: 402 }),
+      [/^Register or upgrade your plan to unlock export\./],
+    ],
     ['network', new CloudError('network'), [/Can't reach NemoVideo/, /internet connection/]],
     ['session lost', new CloudError('session-lost'), [/Press Retry/]],
   ])('%s', (_label, error, patterns) => {
@@ -74,7 +103,9 @@ describe('describeCloudError', () => {
   });
 
   it('uses a configured registration address', () => {
-    const message = describeCloudError(new CloudError('no-credits', { bindId: 'a b&c' }), { registrationUrl: 'https://example.com/join?ref=ext' });
+    const message = describeCloudError(new CloudError('no-credits', { bindId: 'a b&c' }), {
+      registrationUrl: 'https://example.com/join?ref=ext',
+    });
     expect(message).toContain('https://example.com/join?ref=ext&bind=a+b%26c');
   });
 });

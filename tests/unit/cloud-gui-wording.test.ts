@@ -3,12 +3,42 @@ import { translateGuiWording, type GuiAction } from '@/utils/engines/cloud/gui-w
 
 describe('translateGuiWording', () => {
   it.each<[string, string, string, GuiAction[]]>([
-    ['click Export', 'Done! Click Export to download your MP3.', 'Done! The extension is exporting the MP3 for you.', ['export']],
-    ['the Export button', 'Use the Export button when you are happy.', 'The extension is exporting the MP3 for you.', ['export']],
-    ['open a panel', 'Open the audio panel to adjust the volume.', 'The extension checks the project for you.', ['show-state']],
-    ['drag and drop', 'Drag the clip onto the timeline to move it.', 'The extension sends that change for you.', ['send-edit']],
-    ['preview in the timeline', 'You can preview it in the timeline.', 'The extension shows a summary of the tracks.', ['show-tracks']],
-    ['check the account page', 'Check your account page for your credit balance.', 'The extension checks your credits for you.', ['check-credits']],
+    [
+      'click Export',
+      'Done! Click Export to download your MP3.',
+      'Done! The extension is exporting the MP3 for you.',
+      ['export'],
+    ],
+    [
+      'the Export button',
+      'Use the Export button when you are happy.',
+      'The extension is exporting the MP3 for you.',
+      ['export'],
+    ],
+    [
+      'open a panel',
+      'Open the audio panel to adjust the volume.',
+      'The extension checks the project for you.',
+      ['show-state'],
+    ],
+    [
+      'drag and drop',
+      'Drag the clip onto the timeline to move it.',
+      'The extension sends that change for you.',
+      ['send-edit'],
+    ],
+    [
+      'preview in the timeline',
+      'You can preview it in the timeline.',
+      'The extension shows a summary of the tracks.',
+      ['show-tracks'],
+    ],
+    [
+      'check the account page',
+      'Check your account page for your credit balance.',
+      'The extension checks your credits for you.',
+      ['check-credits'],
+    ],
     ['any other click', 'Click Apply to confirm.', 'The extension does that step for you.', ['do-it']],
     ['点击导出', '完成！点击导出下载 MP3。', '完成！扩展正在为你导出 MP3。', ['export']],
     ['打开面板', '请打开右侧面板。', '扩展正在为你查看项目状态。', ['show-state']],

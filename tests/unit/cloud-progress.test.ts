@@ -62,8 +62,9 @@ describe('cloud progress', () => {
     const edited = { step: 'edited', ...project, awaitingExport: true } as const;
     const rendering = { step: 'rendering', ...project, renderId: 'render_1', replying: false, awaitingExport: true };
     expect(editKeptForRetry(rendering)).toEqual(edited);
-    expect(editKeptForRetry({ step: 'submitting-render', ...project, renderId: 'render_1', awaitingExport: true }))
-      .toEqual(edited);
+    expect(
+      editKeptForRetry({ step: 'submitting-render', ...project, renderId: 'render_1', awaitingExport: true }),
+    ).toEqual(edited);
     expect(editKeptForRetry({ step: 'editing', ...project })).toBeUndefined();
     expect(editKeptForRetry({ step: 'uploaded', ...project })).toBeUndefined();
     expect(editKeptForRetry(undefined)).toBeUndefined();

@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { NemoVideoClient, type ChatUpdate, type CloudCredentials, type CloudLimits } from '@/utils/engines/cloud/client';
+import {
+  NemoVideoClient,
+  type ChatUpdate,
+  type CloudCredentials,
+  type CloudLimits,
+} from '@/utils/engines/cloud/client';
 import { summarizeState, isDraftReady } from '@/utils/engines/cloud/draft';
 import { CloudError, describeCloudError, type CloudErrorKind } from '@/utils/engines/cloud/errors';
 import { translateGuiWording } from '@/utils/engines/cloud/gui-wording';
@@ -40,10 +45,13 @@ afterEach(() => server.setFaults({}));
 /** A client with its own credentials (so its own anonymous user); waits are 20 times shorter. */
 function newClient(limits?: Partial<CloudLimits>) {
   let stored: CloudCredentials = {};
-  const sleep = vi.fn((ms: number, signal?: AbortSignal) => new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    setTimeout(resolve, ms / 20);
-  }));
+  const sleep = vi.fn(
+    (ms: number, signal?: AbortSignal) =>
+      new Promise<void>((resolve, reject) => {
+        if (signal?.aborted) return reject(signal.reason);
+        setTimeout(resolve, ms / 20);
+      }),
+  );
   const client = new NemoVideoClient({
     baseUrl: server.url,
     version: '1.0.0',
@@ -78,12 +86,26 @@ async function preparedSession(limits?: Partial<CloudLimits>) {
 async function probe(bytes: Blob, name: string) {
   const path = join(workDir, name);
   await writeFile(path, Buffer.from(await bytes.arrayBuffer()));
-  const { stdout } = await run('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', path]);
-  return JSON.parse(stdout) as { format: { format_name: string; duration: string; bit_rate: string }; streams: { codec_type: string; codec_name: string }[] };
+  const { stdout } = await run('ffprobe', [
+    '-v',
+    'error',
+    '-print_format',
+    'json',
+    '-show_format',
+    '-show_streams',
+    path,
+  ]);
+  return JSON.parse(stdout) as {
+    format: { format_name: string; duration: string; bit_rate: string };
+    streams: { codec_type: string; codec_name: string }[];
+  };
 }
 
 async function kindOf(promise: Promise<unknown>): Promise<CloudErrorKind> {
-  const error = await promise.then(() => undefined, (reason: unknown) => reason);
+  const error = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
   expect(error).toBeInstanceOf(CloudError);
   return (error as CloudError).kind;
 }
@@ -102,7 +124,13 @@ describe('NemoVideoClient against the stand-in server', { timeout: 30_000 }, () 
 
     const upload = await uploadFile(client, session.sessionId, clip, 'clip.mp4');
     expect(upload.files).toHaveLength(1);
-    expect(upload.files[0]).toMatchObject({ fileName: 'clip.mp4', fileType: 'video', width: 160, height: 120, fps: 15 });
+    expect(upload.files[0]).toMatchObject({
+      fileName: 'clip.mp4',
+      fileType: 'video',
+      width: 160,
+      height: 120,
+      fps: 15,
+    });
     expect(upload.files[0]?.durationSeconds).toBeCloseTo(CLIP_SECONDS, 1);
     expect(isDraftReady((await client.state(session.sessionId)).draft)).toBe(false);
 
@@ -134,12 +162,15 @@ describe('NemoVideoClient against the stand-in server', { timeout: 30_000 }, () 
     expect(Number(info.format.bit_rate)).toBeLessThan(200_000);
     expect(Number(info.format.duration)).toBeCloseTo(CLIP_SECONDS, 0);
 
-    const apiRequests = server.requests.slice(firstRequest).filter((request) => request.path.startsWith('/api/') || request.path === '/run_sse');
+    const apiRequests = server.requests
+      .slice(firstRequest)
+      .filter((request) => request.path.startsWith('/api/') || request.path === '/run_sse');
     for (const request of apiRequests) {
       expect(request.headers['x-skill-source'], request.path).toBe('video-to-mp3');
       expect(request.headers['x-skill-version'], request.path).toBe('1.0.0');
       expect(request.headers['x-skill-platform'], request.path).toBe('test');
-      if (request.path === '/api/auth/anonymous-token') expect(request.headers['x-client-id']).toBe(credentials().clientId);
+      if (request.path === '/api/auth/anonymous-token')
+        expect(request.headers['x-client-id']).toBe(credentials().clientId);
       else expect(request.headers.authorization, request.path).toBe(`Bearer ${credentials().token}`);
     }
     expect(requestsTo('/run_sse').at(-1)?.body).toEqual({
@@ -195,7 +226,9 @@ describe('NemoVideoClient against the stand-in server', { timeout: 30_000 }, () 
       server.setFaults({ missingClientIdOnce: true });
       const before = requestsTo('/api/auth/anonymous-token').length;
       await client.ensureToken();
-      const ids = requestsTo('/api/auth/anonymous-token').slice(before).map((request) => request.headers['x-client-id']);
+      const ids = requestsTo('/api/auth/anonymous-token')
+        .slice(before)
+        .map((request) => request.headers['x-client-id']);
       expect(ids).toHaveLength(2);
       expect(ids[0]).not.toBe(ids[1]);
       expect(ids[1]).toBe(credentials().clientId);
@@ -216,13 +249,21 @@ describe('NemoVideoClient against the stand-in server', { timeout: 30_000 }, () 
       const { client } = newClient();
       const session = await client.createSession('en');
       arrange(session.userId ?? '');
-      const error = (await client.chat(session.sessionId, session.userId ?? '', MESSAGE, () => {}).catch((reason: unknown) => reason)) as CloudError;
+      const error = (await client
+        .chat(session.sessionId, session.userId ?? '', MESSAGE, () => {})
+        .catch((reason: unknown) => reason)) as CloudError;
       expect(error).toMatchObject({ kind: 'no-credits', code: 2001, bindId: session.userId });
       expect(describeCloudError(error)).toContain(`https://nemovideo.ai/register?bind=${session.userId}`);
     });
 
     it.each<[string, () => void, string, string, CloudErrorKind]>([
-      ['the unsupported-file fault', () => server.setFaults({ unsupportedFile: true }), 'clip.mp4', 'video/mp4', 'unsupported-file'],
+      [
+        'the unsupported-file fault',
+        () => server.setFaults({ unsupportedFile: true }),
+        'clip.mp4',
+        'video/mp4',
+        'unsupported-file',
+      ],
       ['a text file', () => {}, 'notes.txt', 'text/plain', 'unsupported-file'],
       ['the too-large fault', () => server.setFaults({ tooLarge: true }), 'clip.mp4', 'video/mp4', 'too-large'],
     ])('upload refused: %s', async (_label, arrange, name, type, kind) => {
@@ -237,7 +278,9 @@ describe('NemoVideoClient against the stand-in server', { timeout: 30_000 }, () 
       const { client } = newClient();
       const session = await client.createSession('en');
       const events: ChatUpdate[] = [];
-      expect(await client.chat(session.sessionId, session.userId ?? '', MESSAGE, (event) => events.push(event))).toBe('Done! Click Export to download your MP3.');
+      expect(await client.chat(session.sessionId, session.userId ?? '', MESSAGE, (event) => events.push(event))).toBe(
+        'Done! Click Export to download your MP3.',
+      );
       expect(events.filter((event) => event.type === 'tool')).toHaveLength(2);
       expect(events.filter((event) => event.type === 'text')).toHaveLength(1);
     });
@@ -248,7 +291,10 @@ describe('NemoVideoClient against the stand-in server', { timeout: 30_000 }, () 
       const session = await client.createSession('en');
       await uploadFile(client, session.sessionId, clip, 'clip.mp4');
       expect(await client.chat(session.sessionId, session.userId ?? '', MESSAGE, () => {})).toBe('');
-      expect(summarizeState(await client.state(session.sessionId))).toMatchObject({ ready: true, audioSegmentCount: 1 });
+      expect(summarizeState(await client.state(session.sessionId))).toMatchObject({
+        ready: true,
+        audioSegmentCount: 1,
+      });
     });
 
     it.each([
@@ -260,23 +306,74 @@ describe('NemoVideoClient against the stand-in server', { timeout: 30_000 }, () 
     });
 
     it('can be switched over HTTP', async () => {
-      const response = await fetch(`${server.url}/__faults`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ sseShape: 'adk', planBlocked: true }) });
+      const response = await fetch(`${server.url}/__faults`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ sseShape: 'adk', planBlocked: true }),
+      });
       expect(await response.json()).toEqual({ ok: true, faults: { sseShape: 'adk', planBlocked: true } });
       expect(server.faults).toEqual({ sseShape: 'adk', planBlocked: true });
-      expect(await (await fetch(`${server.url}/__faults`)).json()).toEqual({ ok: true, faults: { sseShape: 'adk', planBlocked: true } });
+      expect(await (await fetch(`${server.url}/__faults`)).json()).toEqual({
+        ok: true,
+        faults: { sseShape: 'adk', planBlocked: true },
+      });
     });
   });
 
   describe('faults that must end in a failure, not a wait', () => {
     const SHORT = { cloudRequestMs: 400, cloudStreamIdleMs: 600 };
 
-    it.each<[string, Faults, (client: NemoVideoClient, sessionId: string) => Promise<unknown>, string, CloudErrorKind, number]>([
-      ['a hung POST: no-reply, not sent again', { hangOnce: 'session' }, (client) => client.createSession('en'), '/api/tasks/me/with-session/nemo_agent', 'no-reply', 1],
-      ['a hung chat: no-reply, not sent again', { hangOnce: 'chat' }, (client, sessionId) => client.chat(sessionId, 'me', MESSAGE, () => {}), '/run_sse', 'no-reply', 1],
-      ['a GET that keeps failing with 503 (HTML): server, asked twice', { serverError: 'credits' }, (client) => client.credits(), '/api/credits/balance/simple', 'server', 2],
-      ['a POST failing once with 502 (HTML): server, not sent again', { serverErrorOnce: 'session' }, (client) => client.createSession('en'), '/api/tasks/me/with-session/nemo_agent', 'server', 1],
-      ['JSON cut off halfway', { truncatedJsonOnce: 'session' }, (client) => client.createSession('en'), '/api/tasks/me/with-session/nemo_agent', 'bad-response', 1],
-      ['valid JSON of the wrong shape', { wrongShapeOnce: 'credits' }, (client) => client.credits(), '/api/credits/balance/simple', 'bad-response', 1],
+    it.each<
+      [string, Faults, (client: NemoVideoClient, sessionId: string) => Promise<unknown>, string, CloudErrorKind, number]
+    >([
+      [
+        'a hung POST: no-reply, not sent again',
+        { hangOnce: 'session' },
+        (client) => client.createSession('en'),
+        '/api/tasks/me/with-session/nemo_agent',
+        'no-reply',
+        1,
+      ],
+      [
+        'a hung chat: no-reply, not sent again',
+        { hangOnce: 'chat' },
+        (client, sessionId) => client.chat(sessionId, 'me', MESSAGE, () => {}),
+        '/run_sse',
+        'no-reply',
+        1,
+      ],
+      [
+        'a GET that keeps failing with 503 (HTML): server, asked twice',
+        { serverError: 'credits' },
+        (client) => client.credits(),
+        '/api/credits/balance/simple',
+        'server',
+        2,
+      ],
+      [
+        'a POST failing once with 502 (HTML): server, not sent again',
+        { serverErrorOnce: 'session' },
+        (client) => client.createSession('en'),
+        '/api/tasks/me/with-session/nemo_agent',
+        'server',
+        1,
+      ],
+      [
+        'JSON cut off halfway',
+        { truncatedJsonOnce: 'session' },
+        (client) => client.createSession('en'),
+        '/api/tasks/me/with-session/nemo_agent',
+        'bad-response',
+        1,
+      ],
+      [
+        'valid JSON of the wrong shape',
+        { wrongShapeOnce: 'credits' },
+        (client) => client.credits(),
+        '/api/credits/balance/simple',
+        'bad-response',
+        1,
+      ],
     ])('%s', async (_label, fault, call, path, kind, sent) => {
       const { client } = newClient(SHORT);
       const session = await client.createSession('en');
@@ -287,8 +384,18 @@ describe('NemoVideoClient against the stand-in server', { timeout: 30_000 }, () 
     });
 
     it.each<[string, Faults, (client: NemoVideoClient, sessionId: string) => Promise<unknown>, string]>([
-      ['a hung GET is asked again once', { hangOnce: 'state' }, (client, sessionId) => client.state(sessionId), `/api/state/nemo_agent/me/{session}/latest`],
-      ['a GET failing once with 502 (HTML) is asked again once', { serverErrorOnce: 'credits' }, (client) => client.credits(), '/api/credits/balance/simple'],
+      [
+        'a hung GET is asked again once',
+        { hangOnce: 'state' },
+        (client, sessionId) => client.state(sessionId),
+        `/api/state/nemo_agent/me/{session}/latest`,
+      ],
+      [
+        'a GET failing once with 502 (HTML) is asked again once',
+        { serverErrorOnce: 'credits' },
+        (client) => client.credits(),
+        '/api/credits/balance/simple',
+      ],
     ])('%s, and then works', async (_label, fault, call, pathPattern) => {
       const { client } = newClient(SHORT);
       const session = await client.createSession('en');
@@ -312,9 +419,15 @@ describe('NemoVideoClient against the stand-in server', { timeout: 30_000 }, () 
       const userId = session.userId ?? '';
       server.setFaults({ chatSilentOnce: true });
       const events: ChatUpdate[] = [];
-      expect(await kindOf(client.chat(session.sessionId, userId, MESSAGE, (event) => events.push(event)))).toBe('no-reply');
+      expect(await kindOf(client.chat(session.sessionId, userId, MESSAGE, (event) => events.push(event)))).toBe(
+        'no-reply',
+      );
       expect(events).toEqual([{ type: 'heartbeat' }, { type: 'heartbeat' }]);
-      expect(requestsTo('/run_sse').filter((request) => (request.body as { session_id?: string }).session_id === session.sessionId)).toHaveLength(1);
+      expect(
+        requestsTo('/run_sse').filter(
+          (request) => (request.body as { session_id?: string }).session_id === session.sessionId,
+        ),
+      ).toHaveLength(1);
       await vi.waitFor(() => expect(server.credits.get(userId)).toEqual({ available: 100, frozen: 0, consumed: 0 }));
     });
 
@@ -324,10 +437,18 @@ describe('NemoVideoClient against the stand-in server', { timeout: 30_000 }, () 
       await uploadFile(client, session.sessionId, clip, 'clip.mp4');
       server.setFaults({ chatCutOffOnce: true });
       const events: ChatUpdate[] = [];
-      expect(await kindOf(client.chat(session.sessionId, session.userId ?? '', MESSAGE, (event) => events.push(event)))).toBe('network');
+      expect(
+        await kindOf(client.chat(session.sessionId, session.userId ?? '', MESSAGE, (event) => events.push(event))),
+      ).toBe('network');
       expect(events.map((event) => event.type)).toEqual(['heartbeat', 'tool', 'heartbeat']);
-      expect(requestsTo('/run_sse').filter((request) => (request.body as { session_id?: string }).session_id === session.sessionId)).toHaveLength(1);
-      await vi.waitFor(async () => expect(isDraftReady((await client.state(session.sessionId)).draft)).toBe(true), { timeout: 5000 });
+      expect(
+        requestsTo('/run_sse').filter(
+          (request) => (request.body as { session_id?: string }).session_id === session.sessionId,
+        ),
+      ).toHaveLength(1);
+      await vi.waitFor(async () => expect(isDraftReady((await client.state(session.sessionId)).draft)).toBe(true), {
+        timeout: 5000,
+      });
     });
 
     it('a hung output URL: the download falls back to the endpoint', async () => {
@@ -349,7 +470,9 @@ describe('NemoVideoClient against the stand-in server', { timeout: 30_000 }, () 
 
     it('plan blocked: HTTP 402', async () => {
       server.setFaults({ planBlocked: true });
-      const error = (await prepared.client.startExport(prepared.sessionId, prepared.draft, { format: 'mp3' }).catch((reason: unknown) => reason)) as CloudError;
+      const error = (await prepared.client
+        .startExport(prepared.sessionId, prepared.draft, { format: 'mp3' })
+        .catch((reason: unknown) => reason)) as CloudError;
       expect(error).toMatchObject({ kind: 'plan-blocked', status: 402 });
       expect(describeCloudError(error)).toMatch(/^Register or upgrade your plan to unlock export\./);
     });
@@ -358,7 +481,12 @@ describe('NemoVideoClient against the stand-in server', { timeout: 30_000 }, () 
       const response = await fetch(`${server.url}/api/render/proxy/lambda`, {
         method: 'POST',
         headers: { Authorization: `Bearer ${prepared.credentials().token}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ id: 'render_bare', sessionId: prepared.sessionId, draft: prepared.draft, output: { format: 'mp3', quality: 'high' } }),
+        body: JSON.stringify({
+          id: 'render_bare',
+          sessionId: prepared.sessionId,
+          draft: prepared.draft,
+          output: { format: 'mp3', quality: 'high' },
+        }),
       });
       expect(response.status).toBe(402);
     });
@@ -367,7 +495,9 @@ describe('NemoVideoClient against the stand-in server', { timeout: 30_000 }, () 
       server.setFaults({ duplicateRenderIdOnce: true });
       const before = requestsTo('/api/render/proxy/lambda').length;
       const job = await prepared.client.startExport(prepared.sessionId, prepared.draft, { format: 'mp3' });
-      const ids = requestsTo('/api/render/proxy/lambda').slice(before).map((request) => (request.body as { id: string }).id);
+      const ids = requestsTo('/api/render/proxy/lambda')
+        .slice(before)
+        .map((request) => (request.body as { id: string }).id);
       expect(ids).toHaveLength(2);
       expect(ids[1]).toBe(job.id);
       expect(ids[0]).not.toBe(ids[1]);
@@ -388,7 +518,14 @@ describe('NemoVideoClient against the stand-in server', { timeout: 30_000 }, () 
       server.setFaults({ renderNeverCompletes: true });
       const job = await prepared.client.startExport(prepared.sessionId, prepared.draft, { format: 'mp3' });
       const statuses: string[] = [];
-      expect(await kindOf(prepared.client.pollExport(job.id, { timeoutMs: 2000, onProgress: (_progress, status) => statuses.push(status) }))).toBe('export-timeout');
+      expect(
+        await kindOf(
+          prepared.client.pollExport(job.id, {
+            timeoutMs: 2000,
+            onProgress: (_progress, status) => statuses.push(status),
+          }),
+        ),
+      ).toBe('export-timeout');
       expect(statuses.at(-1)).toBe('processing');
       await prepared.client.cancelExport(job.id);
     });
@@ -401,7 +538,10 @@ describe('NemoVideoClient against the stand-in server', { timeout: 30_000 }, () 
 
     it('status at the top level with output.url, and the fallback download', async () => {
       server.setFaults({ renderStatusShape: 'top-level' });
-      const job = await prepared.client.startExport(prepared.sessionId, prepared.draft, { format: 'mp3', audioBitrate: 128 });
+      const job = await prepared.client.startExport(prepared.sessionId, prepared.draft, {
+        format: 'mp3',
+        audioBitrate: 128,
+      });
       const done = await prepared.client.pollExport(job.id);
       expect(done.outputUrl).toBe(`${server.url}/renders/${job.id}.mp3`);
       const info = await probe(await prepared.client.download(done.id), 'fallback.mp3');

@@ -41,7 +41,9 @@ describe('failureReasonOf', () => {
   });
 
   it('reads disk-full from a write the disk had no room for', () => {
-    expect(failureReasonOf(new DiskFullError(new DOMException('Failed to write blobs (IOError)', 'DataError')))).toBe('disk-full');
+    expect(failureReasonOf(new DiskFullError(new DOMException('Failed to write blobs (IOError)', 'DataError')))).toBe(
+      'disk-full',
+    );
   });
 
   it.each<[string, unknown]>([

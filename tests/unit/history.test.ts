@@ -32,9 +32,18 @@ beforeEach(() => {
 describe('addHistoryEntry', () => {
   it.each([
     [['a'], ['a']],
-    [['a', 'b', 'c'], ['c', 'b', 'a']],
-    [['a', 'b', 'a'], ['a', 'b']],
-    [['a', 'b', 'c', 'b'], ['b', 'c', 'a']],
+    [
+      ['a', 'b', 'c'],
+      ['c', 'b', 'a'],
+    ],
+    [
+      ['a', 'b', 'a'],
+      ['a', 'b'],
+    ],
+    [
+      ['a', 'b', 'c', 'b'],
+      ['b', 'c', 'a'],
+    ],
   ])('adding %j gives newest first: %j', async (added, expected) => {
     for (const id of added) await addHistoryEntry(entry(id));
     expect(await ids()).toEqual(expected);
@@ -69,7 +78,10 @@ describe('addHistoryEntry', () => {
 describe('markNotStored', () => {
   it.each([
     [['b'], [true, false, true]],
-    [['a', 'c'], [false, true, false]],
+    [
+      ['a', 'c'],
+      [false, true, false],
+    ],
     [['missing'], [true, true, true]],
     [[], [true, true, true]],
   ])('marking %j leaves stored flags %j and the order unchanged', async (marked, expected) => {

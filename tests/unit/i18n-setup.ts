@@ -14,5 +14,7 @@ fakeBrowser.i18n.getMessage = (name: string, substitutions?: string | (string | 
   if (message === undefined) return '';
   const values = (typeof substitutions === 'string' ? [substitutions] : (substitutions ?? [])).map(String);
   // Chrome's own rules: $1…$9 are substitutions, $$ is a dollar sign.
-  return message.replace(/\$(\$|[1-9])/g, (_, which: string) => (which === '$' ? '$' : (values[Number(which) - 1] ?? '')));
+  return message.replace(/\$(\$|[1-9])/g, (_, which: string) =>
+    which === '$' ? '$' : (values[Number(which) - 1] ?? ''),
+  );
 };

@@ -51,8 +51,27 @@ function ffmpegEncode(sampleRate: number, channels: number, signal: Float32Array
   const out = tmpFile('mp3');
   run(
     'ffmpeg',
-    ['-hide_banner', '-loglevel', 'error', '-y', '-f', 's16le', '-ar', `${sampleRate}`, '-ac', `${channels}`,
-      '-i', 'pipe:0', '-c:a', 'libmp3lame', '-b:a', bitrate, '-id3v2_version', '0', out],
+    [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-y',
+      '-f',
+      's16le',
+      '-ar',
+      `${sampleRate}`,
+      '-ac',
+      `${channels}`,
+      '-i',
+      'pipe:0',
+      '-c:a',
+      'libmp3lame',
+      '-b:a',
+      bitrate,
+      '-id3v2_version',
+      '0',
+      out,
+    ],
     toS16(signal),
   );
   return new Uint8Array(readFileSync(out));
@@ -62,7 +81,20 @@ function ffmpegEncode(sampleRate: number, channels: number, signal: Float32Array
 function ffmpegDecode(mp3: Uint8Array, channels: number): { samples: number; ch0: Int16Array } {
   const file = tmpFile('mp3');
   writeFileSync(file, mp3);
-  const pcm = run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'mp3', '-i', file, '-f', 's16le', '-acodec', 'pcm_s16le', '-']);
+  const pcm = run('ffmpeg', [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-f',
+    'mp3',
+    '-i',
+    file,
+    '-f',
+    's16le',
+    '-acodec',
+    'pcm_s16le',
+    '-',
+  ]);
   const all = new Int16Array(pcm.buffer, pcm.byteOffset, pcm.byteLength / 2);
   const samples = all.length / channels;
   const ch0 = new Int16Array(samples);
@@ -89,16 +121,27 @@ const EXPECTED_ONSET = SILENCE_SECONDS + 1 / (12 * TONE_HZ);
 const FFMPEG_RUNS_MS = 60_000;
 
 /** Encodes as the app does: segments on LAME encoders (in-process here, in workers in the app), joined into its MP3 writer. */
-async function appEncode(sampleRate: number, channels: number, signal: Float32Array, bitrateKbps = 128): Promise<Mp3Writer> {
+async function appEncode(
+  sampleRate: number,
+  channels: number,
+  signal: Float32Array,
+  bitrateKbps = 128,
+): Promise<Mp3Writer> {
   const writer = new Mp3Writer();
-  const encode = async (planes: Float32Array[], format: { sampleRate: number; channels: number; bitrateKbps: number }) =>
-    encodeWithLame(await createMp3Encoder(), planes, format);
-  const encoding = new SegmentedMp3Encoding({ sampleRate, channels, bitrateKbps }, { encode, size: 2 }, (frames) => writer.write(frames));
+  const encode = async (
+    planes: Float32Array[],
+    format: { sampleRate: number; channels: number; bitrateKbps: number },
+  ) => encodeWithLame(await createMp3Encoder(), planes, format);
+  const encoding = new SegmentedMp3Encoding({ sampleRate, channels, bitrateKbps }, { encode, size: 2 }, (frames) =>
+    writer.write(frames),
+  );
   const total = signal.length / channels;
   const chunk = 4096;
   for (let off = 0; off < total; off += chunk) {
     const n = Math.min(chunk, total - off);
-    const planes = Array.from({ length: channels }, (_, c) => Float32Array.from({ length: n }, (_, i) => signal[(off + i) * channels + c]!));
+    const planes = Array.from({ length: channels }, (_, c) =>
+      Float32Array.from({ length: n }, (_, i) => signal[(off + i) * channels + c]!),
+    );
     await encoding.write(planes);
   }
   await encoding.finish();
@@ -159,112 +202,131 @@ describe('readInfoFrame', () => {
 
 describe.skipIf(!hasFfmpeg)('LAME convention, measured against ffmpeg -c:a libmp3lame', () => {
   const rows = [32000, 44100, 48000, 16000, 22050, 24000].flatMap((sr) => [1, 2].map((ch) => [sr, ch] as const));
-  it.each(rows)('%i Hz, %i ch: frames, delay and padding equal what LAME wrote', async (sampleRate, channels) => {
-    const spf = sampleRate >= 32000 ? 1152 : 576;
-    const counts = [1, 46, 47, 576, 577, spf + 1, spf + 46, Math.round(0.75 * sampleRate) + 123, sampleRate];
-    for (const n of counts) {
-      const mp3 = ffmpegEncode(sampleRate, channels, makeSignal(sampleRate, channels, n), '64k');
-      const info = readInfoFrame(mp3);
-      const tag = info?.lameTag;
-      if (!tag || info.frameCount === null) throw new Error(`no LAME tag, n=${n}`);
-      expect(info.samplesPerFrame).toBe(spf);
-      // Our encoder only writes MPEG-1 (the app resamples the rest to 48 kHz).
-      if (spf === 1152) expect(info.frameCount, `frames n=${n}`).toBe(lameFrameCount(n));
-      // LAME's tag CRC covers every frame byte before it. ffmpeg's muxer always hashes the first 190 bytes,
-      // so its tag only verifies in the canonical MPEG-1 stereo layout, where the CRC is at byte 190.
-      if (spf === 1152 && channels === 2) expect(tag.crcValid, `tag CRC n=${n}`).toBe(true);
-      const ours = computeGapless({ inputSamples: n, frameCount: info.frameCount, samplesPerFrame: spf });
-      expect(tag.encoderDelay).toBe(ours.encoderDelay);
-      if (tag.padding === ours.padding) {
-        expect(ffmpegDecode(mp3, channels).samples, `ffmpeg's own file, n=${n}`).toBe(n);
-      } else {
-        // ffmpeg's muxer rebuilds padding from the last packet's end-trim (at most one frame) + 529, so it caps
-        // padding at spf + 529; LAME pads up to spf + 575 (when n % spf is 1..46). ffmpeg then decodes its own
-        // file to n + (difference) samples. LAME's formula (ours) is the exact one; the re-tag below proves it.
-        expect(tag.padding, `n=${n}`).toBe(spf + 529);
-        expect(ours.padding).toBeGreaterThan(spf + 529);
-        expect(n % spf).toBeGreaterThanOrEqual(1);
-        expect(n % spf).toBeLessThanOrEqual(46);
-        expect(ffmpegDecode(mp3, channels).samples).not.toBe(n);
+  it.each(rows)(
+    '%i Hz, %i ch: frames, delay and padding equal what LAME wrote',
+    async (sampleRate, channels) => {
+      const spf = sampleRate >= 32000 ? 1152 : 576;
+      const counts = [1, 46, 47, 576, 577, spf + 1, spf + 46, Math.round(0.75 * sampleRate) + 123, sampleRate];
+      for (const n of counts) {
+        const mp3 = ffmpegEncode(sampleRate, channels, makeSignal(sampleRate, channels, n), '64k');
+        const info = readInfoFrame(mp3);
+        const tag = info?.lameTag;
+        if (!tag || info.frameCount === null) throw new Error(`no LAME tag, n=${n}`);
+        expect(info.samplesPerFrame).toBe(spf);
+        // Our encoder only writes MPEG-1 (the app resamples the rest to 48 kHz).
+        if (spf === 1152) expect(info.frameCount, `frames n=${n}`).toBe(lameFrameCount(n));
+        // LAME's tag CRC covers every frame byte before it. ffmpeg's muxer always hashes the first 190 bytes,
+        // so its tag only verifies in the canonical MPEG-1 stereo layout, where the CRC is at byte 190.
+        if (spf === 1152 && channels === 2) expect(tag.crcValid, `tag CRC n=${n}`).toBe(true);
+        const ours = computeGapless({ inputSamples: n, frameCount: info.frameCount, samplesPerFrame: spf });
+        expect(tag.encoderDelay).toBe(ours.encoderDelay);
+        if (tag.padding === ours.padding) {
+          expect(ffmpegDecode(mp3, channels).samples, `ffmpeg's own file, n=${n}`).toBe(n);
+        } else {
+          // ffmpeg's muxer rebuilds padding from the last packet's end-trim (at most one frame) + 529, so it caps
+          // padding at spf + 529; LAME pads up to spf + 575 (when n % spf is 1..46). ffmpeg then decodes its own
+          // file to n + (difference) samples. LAME's formula (ours) is the exact one; the re-tag below proves it.
+          expect(tag.padding, `n=${n}`).toBe(spf + 529);
+          expect(ours.padding).toBeGreaterThan(spf + 529);
+          expect(n % spf).toBeGreaterThanOrEqual(1);
+          expect(n % spf).toBeLessThanOrEqual(46);
+          expect(ffmpegDecode(mp3, channels).samples).not.toBe(n);
+        }
+        const retagged = await behindOurInfoFrame(mp3, { gapless: ours });
+        expect(readInfoFrame(retagged)?.lameTag?.crcValid).toBe(true);
+        // ffmpeg decoder limit, not a tag issue: at 576 samples/frame the 1105-sample start skip spills into
+        // packet 2; if that packet also carries end-discard (only when n < 47), decode.c replaces the remaining
+        // skip with the packet's own (0) and outputs n + 529 samples.
+        if (!(spf === 576 && n < 47)) {
+          expect(ffmpegDecode(retagged, channels).samples, `re-tagged with ours, n=${n}`).toBe(n);
+        }
       }
-      const retagged = await behindOurInfoFrame(mp3, { gapless: ours });
-      expect(readInfoFrame(retagged)?.lameTag?.crcValid).toBe(true);
-      // ffmpeg decoder limit, not a tag issue: at 576 samples/frame the 1105-sample start skip spills into
-      // packet 2; if that packet also carries end-discard (only when n < 47), decode.c replaces the remaining
-      // skip with the packet's own (0) and outputs n + 529 samples.
-      if (!(spf === 576 && n < 47)) {
-        expect(ffmpegDecode(retagged, channels).samples, `re-tagged with ours, n=${n}`).toBe(n);
-      }
-    }
-  }, FFMPEG_RUNS_MS);
+    },
+    FFMPEG_RUNS_MS,
+  );
 });
 
 describe.skipIf(!hasFfmpeg)('end to end: ffmpeg decodes exactly the input samples', () => {
   // The keep-MP3 copy puts our Info frame in front of the source's frames, at whatever rate they have.
   const copyRows = [32000, 44100, 48000, 16000, 22050, 24000].flatMap((sr) => [1, 2].map((ch) => [sr, ch] as const));
-  it.each(copyRows)('ffmpeg-made frames behind our Info frame: %i Hz, %i ch', async (sampleRate, channels) => {
-    const spf = sampleRate >= 32000 ? 1152 : 576;
-    const n = Math.round(0.75 * sampleRate) + 321;
-    const mp3 = ffmpegEncode(sampleRate, channels, makeSignal(sampleRate, channels, n));
-    const frameCount = readInfoFrame(mp3)?.frameCount;
-    if (!frameCount) throw new Error('no frame count');
-    const untagged = await behindOurInfoFrame(mp3);
-    expect(readInfoFrame(untagged)?.lameTag).toBeNull();
-    expect(ffmpegDecode(untagged, channels).samples).toBe(frameCount * spf); // nothing trimmed without a LAME tag
+  it.each(copyRows)(
+    'ffmpeg-made frames behind our Info frame: %i Hz, %i ch',
+    async (sampleRate, channels) => {
+      const spf = sampleRate >= 32000 ? 1152 : 576;
+      const n = Math.round(0.75 * sampleRate) + 321;
+      const mp3 = ffmpegEncode(sampleRate, channels, makeSignal(sampleRate, channels, n));
+      const frameCount = readInfoFrame(mp3)?.frameCount;
+      if (!frameCount) throw new Error('no frame count');
+      const untagged = await behindOurInfoFrame(mp3);
+      expect(readInfoFrame(untagged)?.lameTag).toBeNull();
+      expect(ffmpegDecode(untagged, channels).samples).toBe(frameCount * spf); // nothing trimmed without a LAME tag
 
-    const gapless = computeGapless({ inputSamples: n, frameCount, samplesPerFrame: spf });
-    const tagged = await behindOurInfoFrame(mp3, { gapless });
-    const decoded = ffmpegDecode(tagged, channels);
-    expect(decoded.samples).toBe(n);
-    expect(Math.abs(onsetSeconds(decoded.ch0, sampleRate) - EXPECTED_ONSET)).toBeLessThan(0.001);
-    expect(ffprobeEncoderTag(tagged)).toBe('LAME3.100'); // ffmpeg only exports it if the tag CRC matches
-  }, FFMPEG_RUNS_MS);
+      const gapless = computeGapless({ inputSamples: n, frameCount, samplesPerFrame: spf });
+      const tagged = await behindOurInfoFrame(mp3, { gapless });
+      const decoded = ffmpegDecode(tagged, channels);
+      expect(decoded.samples).toBe(n);
+      expect(Math.abs(onsetSeconds(decoded.ch0, sampleRate) - EXPECTED_ONSET)).toBeLessThan(0.001);
+      expect(ffprobeEncoderTag(tagged)).toBe('LAME3.100'); // ffmpeg only exports it if the tag CRC matches
+    },
+    FFMPEG_RUNS_MS,
+  );
 
   const rows = [32000, 44100, 48000].flatMap((sr) => [1, 2].map((ch) => [sr, ch] as const));
   // The app resamples everything else to 48 kHz, so its encoder only writes MPEG-1 (32, 44.1, 48 kHz).
   const appRows = rows.map(([sr, ch]) => [sr, ch, 128] as const);
-  it.each(appRows)('the app’s MP3 (LAME wasm, segments joined): %i Hz, %i ch, %i kbps', async (sampleRate, channels, bitrateKbps) => {
-    const n = Math.round(0.75 * sampleRate) + 123;
-    const writer = await appEncode(sampleRate, channels, makeSignal(sampleRate, channels, n), bitrateKbps);
-    const spf = 1152;
-    expect(writer.frameCount).toBe(lameFrameCount(n));
+  it.each(appRows)(
+    'the app’s MP3 (LAME wasm, segments joined): %i Hz, %i ch, %i kbps',
+    async (sampleRate, channels, bitrateKbps) => {
+      const n = Math.round(0.75 * sampleRate) + 123;
+      const writer = await appEncode(sampleRate, channels, makeSignal(sampleRate, channels, n), bitrateKbps);
+      const spf = 1152;
+      expect(writer.frameCount).toBe(lameFrameCount(n));
 
-    const untagged = await bytesOf(await writer.toBlob({}));
-    expect(readInfoFrame(untagged)).toMatchObject({
-      tagId: 'Info',
-      frameCount: lameFrameCount(n),
-      byteCount: untagged.length,
-      lameTag: null,
-    });
-    const before = ffmpegDecode(untagged, channels);
-    expect(before.samples).toBe(lameFrameCount(n) * spf); // nothing trimmed without a LAME tag
-    const lateBy = onsetSeconds(before.ch0, sampleRate) - EXPECTED_ONSET;
-    expect(lateBy).toBeGreaterThan((LAME_ENCODER_DELAY + 529 - 10) / sampleRate);
+      const untagged = await bytesOf(await writer.toBlob({}));
+      expect(readInfoFrame(untagged)).toMatchObject({
+        tagId: 'Info',
+        frameCount: lameFrameCount(n),
+        byteCount: untagged.length,
+        lameTag: null,
+      });
+      const before = ffmpegDecode(untagged, channels);
+      expect(before.samples).toBe(lameFrameCount(n) * spf); // nothing trimmed without a LAME tag
+      const lateBy = onsetSeconds(before.ch0, sampleRate) - EXPECTED_ONSET;
+      expect(lateBy).toBeGreaterThan((LAME_ENCODER_DELAY + 529 - 10) / sampleRate);
 
-    const gapless = computeGapless({ inputSamples: n, frameCount: writer.frameCount });
-    expect(gapless.encoderDelay).toBe(576);
-    const tagged = await bytesOf(await writer.toBlob({}, { gapless, bitrateKbps }));
-    expect(tagged.length).toBe(untagged.length);
-    const info = readInfoFrame(tagged);
-    expect(info?.seekTable).not.toBeNull(); // the Info frame has its stream's bitrate, with room for the seek table too
-    expect(info?.lameTag).toMatchObject({
-      encoderDelay: 576,
-      padding: gapless.padding,
-      bitrateKbps,
-      vbrMethod: 1,
-      crcValid: true,
-    });
+      const gapless = computeGapless({ inputSamples: n, frameCount: writer.frameCount });
+      expect(gapless.encoderDelay).toBe(576);
+      const tagged = await bytesOf(await writer.toBlob({}, { gapless, bitrateKbps }));
+      expect(tagged.length).toBe(untagged.length);
+      const info = readInfoFrame(tagged);
+      expect(info?.seekTable).not.toBeNull(); // the Info frame has its stream's bitrate, with room for the seek table too
+      expect(info?.lameTag).toMatchObject({
+        encoderDelay: 576,
+        padding: gapless.padding,
+        bitrateKbps,
+        vbrMethod: 1,
+        crcValid: true,
+      });
 
-    const after = ffmpegDecode(tagged, channels);
-    expect(after.samples).toBe(n);
-    expect(Math.abs(onsetSeconds(after.ch0, sampleRate) - EXPECTED_ONSET)).toBeLessThan(0.001);
-    expect(ffprobeEncoderTag(tagged)).toBe('LAME3.100');
-    const probe = run('ffprobe', ['-v', 'error', '-show_entries', 'stream=duration_ts,duration', '-of', 'json', (() => {
-      const f = tmpFile('mp3');
-      writeFileSync(f, tagged);
-      return f;
-    })()]).toString();
-    const duration = Number((JSON.parse(probe) as { streams: { duration: string }[] }).streams[0]?.duration);
-    expect(duration).toBeCloseTo((writer.frameCount * spf) / sampleRate, 5);
-  });
+      const after = ffmpegDecode(tagged, channels);
+      expect(after.samples).toBe(n);
+      expect(Math.abs(onsetSeconds(after.ch0, sampleRate) - EXPECTED_ONSET)).toBeLessThan(0.001);
+      expect(ffprobeEncoderTag(tagged)).toBe('LAME3.100');
+      const probe = run('ffprobe', [
+        '-v',
+        'error',
+        '-show_entries',
+        'stream=duration_ts,duration',
+        '-of',
+        'json',
+        (() => {
+          const f = tmpFile('mp3');
+          writeFileSync(f, tagged);
+          return f;
+        })(),
+      ]).toString();
+      const duration = Number((JSON.parse(probe) as { streams: { duration: string }[] }).streams[0]?.duration);
+      expect(duration).toBeCloseTo((writer.frameCount * spf) / sampleRate, 5);
+    },
+  );
 });

@@ -146,15 +146,13 @@ describe('patchJob', () => {
 });
 
 describe('readJobs', () => {
-  it.each([
-    [[30, 10, 20]],
-    [[10, 20, 30]],
-    [[30, 20, 10]],
-    [[20, 30, 10]],
-  ])('sorts jobs stored with createdAt %j oldest first', async (createdAts) => {
-    await storeJobs(...createdAts.map((createdAt) => makeJob(`job-${createdAt}`, { createdAt })));
-    expect((await readJobs()).map((job) => job.id)).toEqual(['job-10', 'job-20', 'job-30']);
-  });
+  it.each([[[30, 10, 20]], [[10, 20, 30]], [[30, 20, 10]], [[20, 30, 10]]])(
+    'sorts jobs stored with createdAt %j oldest first',
+    async (createdAts) => {
+      await storeJobs(...createdAts.map((createdAt) => makeJob(`job-${createdAt}`, { createdAt })));
+      expect((await readJobs()).map((job) => job.id)).toEqual(['job-10', 'job-20', 'job-30']);
+    },
+  );
 
   it('returns an empty list when nothing is stored', async () => {
     expect(await readJobs()).toEqual([]);

@@ -9,7 +9,10 @@ describe('currentLimits', () => {
   it.each([
     { stored: undefined, expected: DEFAULT_LIMITS },
     { stored: { localStallMs: 3000 }, expected: { ...DEFAULT_LIMITS, localStallMs: 3000 } },
-    { stored: { cloudRequestMs: 1000, cloudExportMs: 5000 }, expected: { ...DEFAULT_LIMITS, cloudRequestMs: 1000, cloudExportMs: 5000 } },
+    {
+      stored: { cloudRequestMs: 1000, cloudExportMs: 5000 },
+      expected: { ...DEFAULT_LIMITS, cloudRequestMs: 1000, cloudExportMs: 5000 },
+    },
     { stored: { localStallMs: 'soon' }, expected: DEFAULT_LIMITS },
     { stored: { localStallMs: -5 }, expected: DEFAULT_LIMITS },
     { stored: 'fast', expected: DEFAULT_LIMITS },

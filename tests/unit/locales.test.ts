@@ -8,13 +8,17 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const SAME_IN_EVERY_LANGUAGE = new Set(['options.kbps']);
 
 type Parsed = Awaited<ReturnType<typeof parseMessagesFile>>[number];
-const textOf = (message: Parsed): string => (message.type === 'plural' ? Object.values(message.plurals).join(' | ') : message.message);
+const textOf = (message: Parsed): string =>
+  message.type === 'plural' ? Object.values(message.plurals).join(' | ') : message.message;
 /** `{name}` substitutions and Chrome's `$1`…`$9`, each once. */
-const placeholdersOf = (message: Parsed): string[] => [...new Set(textOf(message).match(/\{\w+\}|\$[1-9]/g) ?? [])].sort();
+const placeholdersOf = (message: Parsed): string[] =>
+  [...new Set(textOf(message).match(/\{\w+\}|\$[1-9]/g) ?? [])].sort();
 
 async function load(locale: string): Promise<Map<string, Parsed>> {
   const messages = await parseMessagesFile(resolve(ROOT, 'locales', `${locale}.yml`));
-  return new Map(messages.filter((message) => !message.key[0]?.startsWith('@@')).map((message) => [message.key.join('.'), message]));
+  return new Map(
+    messages.filter((message) => !message.key[0]?.startsWith('@@')).map((message) => [message.key.join('.'), message]),
+  );
 }
 
 describe('locales', async () => {

@@ -45,7 +45,11 @@ const allowed: Record<MessageType, SenderName[]> = {
 
 describe('senderAllowed', () => {
   const cases = Object.entries(allowed).flatMap(([type, who]) =>
-    (Object.keys(senders) as SenderName[]).map((sender) => ({ type: type as MessageType, sender, expected: who.includes(sender) })),
+    (Object.keys(senders) as SenderName[]).map((sender) => ({
+      type: type as MessageType,
+      sender,
+      expected: who.includes(sender),
+    })),
   );
   it.each(cases)('$type from $sender → $expected', ({ type, sender, expected }) => {
     expect(senderAllowed(type, senders[sender], extension)).toBe(expected);
@@ -69,7 +73,8 @@ describe('every message is checked on arrival', () => {
   const junk: unknown[] = [42, 'text', [], { unexpected: { nested: true } }, Number.NaN];
   const types = Object.keys(messageSchemas) as MessageType[];
   it.each(types)('%s rejects payloads of the wrong shape', (type) => {
-    for (const payload of junk) expect(messageSchemas[type].safeParse(payload).success, JSON.stringify(payload)).toBe(false);
+    for (const payload of junk)
+      expect(messageSchemas[type].safeParse(payload).success, JSON.stringify(payload)).toBe(false);
   });
 });
 
@@ -78,7 +83,12 @@ describe('payloads with more, or more of it, than a message has', () => {
   const huge = 'x'.repeat(100_000);
   it.each([
     { type: 'jobs:cancel', good: { jobId: id }, bad: { jobId: id, evil: true }, why: 'an extra field' },
-    { type: 'jobs:cancel', good: { jobId: id }, bad: { jobId: huge }, why: 'an id far longer than any the extension makes' },
+    {
+      type: 'jobs:cancel',
+      good: { jobId: id },
+      bad: { jobId: huge },
+      why: 'an id far longer than any the extension makes',
+    },
     { type: 'jobs:cancel', good: { jobId: id }, bad: { jobId: '' }, why: 'an empty id' },
     {
       type: 'jobs:start',
@@ -86,11 +96,29 @@ describe('payloads with more, or more of it, than a message has', () => {
       bad: { files: [{ inputKey: id, fileName: 'clip.mp4', size: 1, path: '/etc/passwd' }] },
       why: 'an extra field in a file',
     },
-    { type: 'jobs:start', good: { files: [{ inputKey: id, fileName: 'clip.mp4', size: 1 }] }, bad: { files: [{ inputKey: id, fileName: huge, size: 1 }] }, why: 'a huge file name' },
-    { type: 'page:extract-url', good: { url: 'https://example.org/a.mp4', pageTitle: 't' }, bad: { url: `https://example.org/${huge}`, pageTitle: 't' }, why: 'a huge address' },
-    { type: 'job:progress', good: { jobId: id, phase: 'reading', progress: 0.5 }, bad: { jobId: id, phase: 'reading', progress: 0.5, state: 'done' }, why: 'an extra field' },
-  ] as { type: MessageType; good: unknown; bad: unknown; why: string }[])('$type refuses $why', ({ type, good, bad }) => {
-    expect(messageSchemas[type].safeParse(good).success).toBe(true);
-    expect(messageSchemas[type].safeParse(bad).success).toBe(false);
-  });
+    {
+      type: 'jobs:start',
+      good: { files: [{ inputKey: id, fileName: 'clip.mp4', size: 1 }] },
+      bad: { files: [{ inputKey: id, fileName: huge, size: 1 }] },
+      why: 'a huge file name',
+    },
+    {
+      type: 'page:extract-url',
+      good: { url: 'https://example.org/a.mp4', pageTitle: 't' },
+      bad: { url: `https://example.org/${huge}`, pageTitle: 't' },
+      why: 'a huge address',
+    },
+    {
+      type: 'job:progress',
+      good: { jobId: id, phase: 'reading', progress: 0.5 },
+      bad: { jobId: id, phase: 'reading', progress: 0.5, state: 'done' },
+      why: 'an extra field',
+    },
+  ] as { type: MessageType; good: unknown; bad: unknown; why: string }[])(
+    '$type refuses $why',
+    ({ type, good, bad }) => {
+      expect(messageSchemas[type].safeParse(good).success).toBe(true);
+      expect(messageSchemas[type].safeParse(bad).success).toBe(false);
+    },
+  );
 });

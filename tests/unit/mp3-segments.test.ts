@@ -5,7 +5,11 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createMp3Encoder } from 'wasm-media-encoders';
 import { ParsedStream, ReservoirPacker, SAMPLES_PER_FRAME } from '../../utils/engines/local/mp3/frames';
-import { SegmentedMp3Encoding, type EncodeSegment, type Mp3Format } from '../../utils/engines/local/mp3/segmented-encoding';
+import {
+  SegmentedMp3Encoding,
+  type EncodeSegment,
+  type Mp3Format,
+} from '../../utils/engines/local/mp3/segmented-encoding';
 import { lameFrameCount, LAME_ENCODER_DELAY, MP3_DECODER_DELAY } from '../../utils/engines/local/mp3/gapless';
 import { DEFAULT_SEGMENT_PLAN, type SegmentPlan } from '../../utils/engines/local/mp3/segment-joiner';
 import { encodeWithLame } from '../../utils/engines/local/mp3/lame';
@@ -26,7 +30,7 @@ function testSignal(sampleRate: number, channels: number, length: number): Float
   const planes = Array.from({ length: channels }, () => new Float32Array(length));
   for (let i = 0; i < length; i++) {
     const t = i / sampleRate;
-    const click = (t % 0.37) < 0.002 ? 0.6 * Math.sign(Math.sin(2 * Math.PI * 2000 * t)) : 0;
+    const click = t % 0.37 < 0.002 ? 0.6 * Math.sign(Math.sin(2 * Math.PI * 2000 * t)) : 0;
     const tone = 0.25 * Math.sin(2 * Math.PI * 440 * t) + 0.15 * Math.sin(2 * Math.PI * 2637 * t);
     for (let c = 0; c < channels; c++) planes[c]![i] = tone * (c === 0 ? 1 : 0.7) + 0.03 * noise() + click;
   }
@@ -36,7 +40,9 @@ function testSignal(sampleRate: number, channels: number, length: number): Float
 function decode(mp3: Uint8Array, channels: number): Float32Array[] {
   const path = join(workDir, `${Math.random().toString(36).slice(2)}.mp3`);
   writeFileSync(path, mp3);
-  const result = spawnSync('ffmpeg', ['-v', 'error', '-xerror', '-i', path, '-f', 'f32le', '-'], { maxBuffer: 1 << 30 });
+  const result = spawnSync('ffmpeg', ['-v', 'error', '-xerror', '-i', path, '-f', 'f32le', '-'], {
+    maxBuffer: 1 << 30,
+  });
   if (result.status !== 0) throw new Error(`ffmpeg could not decode the MP3: ${result.stderr.toString()}`);
   const interleaved = new Float32Array(result.stdout.buffer, result.stdout.byteOffset, result.stdout.length / 4);
   return Array.from({ length: channels }, (_, c) => interleaved.filter((_, i) => i % channels === c));
@@ -51,7 +57,8 @@ async function encodeSegmented(
   const frames: Uint8Array[] = [];
   // The encoding reuses its buffer once the callback returns.
   const encoding = new SegmentedMp3Encoding(format, { encode, size: 2 }, (run) => frames.push(run.slice()), plan);
-  for (let start = 0; start < planes[0]!.length; start += 4_410) await encoding.write(planes.map((plane) => plane.slice(start, start + 4_410)));
+  for (let start = 0; start < planes[0]!.length; start += 4_410)
+    await encoding.write(planes.map((plane) => plane.slice(start, start + 4_410)));
   await encoding.finish();
   return { mp3: new Uint8Array(Buffer.concat(frames)), boundaries: encoding.boundaries };
 }
@@ -79,7 +86,9 @@ describe('MP3 frames and the bit reservoir', () => {
     expect(stream.headSize).toBe(36);
     expect(stream.mainDataBegins.some((begin) => begin > 0)).toBe(true);
     for (let index = 0; index < stream.frameCount; index++) {
-      expect(stream.mainDataSizes[index]).toBeLessThanOrEqual(stream.payloadSize(index) + stream.mainDataBegins[index]!);
+      expect(stream.mainDataSizes[index]).toBeLessThanOrEqual(
+        stream.payloadSize(index) + stream.mainDataBegins[index]!,
+      );
     }
   });
 
@@ -108,37 +117,47 @@ describe('encoding segments in parallel and joining them', () => {
     { sampleRate: 44_100, channels: 2, bitrateKbps: 128 },
     { sampleRate: 44_100, channels: 1, bitrateKbps: 320 },
     { sampleRate: 32_000, channels: 2, bitrateKbps: 256 },
-  ])('$sampleRate Hz, $channels ch, $bitrateKbps kbps: same length, same timing, no seam at any cut', async (format) => {
-    const length = format.sampleRate * 6 + 321;
-    const planes = testSignal(format.sampleRate, format.channels, length);
-    const whole = await encodeWhole(planes, format);
-    const { mp3: joined, boundaries } = await encodeSegmented(planes, format, plan);
+  ])(
+    '$sampleRate Hz, $channels ch, $bitrateKbps kbps: same length, same timing, no seam at any cut',
+    async (format) => {
+      const length = format.sampleRate * 6 + 321;
+      const planes = testSignal(format.sampleRate, format.channels, length);
+      const whole = await encodeWhole(planes, format);
+      const { mp3: joined, boundaries } = await encodeSegmented(planes, format, plan);
 
-    const joinedFrames = frameCount(joined);
-    expect(joinedFrames).toBe(lameFrameCount(length));
-    const [wholeLeft] = decode(whole, format.channels);
-    const [joinedLeft] = decode(joined, format.channels);
-    expect(joinedLeft!.length).toBe(wholeLeft!.length);
+      const joinedFrames = frameCount(joined);
+      expect(joinedFrames).toBe(lameFrameCount(length));
+      const [wholeLeft] = decode(whole, format.channels);
+      const [joinedLeft] = decode(joined, format.channels);
+      expect(joinedLeft!.length).toBe(wholeLeft!.length);
 
-    const overall = snr(planes[0]!, wholeLeft!, 2, joinedFrames - 2);
-    expect(overall).toBeGreaterThan(15);
-    // Around every cut the joined stream is as close to the source as the one-piece encoding there.
-    expect(boundaries.length).toBeGreaterThanOrEqual(5);
-    for (const cut of boundaries.filter((boundary) => boundary >= 3 && boundary < joinedFrames - 2)) {
-      const around = [cut - 3, cut + 3] as const;
-      expect(snr(planes[0]!, joinedLeft!, ...around), `at frame ${cut}`).toBeGreaterThan(snr(planes[0]!, wholeLeft!, ...around) - 1.5);
-    }
-  });
-
-  it.each([1, 10 * SAMPLES_PER_FRAME, 26 * SAMPLES_PER_FRAME + 1, 40 * SAMPLES_PER_FRAME, 40 * SAMPLES_PER_FRAME + 1, 56 * SAMPLES_PER_FRAME, 97_000])(
-    'a stream of %i samples comes out with LAME’s frame count for it',
-    async (length) => {
-      const format = { sampleRate: 48_000, channels: 2, bitrateKbps: 192 };
-      const { mp3: joined } = await encodeSegmented(testSignal(48_000, 2, length), format, plan);
-      expect(frameCount(joined)).toBe(lameFrameCount(length));
-      expect(decode(joined, 2)[0]!.length).toBeGreaterThan(0);
+      const overall = snr(planes[0]!, wholeLeft!, 2, joinedFrames - 2);
+      expect(overall).toBeGreaterThan(15);
+      // Around every cut the joined stream is as close to the source as the one-piece encoding there.
+      expect(boundaries.length).toBeGreaterThanOrEqual(5);
+      for (const cut of boundaries.filter((boundary) => boundary >= 3 && boundary < joinedFrames - 2)) {
+        const around = [cut - 3, cut + 3] as const;
+        expect(snr(planes[0]!, joinedLeft!, ...around), `at frame ${cut}`).toBeGreaterThan(
+          snr(planes[0]!, wholeLeft!, ...around) - 1.5,
+        );
+      }
     },
   );
+
+  it.each([
+    1,
+    10 * SAMPLES_PER_FRAME,
+    26 * SAMPLES_PER_FRAME + 1,
+    40 * SAMPLES_PER_FRAME,
+    40 * SAMPLES_PER_FRAME + 1,
+    56 * SAMPLES_PER_FRAME,
+    97_000,
+  ])('a stream of %i samples comes out with LAME’s frame count for it', async (length) => {
+    const format = { sampleRate: 48_000, channels: 2, bitrateKbps: 192 };
+    const { mp3: joined } = await encodeSegmented(testSignal(48_000, 2, length), format, plan);
+    expect(frameCount(joined)).toBe(lameFrameCount(length));
+    expect(decode(joined, 2)[0]!.length).toBeGreaterThan(0);
+  });
 });
 
 describe('how the stream is cut into segments', () => {

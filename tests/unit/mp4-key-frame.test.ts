@@ -12,7 +12,20 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const video = ['-f', 'lavfi', '-i', 'testsrc2=size=160x120:rate=25:duration=6'];
 const tone = ['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=6'];
 /** A key frame every second, and B-frames, so frames are shown in another order than they are stored. */
-const h264 = ['-c:v', 'libx264', '-preset', 'veryfast', '-bf', '2', '-g', '25', '-keyint_min', '25', '-sc_threshold', '0'];
+const h264 = [
+  '-c:v',
+  'libx264',
+  '-preset',
+  'veryfast',
+  '-bf',
+  '2',
+  '-g',
+  '25',
+  '-keyint_min',
+  '25',
+  '-sc_threshold',
+  '0',
+];
 
 function make(name: string, args: string[]): Blob {
   const file = join(dir, name);
@@ -20,7 +33,10 @@ function make(name: string, args: string[]): Blob {
   return new Blob([readFileSync(file)]);
 }
 
-async function withVideoTrack<T>(blob: Blob, use: (track: NonNullable<Awaited<ReturnType<Input['getPrimaryVideoTrack']>>>) => Promise<T>): Promise<T> {
+async function withVideoTrack<T>(
+  blob: Blob,
+  use: (track: NonNullable<Awaited<ReturnType<Input['getPrimaryVideoTrack']>>>) => Promise<T>,
+): Promise<T> {
   const input = new Input({ source: new BlobSource(blob), formats: ALL_FORMATS });
   try {
     return await use((await input.getPrimaryVideoTrack())!);
@@ -34,9 +50,27 @@ describe('readKeyFrame finds the key frame mediabunny would', () => {
     ['H.264 with B-frames, index at the end', 'end.mp4', [...video, ...tone, ...h264, '-c:a', 'aac']],
     ['H.264, index first', 'first.mp4', [...video, ...tone, ...h264, '-c:a', 'aac', '-movflags', '+faststart']],
     ['H.264 in QuickTime, sound first', 'sound-first.mov', [...tone, ...video, ...h264, '-c:a', 'aac']],
-    ['H.265', 'hevc.mp4', [...video, '-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'keyint=25:min-keyint=25:log-level=error', '-tag:v', 'hvc1']],
+    [
+      'H.265',
+      'hevc.mp4',
+      [
+        ...video,
+        '-c:v',
+        'libx265',
+        '-preset',
+        'ultrafast',
+        '-x265-params',
+        'keyint=25:min-keyint=25:log-level=error',
+        '-tag:v',
+        'hvc1',
+      ],
+    ],
     ['every frame a key frame (Motion JPEG)', 'mjpeg.mov', [...video, '-c:v', 'mjpeg']],
-    ['video starting late (an empty edit first)', 'late.mp4', [...tone, '-itsoffset', '0.5', ...video, '-map', '0:a', '-map', '1:v', ...h264, '-c:a', 'aac']],
+    [
+      'video starting late (an empty edit first)',
+      'late.mp4',
+      [...tone, '-itsoffset', '0.5', ...video, '-map', '0:a', '-map', '1:v', ...h264, '-c:a', 'aac'],
+    ],
   ];
 
   it.each(files)('%s', async (_, name, args) => {
@@ -67,7 +101,19 @@ describe('readKeyFrame finds the key frame mediabunny would', () => {
   });
 
   it('gives the first key frame for a time before it', async () => {
-    const blob = make('late-first.mp4', [...tone, '-itsoffset', '0.5', ...video, '-map', '0:a', '-map', '1:v', ...h264, '-c:a', 'aac']);
+    const blob = make('late-first.mp4', [
+      ...tone,
+      '-itsoffset',
+      '0.5',
+      ...video,
+      '-map',
+      '0:a',
+      '-map',
+      '1:v',
+      ...h264,
+      '-c:a',
+      'aac',
+    ]);
     await withVideoTrack(blob, async (track) => {
       const first = (await new EncodedPacketSink(track).getFirstPacket())!;
       const ours = (await readKeyFrame(blob, track.id, () => 0.2))!;

@@ -25,9 +25,18 @@ describe('readSoundTable reads MPEG audio packets exactly as mediabunny does', (
     ['MP4, index first', 'first.mp4', [...video, ...tone(), ...h264, '-c:a', 'aac', '-movflags', '+faststart']],
     ['QuickTime, mono 44.1 kHz', 'mono.mov', [...video, ...tone(44100), ...h264, '-c:a', 'aac', '-ac', '1']],
     ['sound only (M4A)', 'sound.m4a', [...tone(), '-c:a', 'aac']],
-    ['sound starting late (an empty edit first)', 'late.mp4', [...video, '-itsoffset', '0.5', ...tone(), ...h264, '-c:a', 'aac']],
+    [
+      'sound starting late (an empty edit first)',
+      'late.mp4',
+      [...video, '-itsoffset', '0.5', ...tone(), ...h264, '-c:a', 'aac'],
+    ],
     ['MP3 sound in an MP4', 'mp3.mp4', [...video, ...tone(), ...h264, '-c:a', 'libmp3lame']],
-    ['the second of two sound tracks', 'two.mp4', [...video, ...tone(), ...tone(32000), '-map', '0', '-map', '1', '-map', '2', ...h264, '-c:a', 'aac'], 1],
+    [
+      'the second of two sound tracks',
+      'two.mp4',
+      [...video, ...tone(), ...tone(32000), '-map', '0', '-map', '1', '-map', '2', ...h264, '-c:a', 'aac'],
+      1,
+    ],
   ];
 
   it.each(files)('%s', async (_, name, args, soundIndex = 0) => {
@@ -39,7 +48,8 @@ describe('readSoundTable reads MPEG audio packets exactly as mediabunny does', (
       expect(table).not.toBeNull();
       const ours = [...soundPackets(table!)].length;
       const theirs: { timestamp: number; duration: number; data: Uint8Array }[] = [];
-      for await (const packet of new EncodedPacketSink(track).packets()) theirs.push({ timestamp: packet.timestamp, duration: packet.duration, data: packet.data });
+      for await (const packet of new EncodedPacketSink(track).packets())
+        theirs.push({ timestamp: packet.timestamp, duration: packet.duration, data: packet.data });
       expect(ours).toBe(theirs.length);
       expect(ours).toBeGreaterThan(100);
 
@@ -49,7 +59,9 @@ describe('readSoundTable reads MPEG audio packets exactly as mediabunny does', (
         const at = `packet ${packet.index}`;
         expect((packet.decodeTime - table!.editOffset) / table!.timescale, at).toBeCloseTo(expected.timestamp, 9);
         expect(packet.duration / table!.timescale, at).toBeCloseTo(expected.duration, 9);
-        expect(Buffer.from(bytes.subarray(packet.offset, packet.offset + packet.size)).equals(expected.data), at).toBe(true);
+        expect(Buffer.from(bytes.subarray(packet.offset, packet.offset + packet.size)).equals(expected.data), at).toBe(
+          true,
+        );
       }
       expect(soundTableDuration(table!)).toBeCloseTo(await track.computeDuration(), 9);
     } finally {
@@ -75,7 +87,11 @@ describe('readSoundTable leaves everything else to mediabunny', () => {
   const aacMp4 = () => make('plain.mp4', [...video, ...tone(), ...h264, '-c:a', 'aac']);
 
   it.each([
-    ['a fragmented MP4', 'fragmented.mp4', [...video, ...tone(), ...h264, '-c:a', 'aac', '-movflags', 'frag_keyframe+empty_moov']],
+    [
+      'a fragmented MP4',
+      'fragmented.mp4',
+      [...video, ...tone(), ...h264, '-c:a', 'aac', '-movflags', 'frag_keyframe+empty_moov'],
+    ],
     ['Opus sound in an MP4', 'opus.mp4', [...video, ...tone(), ...h264, '-c:a', 'libopus']],
     ['PCM sound in a QuickTime movie', 'pcm.mov', [...video, ...tone(), ...h264, '-c:a', 'pcm_s16le']],
     ['a Matroska file', 'aac.mkv', [...video, ...tone(), ...h264, '-c:a', 'aac']],
@@ -97,7 +113,10 @@ describe('readSoundTable leaves everything else to mediabunny', () => {
 
   it('something that is no MP4', async () => {
     const file = join(dir, 'noise.bin');
-    writeFileSync(file, new Uint8Array(4096).map((_, i) => (i * 7919) % 251));
+    writeFileSync(
+      file,
+      new Uint8Array(4096).map((_, i) => (i * 7919) % 251),
+    );
     expect(await readSoundTable(new Blob([readFileSync(file)]), 1)).toBeNull();
   });
 

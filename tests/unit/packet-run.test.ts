@@ -7,15 +7,18 @@ describe('PacketRun gathers consecutive packets for one decoder chunk', () => {
   it.each([
     { packets: [bytes(1, 2, 3)], expected: [1, 2, 3], duration: 1024 },
     { packets: [bytes(1, 2), bytes(3), bytes(4, 5, 6)], expected: [1, 2, 3, 4, 5, 6], duration: 3072 },
-  ])('$packets.length packet(s): their bytes in order, the first one’s time, their durations summed', ({ packets, expected, duration }) => {
-    const run = new PacketRun();
-    packets.forEach((packet, index) => run.add(packet, 5000 + index * 1024, 1024));
-    expect(run.count).toBe(packets.length);
-    expect(run.firstDecodeTime).toBe(5000);
-    expect(run.duration).toBe(duration);
-    expect([...run.take()]).toEqual(expected);
-    expect(run.count).toBe(0);
-  });
+  ])(
+    '$packets.length packet(s): their bytes in order, the first one’s time, their durations summed',
+    ({ packets, expected, duration }) => {
+      const run = new PacketRun();
+      packets.forEach((packet, index) => run.add(packet, 5000 + index * 1024, 1024));
+      expect(run.count).toBe(packets.length);
+      expect(run.firstDecodeTime).toBe(5000);
+      expect(run.duration).toBe(duration);
+      expect([...run.take()]).toEqual(expected);
+      expect(run.count).toBe(0);
+    },
+  );
 
   it('starts afresh after a take, growing its buffer past 16 KB', () => {
     const run = new PacketRun();

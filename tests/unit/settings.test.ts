@@ -13,7 +13,15 @@ import {
   type Settings,
 } from '@/utils/settings';
 
-const defaults: Settings = { engine: 'auto', bitrate: 192, cloudBaseUrl: DEFAULT_CLOUD_BASE_URL, keepMp3Audio: false, normalizeLoudness: false, fileNamePattern: '{title}', tags: ALL_TAGS };
+const defaults: Settings = {
+  engine: 'auto',
+  bitrate: 192,
+  cloudBaseUrl: DEFAULT_CLOUD_BASE_URL,
+  keepMp3Audio: false,
+  normalizeLoudness: false,
+  fileNamePattern: '{title}',
+  tags: ALL_TAGS,
+};
 
 describe('settingsSchema', () => {
   it('defaults every field', () => {
@@ -24,10 +32,30 @@ describe('settingsSchema', () => {
   it.each<[string, unknown, Settings]>([
     [
       'all valid',
-      { engine: 'cloud', bitrate: 320, cloudBaseUrl: 'https://api.example.com', keepMp3Audio: true, normalizeLoudness: true, fileNamePattern: '{date} {title}', tags: { title: true, artistAlbum: false, cover: false } },
-      { engine: 'cloud', bitrate: 320, cloudBaseUrl: 'https://api.example.com', keepMp3Audio: true, normalizeLoudness: true, fileNamePattern: '{date} {title}', tags: { title: true, artistAlbum: false, cover: false } },
+      {
+        engine: 'cloud',
+        bitrate: 320,
+        cloudBaseUrl: 'https://api.example.com',
+        keepMp3Audio: true,
+        normalizeLoudness: true,
+        fileNamePattern: '{date} {title}',
+        tags: { title: true, artistAlbum: false, cover: false },
+      },
+      {
+        engine: 'cloud',
+        bitrate: 320,
+        cloudBaseUrl: 'https://api.example.com',
+        keepMp3Audio: true,
+        normalizeLoudness: true,
+        fileNamePattern: '{date} {title}',
+        tags: { title: true, artistAlbum: false, cover: false },
+      },
     ],
-    ['one tag switch unreadable', { tags: { title: false, artistAlbum: 'no', cover: false } }, { ...defaults, tags: { title: false, artistAlbum: true, cover: false } }],
+    [
+      'one tag switch unreadable',
+      { tags: { title: false, artistAlbum: 'no', cover: false } },
+      { ...defaults, tags: { title: false, artistAlbum: true, cover: false } },
+    ],
     ['tags not an object', { tags: true }, defaults],
     ['empty file name pattern', { fileNamePattern: '  ' }, defaults],
     ['keep MP3 of the wrong type', { keepMp3Audio: 'yes' }, defaults],
@@ -97,9 +125,17 @@ describe('getSettings / updateSettings', () => {
 
   it.each<[string, Partial<Settings>[], Settings]>([
     ['one field', [{ bitrate: 320 }], { ...defaults, bitrate: 320 }],
-    ['two changes keep each other', [{ bitrate: 320 }, { engine: 'cloud' }], { ...defaults, bitrate: 320, engine: 'cloud' }],
+    [
+      'two changes keep each other',
+      [{ bitrate: 320 }, { engine: 'cloud' }],
+      { ...defaults, bitrate: 320, engine: 'cloud' },
+    ],
     ['a later change wins', [{ bitrate: 320 }, { bitrate: 128 }], { ...defaults, bitrate: 128 }],
-    ['URL', [{ cloudBaseUrl: 'https://staging.example.com' }], { ...defaults, cloudBaseUrl: 'https://staging.example.com' }],
+    [
+      'URL',
+      [{ cloudBaseUrl: 'https://staging.example.com' }],
+      { ...defaults, cloudBaseUrl: 'https://staging.example.com' },
+    ],
     ['empty change', [{}], defaults],
   ])('round trips through sync storage: %s', async (_label, changes, expected) => {
     let returned: Settings | undefined;
@@ -121,8 +157,16 @@ describe('getSettings / updateSettings', () => {
   });
 
   it.each<[string, unknown, Settings]>([
-    ['unknown engine', { engine: 'turbo', bitrate: 320, cloudBaseUrl: 'https://a.example.com' }, { ...defaults, bitrate: 320, cloudBaseUrl: 'https://a.example.com' }],
-    ['bad bitrate and URL', { engine: 'local', bitrate: 7, cloudBaseUrl: 'ftp://a.example.com' }, { ...defaults, engine: 'local' }],
+    [
+      'unknown engine',
+      { engine: 'turbo', bitrate: 320, cloudBaseUrl: 'https://a.example.com' },
+      { ...defaults, bitrate: 320, cloudBaseUrl: 'https://a.example.com' },
+    ],
+    [
+      'bad bitrate and URL',
+      { engine: 'local', bitrate: 7, cloudBaseUrl: 'ftp://a.example.com' },
+      { ...defaults, engine: 'local' },
+    ],
     ['missing fields', { engine: 'cloud' }, { ...defaults, engine: 'cloud' }],
   ])('reads a stored value with %s field by field', async (_label, stored, expected) => {
     await storeRaw(stored);

@@ -10,7 +10,18 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function make(name: string, rate: number, args: string[]): Blob {
   const file = join(dir, name);
-  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=${rate}:duration=10`, ...args, file]);
+  execFileSync('ffmpeg', [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `sine=frequency=440:sample_rate=${rate}:duration=10`,
+    ...args,
+    file,
+  ]);
   return new Blob([readFileSync(file)]);
 }
 
@@ -22,7 +33,12 @@ describe('mp3DurationSeconds', () => {
     ['MPEG-1 without an Info frame: from its bitrate', 48000, ['-b:a', '192k', '-write_xing', '0'], 0.1],
     ['MPEG-2 without an Info frame: from its bitrate', 24000, ['-b:a', '64k', '-write_xing', '0'], 0.1],
     ['MPEG-2.5 without an Info frame: from its bitrate', 8000, ['-b:a', '16k', '-write_xing', '0'], 0.2],
-    ['behind an ID3 tag', 44100, ['-b:a', '128k', '-write_xing', '0', '-metadata', 'title=Tagged', '-id3v2_version', '3'], 0.1],
+    [
+      'behind an ID3 tag',
+      44100,
+      ['-b:a', '128k', '-write_xing', '0', '-metadata', 'title=Tagged', '-id3v2_version', '3'],
+      0.1,
+    ],
   ];
 
   it.each(files)('%s', async (_, rate, args, tolerance) => {

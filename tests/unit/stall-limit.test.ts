@@ -43,11 +43,25 @@ function stallingFetch(): typeof fetch {
   };
 }
 
-async function run(engine: Engine, source: JobSource, jobId: string, { stallLimitMs }: { stallLimitMs?: number } = { stallLimitMs: LIMIT_MS }) {
+async function run(
+  engine: Engine,
+  source: JobSource,
+  jobId: string,
+  { stallLimitMs }: { stallLimitMs?: number } = { stallLimitMs: LIMIT_MS },
+) {
   const reports: { type: string; data: unknown }[] = [];
   const report: Report = async (type, data) => void reports.push({ type, data });
   const host = new ConversionHost(engine, report);
-  host.start({ jobId, source, fileName: 'clip.mp4', bitrate: 192, keepMp3Audio: false, normalizeLoudness: false, title: 'clip', ...(stallLimitMs ? { stallLimitMs } : {}) });
+  host.start({
+    jobId,
+    source,
+    fileName: 'clip.mp4',
+    bitrate: 192,
+    keepMp3Audio: false,
+    normalizeLoudness: false,
+    title: 'clip',
+    ...(stallLimitMs ? { stallLimitMs } : {}),
+  });
   await vi.waitFor(() => expect(host.runningJobIds()).toEqual([]), { timeout: 2000 });
   await sleep(LIMIT_MS * 5);
   return reports.filter((entry) => entry.type !== 'job:progress');
@@ -57,9 +71,19 @@ describe('the stall limit on local jobs', () => {
   afterEach(() => vi.unstubAllGlobals());
 
   it.each([
-    { name: 'a conversion that reports progress steadily, for longer than the limit, finishes', engine: steady(20, LIMIT_MS * 4), outcome: 'job:converted', jobId: 'job-steady' },
+    {
+      name: 'a conversion that reports progress steadily, for longer than the limit, finishes',
+      engine: steady(20, LIMIT_MS * 4),
+      outcome: 'job:converted',
+      jobId: 'job-steady',
+    },
     { name: 'a conversion that never answers is stopped', engine: silent, outcome: 'stalled', jobId: 'job-silent' },
-    { name: 'a conversion that goes quiet is stopped, and its late MP3 is neither reported nor kept', engine: stopsThenFinishesLate, outcome: 'stalled', jobId: 'job-late' },
+    {
+      name: 'a conversion that goes quiet is stopped, and its late MP3 is neither reported nor kept',
+      engine: stopsThenFinishesLate,
+      outcome: 'stalled',
+      jobId: 'job-late',
+    },
   ])('$name', async ({ engine, outcome, jobId }) => {
     await putBlob('inputs', `in-${jobId}`, new Blob(['video']));
     const reports = await run(engine, { kind: 'stored-file', inputKey: `in-${jobId}` }, jobId);

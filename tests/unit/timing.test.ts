@@ -12,7 +12,7 @@ describe('within', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
-  it("gives what late() returns, or throws, once the time is up", async () => {
+  it('gives what late() returns, or throws, once the time is up', async () => {
     const never = new Promise<string>(() => {});
     const value = within(never, 100, () => 'late');
     const thrown = within(never, 100, () => {

@@ -21,7 +21,10 @@ export interface MenuClick {
 }
 
 /** "Extract MP3" from the context menu: the same job as the in-page button. */
-export async function onContextMenuClick(info: MenuClick, tab: { id?: number; title?: string } | undefined): Promise<void> {
+export async function onContextMenuClick(
+  info: MenuClick,
+  tab: { id?: number; title?: string } | undefined,
+): Promise<void> {
   const url = info.menuItemId === LINK_ITEM ? info.linkUrl : info.srcUrl;
   if (!url) return;
   if (/^https?:/i.test(url)) {

@@ -34,7 +34,9 @@ export async function readHistory(): Promise<HistoryEntry[]> {
 
 const exclusive = oneAtATime();
 
-export function mutateHistory<T>(change: (entries: HistoryEntry[]) => { entries: HistoryEntry[]; result: T }): Promise<T> {
+export function mutateHistory<T>(
+  change: (entries: HistoryEntry[]) => { entries: HistoryEntry[]; result: T },
+): Promise<T> {
   return exclusive(async () => {
     const { entries, result } = change(await readHistory());
     await historyItem.setValue(entries.slice(0, MAX_HISTORY_ENTRIES));

@@ -6,7 +6,10 @@ import { oneAtATime } from '../one-at-a-time';
 /** Every job that is not finished yet, by id. Only the background writes it; pages watch it. */
 export const jobsItem = storage.defineItem<Record<string, Job>>('local:jobs', { fallback: {} });
 
-const jobsSchema = z.record(z.string(), jobSchema.catch((context) => context.value as Job));
+const jobsSchema = z.record(
+  z.string(),
+  jobSchema.catch((context) => context.value as Job),
+);
 
 export async function readJobs(): Promise<Job[]> {
   const jobs = Object.values(jobsSchema.parse(await jobsItem.getValue()));
@@ -48,7 +51,11 @@ export function transition(id: string, state: JobState, patch: Partial<Job> = {}
 }
 
 /** Updates a job's fields without changing its state; only while it is in one of `states`. */
-export function patchJob(id: string, states: readonly JobState[], patch: Partial<Omit<Job, 'state'>>): Promise<Job | undefined> {
+export function patchJob(
+  id: string,
+  states: readonly JobState[],
+  patch: Partial<Omit<Job, 'state'>>,
+): Promise<Job | undefined> {
   return mutateJobs((jobs) => {
     const job = jobs[id];
     if (!job || !states.includes(job.state)) return undefined;

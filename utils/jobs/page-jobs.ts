@@ -59,14 +59,22 @@ export const pageJobs = {
     const adopted: { sourceName: string; size: number; source: { kind: 'stored-file'; inputKey: string } }[] = [];
     for (const file of files) {
       const inputKey = crypto.randomUUID();
-      const kept = await conversionSite.send('site:adopt', { blobUrl: file.blobUrl, inputKey }).catch((error: unknown) => {
-        console.error('Handing over a file failed', error);
-        return undefined;
-      });
+      const kept = await conversionSite
+        .send('site:adopt', { blobUrl: file.blobUrl, inputKey })
+        .catch((error: unknown) => {
+          console.error('Handing over a file failed', error);
+          return undefined;
+        });
       if (!kept?.ok) {
         // The button stands for all of the input's files: none start and no copies stay, so pressing it again starts them all.
         await forget(adopted);
-        return { ok: false, error: kept?.reason === 'disk-full' ? i18n.t('page.diskFull', { file: file.fileName }) : i18n.t('page.handOverFailed') };
+        return {
+          ok: false,
+          error:
+            kept?.reason === 'disk-full'
+              ? i18n.t('page.diskFull', { file: file.fileName })
+              : i18n.t('page.handOverFailed'),
+        };
       }
       adopted.push({ sourceName: file.fileName, size: file.size, source: { kind: 'stored-file', inputKey } });
     }

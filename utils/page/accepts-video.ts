@@ -6,7 +6,10 @@ export function acceptsVideo(accept: string | null): boolean {
   return accept
     .split(',')
     .map((token) => token.trim().toLowerCase())
-    .some((token) => token === '*/*' || token === 'video/*' || token.startsWith('video/') || VIDEO_EXTENSIONS.includes(token));
+    .some(
+      (token) =>
+        token === '*/*' || token === 'video/*' || token.startsWith('video/') || VIDEO_EXTENSIONS.includes(token),
+    );
 }
 
 export const VIDEO_LINK_PATTERNS = VIDEO_EXTENSIONS.slice(0, 6).flatMap((extension) => [

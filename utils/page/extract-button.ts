@@ -109,7 +109,10 @@ export class ExtractButton {
   place(): void {
     const rect = this.target.getBoundingClientRect();
     const fullscreen = document.fullscreenElement;
-    const container = fullscreen && fullscreen !== this.target && fullscreen.contains(this.target) ? fullscreen : document.documentElement;
+    const container =
+      fullscreen && fullscreen !== this.target && fullscreen.contains(this.target)
+        ? fullscreen
+        : document.documentElement;
     if (this.host.parentNode !== container) container.append(this.host);
     this.host.style.display = fullscreen && container === document.documentElement ? 'none' : '';
     const fixed = container !== document.documentElement;

@@ -8,13 +8,17 @@ import { trackTargets, type ExtractTarget } from './target-tracker';
 
 function extensionFor(type: string): string {
   const subtype = type.split('/')[1]?.split(';')[0] ?? '';
-  return ({ 'x-matroska': 'mkv', quicktime: 'mov', 'x-msvideo': 'avi', webm: 'webm' } as Record<string, string>)[subtype] ?? 'mp4';
+  return (
+    ({ 'x-matroska': 'mkv', quicktime: 'mov', 'x-msvideo': 'avi', webm: 'webm' } as Record<string, string>)[subtype] ??
+    'mp4'
+  );
 }
 
 /** Starts a job for a video element's source: the extension downloads web URLs itself; page-made Blobs are handed over. */
 async function extractVideo(video: HTMLVideoElement): Promise<StartReply> {
   const src = video.currentSrc || video.src;
-  if (/^https?:/i.test(src)) return sendMessage('page:extract-url', { url: src, pageTitle: document.title.slice(0, 500) });
+  if (/^https?:/i.test(src))
+    return sendMessage('page:extract-url', { url: src, pageTitle: document.title.slice(0, 500) });
   if (!src) return { ok: false, error: i18n.t('page.noSource') };
   let blob: Blob;
   try {
@@ -43,7 +47,8 @@ async function start(button: ExtractButton): Promise<void> {
   button.showProgress(i18n.t('page.starting'), undefined);
   let reply: StartReply;
   try {
-    reply = button.target instanceof HTMLVideoElement ? await extractVideo(button.target) : await extractFiles(button.target);
+    reply =
+      button.target instanceof HTMLVideoElement ? await extractVideo(button.target) : await extractFiles(button.target);
   } catch {
     reply = { ok: false, error: i18n.t('page.unavailable') };
   }
@@ -55,7 +60,8 @@ async function start(button: ExtractButton): Promise<void> {
 export function mountExtractButtons(ctx: ContentScriptContext): void {
   const buttons = new Map<ExtractTarget, ExtractButton>();
   const updateInputState = (button: ExtractButton) => {
-    if (button.target instanceof HTMLInputElement) button.setDisabled(button.target.files?.length ? undefined : i18n.t('page.noFileChosen'));
+    if (button.target instanceof HTMLInputElement)
+      button.setDisabled(button.target.files?.length ? undefined : i18n.t('page.noFileChosen'));
   };
 
   const stopTracking = trackTargets(document, {
@@ -80,7 +86,9 @@ export function mountExtractButtons(ctx: ContentScriptContext): void {
   // The context menu's "Extract MP3" on a page-made (blob:) video: only this page can read its bytes.
   const stopListening = onMessage('page:extract-video', ({ srcUrl }) => {
     const button = [...buttons.values()].find(
-      (candidate) => candidate.target instanceof HTMLVideoElement && (candidate.target.currentSrc || candidate.target.src) === srcUrl,
+      (candidate) =>
+        candidate.target instanceof HTMLVideoElement &&
+        (candidate.target.currentSrc || candidate.target.src) === srcUrl,
     );
     if (button) void start(button);
   });

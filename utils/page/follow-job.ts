@@ -13,7 +13,9 @@ const waitingLabels = {
 
 function progressLabel(job: Job, downloading: boolean): string {
   if (downloading) return i18n.t('page.downloading');
-  return job.state in waitingLabels ? i18n.t(waitingLabels[job.state as keyof typeof waitingLabels]) : i18n.t('page.working');
+  return job.state in waitingLabels
+    ? i18n.t(waitingLabels[job.state as keyof typeof waitingLabels])
+    : i18n.t('page.working');
 }
 
 /** Mirrors a job the queue runs on the button that started it, until it ends. */

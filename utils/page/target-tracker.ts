@@ -10,7 +10,12 @@ const MIN_VIDEO_HEIGHT = 90;
 
 function isShown(element: Element, minWidth: number, minHeight: number): boolean {
   const rect = element.getBoundingClientRect();
-  return element.isConnected && rect.width >= minWidth && rect.height >= minHeight && getComputedStyle(element).visibility !== 'hidden';
+  return (
+    element.isConnected &&
+    rect.width >= minWidth &&
+    rect.height >= minHeight &&
+    getComputedStyle(element).visibility !== 'hidden'
+  );
 }
 
 /** The videos shown at 160×90 px or more, and the visible file inputs that accept video. */
@@ -58,7 +63,12 @@ export function trackTargets(
     );
     if (relevant) schedule();
   });
-  mutations.observe(root.documentElement, { childList: true, subtree: true, attributes: true, attributeFilter: ['style', 'class', 'hidden', 'width', 'height', 'accept', 'src'] });
+  mutations.observe(root.documentElement, {
+    childList: true,
+    subtree: true,
+    attributes: true,
+    attributeFilter: ['style', 'class', 'hidden', 'width', 'height', 'accept', 'src'],
+  });
   const events = ['scroll', 'resize', 'fullscreenchange', 'loadedmetadata', 'transitionend'] as const;
   for (const type of events) root.addEventListener(type, schedule, { capture: true, passive: true });
   window.addEventListener('resize', schedule, { passive: true });

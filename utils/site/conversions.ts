@@ -34,7 +34,11 @@ export async function reportToBackground<T extends ReportType>(type: T, data: Me
 const clamp01 = (value: number) => Math.min(1, Math.max(0, value));
 
 /** Streams a web video to a Blob, telling `onReceived` of every chunk (`total` is 0 when the server doesn't say). */
-async function download(url: string, onReceived: (received: number, total: number) => void, signal: AbortSignal): Promise<Blob> {
+async function download(
+  url: string,
+  onReceived: (received: number, total: number) => void,
+  signal: AbortSignal,
+): Promise<Blob> {
   let response: Response;
   try {
     response = await fetch(url, { signal, credentials: 'include' });
@@ -88,15 +92,24 @@ async function uploadInput(
  * The job's input: stored bytes, or a web video downloaded now and kept for a resumed job.
  * `onActivity` hears of every chunk that arrives, reported or not.
  */
-export async function readInput(jobId: string, source: JobSource, signal: AbortSignal, report: Report, onActivity = () => {}): Promise<Blob> {
+export async function readInput(
+  jobId: string,
+  source: JobSource,
+  signal: AbortSignal,
+  report: Report,
+  onActivity = () => {},
+): Promise<Blob> {
   const key = inputKeyOf({ id: jobId, source });
   const stored = await getBlob('inputs', key);
   if (stored) return stored;
   if (source.kind === 'stored-file') throw new ConversionError('input-missing');
-  const reportShare = throttleProgress((progress) => void report('job:progress', { jobId, phase: 'reading', progress }), {
-    minStep: 0,
-    ...REPORT_PACE,
-  });
+  const reportShare = throttleProgress(
+    (progress) => void report('job:progress', { jobId, phase: 'reading', progress }),
+    {
+      minStep: 0,
+      ...REPORT_PACE,
+    },
+  );
   const blob = await download(
     source.url,
     (received, total) => {
@@ -175,23 +188,39 @@ export class ConversionHost {
     }
   }
 
-  private async convertAndStore({ jobId, source, bitrate, stallLimitMs: _, ...choices }: MessageData<'site:convert'>, signal: AbortSignal, stall: StallWatch) {
+  private async convertAndStore(
+    { jobId, source, bitrate, stallLimitMs: _, ...choices }: MessageData<'site:convert'>,
+    signal: AbortSignal,
+    stall: StallWatch,
+  ) {
     const report = this.report;
     await report('job:progress', { jobId, phase: 'reading', progress: 0 });
     const input = await readInput(jobId, source, signal, report, () => stall.touch('download-stalled'));
     // The first progress a person can see goes out at once; after that, a few times a second.
-    const reportProgress = throttleProgress((progress) => void report('job:progress', { jobId, phase: 'converting', progress }), REPORT_PACE);
+    const reportProgress = throttleProgress(
+      (progress) => void report('job:progress', { jobId, phase: 'converting', progress }),
+      REPORT_PACE,
+    );
     const onProgress = (progress: number) => {
       stall.touch('stalled');
       reportProgress(clamp01(progress));
     };
     // The turn lasts until the MP3 is stored and reported, so the popup never shows two jobs converting.
     await this.inEngineTurn(jobId, stall, signal, async () => {
-      const result = await this.engine.convert({ input, bitrateKbps: bitrate, ...choices, scratchKey: jobId }, onProgress, signal);
+      const result = await this.engine.convert(
+        { input, bitrateKbps: bitrate, ...choices, scratchKey: jobId },
+        onProgress,
+        signal,
+      );
       if (signal.aborted) return;
       await putBlob('outputs', jobId, result.mp3);
       if (signal.aborted) return;
-      await report('job:converted', { jobId, outputKey: jobId, size: result.mp3.size, durationSeconds: result.durationSeconds });
+      await report('job:converted', {
+        jobId,
+        outputKey: jobId,
+        size: result.mp3.size,
+        durationSeconds: result.durationSeconds,
+      });
     });
   }
 
@@ -199,7 +228,12 @@ export class ConversionHost {
    * Runs `work` once the conversions before it are done; waiting is not stalling. A job cancelled
    * meanwhile never starts, and a stopped job gives up its turn even if its engine never settles.
    */
-  private async inEngineTurn(jobId: string, stall: StallWatch, signal: AbortSignal, work: () => Promise<void>): Promise<void> {
+  private async inEngineTurn(
+    jobId: string,
+    stall: StallWatch,
+    signal: AbortSignal,
+    work: () => Promise<void>,
+  ): Promise<void> {
     if (this.engineUsers > 0) {
       stall.clear();
       void this.report('job:progress', { jobId, phase: 'waiting', progress: 0 });
@@ -209,7 +243,9 @@ export class ConversionHost {
       return await this.engineTurns(async () => {
         if (signal.aborted) return;
         stall.touch('stalled');
-        const stopped = new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+        const stopped = new Promise<void>((resolve) =>
+          signal.addEventListener('abort', () => resolve(), { once: true }),
+        );
         return Promise.race([work(), stopped]);
       });
     } finally {

@@ -21,7 +21,12 @@ const VISIBLE_STEP = 0.005;
  */
 export function throttleProgress(
   report: ProgressReport,
-  { minStep = VISIBLE_STEP, minIntervalMs = 0, heartbeatMs = 1000, now = () => performance.now() }: ThrottleOptions = {},
+  {
+    minStep = VISIBLE_STEP,
+    minIntervalMs = 0,
+    heartbeatMs = 1000,
+    now = () => performance.now(),
+  }: ThrottleOptions = {},
 ): ProgressReport {
   let reported = Number.NEGATIVE_INFINITY;
   let reportedAt = Number.NEGATIVE_INFINITY;

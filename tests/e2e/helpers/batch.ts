@@ -49,7 +49,12 @@ export async function readStored(session: ExtensionSession): Promise<Stored> {
  * the queue is cancelled, as a person would, and counted as hung; when nothing at all moves for
  * longer than that, the files left are stuck; if the browser stops answering, they count as crashed.
  */
-export async function runBatch(session: ExtensionSession, popup: Page, paths: string[], boundMs: number): Promise<FileOutcome[]> {
+export async function runBatch(
+  session: ExtensionSession,
+  popup: Page,
+  paths: string[],
+  boundMs: number,
+): Promise<FileOutcome[]> {
   const names = paths.map((path) => basename(path));
   const batchStart = Date.now();
   const startedAt = new Map<string, number>();
@@ -58,11 +63,15 @@ export async function runBatch(session: ExtensionSession, popup: Page, paths: st
   let lastChange = batchStart;
   await popup.getByLabel('Choose video').setInputFiles(paths);
   while (results.size < names.length) {
-    const stored = await Promise.race([readStored(session), sleep(30_000).then(() => Promise.reject(new Error('the background did not answer in 30 s')))]).catch(
-      (error: unknown) => error as Error,
-    );
+    const stored = await Promise.race([
+      readStored(session),
+      sleep(30_000).then(() => Promise.reject(new Error('the background did not answer in 30 s'))),
+    ]).catch((error: unknown) => error as Error);
     const now = Date.now();
-    const state = stored instanceof Error ? '' : JSON.stringify([stored.jobs.map((job) => [job.sourceName, job.state, job.progress]), stored.converted.size]);
+    const state =
+      stored instanceof Error
+        ? ''
+        : JSON.stringify([stored.jobs.map((job) => [job.sourceName, job.state, job.progress]), stored.converted.size]);
     if (state !== lastState) [lastState, lastChange] = [state, now];
     const stalled = now - lastChange > boundMs + 30_000;
     for (const name of names) {
@@ -75,12 +84,27 @@ export async function runBatch(session: ExtensionSession, popup: Page, paths: st
       const job = stored.jobs.find((candidate) => candidate.sourceName === name);
       const mp3 = stored.converted.get(name);
       if (mp3 !== undefined) results.set(name, await checkMp3(session, name, mp3, seconds));
-      else if (job?.state === 'failed' || job?.state === 'interrupted') results.set(name, { name, outcome: 'alert', seconds, detail: job.error });
-      else if (stalled) results.set(name, { name, outcome: 'stuck', seconds, detail: `${job?.state ?? 'not listed'} when the queue stopped moving` });
+      else if (job?.state === 'failed' || job?.state === 'interrupted')
+        results.set(name, { name, outcome: 'alert', seconds, detail: job.error });
+      else if (stalled)
+        results.set(name, {
+          name,
+          outcome: 'stuck',
+          seconds,
+          detail: `${job?.state ?? 'not listed'} when the queue stopped moving`,
+        });
       else if (job?.state === 'queued' || job === undefined) startedAt.set(name, now);
       else if (RUNNING.includes(job.state) && seconds * 1000 > boundMs) {
-        await jobRow(popup, name).getByRole('button', { name: 'Cancel' }).click({ timeout: 10_000 }).catch(() => undefined);
-        results.set(name, { name, outcome: 'hung', seconds, detail: `${job.state} at ${Math.round(job.progress * 100)}%` });
+        await jobRow(popup, name)
+          .getByRole('button', { name: 'Cancel' })
+          .click({ timeout: 10_000 })
+          .catch(() => undefined);
+        results.set(name, {
+          name,
+          outcome: 'hung',
+          seconds,
+          detail: `${job.state} at ${Math.round(job.progress * 100)}%`,
+        });
       }
     }
     await sleep(250);
@@ -94,11 +118,19 @@ async function checkMp3(session: ExtensionSession, name: string, mp3: string, se
     if (!(analysis.durationSeconds > 0)) throw new Error('no audio decoded');
     return { name, outcome: 'converted', seconds, detail: `${analysis.durationSeconds.toFixed(2)} s`, mp3: analysis };
   } catch (error) {
-    return { name, outcome: 'bad-mp3', seconds, detail: String(error instanceof Error ? error.message : error).slice(0, 300) };
+    return {
+      name,
+      outcome: 'bad-mp3',
+      seconds,
+      detail: String(error instanceof Error ? error.message : error).slice(0, 300),
+    };
   }
 }
 
 /** The popup's alert for a file, or undefined when it shows none (or the popup doesn't answer). */
 export function alertText(popup: Page, name: string): Promise<string | undefined> {
-  return jobRow(popup, name).getByRole('alert').innerText({ timeout: 5_000 }).catch(() => undefined);
+  return jobRow(popup, name)
+    .getByRole('alert')
+    .innerText({ timeout: 5_000 })
+    .catch(() => undefined);
 }

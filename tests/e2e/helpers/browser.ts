@@ -95,7 +95,9 @@ async function fileSize(path: string): Promise<number | undefined> {
 
 async function hasPartialDownload(dir: string, fileName: string): Promise<boolean> {
   const names = await readdir(dir);
-  return names.some((n) => n.endsWith('.crdownload') && (n === `${fileName}.crdownload` || n.startsWith('Unconfirmed ')));
+  return names.some(
+    (n) => n.endsWith('.crdownload') && (n === `${fileName}.crdownload` || n.startsWith('Unconfirmed ')),
+  );
 }
 
 /** Polls until the file exists, has no .crdownload partner and its size held still for a few polls. */
@@ -113,7 +115,9 @@ async function waitForFile(dir: string, fileName: string, timeoutMs = 60_000): P
     await sleep(100);
   }
   const present = await readdir(dir).catch(() => []);
-  throw new Error(`download ${fileName} did not complete in ${timeoutMs} ms; ${dir} holds: ${present.join(', ') || '(nothing)'}`);
+  throw new Error(
+    `download ${fileName} did not complete in ${timeoutMs} ms; ${dir} holds: ${present.join(', ') || '(nothing)'}`,
+  );
 }
 
 /**
@@ -126,7 +130,8 @@ async function restoreDefaultDownloads(cdp: CDPSession): Promise<void> {
 
 export async function launchExtension(opts: LaunchOptions = {}): Promise<ExtensionSession> {
   const extensionPath = resolve(opts.extensionPath ?? BUILT_EXTENSION);
-  if (!isExtensionBuilt(extensionPath)) throw new Error(`no manifest.json in ${extensionPath}; run \`npm run build\` first`);
+  if (!isExtensionBuilt(extensionPath))
+    throw new Error(`no manifest.json in ${extensionPath}; run \`npm run build\` first`);
   const tempRoot = await mkdtemp(join(tmpdir(), 'video-to-mp3-e2e-'));
   const downloadsDir = join(tempRoot, 'downloads');
   await mkdir(downloadsDir, { recursive: true });
@@ -153,7 +158,11 @@ async function removeFolders({ tempRoot, profileDir }: SessionFolders): Promise<
   await rm(tempRoot, { recursive: true, force: true });
 }
 
-async function launchOnProfile(extensionPath: string, folders: SessionFolders, opts: LaunchOptions): Promise<ExtensionSession> {
+async function launchOnProfile(
+  extensionPath: string,
+  folders: SessionFolders,
+  opts: LaunchOptions,
+): Promise<ExtensionSession> {
   let context: BrowserContext | undefined;
   try {
     context = await chromium.launchPersistentContext(folders.profileDir, {
@@ -203,7 +212,8 @@ async function stopWorkers(cdp: CDPSession, statuses: WorkerStatuses, timeoutMs 
   await cdp.send('ServiceWorker.stopAllWorkers');
   const deadline = Date.now() + timeoutMs;
   while (statuses.stops() === stopsBefore) {
-    if (Date.now() > deadline) throw new Error(`service worker did not stop within ${timeoutMs} ms: ${statuses.current().join(', ')}`);
+    if (Date.now() > deadline)
+      throw new Error(`service worker did not stop within ${timeoutMs} ms: ${statuses.current().join(', ')}`);
     await sleep(50);
   }
 }

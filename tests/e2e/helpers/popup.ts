@@ -23,15 +23,26 @@ export function jobRow(popup: Page, fileName: string): Locator {
 }
 
 export function completedRow(popup: Page, mp3Name: string): Locator {
-  return popup.getByRole('region', { name: 'Completed downloads' }).getByRole('listitem', { name: mp3Name, exact: true });
+  return popup
+    .getByRole('region', { name: 'Completed downloads' })
+    .getByRole('listitem', { name: mp3Name, exact: true });
 }
 
 /** Waits until the job's progress bar reports some progress, i.e. it is converting. */
 export async function waitUntilConverting(popup: Page, fileName: string): Promise<void> {
   await expect
-    .poll(async () => Number((await jobRow(popup, fileName).getByRole('progressbar').getAttribute('aria-valuenow').catch(() => null)) ?? 0), {
-      timeout: 60_000,
-      interval: 100,
-    })
+    .poll(
+      async () =>
+        Number(
+          (await jobRow(popup, fileName)
+            .getByRole('progressbar')
+            .getAttribute('aria-valuenow')
+            .catch(() => null)) ?? 0,
+        ),
+      {
+        timeout: 60_000,
+        interval: 100,
+      },
+    )
     .toBeGreaterThan(0);
 }

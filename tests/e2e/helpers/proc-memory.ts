@@ -22,11 +22,24 @@ function kb(text: string | undefined, field: string): number {
 
 /** The browser started on `profileDir` and every process below it, from /proc (Linux only). */
 function browserProcesses(profileDir: string): number[] {
-  const pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number);
-  const parentOf = new Map(pids.map((pid) => [pid, Number(read(`/proc/${pid}/stat`)?.replace(/^.*\) /s, '').split(' ')[1])]));
-  const roots = pids.filter((pid) => read(`/proc/${pid}/cmdline`)?.split('\0').includes(`--user-data-dir=${profileDir}`));
+  const pids = readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number);
+  const parentOf = new Map(
+    pids.map((pid) => [
+      pid,
+      Number(
+        read(`/proc/${pid}/stat`)
+          ?.replace(/^.*\) /s, '')
+          .split(' ')[1],
+      ),
+    ]),
+  );
+  const roots = pids.filter((pid) =>
+    read(`/proc/${pid}/cmdline`)?.split('\0').includes(`--user-data-dir=${profileDir}`),
+  );
   const family = new Set(roots);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const pid of pids) {
       if (family.has(pid) || !family.has(parentOf.get(pid) ?? -1)) continue;
@@ -48,7 +61,11 @@ function sampleMemory(profileDir: string): MemorySample {
 }
 
 /** Samples every `intervalMs` and keeps the peaks (going on from `peak`, when given). */
-export function watchMemory(profileDir: string, peak: MemorySample = { totalMb: 0, largestMb: 0 }, intervalMs = 500): { peak: MemorySample; stop(): void } {
+export function watchMemory(
+  profileDir: string,
+  peak: MemorySample = { totalMb: 0, largestMb: 0 },
+  intervalMs = 500,
+): { peak: MemorySample; stop(): void } {
   const timer = setInterval(() => {
     const now = sampleMemory(profileDir);
     peak.totalMb = Math.max(peak.totalMb, now.totalMb);

@@ -8,7 +8,10 @@ const page = (title: string, body: string) =>
 
 /** The pages the in-page tests visit; each mimics how real sites show videos and upload fields. */
 const TEST_PAGES: Record<string, string> = {
-  '/video.html': page('Holiday video', '<h1>A video</h1><p>Intro text.</p><video src="/media/clip.mp4" width="320" height="180" controls></video><p>After.</p>'),
+  '/video.html': page(
+    'Holiday video',
+    '<h1>A video</h1><p>Intro text.</p><video src="/media/clip.mp4" width="320" height="180" controls></video><p>After.</p>',
+  ),
   '/small-video.html': page('Tiny video', '<video src="/media/clip.mp4" width="150" height="84"></video>'),
   '/late-video.html': page(
     'Feed',
@@ -91,7 +94,12 @@ export async function startTestSite(fixturesDir: string): Promise<{ url: string;
     if (range) {
       const start = Number(range[1]);
       const end = range[2] ? Math.min(Number(range[2]), size - 1) : size - 1;
-      response.writeHead(206, { 'Content-Type': type, 'Content-Length': end - start + 1, 'Content-Range': `bytes ${start}-${end}/${size}`, 'Accept-Ranges': 'bytes' });
+      response.writeHead(206, {
+        'Content-Type': type,
+        'Content-Length': end - start + 1,
+        'Content-Range': `bytes ${start}-${end}/${size}`,
+        'Accept-Ranges': 'bytes',
+      });
       createReadStream(file, { start, end }).pipe(response);
     } else {
       response.writeHead(200, { 'Content-Type': type, 'Content-Length': size, 'Accept-Ranges': 'bytes' });

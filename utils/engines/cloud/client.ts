@@ -74,7 +74,12 @@ export class NemoVideoClient {
 
   async createSession(language: string, signal?: AbortSignal): Promise<CloudSession> {
     const body = sessionRequestSchema.parse({ task_name: 'project', language });
-    const session = await this.transport.json(sessionSchema, { method: 'POST', path: '/api/tasks/me/with-session/nemo_agent', body, signal });
+    const session = await this.transport.json(sessionSchema, {
+      method: 'POST',
+      path: '/api/tasks/me/with-session/nemo_agent',
+      body,
+      signal,
+    });
     this.transport.rememberBindId(session.bindId ?? session.userId);
     return session;
   }
@@ -118,7 +123,13 @@ export class NemoVideoClient {
    * A stream that breaks or goes silent (not even a heartbeat for `cloudStreamIdleMs`) is a failure,
    * and the message is never sent again here: it may have been charged.
    */
-  async chat(sessionId: string, userId: string, message: string, onEvent: (event: ChatUpdate) => void, signal?: AbortSignal): Promise<string> {
+  async chat(
+    sessionId: string,
+    userId: string,
+    message: string,
+    onEvent: (event: ChatUpdate) => void,
+    signal?: AbortSignal,
+  ): Promise<string> {
     if (this.chatting.has(sessionId)) throw new CloudError('busy');
     this.chatting.add(sessionId);
     try {
@@ -130,11 +141,23 @@ export class NemoVideoClient {
       });
       // Until the stream starts, nothing at all has come either: the stream's idle limit applies.
       const { cloudStreamIdleMs } = this.transport.limits;
-      const call = { method: 'POST', path: '/run_sse', body, expect: 'stream', accept: 'text/event-stream', signal, timeoutMs: cloudStreamIdleMs } as const;
+      const call = {
+        method: 'POST',
+        path: '/run_sse',
+        body,
+        expect: 'stream',
+        accept: 'text/event-stream',
+        signal,
+        timeoutMs: cloudStreamIdleMs,
+      } as const;
       const { response } = await this.transport.exchange(call);
       const texts: string[] = [];
       if (!response.body) return '';
-      const reply = idleLimited(response.body, cloudStreamIdleMs, () => new CloudError('no-reply', { detail: `chat stream silent for ${cloudStreamIdleMs} ms` }));
+      const reply = idleLimited(
+        response.body,
+        cloudStreamIdleMs,
+        () => new CloudError('no-reply', { detail: `chat stream silent for ${cloudStreamIdleMs} ms` }),
+      );
       try {
         for await (const event of readChatEvents(reply)) {
           if (event.type === 'error') throw this.transport.failure({ code: event.code });
@@ -151,7 +174,11 @@ export class NemoVideoClient {
   }
 
   async state(sessionId: string, signal?: AbortSignal): Promise<CloudState> {
-    const state = await this.transport.json(stateSchema, { method: 'GET', path: `/api/state/nemo_agent/me/${encodeURIComponent(sessionId)}/latest`, signal });
+    const state = await this.transport.json(stateSchema, {
+      method: 'GET',
+      path: `/api/state/nemo_agent/me/${encodeURIComponent(sessionId)}/latest`,
+      signal,
+    });
     this.transport.rememberBindId(state.bindId);
     return state;
   }
@@ -177,7 +204,12 @@ export class NemoVideoClient {
       await beforeSubmit?.(id);
       const body = exportRequestSchema.parse({ id, sessionId, draft, output: { ...output, quality: 'high' } });
       try {
-        const job = await this.transport.json(renderStatusSchema, { method: 'POST', path: '/api/render/proxy/lambda', body, signal });
+        const job = await this.transport.json(renderStatusSchema, {
+          method: 'POST',
+          path: '/api/render/proxy/lambda',
+          body,
+          signal,
+        });
         return { ...job, id: job.id ?? id };
       } catch (error) {
         if (attempt >= RENDER_ID_ATTEMPTS || !isDuplicateId(error)) throw error;
@@ -186,7 +218,11 @@ export class NemoVideoClient {
   }
 
   async exportStatus(renderId: string, signal?: AbortSignal): Promise<RenderJob> {
-    const job = await this.transport.json(renderStatusSchema, { method: 'GET', path: this.renderPath(renderId), signal });
+    const job = await this.transport.json(renderStatusSchema, {
+      method: 'GET',
+      path: this.renderPath(renderId),
+      signal,
+    });
     return { ...job, id: job.id ?? renderId };
   }
 
@@ -198,7 +234,10 @@ export class NemoVideoClient {
    * Checks a render until it completes (resolves with it), fails or times out (throws): first
    * after 2 s, then less and less often, at most every 15 s. Brief network or server trouble is waited out.
    */
-  async pollExport(renderId: string, { onProgress, signal, timeoutMs = this.transport.limits.cloudExportMs }: PollOptions = {}): Promise<RenderJob> {
+  async pollExport(
+    renderId: string,
+    { onProgress, signal, timeoutMs = this.transport.limits.cloudExportMs }: PollOptions = {},
+  ): Promise<RenderJob> {
     const started = this.transport.now();
     for (let attempt = 0; ; attempt++) {
       await this.transport.sleep(pollDelay(attempt), signal);
@@ -221,14 +260,25 @@ export class NemoVideoClient {
   async download(renderId: string, outputUrl?: string, signal?: AbortSignal): Promise<Blob> {
     if (outputUrl) {
       try {
-        const response = await this.transport.fetchInTime(new URL(outputUrl, this.transport.baseUrl), {}, { signal }, async (reply) => reply);
+        const response = await this.transport.fetchInTime(
+          new URL(outputUrl, this.transport.baseUrl),
+          {},
+          { signal },
+          async (reply) => reply,
+        );
         if (response.ok) return await this.transport.readBlob(response, signal);
         void response.body?.cancel().catch(() => undefined);
       } catch {
         if (signal?.aborted) throw signal.reason;
       }
     }
-    const { response } = await this.transport.exchange({ method: 'GET', path: this.downloadPath(renderId), expect: 'stream', accept: '*/*', signal });
+    const { response } = await this.transport.exchange({
+      method: 'GET',
+      path: this.downloadPath(renderId),
+      expect: 'stream',
+      accept: '*/*',
+      signal,
+    });
     return this.transport.readBlob(response, signal);
   }
 
@@ -243,5 +293,4 @@ export class NemoVideoClient {
   private downloadPath(renderId: string): string {
     return `/api/render/proxy/${encodeURIComponent(renderId)}/download`;
   }
-
 }

@@ -50,7 +50,9 @@ export class CloudError extends Error {
     readonly kind: CloudErrorKind,
     details: CloudErrorDetails = {},
   ) {
-    super(`NemoVideo: ${kind}${details.code === undefined ? '' : ` (code ${details.code})`}${details.status === undefined ? '' : ` (HTTP ${details.status})`}`);
+    super(
+      `NemoVideo: ${kind}${details.code === undefined ? '' : ` (code ${details.code})`}${details.status === undefined ? '' : ` (HTTP ${details.status})`}`,
+    );
     this.name = 'CloudError';
     Object.assign(this, details);
   }
@@ -59,7 +61,11 @@ export class CloudError extends Error {
 const AUTH_CODES = new Set([1001, 1010, 1011]);
 
 /** The kind of a failed reply, from the backend code in its body and its HTTP status. */
-export function cloudErrorKind(code: number | undefined, status: number | undefined, isTokenCall = false): CloudErrorKind {
+export function cloudErrorKind(
+  code: number | undefined,
+  status: number | undefined,
+  isTokenCall = false,
+): CloudErrorKind {
   if (code !== undefined && AUTH_CODES.has(code)) return 'auth';
   if (code === 1002) return 'session-lost';
   if (code === 2001) return 'no-credits';
@@ -79,7 +85,9 @@ export function cloudErrorKind(code: number | undefined, status: number | undefi
  */
 export function isTransientFailure(error: unknown): boolean {
   if (!(error instanceof CloudError)) return false;
-  return error.kind === 'network' || error.kind === 'no-reply' || (error.kind === 'server' && (error.status ?? 0) >= 500);
+  return (
+    error.kind === 'network' || error.kind === 'no-reply' || (error.kind === 'server' && (error.status ?? 0) >= 500)
+  );
 }
 
 export function registrationLink(bindId: string, registrationUrl = DEFAULT_REGISTRATION_URL): string {
@@ -116,7 +124,12 @@ export function describeCloudError(error: CloudError, options: { registrationUrl
   const local = engineLabel('local');
   const { kind, bindId } = error;
   if (kind === 'no-credits' && bindId !== undefined) {
-    return i18n.t('cloudError.noFreeCredits', { link: registrationLink(bindId, options.registrationUrl ?? DEFAULT_REGISTRATION_URL), local });
+    return i18n.t('cloudError.noFreeCredits', {
+      link: registrationLink(bindId, options.registrationUrl ?? DEFAULT_REGISTRATION_URL),
+      local,
+    });
   }
-  return kind in suggestingLocal ? i18n.t(suggestingLocal[kind as SuggestingLocal], { local }) : i18n.t(otherMessages[kind as keyof typeof otherMessages]);
+  return kind in suggestingLocal
+    ? i18n.t(suggestingLocal[kind as SuggestingLocal], { local })
+    : i18n.t(otherMessages[kind as keyof typeof otherMessages]);
 }

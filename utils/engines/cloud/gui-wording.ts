@@ -18,7 +18,8 @@ const rules: readonly Rule[] = [
   },
   {
     action: 'check-credits',
-    pattern: /\b(account|billing|credits?|balance)\b.*\b(page|settings|dashboard)\b|\b(check|open|visit)\b.*\b(account|billing|dashboard)\b|积分|余额/i,
+    pattern:
+      /\b(account|billing|credits?|balance)\b.*\b(page|settings|dashboard)\b|\b(check|open|visit)\b.*\b(account|billing|dashboard)\b|积分|余额/i,
     english: 'The extension checks your credits for you.',
     chinese: '扩展正在为你查看积分。',
   },
@@ -83,5 +84,7 @@ export function translateGuiWording(
 function isInstruction(sentence: string, rule: Rule): boolean {
   if (rule.action === 'do-it') return true;
   if (CHINESE.test(sentence)) return /点击|单击|打开|拖|预览|查看|前往|使用|按|请/.test(sentence);
-  return /\b(click|tap|press|hit|open|drag|drop|use|go to|visit|check|preview|select|choose)\b|\b(button|panel)\b/i.test(sentence);
+  return /\b(click|tap|press|hit|open|drag|drop|use|go to|visit|check|preview|select|choose)\b|\b(button|panel)\b/i.test(
+    sentence,
+  );
 }

@@ -3,7 +3,14 @@ import { z } from 'zod';
 // What NemoVideo sends us: liberal wherever public sources disagree.
 
 /** A number, also when sent as a numeric string (`"100"`). */
-const numeric = z.union([z.number(), z.string().trim().regex(/^-?\d+(\.\d+)?$/).transform(Number)]);
+const numeric = z.union([
+  z.number(),
+  z
+    .string()
+    .trim()
+    .regex(/^-?\d+(\.\d+)?$/)
+    .transform(Number),
+]);
 /** An id, also when sent as a number (session ids are 19-digit numbers). */
 const id = z.union([z.string().min(1), z.number().transform(String)]);
 const optionalText = z.string().optional().catch(undefined);
@@ -12,15 +19,28 @@ const record = z.record(z.string(), z.unknown());
 export type JsonObject = z.infer<typeof record>;
 
 /** `{code, message, data}`: most calls. */
-export const codeEnvelopeSchema = z.looseObject({ code: numeric, message: optionalText, msg: optionalText, data: z.unknown().optional() });
+export const codeEnvelopeSchema = z.looseObject({
+  code: numeric,
+  message: optionalText,
+  msg: optionalText,
+  data: z.unknown().optional(),
+});
 /** `{success, data, error}`: the render calls. */
-export const successEnvelopeSchema = z.looseObject({ success: z.boolean(), code: numeric.optional().catch(undefined), error: z.unknown().optional(), message: optionalText });
+export const successEnvelopeSchema = z.looseObject({
+  success: z.boolean(),
+  code: numeric.optional().catch(undefined),
+  error: z.unknown().optional(),
+  message: optionalText,
+});
 
 export const anonymousTokenSchema = z.object({
   token: z.string().min(1),
   user_id: id.optional(),
   /** ISO time, or epoch seconds/milliseconds. */
-  expires_at: z.union([z.iso.datetime({ offset: true }), numeric]).optional().catch(undefined),
+  expires_at: z
+    .union([z.iso.datetime({ offset: true }), numeric])
+    .optional()
+    .catch(undefined),
   credits: numeric.optional().catch(undefined),
 });
 
@@ -95,7 +115,10 @@ const trackViewSchema = z.looseObject({
   sg: z.array(segmentViewSchema).catch([]).default([]),
 });
 export const draftViewSchema = z.looseObject({
-  t: z.array(trackViewSchema.catch({ sg: [] })).catch([]).default([]),
+  t: z
+    .array(trackViewSchema.catch({ sg: [] }))
+    .catch([])
+    .default([]),
   d: numeric.optional().catch(undefined),
 });
 export const TRACK_TYPES = { video: 0, audio: 1, text: 7 } as const;

@@ -39,7 +39,8 @@ function agentEvent(payload: Json & { content: Json }): ChatEvent[] {
   const parts = Array.isArray(payload.content.parts) ? payload.content.parts.filter(isObject) : [];
   const events = parts.map((part): ChatEvent => {
     if ('functionCall' in part || 'functionResponse' in part) return { type: 'tool' };
-    if (fromModel && typeof part.text === 'string' && part.text !== '' && part.thought !== true) return { type: 'text', text: part.text };
+    if (fromModel && typeof part.text === 'string' && part.text !== '' && part.thought !== true)
+      return { type: 'text', text: part.text };
     return { type: 'heartbeat' };
   });
   return events.length > 0 ? events : [{ type: 'heartbeat' }];

@@ -52,7 +52,11 @@ const TRANSIENT_RETRY_MS = 1000;
  * The same bytes as `stream`, but an error (`idleError()`) once nothing has arrived for `idleMs`:
  * the source is then cancelled, which closes its connection.
  */
-export function idleLimited(stream: ReadableStream<Uint8Array>, idleMs: number, idleError: () => Error): ReadableStream<Uint8Array> {
+export function idleLimited(
+  stream: ReadableStream<Uint8Array>,
+  idleMs: number,
+  idleError: () => Error,
+): ReadableStream<Uint8Array> {
   const reader = stream.getReader();
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -160,10 +164,15 @@ export class Transport {
   }
 
   private async requestToken(): Promise<string> {
-    const data = await this.json(anonymousTokenSchema, { method: 'POST', path: '/api/auth/anonymous-token', tokenCall: true });
+    const data = await this.json(anonymousTokenSchema, {
+      method: 'POST',
+      path: '/api/auth/anonymous-token',
+      tokenCall: true,
+    });
     const stored = await this.options.credentials.get();
     const expiry = expiryOf(data.expires_at);
-    const expiresAt = expiry !== undefined && expiry > this.now() + TOKEN_RENEWAL_MARGIN_MS ? expiry : this.now() + TOKEN_LIFETIME_MS;
+    const expiresAt =
+      expiry !== undefined && expiry > this.now() + TOKEN_RENEWAL_MARGIN_MS ? expiry : this.now() + TOKEN_LIFETIME_MS;
     const userId = data.user_id ?? stored.userId;
     await this.options.credentials.set({ ...stored, token: data.token, expiresAt, userId });
     this.rememberBindId(userId);
@@ -206,7 +215,10 @@ export class Transport {
    * arrived (a chat message sent twice is charged twice).
    */
   exchange(call: Call): Promise<{ response: Response; payload?: unknown }> {
-    return this.retrying(() => this.exchangeOnce(call), (error) => this.recovery(error, call));
+    return this.retrying(
+      () => this.exchangeOnce(call),
+      (error) => this.recovery(error, call),
+    );
   }
 
   /** Runs `attempt`, and once more with a new token if the backend refused the token. */
@@ -265,7 +277,10 @@ export class Transport {
   ): Promise<T> {
     const limit = deadline(timeoutMs, 'NemoVideo did not answer in time');
     try {
-      const response = await this.fetch(url, { ...init, signal: signal ? AbortSignal.any([signal, limit.signal]) : limit.signal });
+      const response = await this.fetch(url, {
+        ...init,
+        signal: signal ? AbortSignal.any([signal, limit.signal]) : limit.signal,
+      });
       return await read(response);
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
@@ -280,18 +295,31 @@ export class Transport {
   /** A response body read whole, but given up once no bytes have come for the request time limit. */
   async readBlob(response: Response, signal?: AbortSignal): Promise<Blob> {
     if (!response.body) return response.blob();
-    const body = idleLimited(response.body, this.limits.cloudRequestMs, () => new CloudError('no-reply', { detail: 'the download stalled' }));
+    const body = idleLimited(
+      response.body,
+      this.limits.cloudRequestMs,
+      () => new CloudError('no-reply', { detail: 'the download stalled' }),
+    );
     try {
-      return await new Response(body, { headers: { 'Content-Type': response.headers.get('content-type') ?? '' } }).blob();
+      return await new Response(body, {
+        headers: { 'Content-Type': response.headers.get('content-type') ?? '' },
+      }).blob();
     } catch (error) {
       throw readFailure(error, signal);
     }
   }
 
   private async exchangeOnce(call: Call): Promise<{ response: Response; payload?: unknown }> {
-    const headers: Record<string, string> = { ...(await this.headers(call.tokenCall)), Accept: call.accept ?? 'application/json' };
+    const headers: Record<string, string> = {
+      ...(await this.headers(call.tokenCall)),
+      Accept: call.accept ?? 'application/json',
+    };
     if (call.body !== undefined) headers['Content-Type'] = 'application/json';
-    const init: RequestInit = { method: call.method, headers, body: call.body === undefined ? undefined : JSON.stringify(call.body) };
+    const init: RequestInit = {
+      method: call.method,
+      headers,
+      body: call.body === undefined ? undefined : JSON.stringify(call.body),
+    };
     const { response, text } = await this.fetchInTime(this.url(call.path), init, call, async (response) => {
       const isJson = (response.headers.get('content-type') ?? '').includes('json');
       if (call.expect === 'stream' && response.ok && !isJson) return { response, text: undefined };
@@ -302,7 +330,9 @@ export class Transport {
     try {
       body = text === '' ? undefined : JSON.parse(text);
     } catch {
-      throw response.ok ? new CloudError('bad-response', { status: response.status }) : this.failure({ status: response.status }, response, call.tokenCall);
+      throw response.ok
+        ? new CloudError('bad-response', { status: response.status })
+        : this.failure({ status: response.status }, response, call.tokenCall);
     }
     const payload = this.unwrap(body, response.status, response, call.tokenCall);
     if (call.expect === 'stream') throw new CloudError('bad-response', { status: response.status });
@@ -316,7 +346,11 @@ export class Transport {
   unwrap(body: unknown, status: number, response: Response | undefined, tokenCall = false): unknown {
     const failed = (code: number | undefined, detail: unknown) =>
       this.failure(
-        { code: code === 0 ? undefined : code, status: status >= 400 ? status : undefined, detail: typeof detail === 'string' ? detail : undefined },
+        {
+          code: code === 0 ? undefined : code,
+          status: status >= 400 ? status : undefined,
+          detail: typeof detail === 'string' ? detail : undefined,
+        },
         response,
         tokenCall,
       );
@@ -327,7 +361,8 @@ export class Transport {
     }
     const rendered = successEnvelopeSchema.safeParse(body);
     if (rendered.success) {
-      if (!rendered.data.success || status >= 400) throw failed(rendered.data.code, rendered.data.error ?? rendered.data.message);
+      if (!rendered.data.success || status >= 400)
+        throw failed(rendered.data.code, rendered.data.error ?? rendered.data.message);
       return body;
     }
     if (status >= 400) throw failed(undefined, undefined);

@@ -5,7 +5,10 @@ export interface DecodedPcm {
   /** Seconds, rounded to the sample rate. */
   readonly timestamp: number;
   readonly numberOfFrames: number;
-  copyTo(destination: Float32Array, options: { planeIndex: number; format: 'f32-planar'; frameOffset: number; frameCount: number }): void;
+  copyTo(
+    destination: Float32Array,
+    options: { planeIndex: number; format: 'f32-planar'; frameOffset: number; frameCount: number },
+  ): void;
 }
 
 /** A run of planar PCM, copied out one channel at a time into the buffers that need it. */
@@ -18,7 +21,8 @@ export interface PcmChunk {
 export function planesChunk(planes: Float32Array[]): PcmChunk {
   return {
     length: planes[0]?.length ?? 0,
-    copyTo: (channel, destination, offset) => destination.set(planes[channel]!.subarray(offset, offset + destination.length)),
+    copyTo: (channel, destination, offset) =>
+      destination.set(planes[channel]!.subarray(offset, offset + destination.length)),
   };
 }
 
@@ -31,7 +35,12 @@ export function sampleChunk(sample: DecodedPcm, from: number, to: number): PcmCh
     length: to - from,
     copyTo: (planeIndex, destination, offset) => {
       const copy = copies.get(destination.length);
-      sample.copyTo(copy, { planeIndex, format: 'f32-planar', frameOffset: from + offset, frameCount: destination.length });
+      sample.copyTo(copy, {
+        planeIndex,
+        format: 'f32-planar',
+        frameOffset: from + offset,
+        frameCount: destination.length,
+      });
       destination.set(copy);
     },
   };

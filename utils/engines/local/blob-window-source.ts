@@ -46,7 +46,11 @@ const STALLED = Symbol('stalled');
  * The read's result; or, if it hasn't settled within `ms`, what it settles to once its reader is
  * cancelled: done, and for a BYOB read no view, so the buffer it was lent is gone.
  */
-async function readWithin<T>(read: Promise<T>, reader: ReadableStreamGenericReader, ms: number): Promise<{ result: T; stalled: boolean }> {
+async function readWithin<T>(
+  read: Promise<T>,
+  reader: ReadableStreamGenericReader,
+  ms: number,
+): Promise<{ result: T; stalled: boolean }> {
   const first = await within(read, ms, (): typeof STALLED => STALLED);
   if (first !== STALLED) return { result: first, stalled: false };
   // Cancelling settles the pending read at once; the source's own cancelling may hang as its reads did.
@@ -116,11 +120,14 @@ class BlobWindow {
     for (let reopens = 0; ; reopens++) {
       const stream = (this.stream ??= openStream(this.blob, this.end));
       const before = this.end;
-      const stalled = stream.readsInPlace ? await this.fillInPlace(stream.reader) : await this.fillFromChunk(stream.reader);
+      const stalled = stream.readsInPlace
+        ? await this.fillInPlace(stream.reader)
+        : await this.fillFromChunk(stream.reader);
       if (!stalled) return;
       this.stream = undefined;
       if (this.end > before) return;
-      if (reopens === MAX_REOPENS) throw new Error(`The stored file stopped giving its bytes, ${MAX_REOPENS + 1} times.`);
+      if (reopens === MAX_REOPENS)
+        throw new Error(`The stored file stopped giving its bytes, ${MAX_REOPENS + 1} times.`);
     }
   }
 
@@ -227,7 +234,12 @@ export class BlobWindowReader {
       this.windows.splice(this.windows.indexOf(leastRecent), 1);
       leastRecent.close();
     }
-    const window = new BlobWindow(this.blob, position, this.options.windowBytes, this.options.stalledReadMs ?? STALLED_READ_MS);
+    const window = new BlobWindow(
+      this.blob,
+      position,
+      this.options.windowBytes,
+      this.options.stalledReadMs ?? STALLED_READ_MS,
+    );
     this.windows.push(window);
     return window;
   }
@@ -261,7 +273,10 @@ export function blobWindowSource(blob: Blob, options: BlobWindowOptions = DEFAUL
 export async function openInput(blob: Blob): Promise<Input> {
   // Opened through windows first: MP4, the usual case, is then read from the start once.
   const input = new Input({ source: blobWindowSource(blob), formats: ALL_FORMATS });
-  const isobmff = await input.getFormat().then((format) => format instanceof IsobmffInputFormat, () => false);
+  const isobmff = await input.getFormat().then(
+    (format) => format instanceof IsobmffInputFormat,
+    () => false,
+  );
   if (isobmff) return input;
   input.dispose();
   return new Input({ source: new BlobSource(blob), formats: ALL_FORMATS });

@@ -30,7 +30,7 @@ export class BlobWriter {
 
   /** Copies `chunk` in: the caller may reuse its buffer once this returns. */
   append(chunk: Uint8Array): void {
-    for (let offset = 0; offset < chunk.length; ) {
+    for (let offset = 0; offset < chunk.length;) {
       const buffer = (this.buffer ??= new Uint8Array(PART_BYTES));
       const count = Math.min(chunk.length - offset, PART_BYTES - this.filled);
       buffer.set(chunk.subarray(offset, offset + count), this.filled);

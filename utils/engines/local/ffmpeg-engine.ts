@@ -26,11 +26,16 @@ const probeSchema = z.object({
       }),
     )
     .default([]),
-  format: z.object({ duration: z.coerce.number().optional(), tags: z.record(z.string(), z.string()).optional() }).partial().optional(),
+  format: z
+    .object({ duration: z.coerce.number().optional(), tags: z.record(z.string(), z.string()).optional() })
+    .partial()
+    .optional(),
 });
 type ProbedStream = z.infer<typeof probeSchema>['streams'][number];
 const outputProbeSchema = z.object({
-  streams: z.array(z.object({ codec_type: z.string().optional(), nb_read_packets: z.coerce.number().optional() })).default([]),
+  streams: z
+    .array(z.object({ codec_type: z.string().optional(), nb_read_packets: z.coerce.number().optional() }))
+    .default([]),
 });
 
 /**
@@ -65,7 +70,13 @@ const DAMAGED_SIGNS = /moov atom not found|partial file|truncat|end of file|inva
  * ffprobe's JSON about `path` (`show`: what to show), or undefined when it wrote nothing readable:
  * ffmpeg.wasm's ffprobe doesn't report a reliable exit code, so what it wrote is the answer.
  */
-async function probe<T>(ffmpeg: FFmpeg, path: string, show: string[], schema: z.ZodType<T>, signal: AbortSignal): Promise<T | undefined> {
+async function probe<T>(
+  ffmpeg: FFmpeg,
+  path: string,
+  show: string[],
+  schema: z.ZodType<T>,
+  signal: AbortSignal,
+): Promise<T | undefined> {
   const out = '/probe.json';
   await ffmpeg.ffprobe(['-v', 'error', ...show, '-of', 'json', path, '-o', out], -1, { signal });
   try {
@@ -93,10 +104,20 @@ const lastNumber = (text: string, pattern: RegExp) => Number([...text.matchAll(p
  * A first pass with ffmpeg's EBU R128 meter over the sound as the MP3 will have it: the gain in dB that
  * brings it to −14 LUFS, lowered so that no sample clips.
  */
-async function loudnessGainDb(ffmpeg: FFmpeg, input: string[], filters: string[], log: string[], signal: AbortSignal): Promise<number> {
+async function loudnessGainDb(
+  ffmpeg: FFmpeg,
+  input: string[],
+  filters: string[],
+  log: string[],
+  signal: AbortSignal,
+): Promise<number> {
   log.length = 0;
   // The meter's summary is logged at info level; the ffprobe run before left the level at errors only.
-  await ffmpeg.exec(['-loglevel', 'info', ...input, '-af', [...filters, 'ebur128=peak=sample'].join(','), '-f', 'null', '-'], -1, { signal });
+  await ffmpeg.exec(
+    ['-loglevel', 'info', ...input, '-af', [...filters, 'ebur128=peak=sample'].join(','), '-f', 'null', '-'],
+    -1,
+    { signal },
+  );
   const summary = log.join('\n');
   const loudness = lastNumber(summary, /I:\s+(-?[\d.]+) LUFS/g);
   const peakDb = lastNumber(summary, /Peak:\s+(-?[\d.]+) dBFS/g);
@@ -189,7 +210,11 @@ async function convertWithFfmpeg(
     if (!stream) throw new ConversionError(source.streams.length > 0 ? 'no-audio' : 'not-a-video');
 
     const knownSeconds = stream.duration ?? source.format?.duration;
-    if (request.trim?.startSeconds !== undefined && knownSeconds !== undefined && request.trim.startSeconds >= knownSeconds) {
+    if (
+      request.trim?.startSeconds !== undefined &&
+      knownSeconds !== undefined &&
+      request.trim.startSeconds >= knownSeconds
+    ) {
       throw new ConversionError('trim-outside');
     }
     const sampleRate = outputSampleRate(stream.sample_rate ?? 48_000);
@@ -198,7 +223,10 @@ async function convertWithFfmpeg(
     ffmpeg.on('progress', reportProgress);
     const input = ['-nostdin', '-i', inputPath, '-map', `0:${stream.index}`, '-vn', '-sn', '-dn'];
     const copy = request.keepMp3Audio && stream.codec_name === 'mp3' && !request.trim && !request.normalizeLoudness;
-    const filters = [...trimFilters(request.trim), `aformat=sample_rates=${sampleRate}:channel_layouts=${channels === 1 ? 'mono' : 'stereo'}`];
+    const filters = [
+      ...trimFilters(request.trim),
+      `aformat=sample_rates=${sampleRate}:channel_layouts=${channels === 1 ? 'mono' : 'stereo'}`,
+    ];
     if (request.normalizeLoudness) {
       progressShare = { from: 0, size: 0.5 };
       const gainDb = await loudnessGainDb(ffmpeg, input, filters, log, signal);
@@ -211,21 +239,30 @@ async function convertWithFfmpeg(
       : ['-af', filters.join(','), '-c:a', 'libmp3lame', '-b:a', `${request.bitrateKbps}k`];
     const code = await ffmpeg.exec(
       [
-        ...input, '-map_metadata', '-1',
+        ...input,
+        '-map_metadata',
+        '-1',
         ...encoding,
         ...metadataArguments(request, source.format?.tags ?? {}),
-        '-y', '/output.mp3',
+        '-y',
+        '/output.mp3',
       ],
       -1,
       { signal },
     );
-    if (code !== 0) throw new ConversionError(/decoder .*not found|not supported|unknown codec/i.test(log.join('\n')) ? 'unsupported-audio' : 'damaged');
-    if (!(await hasAudioFrames(ffmpeg, '/output.mp3', signal))) throw new ConversionError(request.trim ? 'trim-outside' : 'damaged');
+    if (code !== 0)
+      throw new ConversionError(
+        /decoder .*not found|not supported|unknown codec/i.test(log.join('\n')) ? 'unsupported-audio' : 'damaged',
+      );
+    if (!(await hasAudioFrames(ffmpeg, '/output.mp3', signal)))
+      throw new ConversionError(request.trim ? 'trim-outside' : 'damaged');
     const bytes = await ffmpeg.readFile('/output.mp3');
-    if (typeof bytes === 'string' || bytes.byteLength === 0) throw new ConversionError(request.trim ? 'trim-outside' : 'damaged');
+    if (typeof bytes === 'string' || bytes.byteLength === 0)
+      throw new ConversionError(request.trim ? 'trim-outside' : 'damaged');
     await ffmpeg.deleteFile('/output.mp3');
     const sourceSeconds = stream.duration ?? source.format?.duration ?? 0;
-    const durationSeconds = Math.min(request.trim?.endSeconds ?? sourceSeconds, sourceSeconds) - (request.trim?.startSeconds ?? 0);
+    const durationSeconds =
+      Math.min(request.trim?.endSeconds ?? sourceSeconds, sourceSeconds) - (request.trim?.startSeconds ?? 0);
     return { mp3: new Blob([bytes as BlobPart], { type: 'audio/mpeg' }), durationSeconds };
   } catch (error) {
     if (signal.aborted) throw cancelledError();

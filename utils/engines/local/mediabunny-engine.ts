@@ -81,7 +81,11 @@ interface KeptWindow {
  * are cut off. A frame that starts at or after the track's duration is kept whole: the container didn't
  * know the last frame's length (FLAC in Matroska).
  */
-function keptFrames(sample: Pick<DecodedPcm, 'timestamp' | 'numberOfFrames'>, sampleRate: number, window: KeptWindow): { from: number; to: number } {
+function keptFrames(
+  sample: Pick<DecodedPcm, 'timestamp' | 'numberOfFrames'>,
+  sampleRate: number,
+  window: KeptWindow,
+): { from: number; to: number } {
   const first = Math.round(sample.timestamp * sampleRate);
   const last = first + sample.numberOfFrames;
   const end = window.endIsTrackEnd && first >= window.end ? last : Math.min(last, window.end);
@@ -90,7 +94,9 @@ function keptFrames(sample: Pick<DecodedPcm, 'timestamp' | 'numberOfFrames'>, sa
 
 /** What it means that no sample was kept: a trim past the end of the sound, or nothing mediabunny could decode. */
 function nothingKept(window: KeptWindow): Error {
-  return window.start > 0 ? new ConversionError('trim-outside') : new NeedsFallbackError('no audio samples decoded', true);
+  return window.start > 0
+    ? new ConversionError('trim-outside')
+    : new NeedsFallbackError('no audio samples decoded', true);
 }
 
 function keptWindow(duration: number, sampleRate: number, trim: Trim | undefined): KeptWindow {
@@ -106,7 +112,11 @@ interface DecodedSound {
   from(startSeconds: number, endSeconds: number | undefined): AsyncIterable<DecodedPcm>;
 }
 
-async function* mediabunnySamples(track: InputAudioTrack, startSeconds: number, endSeconds: number | undefined): AsyncGenerator<DecodedPcm> {
+async function* mediabunnySamples(
+  track: InputAudioTrack,
+  startSeconds: number,
+  endSeconds: number | undefined,
+): AsyncGenerator<DecodedPcm> {
   for await (const sample of new AudioSampleSink(track).samples(startSeconds, endSeconds)) {
     try {
       yield sample;
@@ -121,7 +131,10 @@ async function* mediabunnySamples(track: InputAudioTrack, startSeconds: number, 
  * typed arrays and decoded straight from the file's window; anything else through mediabunny.
  */
 async function decodedSound(input: Input, track: InputAudioTrack, blob: Blob): Promise<DecodedSound> {
-  const table = track.codec === 'aac' && (await input.getFormat()) instanceof IsobmffInputFormat ? await readSoundTable(blob, track.id).catch(() => null) : null;
+  const table =
+    track.codec === 'aac' && (await input.getFormat()) instanceof IsobmffInputFormat
+      ? await readSoundTable(blob, track.id).catch(() => null)
+      : null;
   if (table) {
     const config = await track.getDecoderConfig();
     if (config) {
@@ -138,7 +151,12 @@ async function decodedSound(input: Input, track: InputAudioTrack, blob: Blob): P
 }
 
 /** Decoded audio inside the window (from time 0 to its end, or the trim), each chunk readable until the next is asked for. */
-async function* decodedChunks(sound: DecodedSound, rate: number, window: KeptWindow, signal: AbortSignal): AsyncGenerator<PcmChunk> {
+async function* decodedChunks(
+  sound: DecodedSound,
+  rate: number,
+  window: KeptWindow,
+  signal: AbortSignal,
+): AsyncGenerator<PcmChunk> {
   let decoded = 0;
   for await (const sample of sound.from(window.start / rate, window.endIsTrackEnd ? undefined : window.end / rate)) {
     if (signal.aborted) throw cancelledError();
@@ -207,7 +225,13 @@ async function execute(conversion: Conversion, signal: AbortSignal): Promise<voi
 }
 
 /** Surround sound or rates MP3 doesn't have: mediabunny's Conversion mixes down and resamples it, to PCM that is then thrown away. */
-function mixedPass(input: Input, track: InputAudioTrack, mixed: { sampleRate: number; numberOfChannels: number }, window: KeptWindow, signal: AbortSignal): SoundPass {
+function mixedPass(
+  input: Input,
+  track: InputAudioTrack,
+  mixed: { sampleRate: number; numberOfChannels: number },
+  window: KeptWindow,
+  signal: AbortSignal,
+): SoundPass {
   return async (consume, onProgress) => {
     const discard = new StreamTarget(new WritableStream<StreamTargetChunk>({ write() {} }));
     const conversion = await Conversion.init({
@@ -253,7 +277,11 @@ async function encodeSound(
 ): Promise<ConversionResult> {
   const { sampleRate, numberOfChannels: channels } = format;
   const file = new Mp3Writer(spillOf(request));
-  const encoding = new SegmentedMp3Encoding({ sampleRate, channels, bitrateKbps: request.bitrateKbps }, sharedEncoderPool(), (frames) => file.write(frames));
+  const encoding = new SegmentedMp3Encoding(
+    { sampleRate, channels, bitrateKbps: request.bitrateKbps },
+    sharedEncoderPool(),
+    (frames) => file.write(frames),
+  );
   let encodedSamples = 0;
   try {
     const { gain, progress } = await loudnessGain(request, format, onProgress, (meter, measured) =>
@@ -267,13 +295,18 @@ async function encodeSound(
     if (encodedSamples === 0) throw nothingKept(window);
     await encoding.finish();
     const frames = lameFrameCount(encodedSamples);
-    if (file.frameCount !== frames) throw new Error(`${file.frameCount} MP3 frames for ${encodedSamples} samples, where LAME writes ${frames}`);
+    if (file.frameCount !== frames)
+      throw new Error(`${file.frameCount} MP3 frames for ${encodedSamples} samples, where LAME writes ${frames}`);
     const gapless = computeGapless({ inputSamples: encodedSamples, frameCount: frames });
-    return { mp3: await file.toBlob(await tags, { gapless, bitrateKbps: request.bitrateKbps }), durationSeconds: encodedSamples / sampleRate };
+    return {
+      mp3: await file.toBlob(await tags, { gapless, bitrateKbps: request.bitrateKbps }),
+      durationSeconds: encodedSamples / sampleRate,
+    };
   } catch (error) {
     if (signal.aborted) throw cancelledError();
     // ffmpeg.wasm would only fail again on a full disk, after converting it all.
-    if (error instanceof NeedsFallbackError || error instanceof ConversionError || error instanceof DiskFullError) throw error;
+    if (error instanceof NeedsFallbackError || error instanceof ConversionError || error instanceof DiskFullError)
+      throw error;
     throw new NeedsFallbackError(String(error), true);
   }
 }
@@ -316,7 +349,12 @@ async function copyMp3Frames(
   let gapless: GaplessInfo | undefined;
   if (skipped >= MP3_DECODER_DELAY) {
     try {
-      gapless = computeGapless({ inputSamples: keptSamples, frameCount: frames, samplesPerFrame, encoderDelay: skipped - MP3_DECODER_DELAY });
+      gapless = computeGapless({
+        inputSamples: keptSamples,
+        frameCount: frames,
+        samplesPerFrame,
+        encoderDelay: skipped - MP3_DECODER_DELAY,
+      });
     } catch {
       // Delay or padding beyond what a LAME tag can hold: leave the file as the track plays.
     }
@@ -328,22 +366,46 @@ async function copyMp3Frames(
 
 /** Streams the input through WebCodecs decoding and LAME (wasm) encoding, on every core. */
 export const mediabunnyEngine: Engine = {
-  async convert(request: ConversionRequest, onProgress: ProgressListener, signal: AbortSignal): Promise<ConversionResult> {
+  async convert(
+    request: ConversionRequest,
+    onProgress: ProgressListener,
+    signal: AbortSignal,
+  ): Promise<ConversionResult> {
     warmUpMp3Encoders();
     const input = await openInput(request.input);
     try {
       const track = await openAudioTrack(input);
       const tags = mp3Tags(input, request);
       // A trim cuts inside MP3 frames, so trimmed sound is encoded again.
-      if (request.keepMp3Audio && track.codec === 'mp3' && !request.trim) return await copyMp3Frames(track, tags, request, onProgress, signal);
-      const mixed = { sampleRate: outputSampleRate(track.sampleRate), numberOfChannels: outputChannels(track.numberOfChannels) };
+      if (request.keepMp3Audio && track.codec === 'mp3' && !request.trim)
+        return await copyMp3Frames(track, tags, request, onProgress, signal);
+      const mixed = {
+        sampleRate: outputSampleRate(track.sampleRate),
+        numberOfChannels: outputChannels(track.numberOfChannels),
+      };
       if (mixed.sampleRate === track.sampleRate && mixed.numberOfChannels === track.numberOfChannels) {
         const sound = await decodedSound(input, track, request.input);
         const window = keptWindow(sound.duration, mixed.sampleRate, request.trim);
-        return await encodeSound(decodedPass(sound, mixed.sampleRate, window, signal), mixed, window, tags, request, onProgress, signal);
+        return await encodeSound(
+          decodedPass(sound, mixed.sampleRate, window, signal),
+          mixed,
+          window,
+          tags,
+          request,
+          onProgress,
+          signal,
+        );
       }
       const window = keptWindow(await track.computeDuration(), mixed.sampleRate, request.trim);
-      return await encodeSound(mixedPass(input, track, mixed, window, signal), mixed, window, tags, request, onProgress, signal);
+      return await encodeSound(
+        mixedPass(input, track, mixed, window, signal),
+        mixed,
+        window,
+        tags,
+        request,
+        onProgress,
+        signal,
+      );
     } finally {
       input.dispose();
     }

@@ -1,4 +1,12 @@
-import { IsobmffInputFormat, VideoSample, VideoSampleSink, type AttachedImage, type Input, type InputVideoTrack, type MetadataTags } from 'mediabunny';
+import {
+  IsobmffInputFormat,
+  VideoSample,
+  VideoSampleSink,
+  type AttachedImage,
+  type Input,
+  type InputVideoTrack,
+  type MetadataTags,
+} from 'mediabunny';
 import { readKeyFrame } from './mp4/key-frame';
 import type { ConversionRequest } from '../engine';
 import { ALL_TAGS } from '../../tag-choices';
@@ -85,7 +93,8 @@ async function coverFromVideo(input: Input, blob: Blob): Promise<AttachedImage |
  */
 export async function mp3Tags(input: Input, request: ConversionRequest): Promise<MetadataTags> {
   const choices = request.tags ?? ALL_TAGS;
-  const source: MetadataTags = choices.artistAlbum || choices.cover ? await input.getMetadataTags().catch(() => ({})) : {};
+  const source: MetadataTags =
+    choices.artistAlbum || choices.cover ? await input.getMetadataTags().catch(() => ({})) : {};
   const tags: MetadataTags = {};
   if (choices.title) tags.title = request.title;
   if (choices.artistAlbum) {
@@ -93,7 +102,9 @@ export async function mp3Tags(input: Input, request: ConversionRequest): Promise
     if (source.album) tags.album = source.album;
   }
   if (choices.cover) {
-    const cover = source.images?.find((image) => image.kind === 'coverFront') ?? (await coverFromVideo(input, request.input).catch(() => undefined));
+    const cover =
+      source.images?.find((image) => image.kind === 'coverFront') ??
+      (await coverFromVideo(input, request.input).catch(() => undefined));
     if (cover) tags.images = [cover];
   }
   return tags;

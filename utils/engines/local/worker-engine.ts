@@ -26,7 +26,11 @@ export function workerEngine(): Engine {
     else spare = worker;
   };
 
-  function convert(request: ConversionRequest, onProgress: ProgressListener, signal: AbortSignal): Promise<ConversionResult> {
+  function convert(
+    request: ConversionRequest,
+    onProgress: ProgressListener,
+    signal: AbortSignal,
+  ): Promise<ConversionResult> {
     if (signal.aborted) return Promise.reject(signal.reason);
     const worker = takeWorker();
     return new Promise<ConversionResult>((resolve, reject) => {
@@ -47,7 +51,8 @@ export function workerEngine(): Engine {
         // A failed conversion may have left ffmpeg.wasm or a decoder broken: the next job gets a fresh worker.
         else settle(() => reject(new ConversionError(data.reason, data.message)), { reusable: false });
       };
-      worker.onerror = (event) => settle(() => reject(new Error(`The conversion worker stopped: ${event.message}`)), { reusable: false });
+      worker.onerror = (event) =>
+        settle(() => reject(new Error(`The conversion worker stopped: ${event.message}`)), { reusable: false });
       send(worker, { type: 'convert', request });
     });
   }

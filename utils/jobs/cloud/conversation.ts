@@ -46,13 +46,19 @@ export async function chatTurn(
   await updateConversation(job.id, { from: 'you', text: shown }, false, { replying: true, lastReplyAt: Date.now() });
   let answer = '';
   try {
-    await client.chat(sessionId, userId, message, (event) => {
-      if (event.type !== 'text' || !event.text.trim()) return;
-      const started = answer === '';
-      answer = answer ? `${answer}\n${event.text}` : event.text;
-      const text = translateGuiWording(answer, job.instructions ? reviewWording() : {}).text;
-      void updateConversation(job.id, { from: 'nemovideo', text }, !started, { lastReplyAt: Date.now() });
-    }, signal);
+    await client.chat(
+      sessionId,
+      userId,
+      message,
+      (event) => {
+        if (event.type !== 'text' || !event.text.trim()) return;
+        const started = answer === '';
+        answer = answer ? `${answer}\n${event.text}` : event.text;
+        const text = translateGuiWording(answer, job.instructions ? reviewWording() : {}).text;
+        void updateConversation(job.id, { from: 'nemovideo', text }, !started, { lastReplyAt: Date.now() });
+      },
+      signal,
+    );
     if (!answer) {
       const summary = summarizeState(await client.state(sessionId, signal));
       const count = summary.audioSegmentCount;

@@ -54,7 +54,10 @@ export class Mp3EncoderPool {
       if (!worker) return;
       const task = this.queue.shift()!;
       this.running.set(task.request.id, { worker, task });
-      worker.postMessage(task.request, task.request.planes.map((plane) => plane.buffer as ArrayBuffer));
+      worker.postMessage(
+        task.request,
+        task.request.planes.map((plane) => plane.buffer as ArrayBuffer),
+      );
     }
   }
 
@@ -69,8 +72,7 @@ export class Mp3EncoderPool {
       this.recycled.push(response.planes);
       if (this.recycled.length > this.size + 1) this.recycled.shift();
       entry.task.resolve(response.mp3);
-    }
-    else entry.task.reject(new Error(`MP3 encoder failed: ${response.error}`));
+    } else entry.task.reject(new Error(`MP3 encoder failed: ${response.error}`));
     this.pump();
   }
 

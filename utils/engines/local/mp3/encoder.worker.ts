@@ -11,7 +11,10 @@ lame.catch(() => undefined);
 self.onmessage = async ({ data }: MessageEvent<EncoderRequest>) => {
   try {
     const mp3 = encodeWithLame(await lame, data.planes, data.format);
-    const buffers = new Set<ArrayBuffer>([mp3.buffer as ArrayBuffer, ...data.planes.map((plane) => plane.buffer as ArrayBuffer)]);
+    const buffers = new Set<ArrayBuffer>([
+      mp3.buffer as ArrayBuffer,
+      ...data.planes.map((plane) => plane.buffer as ArrayBuffer),
+    ]);
     self.postMessage({ id: data.id, mp3, planes: data.planes } satisfies EncoderResponse, { transfer: [...buffers] });
   } catch (error) {
     self.postMessage({ id: data.id, error: String(error) } satisfies EncoderResponse);

@@ -73,7 +73,8 @@ export class ParsedStream {
     let headSize = 0;
     for (let offset = 0; offset < bytes.length; frameCount++) {
       const frame = frameAt(bytes, offset);
-      if (headSize !== 0 && frame.headSize !== headSize) throw new Mp3FrameError(`frame at byte ${offset} changes the channel count`);
+      if (headSize !== 0 && frame.headSize !== headSize)
+        throw new Mp3FrameError(`frame at byte ${offset} changes the channel count`);
       headSize = frame.headSize;
       offset += frame.size;
     }
@@ -90,7 +91,8 @@ export class ParsedStream {
       const { size } = frameAt(bytes, offset);
       for (let byte = 0; byte < headSize; byte++) this.heads[index * headSize + byte] = bytes[offset + byte]!;
       let mainDataBits = 0;
-      for (let entry = 0; entry < 2 * channels; entry++) mainDataBits += readBits(bytes, offset * 8 + granuleBase + entry * GRANULE_CHANNEL_BITS, 12);
+      for (let entry = 0; entry < 2 * channels; entry++)
+        mainDataBits += readBits(bytes, offset * 8 + granuleBase + entry * GRANULE_CHANNEL_BITS, 12);
       this.mainDataBegins[index] = readBits(bytes, (offset + HEADER_BYTES) * 8, 9);
       this.mainDataSizes[index] = Math.ceil(mainDataBits / 8);
       this.payloadStarts[index] = payloadEnd;
@@ -116,7 +118,10 @@ export class ParsedStream {
   /** Copies bytes [from, from + count) of frame `index`'s main data to `target` at `at`. */
   copyMainData(index: number, from: number, count: number, target: Uint8Array, at: number): void {
     const start = this.payloadStarts[index]! - this.mainDataBegins[index]!;
-    if (start < 0) throw new Mp3FrameError(`frame ${index} points ${this.mainDataBegins[index]} bytes back, before the stream starts`);
+    if (start < 0)
+      throw new Mp3FrameError(
+        `frame ${index} points ${this.mainDataBegins[index]} bytes back, before the stream starts`,
+      );
     target.set(this.payloads.subarray(start + from, start + from + count), at);
   }
 }
@@ -174,7 +179,13 @@ export class ReservoirPacker {
       const at = mainDataStart + written;
       if (at >= payloadEnd) continue;
       const count = Math.min(payloadEnd - at, mainDataSize - written);
-      stream.copyMainData(index, written, count, this.buffer, this.pendingStarts[pending]! + this.headSize + (at - payloadStart));
+      stream.copyMainData(
+        index,
+        written,
+        count,
+        this.buffer,
+        this.pendingStarts[pending]! + this.headSize + (at - payloadStart),
+      );
       written += count;
     }
     const mainDataEnd = mainDataStart + mainDataSize;

@@ -40,4 +40,3 @@ export function encodeWithLame(lame: Lame, planes: Float32Array[], format: Mp3Fo
   gather(lame.finalize());
   return output.slice(0, gathered);
 }
-

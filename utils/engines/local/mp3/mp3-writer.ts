@@ -16,7 +16,8 @@ function id3Tag(tags: MetadataTags): Uint8Array {
     if (tags.title) writer.setFrame('TIT2', tags.title);
     if (tags.artist) writer.setFrame('TPE1', [tags.artist]);
     if (tags.album) writer.setFrame('TALB', tags.album);
-    if (cover && withCover) writer.setFrame('APIC', { type: ID3_COVER_FRONT, data: cover.data.slice().buffer, description: '' });
+    if (cover && withCover)
+      writer.setFrame('APIC', { type: ID3_COVER_FRONT, data: cover.data.slice().buffer, description: '' });
     return new Uint8Array(writer.addTag());
   };
   try {
@@ -54,7 +55,7 @@ export class Mp3Writer {
 
   /** Appends whole Layer III frames, copied: `bytes` may be reused once this returns. */
   write(bytes: Uint8Array): void {
-    for (let offset = 0; offset < bytes.length; ) {
+    for (let offset = 0; offset < bytes.length;) {
       const length = layer3FrameLengthAt(bytes, offset);
       if (length === 0 || offset + length > bytes.length) {
         throw new Mp3FrameError(`no whole MP3 frame at byte ${this.frames.size + offset} of the sound`);

@@ -19,7 +19,13 @@ export interface SegmentPlan {
   maxCutShift: number;
 }
 
-export const DEFAULT_SEGMENT_PLAN: SegmentPlan = { segmentFrames: 256, firstSegmentFrames: 128, preRollFrames: 8, postRollFrames: 8, maxCutShift: 8 };
+export const DEFAULT_SEGMENT_PLAN: SegmentPlan = {
+  segmentFrames: 256,
+  firstSegmentFrames: 128,
+  preRollFrames: 8,
+  postRollFrames: 8,
+  maxCutShift: 8,
+};
 
 export interface EncodedSegment {
   /** Index in the whole stream of the segment's first input frame (1152 samples each). */
@@ -76,7 +82,8 @@ export class SegmentJoiner {
   }
 
   private keep(segment: EncodedSegment, endFrame: number): void {
-    for (let frame = this.nextFrame; frame < endFrame; frame++) this.packer.push(segment.stream, frame - segment.firstFrame);
+    for (let frame = this.nextFrame; frame < endFrame; frame++)
+      this.packer.push(segment.stream, frame - segment.firstFrame);
     this.nextFrame = endFrame;
   }
 
@@ -87,7 +94,8 @@ export class SegmentJoiner {
       const laterStart = cut - later.firstFrame;
       if (cut < this.nextFrame || laterStart < 0 || earlierEnd > earlier.stream.frameCount) continue;
       if (laterStart >= later.stream.frameCount) continue;
-      if (this.fitsAt(earlier.stream, this.nextFrame - earlier.firstFrame, earlierEnd, later.stream, laterStart)) return cut;
+      if (this.fitsAt(earlier.stream, this.nextFrame - earlier.firstFrame, earlierEnd, later.stream, laterStart))
+        return cut;
     }
     throw new Mp3FrameError(`no cut near frame ${boundary} fits the bit reservoir`);
   }
@@ -96,7 +104,13 @@ export class SegmentJoiner {
    * Whether the earlier segment's frames [keptFrom, keptEnd), then the later one's from `laterStart`, fit the reservoir.
    * Once a later frame has as much reservoir as its own encoder gave it, the rest fits as encoded.
    */
-  private fitsAt(earlier: ParsedStream, keptFrom: number, keptEnd: number, later: ParsedStream, laterStart: number): boolean {
+  private fitsAt(
+    earlier: ParsedStream,
+    keptFrom: number,
+    keptEnd: number,
+    later: ParsedStream,
+    laterStart: number,
+  ): boolean {
     let free = this.packer.availableReservoir;
     const step = (stream: ParsedStream, index: number): boolean => {
       free = Math.min(free, MAX_MAIN_DATA_BEGIN) + stream.payloadSize(index) - stream.mainDataSizes[index]!;

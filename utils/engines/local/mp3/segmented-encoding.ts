@@ -17,7 +17,8 @@ export type EncodeSegment = (planes: Float32Array[], format: Mp3Format) => Promi
  */
 export type AllocatePlanes = (channels: number, length: number) => Float32Array[];
 
-const freshPlanes: AllocatePlanes = (channels, length) => Array.from({ length: channels }, () => new Float32Array(length));
+const freshPlanes: AllocatePlanes = (channels, length) =>
+  Array.from({ length: channels }, () => new Float32Array(length));
 
 /** The encoders segments go to: `size` of them at once (an encoder pool, or a stand-in in tests). */
 export interface SegmentEncoders {
@@ -37,7 +38,10 @@ interface OpenSegment {
 
 /** `frames` split into `pieces` runs as even as can be, in order. */
 function evenSplit(frames: number, pieces: number): number[] {
-  return Array.from({ length: pieces }, (_, index) => Math.floor((frames * (index + 1)) / pieces) - Math.floor((frames * index) / pieces));
+  return Array.from(
+    { length: pieces },
+    (_, index) => Math.floor((frames * (index + 1)) / pieces) - Math.floor((frames * index) / pieces),
+  );
 }
 
 /**
@@ -87,7 +91,8 @@ export class SegmentedMp3Encoding {
       // Up to where the oldest open segment is full, so it goes to an encoder as soon as it can.
       const oldest = this.open[0]!;
       const count = Math.min(chunk.length - offset, oldest.end * SAMPLES_PER_FRAME - this.written);
-      while (segmentInputFrames(this.plan, this.nextStart, 0).first * SAMPLES_PER_FRAME < this.written + count) this.openNext();
+      while (segmentInputFrames(this.plan, this.nextStart, 0).first * SAMPLES_PER_FRAME < this.written + count)
+        this.openNext();
       for (const segment of this.open) this.fill(segment, chunk, offset, count);
       this.written += count;
       offset += count;
@@ -125,7 +130,13 @@ export class SegmentedMp3Encoding {
 
   private openNext(): void {
     const { first, end } = segmentInputFrames(this.plan, this.nextStart, this.nextLength);
-    this.open.push({ ownedFrom: this.nextStart, first, end, planes: this.allocate((end - first) * SAMPLES_PER_FRAME), filled: 0 });
+    this.open.push({
+      ownedFrom: this.nextStart,
+      first,
+      end,
+      planes: this.allocate((end - first) * SAMPLES_PER_FRAME),
+      filled: 0,
+    });
     this.nextStart += this.nextLength;
     this.nextLength = Math.min(this.nextLength * 2, this.plan.segmentFrames);
   }
@@ -135,7 +146,11 @@ export class SegmentedMp3Encoding {
     const skip = Math.max(0, segment.first * SAMPLES_PER_FRAME - this.written);
     if (skip >= count) return;
     for (let channel = 0; channel < this.format.channels; channel++) {
-      chunk.copyTo(channel, segment.planes[channel]!.subarray(segment.filled, segment.filled + count - skip), offset + skip);
+      chunk.copyTo(
+        channel,
+        segment.planes[channel]!.subarray(segment.filled, segment.filled + count - skip),
+        offset + skip,
+      );
     }
     segment.filled += count - skip;
   }
@@ -149,7 +164,13 @@ export class SegmentedMp3Encoding {
     const input = segment.planes.map((plane) => plane.subarray(0, segment.filled));
     this.ownedFrom.push(segment.ownedFrom);
     const encoded = this.encoders.encode(input, this.format);
-    this.assembled = this.assembled.then(async () => this.joiner.add({ firstFrame: segment.first, ownedFrom: segment.ownedFrom, stream: new ParsedStream(await encoded) }));
+    this.assembled = this.assembled.then(async () =>
+      this.joiner.add({
+        firstFrame: segment.first,
+        ownedFrom: segment.ownedFrom,
+        stream: new ParsedStream(await encoded),
+      }),
+    );
     this.inFlight.push(this.assembled);
   }
 }

@@ -1,5 +1,15 @@
 import type { ReadableBlob } from '../blob-window-source';
-import { child, chunkOffsets, fits, fullBox, packetsPerChunk, readMovieTrack, sampleSizes, type Box, type SampleSizes } from './movie-box';
+import {
+  child,
+  chunkOffsets,
+  fits,
+  fullBox,
+  packetsPerChunk,
+  readMovieTrack,
+  sampleSizes,
+  type Box,
+  type SampleSizes,
+} from './movie-box';
 
 /** One key frame's packet, as the file stores it. */
 export interface KeyFrame {
@@ -32,7 +42,8 @@ class RunCursor {
   /** Each sample's value, summed. */
   total(): number {
     let sum = 0;
-    for (let entry = 0; entry < this.entries; entry++) sum += this.view.getUint32(this.at + entry * 8) * this.view.getUint32(this.at + entry * 8 + 4);
+    for (let entry = 0; entry < this.entries; entry++)
+      sum += this.view.getUint32(this.at + entry * 8) * this.view.getUint32(this.at + entry * 8 + 4);
     return sum;
   }
 
@@ -57,7 +68,12 @@ function runTable(view: DataView, table: Box, type: 'stts' | 'ctts'): RunCursor 
 }
 
 /** Where sample `index` (0-based, decode order) sits in the file. */
-function sampleLocation(view: DataView, table: Box, sizes: SampleSizes, index: number): { offset: number; size: number } | null {
+function sampleLocation(
+  view: DataView,
+  table: Box,
+  sizes: SampleSizes,
+  index: number,
+): { offset: number; size: number } | null {
   const chunkBox = child(view, table, 'stsc');
   const offsets = chunkOffsets(view, table);
   const runs = chunkBox && packetsPerChunk(view, chunkBox);
@@ -72,7 +88,8 @@ function sampleLocation(view: DataView, table: Box, sizes: SampleSizes, index: n
     if (index < firstSample + samples) {
       const chunk = firstChunk + Math.floor((index - firstSample) / perChunk);
       let offset = offsets[chunk]!;
-      for (let sample = firstSample + (chunk - firstChunk) * perChunk; sample < index; sample++) offset += sizeOf(sample);
+      for (let sample = firstSample + (chunk - firstChunk) * perChunk; sample < index; sample++)
+        offset += sizeOf(sample);
       return { offset, size: sizeOf(index) };
     }
     firstSample += samples;
@@ -88,7 +105,11 @@ function sampleLocation(view: DataView, table: Box, sizes: SampleSizes, index: n
  * lives: for a cover from a 2 GB video, tens of megabytes, for the one frame needed.
  * Null when the file is fragmented, or the track has more than one sample description.
  */
-export async function readKeyFrame(blob: ReadableBlob, id: number, pick: (durationSeconds: number) => number): Promise<KeyFrame | null> {
+export async function readKeyFrame(
+  blob: ReadableBlob,
+  id: number,
+  pick: (durationSeconds: number) => number,
+): Promise<KeyFrame | null> {
   const track = await readMovieTrack(blob, id);
   if (!track) return null;
   const { view, table, timescale } = track;
@@ -119,7 +140,8 @@ export async function readKeyFrame(blob: ReadableBlob, id: number, pick: (durati
       isKey = nextSync < sync.count && view.getUint32(sync.at + nextSync * 4) - 1 === sample;
     }
     if (!isKey) continue;
-    if (!chosen || (presentationTime <= target && (chosen.time > target || presentationTime >= chosen.time))) chosen = { index: sample, time: presentationTime };
+    if (!chosen || (presentationTime <= target && (chosen.time > target || presentationTime >= chosen.time)))
+      chosen = { index: sample, time: presentationTime };
   }
   if (!chosen) return null;
   const location = sampleLocation(view, table, sizes, chosen.index);

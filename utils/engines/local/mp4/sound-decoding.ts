@@ -149,10 +149,16 @@ export async function* decodeSoundTable(
       const data = ready.shift()!;
       try {
         if (data.sampleRate !== config.sampleRate || data.numberOfChannels !== config.numberOfChannels) {
-          throw new Error(`The decoder gave ${data.numberOfChannels} channels at ${data.sampleRate} Hz, the file says ${config.numberOfChannels} at ${config.sampleRate} Hz.`);
+          throw new Error(
+            `The decoder gave ${data.numberOfChannels} channels at ${data.sampleRate} Hz, the file says ${config.numberOfChannels} at ${config.sampleRate} Hz.`,
+          );
         }
         const timestamp = timeline!.place(data);
-        yield { timestamp, numberOfFrames: data.numberOfFrames, copyTo: (destination, options) => data.copyTo(destination, options) };
+        yield {
+          timestamp,
+          numberOfFrames: data.numberOfFrames,
+          copyTo: (destination, options) => data.copyTo(destination, options),
+        };
       } finally {
         data.close();
       }
@@ -165,7 +171,9 @@ export async function* decodeSoundTable(
     const seconds = (run.firstDecodeTime - table.editOffset) / table.timescale;
     timeline ??= new DecodedTimeline(config.sampleRate, seconds);
     const duration = Math.round((run.duration / table.timescale) * 1e6);
-    decoder.decode(new EncodedAudioChunk({ type: 'key', timestamp: Math.round(seconds * 1e6), duration, data: run.take() }));
+    decoder.decode(
+      new EncodedAudioChunk({ type: 'key', timestamp: Math.round(seconds * 1e6), duration, data: run.take() }),
+    );
   };
   const add = async (offset: number, size: number, decodeTime: number, duration: number) => {
     const read = reader.read(offset, offset + size);
@@ -177,7 +185,12 @@ export async function* decodeSoundTable(
     let preroll: { offset: number; size: number; decodeTime: number; duration: number } | undefined;
     for (const packet of soundPackets(table)) {
       if (packet.decodeTime + packet.duration <= startTick) {
-        preroll = { offset: packet.offset, size: packet.size, decodeTime: packet.decodeTime, duration: packet.duration };
+        preroll = {
+          offset: packet.offset,
+          size: packet.size,
+          decodeTime: packet.decodeTime,
+          duration: packet.duration,
+        };
         continue;
       }
       if (preroll) {

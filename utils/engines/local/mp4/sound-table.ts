@@ -1,5 +1,16 @@
 import type { ReadableBlob } from '../blob-window-source';
-import { boxType, child, chunkOffsets, fits, fullBox, packetsPerChunk, readMovieTrack, sampleSizes, u32s, type Box } from './movie-box';
+import {
+  boxType,
+  child,
+  chunkOffsets,
+  fits,
+  fullBox,
+  packetsPerChunk,
+  readMovieTrack,
+  sampleSizes,
+  u32s,
+  type Box,
+} from './movie-box';
 
 /**
  * Where an unfragmented MP4 or QuickTime file keeps one sound track's packets, read from its `moov`
@@ -76,7 +87,8 @@ export async function readSoundTable(blob: ReadableBlob, id: number): Promise<So
 /** The track's length in seconds as mediabunny gives it: the end of its last packet, on the edited timeline. */
 export function soundTableDuration(table: SoundTable): number {
   let ticks = 0;
-  for (let entry = 0; entry < table.durations.length; entry += 2) ticks += table.durations[entry]! * table.durations[entry + 1]!;
+  for (let entry = 0; entry < table.durations.length; entry += 2)
+    ticks += table.durations[entry]! * table.durations[entry + 1]!;
   return (ticks - table.editOffset) / table.timescale;
 }
 
