@@ -10,7 +10,7 @@ import { execFile, spawn, type StdioOptions } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { BrowserContext, BrowserType, Page } from 'playwright-core';
@@ -241,7 +241,7 @@ function spawnChecked(
   return new Promise<{ stderr: string }>((resolvePromise, reject) => {
     const child = spawn(file, args, { stdio });
     let stderr = '';
-    const keep = (d: Buffer) => (stderr = (stderr + d).slice(-4000));
+    const keep = (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000));
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
     child.on('error', (err) => reject(new Error(`${file}: ${err.message}`)));
@@ -444,7 +444,7 @@ function findSignal(path: string) {
     let index = 0;
     let first = -1;
     let last = -1;
-    child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d).slice(-4000)));
+    child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
     child.stdout.on('data', (chunk: Buffer) => {
       const buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
       const whole = buf.length - (buf.length % 4);
@@ -539,20 +539,26 @@ async function runNative(input: BenchInput, out: string, haveGnuTime: boolean) {
 // ---------------------------------------------------------------------------------------------
 // ffmpeg.wasm (in a child Node process, so its peak RSS is its own: scripts/bench-wasm-child.mjs)
 
+interface WasmResult {
+  wallMs: number;
+  loadedMs: number;
+  peakBytes: number;
+}
+
 function runWasm(input: BenchInput, out: string) {
-  return new Promise<{ wallMs: number; loadedMs: number; peakBytes: number }>((resolvePromise, reject) => {
+  return new Promise<WasmResult>((resolvePromise, reject) => {
     const child = spawn(process.execPath, [WASM_CHILD, FFMPEG_CORE_JS, input.path, out, ...MP3_ARGS], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d).slice(-8000)));
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-8000)));
     child.on('error', reject);
     child.on('close', (code) => {
       if (code !== 0) return reject(new Error(`ffmpeg.wasm child failed (${code}):\n${stderr.trim()}`));
       try {
-        resolvePromise(JSON.parse(stdout.trim().split('\n').pop() as string));
+        resolvePromise(JSON.parse(stdout.trim().split('\n').pop() as string) as WasmResult);
       } catch {
         reject(new Error(`ffmpeg.wasm child printed no result:\n${stdout}\n${stderr}`));
       }
@@ -721,9 +727,9 @@ async function launchBrowser(chromium: BrowserType): Promise<BrowserSession> {
       handleSIGTERM: false,
       handleSIGHUP: false,
     })
-    .catch(async (err) => {
+    .catch(async (err: unknown) => {
       await rm(tempRoot, { recursive: true, force: true });
-      throw new Error(`could not launch ${CHROMIUM} with the extension: ${err.message}`);
+      throw new Error(`could not launch ${CHROMIUM} with the extension: ${String(err)}`);
     });
   const close = async () => {
     await context.close().catch(() => undefined);
@@ -1102,12 +1108,12 @@ async function main() {
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     console.error(`\nbench: ${signal}, cleaning up…`);
-    runCleanups().finally(() => process.exit(130));
+    void runCleanups().finally(() => process.exit(130));
   });
 }
 main()
   .catch((err: unknown) => {
-    console.error(`bench: ${err instanceof Error ? err.message : err}`);
+    console.error(`bench: ${err instanceof Error ? err.message : String(err)}`);
     process.exitCode = 1;
   })
   .finally(runCleanups);

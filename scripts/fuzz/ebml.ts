@@ -54,7 +54,7 @@ function vint(bytes: Uint8Array, at: number, keepMarker: boolean) {
 }
 
 /** Every element that parses, depth first. */
-export function parseElements(
+function parseElements(
   bytes: Uint8Array,
   start = 0,
   end = bytes.length,

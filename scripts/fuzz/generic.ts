@@ -18,7 +18,7 @@ export function concat(...parts: Uint8Array[]) {
   return out;
 }
 
-export function flipBytes(bytes: Uint8Array, rng: Random): Mutation {
+function flipBytes(bytes: Uint8Array, rng: Random): Mutation {
   const out = bytes.slice();
   const count = 1 + rng.int(rng.chance(0.5) ? 8 : 256);
   for (let i = 0; i < count && out.length > 0; i++) {
@@ -28,12 +28,12 @@ export function flipBytes(bytes: Uint8Array, rng: Random): Mutation {
   return { bytes: out, what: `flip ${count} bytes` };
 }
 
-export function truncate(bytes: Uint8Array, rng: Random): Mutation {
+function truncate(bytes: Uint8Array, rng: Random): Mutation {
   const keep = rng.chance(0.2) ? rng.int(64) : rng.int(bytes.length);
   return { bytes: bytes.slice(0, keep), what: `truncate at ${keep}` };
 }
 
-export function zeroRange(bytes: Uint8Array, rng: Random): Mutation {
+function zeroRange(bytes: Uint8Array, rng: Random): Mutation {
   const start = rng.int(bytes.length);
   const length = 1 + rng.int(rng.chance(0.5) ? 512 : 64 * 1024);
   const out = bytes.slice();
@@ -42,7 +42,7 @@ export function zeroRange(bytes: Uint8Array, rng: Random): Mutation {
 }
 
 /** Cuts a random range out of the middle, as a copy that skipped a block would. */
-export function cutRange(bytes: Uint8Array, rng: Random): Mutation {
+function cutRange(bytes: Uint8Array, rng: Random): Mutation {
   const start = rng.int(bytes.length);
   const length = 1 + rng.int(16 * 1024);
   return {
@@ -52,7 +52,7 @@ export function cutRange(bytes: Uint8Array, rng: Random): Mutation {
 }
 
 /** Repeats a range many times, which makes tables and streams that seem to go on and on. */
-export function repeatRange(bytes: Uint8Array, rng: Random): Mutation {
+function repeatRange(bytes: Uint8Array, rng: Random): Mutation {
   const start = rng.int(bytes.length);
   const chunk = bytes.subarray(start, start + 1 + rng.int(4096));
   const times = 2 + rng.int(200);
@@ -63,7 +63,7 @@ export function repeatRange(bytes: Uint8Array, rng: Random): Mutation {
   };
 }
 
-export function insertNoise(bytes: Uint8Array, rng: Random): Mutation {
+function insertNoise(bytes: Uint8Array, rng: Random): Mutation {
   const start = rng.int(bytes.length);
   const noise = Uint8Array.from({ length: 1 + rng.int(2048) }, () => rng.int(256));
   return {

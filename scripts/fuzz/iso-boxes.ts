@@ -28,13 +28,7 @@ const view = (bytes: Uint8Array) => new DataView(bytes.buffer, bytes.byteOffset,
 const typeAt = (bytes: Uint8Array, at: number) => String.fromCharCode(...bytes.subarray(at, at + 4));
 
 /** Every box that parses, depth first. */
-export function parseBoxes(
-  bytes: Uint8Array,
-  start = 0,
-  end = bytes.length,
-  parents: Box[] = [],
-  out: Box[] = [],
-): Box[] {
+function parseBoxes(bytes: Uint8Array, start = 0, end = bytes.length, parents: Box[] = [], out: Box[] = []): Box[] {
   const data = view(bytes);
   for (let at = start; end - at >= 8;) {
     let size = data.getUint32(at);
@@ -124,13 +118,17 @@ const SURGERY: Record<string, (bytes: Uint8Array, box: Box, rng: Random) => Muta
     const out = bytes.slice();
     const data = view(out);
     if (box.type === 'stts' || box.type === 'ctts') {
-      for (let at = body; at + 8 <= end; at += 8)
-        (data.setUint32(at, 0xffffffff), data.setUint32(at + 4, rng.chance(0.5) ? 0 : 0xffffffff));
+      for (let at = body; at + 8 <= end; at += 8) {
+        data.setUint32(at, 0xffffffff);
+        data.setUint32(at + 4, rng.chance(0.5) ? 0 : 0xffffffff);
+      }
       return { bytes: out, what: `${box.type} endless zero-length samples` };
     }
     if (box.type === 'stsc') {
-      for (let at = body, i = 0; at + 12 <= end; at += 12, i++)
-        (data.setUint32(at, rng.chance(0.5) ? 1 : 1000 - i), data.setUint32(at + 4, rng.pick([0, 0xffffffff, 1])));
+      for (let at = body, i = 0; at + 12 <= end; at += 12, i++) {
+        data.setUint32(at, rng.chance(0.5) ? 1 : 1000 - i);
+        data.setUint32(at + 4, rng.pick([0, 0xffffffff, 1]));
+      }
       return { bytes: out, what: 'stsc chunks going backwards' };
     }
     if (box.type === 'stco') {
@@ -143,8 +141,11 @@ const SURGERY: Record<string, (bytes: Uint8Array, box: Box, rng: Random) => Muta
       return { bytes: out, what: 'stsz huge or empty samples' };
     }
     if (box.type === 'elst') {
-      for (let at = body; at + 12 <= end; at += 12)
-        (data.setUint32(at, 0xffffffff), data.setInt32(at + 4, rng.pick([-2, 0x7fffffff])), data.setUint32(at + 8, 0));
+      for (let at = body; at + 12 <= end; at += 12) {
+        data.setUint32(at, 0xffffffff);
+        data.setInt32(at + 4, rng.pick([-2, 0x7fffffff]));
+        data.setUint32(at + 8, 0);
+      }
       return { bytes: out, what: 'elst huge edits at rate 0' };
     }
     return undefined;

@@ -29,7 +29,7 @@ export interface WrittenFuzzCase extends Omit<FuzzCase, 'bytes'> {
 }
 
 /** The short good clips (long.mp4 would only make runs slower). */
-export const FUZZ_BASES = CLIP_SPECS.filter((spec) => !spec.seconds).map((spec) => spec.name);
+const FUZZ_BASES = CLIP_SPECS.filter((spec) => !spec.seconds).map((spec) => spec.name);
 
 function mutateOnce(bytes: Uint8Array, rng: Random): Mutation {
   const structural = isIsoBmff(bytes)
@@ -46,7 +46,7 @@ function mutateOnce(bytes: Uint8Array, rng: Random): Mutation {
 }
 
 /** Case `index` of run `seed`: a base clip with one to three mutations. */
-export async function fuzzCase(
+async function fuzzCase(
   readBase: (name: string) => Promise<Uint8Array>,
   seed: number,
   index: number,

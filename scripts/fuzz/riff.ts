@@ -13,7 +13,7 @@ interface Chunk {
 const LISTS = ['RIFF', 'LIST'];
 const idAt = (bytes: Uint8Array, at: number) => String.fromCharCode(...bytes.subarray(at, at + 4));
 
-export function parseChunks(bytes: Uint8Array, start = 0, end = bytes.length, out: Chunk[] = []): Chunk[] {
+function parseChunks(bytes: Uint8Array, start = 0, end = bytes.length, out: Chunk[] = []): Chunk[] {
   const data = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let at = start; end - at >= 8;) {
     const size = data.getUint32(at + 4, true);

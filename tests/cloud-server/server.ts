@@ -64,13 +64,13 @@ export interface Faults {
 }
 
 /** The calls a fault can name. */
-export type CallName =
+type CallName =
   'token' | 'session' | 'upload' | 'chat' | 'state' | 'credits' | 'export' | 'status' | 'cancel' | 'download';
 
 /** The faults that name a call rather than switch something on. */
 type CallFault = 'hangOnce' | 'serverErrorOnce' | 'serverError' | 'truncatedJsonOnce' | 'wrongShapeOnce';
 
-export interface CreditAccount {
+interface CreditAccount {
   available: number;
   frozen: number;
   consumed: number;

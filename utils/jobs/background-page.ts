@@ -28,13 +28,13 @@ export function inThisPage(engine: Engine): ConversionSite {
   return {
     async send(type, data) {
       if (type === 'site:convert') keepAliveWhileConverting();
-      return here()[type](data as never) as never;
+      return here()[type](data as never);
     },
     async runningJobIds() {
       return here()['site:running'](undefined);
     },
     async cancel(jobId) {
-      here()['site:cancel']({ jobId });
+      await here()['site:cancel']({ jobId });
     },
     async warmUp() {
       engine.warmUp?.();

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { storage } from 'wxt/utils/storage';
 import { oneAtATime } from '../one-at-a-time';
 
-export const historyEntrySchema = z.object({
+const historyEntrySchema = z.object({
   id: z.string(),
   fileName: z.string(),
   sourceName: z.string(),
@@ -34,9 +34,7 @@ export async function readHistory(): Promise<HistoryEntry[]> {
 
 const exclusive = oneAtATime();
 
-export function mutateHistory<T>(
-  change: (entries: HistoryEntry[]) => { entries: HistoryEntry[]; result: T },
-): Promise<T> {
+function mutateHistory<T>(change: (entries: HistoryEntry[]) => { entries: HistoryEntry[]; result: T }): Promise<T> {
   return exclusive(async () => {
     const { entries, result } = change(await readHistory());
     await historyItem.setValue(entries.slice(0, MAX_HISTORY_ENTRIES));

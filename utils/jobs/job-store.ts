@@ -33,8 +33,6 @@ export function mutateJobs<T>(change: (jobs: Record<string, Job>) => T): Promise
   });
 }
 
-export class IllegalTransitionError extends Error {}
-
 /**
  * Moves a job to `state` (and applies `patch`) if the state machine allows it.
  * Returns the updated job, or undefined when the job is gone or the move is not allowed

@@ -15,10 +15,9 @@ export const JOB_STATES = [
 ] as const;
 export type JobState = (typeof JOB_STATES)[number];
 
-export const ACTIVE_STATES: readonly JobState[] = ['reading', 'converting', 'saving'];
+const ACTIVE_STATES: readonly JobState[] = ['reading', 'converting', 'saving'];
 /** The job's engine is at work on it: reading the input or converting it. */
 export const RUNNING_STATES: readonly JobState[] = ['reading', 'converting'];
-export const RETRYABLE_STATES: readonly JobState[] = ['failed', 'cancelled', 'interrupted'];
 
 const transitions: Record<JobState, readonly JobState[]> = {
   queued: ['reading', 'failed', 'cancelled', 'interrupted'],
@@ -43,7 +42,7 @@ export const jobSourceSchema = z.discriminatedUnion('kind', [
 ]);
 export type JobSource = z.infer<typeof jobSourceSchema>;
 
-export const jobResultSchema = z.object({
+const jobResultSchema = z.object({
   outputKey: z.string(),
   size: z.number(),
   durationSeconds: z.number(),
@@ -87,7 +86,6 @@ export const jobSchema = z.object({
 });
 
 export type Job = z.infer<typeof jobSchema>;
-export type JobResult = z.infer<typeof jobResultSchema>;
 
 /** Where the job's input bytes are (or will be, once a URL is fetched) in IndexedDB. */
 export function inputKeyOf(job: Pick<Job, 'id' | 'source'>): string {

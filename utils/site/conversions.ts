@@ -24,7 +24,7 @@ export async function reportToBackground<T extends ReportType>(type: T, data: Me
     try {
       await sendMessage(type, data);
       return;
-    } catch (error) {
+    } catch {
       if (type === 'job:progress' || attempt >= REPORT_ATTEMPTS) return;
       await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
     }

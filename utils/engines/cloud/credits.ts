@@ -1,14 +1,12 @@
-import { z } from 'zod';
 import { storage } from 'wxt/utils/storage';
 
-const creditsSchema = z.object({
-  available: z.number(),
-  frozen: z.number(),
-  updatedAt: z.number(),
+export interface CloudCredits {
+  available: number;
+  frozen: number;
+  updatedAt: number;
   /** Where an anonymous user with no credits left registers (with the `bind` id). */
-  registrationUrl: z.string().optional(),
-});
-export type CloudCredits = z.infer<typeof creditsSchema>;
+  registrationUrl?: string;
+}
 
 /** The last known NemoVideo credits, for the popup. Not secret: no token or id in it. */
 export const creditsItem = storage.defineItem<CloudCredits | null>('local:cloud-credits', { fallback: null });

@@ -53,7 +53,7 @@ export function sendMultipart(
     };
     request.onprogress = moved;
     request.onload = () => {
-      let body: unknown = null;
+      let body: unknown;
       try {
         body = JSON.parse(request.responseText);
       } catch {

@@ -143,7 +143,7 @@ class BlobWindow {
       if (stalled) return true;
       throw new Error('The file ended before the bytes asked for.');
     }
-    this.buffer = result.value.buffer as ArrayBuffer;
+    this.buffer = result.value.buffer;
     this.end += result.value.byteLength;
     if (result.done && !stalled) throw new Error('The file ended before the bytes asked for.');
     return stalled;

@@ -13,7 +13,7 @@ export interface CloudRun {
    * Records a finished step, keeping the conversation's flags as they are now unless `flags` says
    * otherwise; a job that was cancelled or removed meanwhile stops here.
    */
-  save<P extends CloudProgress>(progress: P, flags?: ConversationFlags): Promise<P>;
+  save: <P extends CloudProgress>(progress: P, flags?: ConversationFlags) => Promise<P>;
 }
 
 export interface CloudOutcome {

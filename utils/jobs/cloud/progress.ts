@@ -36,7 +36,7 @@ const cloudStepsSchema = z.discriminatedUnion('step', [
 ]);
 
 export type CloudProgress = z.output<typeof cloudStepsSchema>;
-export type CloudStep = CloudProgress['step'];
+type CloudStep = CloudProgress['step'];
 export type AtStep<S extends CloudStep> = Extract<CloudProgress, { step: S }>;
 export type ConversationFlags = Pick<CloudProgress, keyof typeof conversationShape>;
 export type Project = Pick<CloudProgress, keyof typeof projectShape>;

@@ -141,7 +141,7 @@ export interface InfoFrameReading {
   lameTag: LameTagReading | null;
 }
 
-export interface LameTagReading {
+interface LameTagReading {
   vbrMethod: number;
   bitrateKbps: number;
   encoderDelay: number;

@@ -123,7 +123,7 @@ export async function* decodeSoundTable(
   startSeconds: number,
 ): AsyncGenerator<DecodedPcm> {
   const ready: AudioData[] = [];
-  let failure: unknown;
+  let failure: Error | undefined;
   let wake: (() => void) | undefined;
   const notify = () => {
     wake?.();
