@@ -11,6 +11,9 @@ export default defineConfig({
           include: ['tests/unit/**/*.test.ts'],
           setupFiles: ['tests/unit/i18n-setup.ts'],
           environment: 'node',
+          // Some tests encode and decode seconds of sound (1–3 s alone); on two busy cores they took
+          // 5–10 s and hit vitest's 5 s default. They wait on nothing but the CPU.
+          testTimeout: 30_000,
         },
       },
       {
