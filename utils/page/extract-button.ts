@@ -1,4 +1,5 @@
 import { i18n } from '#i18n';
+import { containsAcrossShadows } from './shadow-roots';
 import { HOST_TAG } from './target-tracker';
 
 const STYLE = `
@@ -110,7 +111,7 @@ export class ExtractButton {
     const rect = this.target.getBoundingClientRect();
     const fullscreen = document.fullscreenElement;
     const container =
-      fullscreen && fullscreen !== this.target && fullscreen.contains(this.target)
+      fullscreen && fullscreen !== this.target && containsAcrossShadows(fullscreen, this.target)
         ? fullscreen
         : document.documentElement;
     if (this.host.parentNode !== container) container.append(this.host);

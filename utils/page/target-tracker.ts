@@ -1,4 +1,5 @@
 import { acceptsVideo } from './accepts-video';
+import { shadowRootsUnder } from './shadow-roots';
 
 /** The tag of the element that holds our button; the tracker ignores its own changes. */
 export const HOST_TAG = 'video-to-mp3-extract';
@@ -18,14 +19,16 @@ function isShown(element: Element, minWidth: number, minHeight: number): boolean
   );
 }
 
-/** The videos shown at 160×90 px or more, and the visible file inputs that accept video. */
-function findTargets(root: Document): Set<ExtractTarget> {
+/** The videos shown at 160×90 px or more, and the visible file inputs that accept video, in any of `roots`. */
+function findTargets(roots: Iterable<Document | ShadowRoot>): Set<ExtractTarget> {
   const targets = new Set<ExtractTarget>();
-  for (const video of root.querySelectorAll('video')) {
-    if (isShown(video, MIN_VIDEO_WIDTH, MIN_VIDEO_HEIGHT)) targets.add(video);
-  }
-  for (const input of root.querySelectorAll<HTMLInputElement>('input[type=file]')) {
-    if (acceptsVideo(input.getAttribute('accept')) && isShown(input, 1, 1)) targets.add(input);
+  for (const root of roots) {
+    for (const video of root.querySelectorAll('video')) {
+      if (isShown(video, MIN_VIDEO_WIDTH, MIN_VIDEO_HEIGHT)) targets.add(video);
+    }
+    for (const input of root.querySelectorAll<HTMLInputElement>('input[type=file]')) {
+      if (acceptsVideo(input.getAttribute('accept')) && isShown(input, 1, 1)) targets.add(input);
+    }
   }
   return targets;
 }
@@ -40,9 +43,21 @@ export function trackTargets(
 ): () => void {
   let current = new Set<ExtractTarget>();
   let scheduled = false;
+  const ours = (node: Node) => node.nodeName === HOST_TAG.toUpperCase();
+  // Players keep their video in shadow roots, which neither the document's observer nor its
+  // listeners see into: each root found is watched like the document.
+  const shadowRoots = new Set<ShadowRoot>();
+  const watchShadowRootsUnder = (node: Node) => {
+    for (const shadowRoot of shadowRootsUnder(node)) {
+      if (shadowRoots.has(shadowRoot) || ours(shadowRoot.host)) continue;
+      shadowRoots.add(shadowRoot);
+      watch(shadowRoot);
+    }
+  };
   const refresh = () => {
     scheduled = false;
-    const next = findTargets(root);
+    for (const shadowRoot of shadowRoots) if (!shadowRoot.host.isConnected) shadowRoots.delete(shadowRoot);
+    const next = findTargets([root, ...shadowRoots]);
     for (const target of current) if (!next.has(target)) handlers.removed(target);
     for (const target of next) if (!current.has(target)) handlers.added(target);
     current = next;
@@ -54,31 +69,42 @@ export function trackTargets(
     requestAnimationFrame(refresh);
   };
 
-  const ours = (node: Node) => node.nodeName === HOST_TAG.toUpperCase();
   const mutations = new MutationObserver((records) => {
-    const relevant = records.some(
-      (record) =>
-        !ours(record.target) &&
-        (record.type === 'attributes' || [...record.addedNodes, ...record.removedNodes].some((node) => !ours(node))),
-    );
+    let relevant = false;
+    for (const record of records) {
+      if (ours(record.target)) continue;
+      const added = [...record.addedNodes].filter((node) => !ours(node));
+      for (const node of added) watchShadowRootsUnder(node);
+      relevant ||= record.type === 'attributes' || added.length > 0 || [...record.removedNodes].some((n) => !ours(n));
+    }
     if (relevant) schedule();
   });
-  mutations.observe(root.documentElement, {
-    childList: true,
-    subtree: true,
-    attributes: true,
-    attributeFilter: ['style', 'class', 'hidden', 'width', 'height', 'accept', 'src'],
-  });
   const events = ['scroll', 'resize', 'fullscreenchange', 'loadedmetadata', 'transitionend'] as const;
-  for (const type of events) root.addEventListener(type, schedule, { capture: true, passive: true });
+  function watch(scope: Document | ShadowRoot) {
+    mutations.observe(scope instanceof Document ? scope.documentElement : scope, {
+      childList: true,
+      subtree: true,
+      attributes: true,
+      attributeFilter: ['style', 'class', 'hidden', 'width', 'height', 'accept', 'src'],
+    });
+    for (const type of events) scope.addEventListener(type, schedule, { capture: true, passive: true });
+  }
+  watch(root);
+  watchShadowRootsUnder(root);
   window.addEventListener('resize', schedule, { passive: true });
-  // Layout can change with no mutation or event we see (fonts, images above loading): look again now and then.
-  const poll = window.setInterval(schedule, 1000);
+  // Layout can change with no mutation or event we see (fonts, images above loading), and a player
+  // may attach its shadow root after it is in the page: look again now and then.
+  const poll = window.setInterval(() => {
+    watchShadowRootsUnder(root);
+    schedule();
+  }, 1000);
   refresh();
 
   return () => {
     mutations.disconnect();
-    for (const type of events) root.removeEventListener(type, schedule, { capture: true });
+    for (const scope of [root, ...shadowRoots])
+      for (const type of events) scope.removeEventListener(type, schedule, { capture: true });
+    shadowRoots.clear();
     window.removeEventListener('resize', schedule);
     window.clearInterval(poll);
     for (const target of current) handlers.removed(target);

@@ -38,6 +38,34 @@ const TEST_PAGES: Record<string, string> = {
      <button id="player-fs" onclick="document.getElementById('player').requestFullscreen()">Player fullscreen</button>
      <button id="video-fs" onclick="document.querySelector('video').requestFullscreen()">Video fullscreen</button>`,
   ),
+  // Players that keep their <video> in a custom element's shadow root (Media Chrome, mux-player…).
+  '/shadow-players.html': page(
+    'Players',
+    `<open-player src="/media/clip.mp4"></open-player>
+     <outer-player></outer-player>
+     <div id="late"></div>
+     <script>
+      const playerIn = (root, src) => {
+        const video = document.createElement('video');
+        video.src = src; video.width = 320; video.height = 180;
+        root.append(video);
+      };
+      customElements.define('open-player', class extends HTMLElement {
+        connectedCallback() { playerIn(this.attachShadow({ mode: 'open' }), this.getAttribute('src')); }
+      });
+      customElements.define('inner-player', class extends HTMLElement {
+        connectedCallback() { playerIn(this.attachShadow({ mode: 'open' }), '/media/opus-48k.webm'); }
+      });
+      customElements.define('outer-player', class extends HTMLElement {
+        connectedCallback() { this.attachShadow({ mode: 'open' }).append(document.createElement('inner-player')); }
+      });
+      customElements.define('closed-player', class extends HTMLElement {
+        connectedCallback() { const closedRoot = window.closedRoot = this.attachShadow({ mode: 'closed' }); playerIn(closedRoot, '/media/vorbis-44k.webm'); }
+      });
+      // A closed player added later, as a feed would.
+      setTimeout(() => document.getElementById('late').append(document.createElement('closed-player')), 600);
+     </script>`,
+  ),
   '/link.html': page('Links', '<a id="link" href="/media/flac-48k.mkv">Download the video</a>'),
   '/hostile.html': page(
     'Hostile',
