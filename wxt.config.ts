@@ -4,6 +4,9 @@ import type { Plugin } from 'vite';
 
 const ffmpegCore = resolve('node_modules/@ffmpeg/core/dist/esm');
 
+/** Made from public/icon.svg by `npm run icons`. */
+const icons = (folder: string) => Object.fromEntries([16, 32, 48, 128].map((size) => [size, `${folder}/${size}.png`]));
+
 /** ffmpeg.wasm's worker falls back to a CDN copy of its core; we always pass the packaged one, so drop the URL. */
 function withoutFfmpegCdnFallback(): Plugin {
   return {
@@ -22,6 +25,19 @@ export default defineConfig({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
     default_locale: 'en',
+    icons: icons('icon'),
+    action: {
+      default_icon: icons('icon'),
+      default_title: '__MSG_extName__',
+      // Firefox: a light tile on dark toolbars (`light` is the icon for a dark theme).
+      ...(browser === 'firefox' && {
+        theme_icons: [16, 32].map((size) => ({
+          size,
+          dark: `icon/${size}.png`,
+          light: `icon/dark-theme/${size}.png`,
+        })),
+      }),
+    },
     permissions: [
       'storage',
       'unlimitedStorage',
