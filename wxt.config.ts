@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'wxt';
 import type { Plugin } from 'vite';
+import { privacyPage } from './scripts/privacy-page';
 
 const ffmpegCore = resolve('node_modules/@ffmpeg/core/dist/esm');
 
@@ -74,6 +75,7 @@ export default defineConfig({
       for (const file of ['ffmpeg-core.js', 'ffmpeg-core.wasm']) {
         assets.push({ absoluteSrc: resolve(ffmpegCore, file), relativeDest: `ffmpeg/${file}` });
       }
+      assets.push({ contents: privacyPage(resolve('docs/privacy.md')), relativeDest: 'privacy.html' });
     },
   },
   webExt: {

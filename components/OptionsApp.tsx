@@ -10,6 +10,11 @@ export function OptionsApp() {
         {i18n.t('options.title')}
       </h1>
       <SettingsForm />
+      <p className="muted">
+        <a href="/privacy.html" target="_blank" rel="noopener">
+          {i18n.t('options.privacy')}
+        </a>
+      </p>
     </main>
   );
 }
