@@ -78,6 +78,11 @@ export default defineConfig({
       assets.push({ contents: privacyPage(resolve('docs/privacy.md')), relativeDest: 'privacy.html' });
     },
   },
+  zip: {
+    // addons.mozilla.org rebuilds the add-on from the sources zip: `npm ci && npm run build:firefox`.
+    // WXT already leaves out node_modules, test files, the output and dotfiles; test helpers and screenshots aren't needed.
+    excludeSources: ['tests/**', 'docs/*.png', 'store/**', 'demo/.media/**', 'bench/**'],
+  },
   webExt: {
     binaries: { chrome: process.env.CHROME_PATH ?? '/usr/bin/chromium' },
     startUrls: [process.env.DEMO_URL ?? 'http://localhost:5175/'],
