@@ -25,6 +25,13 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'zip',
+          include: ['tests/zip/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
           globalSetup: ['tests/e2e/global-setup.ts'],

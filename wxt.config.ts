@@ -1,8 +1,12 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'wxt';
 import type { Plugin } from 'vite';
+import { privacyPage } from './scripts/privacy-page';
 
 const ffmpegCore = resolve('node_modules/@ffmpeg/core/dist/esm');
+
+/** Made from public/icon.svg by `npm run icons`. */
+const icons = (folder: string) => Object.fromEntries([16, 32, 48, 128].map((size) => [size, `${folder}/${size}.png`]));
 
 /** ffmpeg.wasm's worker falls back to a CDN copy of its core; we always pass the packaged one, so drop the URL. */
 function withoutFfmpegCdnFallback(): Plugin {
@@ -22,6 +26,19 @@ export default defineConfig({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
     default_locale: 'en',
+    icons: icons('icon'),
+    action: {
+      default_icon: icons('icon'),
+      default_title: '__MSG_extName__',
+      // Firefox: a light tile on dark toolbars (`light` is the icon for a dark theme).
+      ...(browser === 'firefox' && {
+        theme_icons: [16, 32].map((size) => ({
+          size,
+          dark: `icon/${size}.png`,
+          light: `icon/dark-theme/${size}.png`,
+        })),
+      }),
+    },
     permissions: [
       'storage',
       'unlimitedStorage',
@@ -58,7 +75,13 @@ export default defineConfig({
       for (const file of ['ffmpeg-core.js', 'ffmpeg-core.wasm']) {
         assets.push({ absoluteSrc: resolve(ffmpegCore, file), relativeDest: `ffmpeg/${file}` });
       }
+      assets.push({ contents: privacyPage(resolve('docs/privacy.md')), relativeDest: 'privacy.html' });
     },
+  },
+  zip: {
+    // addons.mozilla.org rebuilds the add-on from the sources zip: `npm ci && npm run build:firefox`.
+    // WXT already leaves out node_modules, test files, the output and dotfiles; test helpers and screenshots aren't needed.
+    excludeSources: ['tests/**', 'docs/*.png', 'store/**', 'demo/.media/**', 'bench/**'],
   },
   webExt: {
     binaries: { chrome: process.env.CHROME_PATH ?? '/usr/bin/chromium' },

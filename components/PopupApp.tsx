@@ -1,6 +1,7 @@
 import { i18n } from '#i18n';
 import { jobsItem } from '@/utils/jobs/job-store';
 import { historyItem } from '@/utils/jobs/history';
+import { AppIcon } from './AppIcon';
 import { FilePicker } from './FilePicker';
 import { readTrim, TrimFields, type TrimText } from './TrimFields';
 import { JobList } from './JobList';
@@ -44,7 +45,10 @@ export function PopupApp() {
   return (
     <main className="popup">
       <header className="header">
-        <h1>{i18n.t('extName')}</h1>
+        <h1 className="title">
+          <AppIcon />
+          {i18n.t('extName')}
+        </h1>
         <button type="button" className="button button--quiet" onClick={() => void browser.runtime.openOptionsPage()}>
           {i18n.t('popup.settings')}
         </button>

@@ -5,6 +5,7 @@ import { onMessage } from '@/utils/messages';
 import { refreshCredits } from '@/utils/jobs/cloud/refresh-credits';
 import { sendFollowUp } from '@/utils/jobs/cloud/follow-up';
 import { conversionSite } from '@/utils/jobs/conversion-site';
+import { markBadgeSeen, showJobsOnToolbar } from '@/utils/jobs/toolbar-badge';
 
 export default defineBackground(() => {
   onMessage('jobs:start', (request) => jobQueue.start(request));
@@ -17,9 +18,11 @@ export default defineBackground(() => {
   onMessage('jobs:remove', ({ jobId }) => jobQueue.remove(jobId));
   onMessage('history:download-again', ({ entryId }) => jobQueue.downloadAgain(entryId));
   onMessage('history:show-in-folder', ({ entryId }) => jobQueue.showInFolder(entryId));
+  onMessage('badge:seen', () => markBadgeSeen());
   onMessage('page:extract-url', (request) => pageJobs.extractUrl(request));
   onMessage('page:grant', () => pageJobs.grant());
   onMessage('bridge:start', (request) => pageJobs.startHandedOver(request));
+  showJobsOnToolbar();
   // A report that woke a stopped worker waits until recovery has looked at every job.
   const recovered = jobQueue.recover().catch((error: unknown) => console.error('Recovery failed', error));
   conversionSite.onReports({

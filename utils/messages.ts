@@ -37,6 +37,8 @@ export const messageSchemas = {
   'jobs:remove': payload({ jobId: id }),
   'history:download-again': payload({ entryId: id }),
   'history:show-in-folder': payload({ entryId: id }),
+  /** The popup opened: the toolbar badge's tick and failure mark have been seen. */
+  'badge:seen': z.undefined(),
   // content script (in a page) → background
   'page:extract-url': payload({ url: webUrl, pageTitle: z.string().max(500) }),
   'page:grant': z.undefined(),

@@ -165,6 +165,7 @@ describe('accessibility of the extension pages', () => {
       'Cover art: the video’s own, else a frame of it',
       'File name',
       'Cloud API base URL',
+      'Privacy: what stays on this device, and what is sent where',
     ]);
     for (const stop of stops) expect(stop.indicator, stop.name).not.toBe('');
     await options.close();

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { NemoVideoServer } from '../cloud-server/server';
@@ -6,6 +7,9 @@ import { launchWithStandInCloud, type StandInCloud } from './helpers/cloud-sessi
 import { changeSettings } from './helpers/options';
 import { analyzeMp3 } from './helpers/mp3';
 import { chooseVideos, fixture, jobRow } from './helpers/popup';
+
+/** The extension's version, which it sends NemoVideo as X-Skill-Version. */
+const packageVersion = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
 
 describe('the NemoVideo cloud engine (against the project stand-in server)', () => {
   let server: NemoVideoServer;
@@ -73,7 +77,7 @@ describe('the NemoVideo cloud engine (against the project stand-in server)', () 
     );
     for (const call of calls) {
       expect(call.headers['x-skill-source']).toBe('video-to-mp3');
-      expect(call.headers['x-skill-version']).toBe('1.0.0');
+      expect(call.headers['x-skill-version']).toBe(packageVersion);
       expect(call.headers['x-skill-platform']).toBe('chrome-extension');
     }
     await expect

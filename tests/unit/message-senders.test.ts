@@ -23,6 +23,7 @@ const allowed: Record<MessageType, SenderName[]> = {
   'engine:warm-up': extensionSide,
   'history:download-again': extensionSide,
   'history:show-in-folder': extensionSide,
+  'badge:seen': extensionSide,
   'page:extract-url': ['contentScript'],
   'page:grant': ['contentScript'],
   'bridge:start': ['bridge'],

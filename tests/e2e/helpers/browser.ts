@@ -19,6 +19,8 @@ export interface LaunchOptions {
    * downloads folder; the profile is made in a new folder inside it and removed on close().
    */
   profileParent?: string;
+  /** More Chromium switches (a proxy that records every request, say). */
+  extraArgs?: string[];
 }
 
 export interface ExtensionSession {
@@ -168,7 +170,7 @@ async function launchOnProfile(
     context = await chromium.launchPersistentContext(folders.profileDir, {
       executablePath: CHROMIUM,
       headless: false,
-      args: chromiumArgs(extensionPath, opts.lang),
+      args: [...chromiumArgs(extensionPath, opts.lang), ...(opts.extraArgs ?? [])],
       env: localeEnv(opts.lang),
       ...(opts.lang ? { locale: opts.lang } : {}),
     });
