@@ -49,7 +49,7 @@ export function warmUpMp3Encoders(): void {
   sharedEncoderPool().warmUp();
 }
 
-async function openAudioTrack(input: Input): Promise<InputAudioTrack> {
+export async function openAudioTrack(input: Input): Promise<InputAudioTrack> {
   let containerRecognised = false;
   try {
     await input.getFormat();
@@ -108,7 +108,7 @@ function keptWindow(duration: number, sampleRate: number, trim: Trim | undefined
 }
 
 /** A track's decoded sound from a time on, each piece readable until the next is asked for. */
-interface DecodedSound {
+export interface DecodedSound {
   readonly duration: number;
   from(startSeconds: number, endSeconds: number | undefined): AsyncIterable<DecodedPcm>;
 }
@@ -131,7 +131,7 @@ async function* mediabunnySamples(
  * AAC in an unfragmented MP4 or QuickTime file, the usual video, is read from its sample table as
  * typed arrays and decoded straight from the file's window; anything else through mediabunny.
  */
-async function decodedSound(input: Input, track: InputAudioTrack, blob: Blob): Promise<DecodedSound> {
+export async function decodedSound(input: Input, track: InputAudioTrack, blob: Blob): Promise<DecodedSound> {
   const table =
     track.codec === 'aac' && (await input.getFormat()) instanceof IsobmffInputFormat
       ? await readSoundTable(blob, track.id).catch(() => null)
