@@ -225,6 +225,28 @@ describe('the editor', () => {
     await expect.poll(() => row.innerText()).toMatch(/Cancelled/);
   });
 
+  it.each(['opus-48k.webm', 'flac-48k.mkv', 'aac-48k.ts', 'mp3-mono-32k.mkv', 'aac-5.1-48k.mp4', 'pcm-s16le-48k.mov'])(
+    'draws the waveform of %s',
+    async (name) => {
+      await chooseInEditor(editor, name);
+      await expect.poll(() => editor.getByRole('heading', { name, exact: true }).count()).toBe(1);
+      await expect.poll(() => editor.getByText('Reading the sound…').count(), { timeout: 30_000 }).toBe(0);
+      expect(await editor.getByRole('alert').filter({ hasText: name }).count()).toBe(0);
+      const waveform = editor.getByRole('img', { name: 'Waveform' });
+      expect(await drawnPixels(editor, await waveform.screenshot())).toBeGreaterThan(2000);
+    },
+  );
+
+  it.each(['mp3-44k.avi', 'ac3-5.1-48k.mkv'])(
+    'says it can’t read the sound of %s, which only ffmpeg.wasm reads, and points to the popup',
+    async (name) => {
+      await chooseInEditor(editor, name);
+      const alert = editor.getByRole('alert').filter({ hasText: `“${name}”` });
+      await expect.poll(() => alert.count(), { timeout: 30_000 }).toBe(1);
+      expect(await alert.innerText()).toMatch(/Choose it in the popup instead/);
+    },
+  );
+
   it.each([
     ['notes.mp4', /isn't a video file/],
     ['no-audio.mp4', /has no audio track/],
