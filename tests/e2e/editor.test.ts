@@ -1,9 +1,18 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import AxeBuilder from '@axe-core/playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { decodeMono } from '../../scripts/make-fixtures';
 import { launchExtension, type ExtensionSession } from './helpers/browser';
 import { analyzeMp3 } from './helpers/mp3';
 import { completedRow, fixturePath } from './helpers/popup';
+import { sampleMemory, watchMemory } from './helpers/proc-memory';
+
+const run = promisify(execFile);
 
 /** clip.mp4's bursts: 0.4 s of tone every 0.5 s from 0.25 s; 1.2 and 2.2 fall in the gaps between them. */
 const START = 1.2;
@@ -88,6 +97,20 @@ describe('the editor', () => {
     expect(await drawnPixels(editor, await waveform.screenshot())).toBeGreaterThan(2000);
     expect(await valueOf(slider(editor, 'Start'))).toBe(0);
     expect(Math.abs((await valueOf(slider(editor, 'End'))) - 3)).toBeLessThan(0.03);
+  });
+
+  it('has no serious accessibility problems, light or dark', async () => {
+    const found: string[] = [];
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await editor.emulateMedia({ colorScheme });
+      const { violations } = await new AxeBuilder({ page: editor }).analyze();
+      for (const violation of violations.filter(({ impact }) => impact === 'serious' || impact === 'critical'))
+        found.push(
+          `${colorScheme}: ${violation.id} at ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
+        );
+    }
+    await editor.emulateMedia({ colorScheme: null });
+    expect(found).toEqual([]);
   });
 
   it('zooms in and out, drawing the part in view', async () => {
@@ -289,5 +312,61 @@ describe('the editor in Simplified Chinese', () => {
     await slider(editor, '结束').focus();
     await slider(editor, '结束').press('PageDown');
     await editor.screenshot({ path: 'docs/editor.zh-CN.png' });
+  });
+});
+
+describe('the editor on a long, big video', () => {
+  const SECONDS = 3200;
+  let session: ExtensionSession;
+  let folder: string;
+  let video: string;
+  beforeAll(async () => {
+    folder = await mkdtemp(join(tmpdir(), 'video-to-mp3-editor-'));
+    video = join(folder, 'concert.mov');
+    // 53 minutes of 48 kHz stereo PCM: about 600 MB, which a page that read it whole would hold.
+    await run('ffmpeg', [
+      '-v',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      `sine=f=440:r=48000:d=${SECONDS}`,
+      '-ac',
+      '2',
+      '-c:a',
+      'pcm_s16le',
+      video,
+    ]);
+    session = await launchExtension();
+  });
+  afterAll(async () => {
+    await session?.close();
+    await rm(folder, { recursive: true, force: true });
+  });
+
+  it('draws its whole waveform without holding the file in memory', async () => {
+    const size = (await stat(video)).size;
+    expect(size).toBeGreaterThan(500 * 1024 * 1024);
+    const popup = await session.openPopup();
+    const editor = await openEditor(session, popup);
+    const profile = join(dirname(session.downloadsDir), 'profile');
+    await expect.poll(() => editor.getByLabel('Choose video').count()).toBe(1);
+    const before = sampleMemory(profile);
+    const watch = watchMemory(profile, undefined, 250);
+    try {
+      await editor.getByLabel('Choose video').setInputFiles(video);
+      await expect
+        .poll(() => editor.getByText('Reading the sound…').count(), { timeout: 240_000, interval: 500 })
+        .toBe(0);
+    } finally {
+      watch.stop();
+    }
+    expect(await editor.getByRole('alert').count()).toBe(0);
+    expect(Math.abs(Number(await slider(editor, 'End').getAttribute('aria-valuenow')) - SECONDS)).toBeLessThan(0.05);
+    expect(await drawnPixels(editor, await editor.getByRole('img', { name: 'Waveform' }).screenshot())).toBeGreaterThan(
+      2000,
+    );
+    // Read whole, the file alone would add its 600 MB; read a window at a time, the browser grows by ~160 MB.
+    expect(watch.peak.totalMb - before.totalMb).toBeLessThan(size / 1024 / 1024 / 2);
   });
 });
