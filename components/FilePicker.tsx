@@ -5,6 +5,7 @@ import { sendMessage, type CommandReply } from '@/utils/messages';
 import { Alert } from './Alert';
 import { ProgressBar } from './ProgressBar';
 import type { Trim } from '@/utils/trim';
+import type { Fades } from '@/utils/fades';
 
 interface StoredInput {
   inputKey: string;
@@ -13,7 +14,7 @@ interface StoredInput {
 }
 
 /** How far the copy of a chosen file has got. */
-interface Copying {
+export interface Copying {
   fileName: string;
   fraction: number;
 }
@@ -35,11 +36,17 @@ async function storeInput(
   }
 }
 
+/** What the jobs are asked to do besides converting: NemoVideo instructions, or a trim and fades. */
+export interface JobChoices {
+  instructions?: string | undefined;
+  trim?: Trim | undefined;
+  fades?: Fades | undefined;
+}
+
 /** Starts a job for each stored input; when the queue can't take them, their copies are deleted again, as no job owns them. */
 async function startStored(
   files: StoredInput[],
-  instructions: string | undefined,
-  trim: Trim | undefined,
+  { instructions, trim, fades }: JobChoices,
 ): Promise<string | undefined> {
   let reply: CommandReply;
   try {
@@ -47,6 +54,7 @@ async function startStored(
       files,
       ...(instructions?.trim() ? { instructions: instructions.trim() } : {}),
       ...(trim ? { trim } : {}),
+      ...(fades ? { fades } : {}),
     });
   } catch (error) {
     console.error('Starting the jobs failed', error);
@@ -63,10 +71,9 @@ async function startStored(
  * one that can't be stored (a full disk) doesn't keep the others from starting.
  * Returns what went wrong, in plain words.
  */
-async function startJobs(
+export async function startJobs(
   files: File[],
-  instructions: string | undefined,
-  trim: Trim | undefined,
+  choices: JobChoices,
   onCopying: (copying: Copying) => void,
 ): Promise<string[]> {
   const problems = new Set<string>();
@@ -75,7 +82,7 @@ async function startJobs(
     const outcome = await storeInput(file, (bytes) =>
       onCopying({ fileName: file.name, fraction: file.size > 0 ? bytes / file.size : 1 }),
     );
-    const problem = 'stored' in outcome ? await startStored([outcome.stored], instructions, trim) : outcome.problem;
+    const problem = 'stored' in outcome ? await startStored([outcome.stored], choices) : outcome.problem;
     if (problem) problems.add(problem);
   }
   return [...problems];
@@ -98,7 +105,7 @@ export function FilePicker({ instructions, trim, blocked }: { instructions?: str
       return;
     }
     setProblems([]);
-    setProblems(await startJobs(files, instructions, trim, setCopying));
+    setProblems(await startJobs(files, { instructions, trim }, setCopying));
     setCopying(undefined);
   };
   const onDrop = (event: DragEvent) => {

@@ -49,9 +49,19 @@ export function PopupApp() {
           <AppIcon />
           {i18n.t('extName')}
         </h1>
-        <button type="button" className="button button--quiet" onClick={() => void browser.runtime.openOptionsPage()}>
-          {i18n.t('popup.settings')}
-        </button>
+        <span>
+          <a
+            className="button button--quiet"
+            href={browser.runtime.getURL('/editor.html')}
+            target="_blank"
+            rel="noreferrer"
+          >
+            {i18n.t('popup.editVideo')}
+          </a>
+          <button type="button" className="button button--quiet" onClick={() => void browser.runtime.openOptionsPage()}>
+            {i18n.t('popup.settings')}
+          </button>
+        </span>
       </header>
       {settings?.engine === 'cloud' && <CloudCredits />}
       {settings?.engine === 'cloud' && <Instructions value={instructions} onChange={setInstructions} />}

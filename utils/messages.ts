@@ -5,6 +5,7 @@ import type { UploadReply } from './engines/cloud/upload';
 import { jobSourceSchema } from './jobs/job';
 import { tagChoicesSchema } from './tag-choices';
 import { trimSchema } from './trim';
+import { fadesSchema } from './fades';
 
 /** A blob URL the extension itself made (Chromium or Firefox). */
 const extensionBlobUrl = z
@@ -27,6 +28,7 @@ export const messageSchemas = {
     instructions: z.string().trim().max(2000).optional(),
     files: z.array(payload({ inputKey: id, fileName, size: z.number().min(0) })).min(1),
     trim: trimSchema.optional(),
+    fades: fadesSchema.optional(),
   }),
   'jobs:cancel': payload({ jobId: id }),
   'engine:warm-up': z.undefined(),
@@ -63,6 +65,7 @@ export const messageSchemas = {
     title: z.string(),
     tags: tagChoicesSchema.optional(),
     trim: trimSchema.optional(),
+    fades: fadesSchema.optional(),
     /** Given up after this long without progress (the offscreen document can't read storage itself). */
     stallLimitMs: z.number().positive().optional(),
   }),

@@ -28,3 +28,13 @@ export function parseTime(text: string): number | undefined | null {
   if (hours !== undefined && Number(minutes) >= 60) return null;
   return value;
 }
+
+/** Seconds as `parseTime` reads them, to the millisecond: `83.5` → `1:23.5`, `3723` → `1:02:03`. */
+export function formatTime(seconds: number): string {
+  const milliseconds = Math.max(0, Math.round(seconds * 1000));
+  const hours = Math.floor(milliseconds / 3_600_000);
+  const minutes = Math.floor((milliseconds % 3_600_000) / 60_000);
+  const secondsText = ((milliseconds % 60_000) / 1000).toFixed(3).replace(/\.?0+$/, '');
+  const paddedSeconds = /^\d\b/.test(secondsText) ? `0${secondsText}` : secondsText;
+  return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${paddedSeconds}` : `${minutes}:${paddedSeconds}`;
+}

@@ -93,7 +93,7 @@ describe('accessibility of the extension pages', () => {
 
   it('Tab reaches the empty popup’s controls in order, each with a visible focus indicator', async () => {
     const stops = await tabThrough(popup, popup.getByText('Your MP3s will be listed here.'));
-    expect(stops.map((stop) => stop.name)).toEqual(['Settings', 'Trim', 'Choose video']);
+    expect(stops.map((stop) => stop.name)).toEqual(['Edit a video', 'Settings', 'Trim', 'Choose video']);
     for (const stop of stops) expect(stop.indicator, stop.name).not.toBe('');
   });
 
@@ -136,6 +136,7 @@ describe('accessibility of the extension pages', () => {
       );
       expect(stops.map((stop) => stop.name)).toEqual(await controlsInOrder(popup));
       expect(stops.map((stop) => stop.name)).toEqual([
+        'Edit a video',
         'Settings',
         'Trim',
         'Choose video',

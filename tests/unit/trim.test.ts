@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseTime, trimSchema } from '@/utils/trim';
+import { formatTime, parseTime, trimSchema } from '@/utils/trim';
 
 describe('parseTime', () => {
   it.each<[string, number | undefined | null]>([
@@ -34,5 +34,21 @@ describe('trimSchema', () => {
     [{ endSeconds: 0 }, false],
   ])('%j valid: %s', (trim, valid) => {
     expect(trimSchema.safeParse(trim).success).toBe(valid);
+  });
+});
+
+describe('formatTime', () => {
+  it.each<[number, string]>([
+    [0, '0:00'],
+    [1.2, '0:01.2'],
+    [83.5, '1:23.5'],
+    [600, '10:00'],
+    [3723, '1:02:03'],
+    [3723.25, '1:02:03.25'],
+    [59.9996, '1:00'],
+    [0.001, '0:00.001'],
+  ])('%d → %s, which parseTime reads back', (seconds, text) => {
+    expect(formatTime(seconds)).toBe(text);
+    expect(parseTime(text)).toBeCloseTo(Math.round(seconds * 1000) / 1000, 9);
   });
 });

@@ -1,4 +1,5 @@
 import type { TagChoices } from '../tag-choices';
+import type { Fades } from '../fades';
 import type { Trim } from '../trim';
 
 export interface ConversionRequest {
@@ -16,6 +17,8 @@ export interface ConversionRequest {
   tags?: TagChoices;
   /** Only this part of the sound, cut to the sample. */
   trim?: Trim;
+  /** Fades at the start and end of the kept sound. */
+  fades?: Fades;
   /**
    * Finished parts of the MP3 go to IndexedDB under this key while it is written, so a long one
    * never sits in memory. A name, not a function: a request must be able to cross into a worker.

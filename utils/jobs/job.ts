@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { tagChoicesSchema } from '../tag-choices';
 import { trimSchema } from '../trim';
+import { fadesSchema } from '../fades';
 import { cloudProgressSchema } from './cloud/progress';
 
 export const JOB_STATES = [
@@ -64,6 +65,8 @@ export const jobSchema = z.object({
   tags: tagChoicesSchema.optional(),
   /** The part of the sound to keep, as the user typed it in the popup. */
   trim: trimSchema.optional(),
+  /** Fades at the ends of the kept sound, as set in the editor. */
+  fades: fadesSchema.optional(),
   source: jobSourceSchema,
   state: z.enum(JOB_STATES),
   progress: z.number().min(0).max(1),

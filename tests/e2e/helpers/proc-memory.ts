@@ -50,7 +50,7 @@ function browserProcesses(profileDir: string): number[] {
   return [...family];
 }
 
-function sampleMemory(profileDir: string): MemorySample {
+export function sampleMemory(profileDir: string): MemorySample {
   let total = 0;
   let largest = 0;
   for (const pid of browserProcesses(profileDir)) {

@@ -6,6 +6,7 @@ import { outputChannels, outputSampleRate } from './audio-layout';
 import { oneAtATime } from '../../one-at-a-time';
 import { ALL_TAGS } from '../../tag-choices';
 import type { Trim } from '../../trim';
+import { activeFades, type Fades } from '../../fades';
 import { TARGET_LUFS } from './loudness';
 import { cancelledError } from '../../timing/cancel';
 
@@ -96,6 +97,18 @@ function trimFilters(trim: Trim | undefined): string[] {
     ...(trim.endSeconds !== undefined ? [`end=${trim.endSeconds}`] : []),
   ];
   return [`atrim=${bounds.join(':')}`, 'asetpts=PTS-STARTPTS'];
+}
+
+/** Linear fades at the ends of the kept sound, `keptSeconds` long (the fade out needs to know where it ends). */
+function fadeFilters(fades: Fades | undefined, keptSeconds: number | undefined): string[] {
+  const active = activeFades(fades);
+  if (!active) return [];
+  return [
+    ...(active.inSeconds > 0 ? [`afade=t=in:st=0:d=${active.inSeconds}`] : []),
+    ...(active.outSeconds > 0 && keptSeconds !== undefined
+      ? [`afade=t=out:st=${Math.max(0, keptSeconds - active.outSeconds)}:d=${active.outSeconds}`]
+      : []),
+  ];
 }
 
 const lastNumber = (text: string, pattern: RegExp) => Number([...text.matchAll(pattern)].at(-1)?.[1] ?? Number.NaN);
@@ -222,9 +235,16 @@ async function convertWithFfmpeg(
     log.length = 0;
     ffmpeg.on('progress', reportProgress);
     const input = ['-nostdin', '-i', inputPath, '-map', `0:${stream.index}`, '-vn', '-sn', '-dn'];
-    const copy = request.keepMp3Audio && stream.codec_name === 'mp3' && !request.trim && !request.normalizeLoudness;
+    const copy =
+      request.keepMp3Audio &&
+      stream.codec_name === 'mp3' &&
+      !request.trim &&
+      !request.normalizeLoudness &&
+      !activeFades(request.fades);
+    const keptEnd = Math.min(request.trim?.endSeconds ?? Infinity, knownSeconds ?? Infinity);
     const filters = [
       ...trimFilters(request.trim),
+      ...fadeFilters(request.fades, Number.isFinite(keptEnd) ? keptEnd - (request.trim?.startSeconds ?? 0) : undefined),
       `aformat=sample_rates=${sampleRate}:channel_layouts=${channels === 1 ? 'mono' : 'stereo'}`,
     ];
     if (request.normalizeLoudness) {

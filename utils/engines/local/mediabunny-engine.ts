@@ -25,6 +25,7 @@ import { SegmentedMp3Encoding } from './mp3/segmented-encoding';
 import { mp3Tags } from './tags';
 import { chunkPlanes, sampleChunk, type DecodedPcm, type PcmChunk } from './audio-planes';
 import type { Trim } from '../../trim';
+import { activeFades, applyFades, fadeSpan, type FadeSpan } from '../../fades';
 import { LoudnessMeter, normalizingGain } from './loudness';
 import { openInput } from './blob-window-source';
 import { readSoundTable, soundTableDuration } from './mp4/sound-table';
@@ -48,7 +49,7 @@ export function warmUpMp3Encoders(): void {
   sharedEncoderPool().warmUp();
 }
 
-async function openAudioTrack(input: Input): Promise<InputAudioTrack> {
+export async function openAudioTrack(input: Input): Promise<InputAudioTrack> {
   let containerRecognised = false;
   try {
     await input.getFormat();
@@ -107,7 +108,7 @@ function keptWindow(duration: number, sampleRate: number, trim: Trim | undefined
 }
 
 /** A track's decoded sound from a time on, each piece readable until the next is asked for. */
-interface DecodedSound {
+export interface DecodedSound {
   readonly duration: number;
   from(startSeconds: number, endSeconds: number | undefined): AsyncIterable<DecodedPcm>;
 }
@@ -130,7 +131,7 @@ async function* mediabunnySamples(
  * AAC in an unfragmented MP4 or QuickTime file, the usual video, is read from its sample table as
  * typed arrays and decoded straight from the file's window; anything else through mediabunny.
  */
-async function decodedSound(input: Input, track: InputAudioTrack, blob: Blob): Promise<DecodedSound> {
+export async function decodedSound(input: Input, track: InputAudioTrack, blob: Blob): Promise<DecodedSound> {
   const table =
     track.codec === 'aac' && (await input.getFormat()) instanceof IsobmffInputFormat
       ? await readSoundTable(blob, track.id).catch(() => null)
@@ -171,6 +172,21 @@ async function* decodedChunks(
 
 function amplify(planes: Float32Array[], gain: number): Float32Array[] {
   for (const plane of planes) for (let i = 0; i < plane.length; i++) plane[i] = plane[i]! * gain;
+  return planes;
+}
+
+/** The chunk as it goes to the encoder: at the loudness gain, with the fades of the kept sound from sample `first` on. */
+function shaped(
+  chunk: PcmChunk,
+  channels: number,
+  gain: number,
+  fades: FadeSpan | undefined,
+  first: number,
+): PcmChunk | Float32Array[] {
+  if (gain === 1 && !fades) return chunk;
+  const planes = chunkPlanes(chunk, channels).planes;
+  if (gain !== 1) amplify(planes, gain);
+  if (fades) applyFades(planes, first, fades);
   return planes;
 }
 
@@ -287,8 +303,10 @@ async function encodeSound(
     const { gain, progress } = await loudnessGain(request, format, onProgress, (meter, measured) =>
       pass(async (chunk) => meter.add(chunkPlanes(chunk, channels).planes), measured),
     );
+    const fades = activeFades(request.fades);
+    const span = fades && fadeSpan(fades, sampleRate, window.end - window.start);
     await pass(async (chunk) => {
-      await encoding.write(gain === 1 ? chunk : amplify(chunkPlanes(chunk, channels).planes, gain));
+      await encoding.write(shaped(chunk, channels, gain, span, encodedSamples));
       encodedSamples += chunk.length;
       await file.ready;
     }, progress);
@@ -376,8 +394,8 @@ export const mediabunnyEngine: Engine = {
     try {
       const track = await openAudioTrack(input);
       const tags = mp3Tags(input, request);
-      // A trim cuts inside MP3 frames, so trimmed sound is encoded again.
-      if (request.keepMp3Audio && track.codec === 'mp3' && !request.trim)
+      // A trim cuts inside MP3 frames and fades change the sound, so such sound is encoded again.
+      if (request.keepMp3Audio && track.codec === 'mp3' && !request.trim && !activeFades(request.fades))
         return await copyMp3Frames(track, tags, request, onProgress, signal);
       const mixed = {
         sampleRate: outputSampleRate(track.sampleRate),

@@ -3,6 +3,7 @@ import { deleteBlob } from '../../blob-store';
 import { baseName, mp3NameFromPattern } from '../../file-names';
 import type { CommandReply, MessageData } from '../../messages';
 import type { Trim } from '../../trim';
+import { activeFades, type Fades } from '../../fades';
 import { i18n } from '#i18n';
 import { inputKeyOf, isActive, type Job, type JobSource } from '../job';
 import { mutateJobs, patchJob, readJob, removeJob, transition } from '../job-store';
@@ -22,10 +23,14 @@ function outputChoices(settings: Settings): Pick<Job, 'bitrate' | 'keepMp3Audio'
 /** Queues one job per input; returns their ids in the same order. */
 export async function add(
   inputs: { sourceName: string; outputName?: string; size: number; source: JobSource }[],
-  { instructions, trim }: { instructions?: string; trim?: Trim } = {},
+  { instructions, trim, fades }: { instructions?: string; trim?: Trim; fades?: Fades } = {},
 ): Promise<string[]> {
   const settings = await getSettings();
-  const { engine, bitrate, fileNamePattern } = settings;
+  const { bitrate, fileNamePattern } = settings;
+  const faded = activeFades(fades);
+  const trimmed = trim && (trim.startSeconds !== undefined || trim.endSeconds !== undefined) ? trim : undefined;
+  // Cuts to the sample and fades are made on this device, whatever the engine setting.
+  const engine = faded || trimmed ? 'local' : settings.engine;
   const now = Date.now();
   const jobs: Job[] = inputs.map((input, index) => ({
     id: crypto.randomUUID(),
@@ -40,7 +45,8 @@ export async function add(
     ...outputChoices(settings),
     source: input.source,
     ...(instructions && resolveEngine(engine) === 'cloud' ? { instructions } : {}),
-    ...(trim && (trim.startSeconds !== undefined || trim.endSeconds !== undefined) ? { trim } : {}),
+    ...(trimmed ? { trim: trimmed } : {}),
+    ...(faded ? { fades: faded } : {}),
     state: 'queued',
     progress: 0,
     attempts: 0,
@@ -53,13 +59,17 @@ export async function add(
 }
 
 /** Files the popup stored: one job each. */
-export async function start({ files, instructions, trim }: MessageData<'jobs:start'>): Promise<CommandReply> {
+export async function start({ files, instructions, trim, fades }: MessageData<'jobs:start'>): Promise<CommandReply> {
   const inputs = files.map((file) => ({
     sourceName: file.fileName,
     size: file.size,
     source: { kind: 'stored-file' as const, inputKey: file.inputKey },
   }));
-  await add(inputs, { ...(instructions ? { instructions } : {}), ...(trim ? { trim } : {}) });
+  await add(inputs, {
+    ...(instructions ? { instructions } : {}),
+    ...(trim ? { trim } : {}),
+    ...(fades ? { fades } : {}),
+  });
   return ok;
 }
 

@@ -56,6 +56,7 @@ async function startLocal(job: Job): Promise<boolean> {
       normalizeLoudness: job.normalizeLoudness ?? false,
       ...(job.tags ? { tags: job.tags } : {}),
       ...(job.trim ? { trim: job.trim } : {}),
+      ...(job.fades ? { fades: job.fades } : {}),
       title: baseName(job.sourceName),
       stallLimitMs: (await currentLimits()).localStallMs,
     });
