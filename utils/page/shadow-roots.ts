@@ -4,7 +4,7 @@
  * (`chrome.dom` in Chromium, `Element.openOrClosedShadowRoot` in Firefox), so nothing has to run in
  * the page's world or patch `attachShadow`, and the page can't tell.
  */
-export function shadowRootOf(element: Element): ShadowRoot | null {
+function shadowRootOf(element: Element): ShadowRoot | null {
   if (element.shadowRoot) return element.shadowRoot;
   const firefox = (element as Element & { openOrClosedShadowRoot?: () => ShadowRoot | null }).openOrClosedShadowRoot;
   if (firefox) return firefox.call(element);
