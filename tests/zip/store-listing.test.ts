@@ -37,12 +37,18 @@ describe('the store listing (store/)', () => {
     expect(read(listing)).toContain(`> ${text}`);
   });
 
-  it.each([
-    ['popup.png', 1280, 800],
-    ['in-page.png', 1280, 800],
-    ['settings.png', 1280, 800],
-    ['tile.png', 440, 280],
-  ])('has the screenshot %s at %i×%i', (name, width, height) => {
+  it.each(
+    ['', 'zh_CN'].flatMap((folder) =>
+      (
+        [
+          ['popup.png', 1280, 800],
+          ['in-page.png', 1280, 800],
+          ['settings.png', 1280, 800],
+          ['tile.png', 440, 280],
+        ] as const
+      ).map(([name, width, height]) => [join(folder, name), width, height] as const),
+    ),
+  )('has the screenshot %s at %i×%i', (name, width, height) => {
     expect(pngSize(readFileSync(join(ROOT, 'store', 'screenshots', name)))).toEqual({ width, height });
   });
 
