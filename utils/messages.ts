@@ -1,3 +1,4 @@
+import { bitrateSchema } from './bitrate';
 import { z } from 'zod';
 import { defineExtensionMessaging } from '@webext-core/messaging';
 import { failureReasonSchema, type FailureReason } from './failures';
@@ -55,7 +56,7 @@ export const messageSchemas = {
     jobId: id,
     source: jobSourceSchema,
     fileName: z.string(),
-    bitrate: z.number(),
+    bitrate: bitrateSchema,
     keepMp3Audio: z.boolean().default(false),
     normalizeLoudness: z.boolean().default(false),
     title: z.string(),

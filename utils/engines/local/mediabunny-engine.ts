@@ -21,6 +21,7 @@ import { sharedEncoderPool } from './mp3/encoder-pool';
 import { Mp3FrameError } from './mp3/frames';
 import { computeGapless, lameFrameCount, MP3_DECODER_DELAY, type GaplessInfo } from './mp3/gapless';
 import { Mp3Writer } from './mp3/mp3-writer';
+import { lameTagBitrate } from './mp3/info-frame';
 import { SegmentedMp3Encoding } from './mp3/segmented-encoding';
 import { mp3Tags } from './tags';
 import { chunkPlanes, sampleChunk, type DecodedPcm, type PcmChunk } from './audio-planes';
@@ -278,7 +279,7 @@ async function encodeSound(
   const { sampleRate, numberOfChannels: channels } = format;
   const file = new Mp3Writer(spillOf(request));
   const encoding = new SegmentedMp3Encoding(
-    { sampleRate, channels, bitrateKbps: request.bitrateKbps },
+    { sampleRate, channels, bitrate: request.bitrate },
     sharedEncoderPool(),
     (frames) => file.write(frames),
   );
@@ -299,7 +300,7 @@ async function encodeSound(
       throw new Error(`${file.frameCount} MP3 frames for ${encodedSamples} samples, where LAME writes ${frames}`);
     const gapless = computeGapless({ inputSamples: encodedSamples, frameCount: frames });
     return {
-      mp3: await file.toBlob(await tags, { gapless, bitrateKbps: request.bitrateKbps }),
+      mp3: await file.toBlob(await tags, { gapless, ...lameTagBitrate(request.bitrate) }),
       durationSeconds: encodedSamples / sampleRate,
     };
   } catch (error) {
