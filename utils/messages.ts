@@ -38,6 +38,7 @@ export const messageSchemas = {
   'jobs:remove': payload({ jobId: id }),
   'history:download-again': payload({ entryId: id }),
   'history:show-in-folder': payload({ entryId: id }),
+  'history:download-zip': z.undefined(),
   // content script (in a page) → background
   'page:extract-url': payload({ url: webUrl, pageTitle: z.string().max(500) }),
   'page:grant': z.undefined(),
@@ -80,6 +81,13 @@ export const messageSchemas = {
     stallMs: z.number().positive(),
   }),
   'site:object-url': payload({ outputKey: id }),
+  /** A blob URL of one ZIP of these stored MP3s. */
+  'site:zip-url': payload({
+    entries: z
+      .array(payload({ outputKey: id, fileName: z.string().min(1).max(300) }))
+      .min(1)
+      .max(200),
+  }),
   'site:revoke-url': payload({ url: z.string() }),
   // conversion site → background
   'job:progress': payload({
@@ -102,6 +110,7 @@ export type StartReply = { ok: true; jobIds: string[] } | { ok: false; error: st
 interface Replies {
   'site:running': string[];
   'site:object-url': string;
+  'site:zip-url': string;
   'site:upload': UploadReply;
   'site:fetch-input': { ok: true } | { ok: false; reason: FailureReason };
   'site:adopt': { ok: true } | { ok: false; reason: FailureReason };
