@@ -24,12 +24,20 @@ import { Mp3Writer } from './mp3/mp3-writer';
 import { lameTagBitrate } from './mp3/info-frame';
 import { SegmentedMp3Encoding } from './mp3/segmented-encoding';
 import { mp3Tags } from './tags';
+import { chaptersInMp3, type Chapter } from './chapters/chapter';
+import { readChapters } from './chapters/read-chapters';
 import { chunkPlanes, sampleChunk, type DecodedPcm, type PcmChunk } from './audio-planes';
 import type { Trim } from '../../trim';
 import { LoudnessMeter, normalizingGain } from './loudness';
 import { openInput } from './blob-window-source';
 import { readSoundTable, soundTableDuration } from './mp4/sound-table';
 import { decodeSoundTable } from './mp4/sound-decoding';
+
+/** What the MP3 takes from the source besides its sound, read while the sound is converted. */
+interface SourceDetails {
+  tags: Promise<MetadataTags>;
+  chapters: Promise<Chapter[]>;
+}
 
 /** mediabunny can't read this input (container or codec): the ffmpeg engine should try. */
 export class NeedsFallbackError extends Error {
@@ -271,7 +279,7 @@ async function encodeSound(
   pass: SoundPass,
   format: { sampleRate: number; numberOfChannels: number },
   window: KeptWindow,
-  tags: Promise<MetadataTags>,
+  { tags, chapters }: SourceDetails,
   request: ConversionRequest,
   onProgress: ProgressListener,
   signal: AbortSignal,
@@ -300,7 +308,11 @@ async function encodeSound(
       throw new Error(`${file.frameCount} MP3 frames for ${encodedSamples} samples, where LAME writes ${frames}`);
     const gapless = computeGapless({ inputSamples: encodedSamples, frameCount: frames });
     return {
-      mp3: await file.toBlob(await tags, { gapless, ...lameTagBitrate(request.bitrate) }),
+      mp3: await file.toBlob(
+        await tags,
+        { gapless, ...lameTagBitrate(request.bitrate) },
+        chaptersInMp3(await chapters, window.start / sampleRate, encodedSamples / sampleRate),
+      ),
       durationSeconds: encodedSamples / sampleRate,
     };
   } catch (error) {
@@ -319,7 +331,7 @@ async function encodeSound(
  */
 async function copyMp3Frames(
   track: InputAudioTrack,
-  tags: Promise<MetadataTags>,
+  { tags, chapters }: SourceDetails,
   request: ConversionRequest,
   onProgress: ProgressListener,
   signal: AbortSignal,
@@ -360,8 +372,12 @@ async function copyMp3Frames(
       // Delay or padding beyond what a LAME tag can hold: leave the file as the track plays.
     }
   }
-  const mp3 = await file.toBlob(await tags, gapless && { gapless });
   const playedSamples = gapless ? keptSamples : frames * samplesPerFrame;
+  const mp3 = await file.toBlob(
+    await tags,
+    gapless && { gapless },
+    chaptersInMp3(await chapters, 0, playedSamples / sampleRate),
+  );
   return { mp3, durationSeconds: playedSamples / sampleRate };
 }
 
@@ -377,9 +393,10 @@ export const mediabunnyEngine: Engine = {
     try {
       const track = await openAudioTrack(input);
       const tags = mp3Tags(input, request);
+      const chapters = readChapters(request.input);
       // A trim cuts inside MP3 frames, so trimmed sound is encoded again.
       if (request.keepMp3Audio && track.codec === 'mp3' && !request.trim)
-        return await copyMp3Frames(track, tags, request, onProgress, signal);
+        return await copyMp3Frames(track, { tags, chapters }, request, onProgress, signal);
       const mixed = {
         sampleRate: outputSampleRate(track.sampleRate),
         numberOfChannels: outputChannels(track.numberOfChannels),
@@ -391,7 +408,7 @@ export const mediabunnyEngine: Engine = {
           decodedPass(sound, mixed.sampleRate, window, signal),
           mixed,
           window,
-          tags,
+          { tags, chapters },
           request,
           onProgress,
           signal,
@@ -402,7 +419,7 @@ export const mediabunnyEngine: Engine = {
         mixedPass(input, track, mixed, window, signal),
         mixed,
         window,
-        tags,
+        { tags, chapters },
         request,
         onProgress,
         signal,
