@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -29,8 +29,13 @@ describe('chapters', () => {
   const workDir = mkdtempSync(join(tmpdir(), 'chapters-e2e-'));
   let session: ExtensionSession;
   let popup: Page;
-  // A 5 s video with three chapters, in MP4 (Nero chpl and a chapter track) and in Matroska.
+  // A 5 s video with three chapters: in MP4 (a Nero chpl and a chapter track), in QuickTime with only
+  // the chapter track (its chpl made a free box), and in Matroska.
   const videos = [
+    {
+      name: 'interview.mov',
+      codecs: ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac'],
+    },
     { name: 'talk.mp4', codecs: ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac'] },
     {
       name: 'lecture.mkv',
@@ -51,6 +56,12 @@ describe('chapters', () => {
         ...['-f', 'lavfi', '-i', 'sine=f=440:d=5:sample_rate=48000', '-i', metadata],
         ...['-map', '0:v', '-map', '1:a', '-map_chapters', '2', ...video.codecs, join(workDir, video.name)],
       ]);
+      if (video.name.endsWith('.mov')) {
+        const path = join(workDir, video.name);
+        const bytes = readFileSync(path);
+        bytes.write('free', bytes.indexOf('chpl'));
+        writeFileSync(path, bytes);
+      }
       // The video's own chapters, as ffprobe reads them.
       expect(probeChapters(join(workDir, video.name))).toEqual(CHAPTERS.map((c) => ({ ...c })));
     }

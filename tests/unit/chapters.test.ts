@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { chaptersInMp3, type Chapter } from '../../utils/engines/local/chapters/chapter';
 import { parseMatroskaChapters } from '../../utils/engines/local/chapters/matroska';
+import { readChapterTrack } from '../../utils/engines/local/chapters/chapter-track';
 import { readChapters } from '../../utils/engines/local/chapters/read-chapters';
 import { id3Tag } from '../../utils/engines/local/mp3/mp3-writer';
 
@@ -59,6 +60,21 @@ describe('reading chapters', () => {
     expect(chapters.map((c) => c.title)).toEqual(CHAPTERS.map((c) => c.title));
     expect(chapters.map((c) => Math.round(c.startSeconds * 1000))).toEqual(CHAPTERS.map((c) => c.start));
   });
+
+  it.each(['a.mp4', 'a.mov'])(
+    '%s without its Nero list: the QuickTime chapter track, starts and ends',
+    async (name) => {
+      const bytes = new Uint8Array(await withChapters(name, ['-c:a', 'aac']).arrayBuffer());
+      const nero = Buffer.from(bytes).indexOf('chpl');
+      expect(nero).toBeGreaterThan(0);
+      bytes.set(Buffer.from('free'), nero);
+      const chapters = await readChapterTrack(new Blob([bytes]));
+      expect(chapters).toEqual(
+        CHAPTERS.map((c) => ({ title: c.title, startSeconds: c.start / 1000, endSeconds: c.end / 1000 })),
+      );
+      expect(await readChapters(new Blob([bytes]))).toEqual(chapters);
+    },
+  );
 
   it('finds none in a file without chapters, or one that is not a video at all', async () => {
     const path = join(workDir, 'none.mp4');

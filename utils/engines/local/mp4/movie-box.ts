@@ -13,7 +13,7 @@ export function boxType(bytes: Uint8Array, at: number): string {
   return String.fromCharCode(bytes[at]!, bytes[at + 1]!, bytes[at + 2]!, bytes[at + 3]!);
 }
 
-function* boxesIn(view: DataView, start: number, end: number): Generator<Box> {
+export function* boxesIn(view: DataView, start: number, end: number): Generator<Box> {
   const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
   let at = start;
   while (at + 8 <= end) {
