@@ -39,10 +39,28 @@ function CompletedRow({ entry }: { entry: HistoryEntry }) {
   );
 }
 
+/** **Download all as ZIP**, while two or more MP3s are stored. */
+function DownloadAllAsZip() {
+  const { error, run } = useCommand();
+  return (
+    <div className="completed__zip">
+      <button
+        type="button"
+        className="button button--small"
+        onClick={() => void run(() => sendMessage('history:download-zip', undefined))}
+      >
+        {i18n.t('completed.downloadZip')}
+      </button>
+      <Alert message={error} />
+    </div>
+  );
+}
+
 export function CompletedDownloads({ entries }: { entries: HistoryEntry[] }) {
   return (
     <section aria-labelledby="completed-heading">
       <h2 id="completed-heading">{i18n.t('completed.heading')}</h2>
+      {entries.filter((entry) => entry.stored).length >= 2 && <DownloadAllAsZip />}
       {entries.length === 0 ? (
         <p className="muted">{i18n.t('completed.empty')}</p>
       ) : (

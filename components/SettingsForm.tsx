@@ -9,6 +9,7 @@ import {
   readSettings,
   settingsItem,
   updateSettings,
+  type Bitrate,
   type Settings,
   type SettingsChange,
 } from '@/utils/settings';
@@ -20,6 +21,11 @@ import { useSettingDraft } from './useSettingDraft';
 import { Alert } from './Alert';
 import { Checkbox, CheckboxField } from './Checkbox';
 import { Interpolated, markers } from './Interpolated';
+
+/** An option's value is a string: `192` is the number, `v0` itself. */
+function bitrateOfOption(value: string): Bitrate {
+  return BITRATES.find((bitrate) => String(bitrate) === value) ?? 192;
+}
 
 const TAG_SWITCHES = [
   { key: 'title', label: 'options.tagTitle' },
@@ -35,6 +41,7 @@ export function SettingsForm() {
   const ids = {
     engine: useId(),
     bitrate: useId(),
+    bitrateNote: useId(),
     pattern: useId(),
     patternNote: useId(),
     patternError: useId(),
@@ -66,7 +73,7 @@ export function SettingsForm() {
 
   const example = mp3NameFromPattern(pattern.value || settings.fileNamePattern, {
     title: 'clip',
-    bitrateKbps: settings.bitrate,
+    bitrate: settings.bitrate,
     at: new Date(),
   });
 
@@ -95,14 +102,22 @@ export function SettingsForm() {
         <select
           id={ids.bitrate}
           value={settings.bitrate}
-          onChange={(event) => void save({ bitrate: Number(event.currentTarget.value) as Settings['bitrate'] })}
+          aria-describedby={ids.bitrateNote}
+          onChange={(event) => void save({ bitrate: bitrateOfOption(event.currentTarget.value) })}
         >
           {BITRATES.map((bitrate) => (
             <option key={bitrate} value={bitrate}>
-              {i18n.t('options.kbps', { bitrate })}
+              {typeof bitrate === 'number' ? i18n.t('options.kbps', { bitrate }) : i18n.t(`options.${bitrate}`)}
             </option>
           ))}
         </select>
+        <p id={ids.bitrateNote} className="muted">
+          {i18n.t(
+            settings.engine === 'cloud' && typeof settings.bitrate === 'string'
+              ? 'options.bitrateNoteCloud'
+              : 'options.bitrateNote',
+          )}
+        </p>
       </div>
       <CheckboxField
         label={i18n.t('options.keepMp3')}

@@ -17,6 +17,7 @@ export default defineBackground(() => {
   onMessage('cloud:export', ({ jobId }) => jobQueue.exportReviewed(jobId));
   onMessage('jobs:remove', ({ jobId }) => jobQueue.remove(jobId));
   onMessage('history:download-again', ({ entryId }) => jobQueue.downloadAgain(entryId));
+  onMessage('history:download-zip', () => jobQueue.downloadAllAsZip());
   onMessage('history:show-in-folder', ({ entryId }) => jobQueue.showInFolder(entryId));
   onMessage('badge:seen', () => markBadgeSeen());
   onMessage('page:extract-url', (request) => pageJobs.extractUrl(request));

@@ -1,3 +1,5 @@
+import { bitrateInName, type Bitrate } from './bitrate';
+
 // eslint-disable-next-line no-control-regex -- control characters are what this leaves out of a file name
 const ILLEGAL_CHARACTERS = /[\\/:*?"<>|\u0000-\u001f\u007f]/g;
 const RESERVED_WINDOWS_NAMES = /^(con|prn|aux|nul|com\d|lpt\d)(\.|$)/i;
@@ -39,7 +41,7 @@ export const FILE_NAME_FIELDS = ['title', 'date', 'time', 'bitrate'] as const;
 export interface FileNameFields {
   /** The source's name without extension, or the page title. */
   title: string;
-  bitrateKbps: number;
+  bitrate: Bitrate;
   at: Date;
 }
 
@@ -49,12 +51,12 @@ const pad = (value: number) => String(value).padStart(2, '0');
  * The MP3's name from the user's pattern: `{title} - {date}` → `clip - 2026-11-25.mp3`. Unknown fields stay
  * as typed; illegal characters are replaced; a pattern that leaves nothing gives the title.
  */
-export function mp3NameFromPattern(pattern: string, { title, bitrateKbps, at }: FileNameFields): string {
+export function mp3NameFromPattern(pattern: string, { title, bitrate, at }: FileNameFields): string {
   const values: Record<(typeof FILE_NAME_FIELDS)[number], string> = {
     title,
     date: `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}`,
     time: `${pad(at.getHours())}-${pad(at.getMinutes())}`,
-    bitrate: `${bitrateKbps}k`,
+    bitrate: bitrateInName(bitrate),
   };
   const name = pattern.replace(/\{(\w+)\}/g, (field, key: string) =>
     key in values ? values[key as keyof typeof values] : field,

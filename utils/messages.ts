@@ -1,3 +1,4 @@
+import { bitrateSchema } from './bitrate';
 import { z } from 'zod';
 import { defineExtensionMessaging } from '@webext-core/messaging';
 import { failureReasonSchema, type FailureReason } from './failures';
@@ -41,6 +42,7 @@ export const messageSchemas = {
   'history:show-in-folder': payload({ entryId: id }),
   /** The popup opened: the toolbar badge's tick and failure mark have been seen. */
   'badge:seen': z.undefined(),
+  'history:download-zip': z.undefined(),
   // content script (in a page) → background
   'page:extract-url': payload({ url: webUrl, pageTitle: z.string().max(500) }),
   'page:grant': z.undefined(),
@@ -59,7 +61,7 @@ export const messageSchemas = {
     jobId: id,
     source: jobSourceSchema,
     fileName: z.string(),
-    bitrate: z.number(),
+    bitrate: bitrateSchema,
     keepMp3Audio: z.boolean().default(false),
     normalizeLoudness: z.boolean().default(false),
     title: z.string(),
@@ -84,6 +86,13 @@ export const messageSchemas = {
     stallMs: z.number().positive(),
   }),
   'site:object-url': payload({ outputKey: id }),
+  /** A blob URL of one ZIP of these stored MP3s. */
+  'site:zip-url': payload({
+    entries: z
+      .array(payload({ outputKey: id, fileName: z.string().min(1).max(300) }))
+      .min(1)
+      .max(200),
+  }),
   'site:revoke-url': payload({ url: z.string() }),
   // conversion site → background
   'job:progress': payload({
@@ -106,6 +115,7 @@ export type StartReply = { ok: true; jobIds: string[] } | { ok: false; error: st
 interface Replies {
   'site:running': string[];
   'site:object-url': string;
+  'site:zip-url': string;
   'site:upload': UploadReply;
   'site:fetch-input': { ok: true } | { ok: false; reason: FailureReason };
   'site:adopt': { ok: true } | { ok: false; reason: FailureReason };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { bitrateSchema } from './bitrate';
 import { DEFAULT_FILE_NAME_PATTERN } from './file-names';
 import { oneAtATime } from './one-at-a-time';
 import { ALL_TAGS, tagChoicesSchema } from './tag-choices';
@@ -6,7 +7,7 @@ import { storage } from 'wxt/utils/storage';
 import { i18n } from '#i18n';
 
 export const ENGINES = ['auto', 'local', 'cloud'] as const;
-export const BITRATES = [128, 192, 256, 320] as const;
+export { BITRATES, type Bitrate } from './bitrate';
 export const DEFAULT_CLOUD_BASE_URL = 'https://mega-api-prod.nemovideo.ai';
 
 export function engineLabel(engine: Engine): string {
@@ -16,7 +17,6 @@ export function engineLabel(engine: Engine): string {
 export const cloudUrlSchema = z.url({ protocol: /^https?$/ });
 
 const engineSchema = z.enum(ENGINES);
-const bitrateSchema = z.union(BITRATES.map((rate) => z.literal(rate)));
 export const fileNamePatternSchema = z.string().trim().min(1).max(200);
 
 /** What is stored: anything unreadable falls back to its default. */
@@ -53,7 +53,6 @@ export const settingsChangeSchema = z
 export type Settings = z.infer<typeof settingsSchema>;
 export type SettingsChange = z.input<typeof settingsChangeSchema>;
 export type Engine = (typeof ENGINES)[number];
-export type Bitrate = (typeof BITRATES)[number];
 
 export const defaultSettings: Settings = settingsSchema.parse({});
 

@@ -14,7 +14,20 @@ function englishWords(text: string, names: string[]): string[] {
       .match(/[A-Za-z]{3,}/g)
       ?.filter(
         (word) =>
-          !['MP3', 'NemoVideo', 'API', 'kbps', 'LUFS', 'clip', 'title', 'date', 'time', 'bitrate'].includes(word),
+          ![
+            'MP3',
+            'NemoVideo',
+            'API',
+            'kbps',
+            'VBR',
+            'ZIP',
+            'LUFS',
+            'clip',
+            'title',
+            'date',
+            'time',
+            'bitrate',
+          ].includes(word),
       ) ?? []
   );
 }
@@ -88,6 +101,8 @@ describe('in Simplified Chinese (a browser set to zh-CN)', () => {
       '192 kbps',
       '256 kbps',
       '320 kbps',
+      '最佳，可变：VBR V0，约 245 kbps',
+      '较小，可变：VBR V2，约 190 kbps',
     ]);
     expect(await options.getByLabel('MP3 音频保持原样').isChecked()).toBe(false);
     expect(await options.getByRole('group', { name: '标签' }).getByRole('checkbox').count()).toBe(3);

@@ -29,7 +29,11 @@ describe('the options page', () => {
         .getByLabel('Bitrate')
         .locator('option')
         .evaluateAll((items) => items.map((item) => (item as HTMLOptionElement).value)),
-    ).toEqual(['128', '192', '256', '320']);
+    ).toEqual(['128', '192', '256', '320', 'v0', 'v2']);
+    expect((await options.getByLabel('Bitrate').locator('option').allInnerTexts()).slice(4)).toEqual([
+      'Best, variable: VBR V0, about 245 kbps',
+      'Smaller, variable: VBR V2, about 190 kbps',
+    ]);
     expect(await options.getByLabel('Cloud API base URL').inputValue()).toBe('https://mega-api-prod.nemovideo.ai');
     await options.screenshot({ path: 'docs/options.png' });
   });
@@ -43,6 +47,20 @@ describe('the options page', () => {
     await chooseVideos(popup, ['clip.mp4']);
     const mp3 = await analyzeMp3(await session.waitForDownload('clip.mp3'));
     expect(mp3.bitrateKbps).toBe(128);
+  });
+
+  it('says what NemoVideo cloud makes of a variable bitrate, and keeps the choice across a reload', async () => {
+    await options.getByLabel('Bitrate').selectOption('v0');
+    await options.getByLabel('Engine').selectOption('cloud');
+    await expect.poll(() => options.getByLabel('Bitrate').getAttribute('aria-describedby')).toBeTruthy();
+    const note = async () =>
+      options.locator(`[id="${await options.getByLabel('Bitrate').getAttribute('aria-describedby')}"]`).innerText();
+    await expect.poll(note).toMatch(/constant-bitrate MP3s only: VBR V0 comes back at 256 kbps/);
+    await options.reload();
+    await expect.poll(() => options.getByLabel('Bitrate').inputValue()).toBe('v0');
+    await options.getByLabel('Engine').selectOption('auto');
+    await expect.poll(note).toMatch(/^A constant bitrate/);
+    await options.getByLabel('Bitrate').selectOption('192');
   });
 
   it('refuses a URL that is not http(s), with an alert, and keeps the saved one', async () => {

@@ -27,7 +27,7 @@ function siteWith(engine: Engine, failing?: keyof ReportHandlers) {
 const mp3Engine: Engine = {
   async convert(request, onProgress) {
     onProgress(0.5);
-    return { mp3: new Blob([`mp3 of ${request.fileName} at ${request.bitrateKbps}`]), durationSeconds: 3 };
+    return { mp3: new Blob([`mp3 of ${request.fileName} at ${request.bitrate}`]), durationSeconds: 3 };
   },
 };
 

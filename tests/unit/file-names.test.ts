@@ -154,7 +154,7 @@ describe('mp3NameFor', () => {
 });
 
 describe('mp3NameFromPattern', () => {
-  const fields = { title: 'clip', bitrateKbps: 192, at: new Date(2026, 10, 25, 9, 5) };
+  const fields: FileNameFields = { title: 'clip', bitrate: 192, at: new Date(2026, 10, 25, 9, 5) };
   it.each([
     ['{title}', 'clip.mp3'],
     ['{title} - {date}', 'clip - 2026-11-25.mp3'],
@@ -165,6 +165,14 @@ describe('mp3NameFromPattern', () => {
     ['{nothing}', '{nothing}.mp3'],
   ])('%j → %j', (pattern, expected) => {
     expect(mp3NameFromPattern(pattern, fields)).toBe(expected);
+  });
+
+  it.each([
+    ['v0', 'clip V0.mp3'],
+    ['v2', 'clip V2.mp3'],
+    [320, 'clip 320k.mp3'],
+  ] as const)('{bitrate} at %j gives %j', (bitrate, expected) => {
+    expect(mp3NameFromPattern('{title} {bitrate}', { ...fields, bitrate })).toBe(expected);
   });
 
   it('replaces what a file name can’t hold, and gives the title when only dots and spaces are left', () => {

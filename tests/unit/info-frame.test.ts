@@ -6,9 +6,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createMp3Encoder } from 'wasm-media-encoders';
 import { encodeWithLame } from '../../utils/engines/local/mp3/lame';
 import { Mp3Writer } from '../../utils/engines/local/mp3/mp3-writer';
-import { SegmentedMp3Encoding } from '../../utils/engines/local/mp3/segmented-encoding';
+import { SegmentedMp3Encoding, type Mp3Format } from '../../utils/engines/local/mp3/segmented-encoding';
 import { computeGapless, LAME_ENCODER_DELAY, lameFrameCount } from '../../utils/engines/local/mp3/gapless';
-import { readInfoFrame, type LameTagFields } from '../../utils/engines/local/mp3/info-frame';
+import { lameTagBitrate, readInfoFrame, type LameTagFields } from '../../utils/engines/local/mp3/info-frame';
+import { layer3FrameLengthAt } from '../../utils/engines/local/mp3/frame-header';
+import type { Bitrate } from '../../utils/bitrate';
 
 const hasFfmpeg =
   spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' }).status === 0 &&
@@ -125,14 +127,12 @@ async function appEncode(
   sampleRate: number,
   channels: number,
   signal: Float32Array,
-  bitrateKbps = 128,
+  bitrate: Bitrate = 128,
 ): Promise<Mp3Writer> {
   const writer = new Mp3Writer();
-  const encode = async (
-    planes: Float32Array[],
-    format: { sampleRate: number; channels: number; bitrateKbps: number },
-  ) => encodeWithLame(await createMp3Encoder(), planes, format);
-  const encoding = new SegmentedMp3Encoding({ sampleRate, channels, bitrateKbps }, { encode, size: 2 }, (frames) =>
+  const encode = async (planes: Float32Array[], format: Mp3Format) =>
+    encodeWithLame(await createMp3Encoder(), planes, format);
+  const encoding = new SegmentedMp3Encoding({ sampleRate, channels, bitrate }, { encode, size: 2 }, (frames) =>
     writer.write(frames),
   );
   const total = signal.length / channels;
@@ -327,6 +327,49 @@ describe.skipIf(!hasFfmpeg)('end to end: ffmpeg decodes exactly the input sample
       ]).toString();
       const duration = Number((JSON.parse(probe) as { streams: { duration: string }[] }).streams[0]?.duration);
       expect(duration).toBeCloseTo((writer.frameCount * spf) / sampleRate, 5);
+    },
+  );
+
+  const vbrRows = [
+    [48_000, 2, 'v0'],
+    [44_100, 2, 'v2'],
+    [32_000, 1, 'v0'],
+  ] as const;
+  it.each(vbrRows)(
+    'the app’s VBR MP3: %i Hz, %i ch, %s has a Xing frame, a seek table into its frames and exact ends',
+    async (sampleRate, channels, bitrate) => {
+      const n = Math.round(1.5 * sampleRate) + 321;
+      const writer = await appEncode(sampleRate, channels, makeSignal(sampleRate, channels, n), bitrate);
+      expect(writer.frameCount).toBe(lameFrameCount(n));
+      const gapless = computeGapless({ inputSamples: n, frameCount: writer.frameCount });
+      const tagged = await bytesOf(await writer.toBlob({}, { gapless, ...lameTagBitrate(bitrate) }));
+
+      const info = readInfoFrame(tagged);
+      expect(info).toMatchObject({ tagId: 'Xing', frameCount: lameFrameCount(n), byteCount: tagged.length });
+      expect(info?.lameTag).toMatchObject({
+        encoderDelay: 576,
+        padding: gapless.padding,
+        vbrMethod: 4,
+        crcValid: true,
+      });
+      // The frames really have different bitrates, and every seek table entry points at a frame's start.
+      const starts: number[] = [];
+      const bitrates = new Set<number>();
+      for (let at = info!.frameSize!; at < tagged.length; at += layer3FrameLengthAt(tagged, at)) {
+        expect(layer3FrameLengthAt(tagged, at), `a frame at byte ${at}`).toBeGreaterThan(0);
+        starts.push(at);
+        bitrates.add(tagged[at + 2]! >> 4);
+      }
+      expect(starts.length).toBe(writer.frameCount);
+      expect(bitrates.size).toBeGreaterThan(1);
+      for (let percent = 0; percent < 100; percent++) {
+        const start = starts[Math.floor((percent * starts.length) / 100)]!;
+        expect(info!.seekTable![percent]).toBe(Math.min(255, Math.floor((256 * start) / tagged.length)));
+      }
+
+      const decoded = ffmpegDecode(tagged, channels);
+      expect(decoded.samples).toBe(n);
+      expect(Math.abs(onsetSeconds(decoded.ch0, sampleRate) - EXPECTED_ONSET)).toBeLessThan(0.001);
     },
   );
 });

@@ -81,7 +81,7 @@ function snr(source: Float32Array, decoded: Float32Array, from: number, to: numb
 describe('MP3 frames and the bit reservoir', () => {
   it('splits a LAME stream into the frames LAME says it wrote, each main data within reach', async () => {
     const planes = testSignal(44_100, 2, 44_100 * 2);
-    const stream = new ParsedStream(await encodeWhole(planes, { sampleRate: 44_100, channels: 2, bitrateKbps: 128 }));
+    const stream = new ParsedStream(await encodeWhole(planes, { sampleRate: 44_100, channels: 2, bitrate: 128 }));
     expect(stream.frameCount).toBe(lameFrameCount(planes[0]!.length));
     expect(stream.headSize).toBe(36);
     expect(stream.mainDataBegins.some((begin) => begin > 0)).toBe(true);
@@ -94,7 +94,7 @@ describe('MP3 frames and the bit reservoir', () => {
 
   it('repacks a stream into one that decodes to exactly the same samples', async () => {
     const planes = testSignal(48_000, 2, 48_000 * 2);
-    const original = await encodeWhole(planes, { sampleRate: 48_000, channels: 2, bitrateKbps: 192 });
+    const original = await encodeWhole(planes, { sampleRate: 48_000, channels: 2, bitrate: 192 });
     const stream = new ParsedStream(original.slice());
     const repacked: Uint8Array[] = [];
     const packer = new ReservoirPacker((run) => repacked.push(run.slice()));
@@ -113,12 +113,17 @@ describe('encoding segments in parallel and joining them', () => {
   const plan: SegmentPlan = { ...DEFAULT_SEGMENT_PLAN, segmentFrames: 40, firstSegmentFrames: 10 };
 
   it.each([
-    { sampleRate: 48_000, channels: 2, bitrateKbps: 192 },
-    { sampleRate: 44_100, channels: 2, bitrateKbps: 128 },
-    { sampleRate: 44_100, channels: 1, bitrateKbps: 320 },
-    { sampleRate: 32_000, channels: 2, bitrateKbps: 256 },
-  ])(
-    '$sampleRate Hz, $channels ch, $bitrateKbps kbps: same length, same timing, no seam at any cut',
+    { sampleRate: 48_000, channels: 2, bitrate: 192 },
+    { sampleRate: 44_100, channels: 2, bitrate: 128 },
+    { sampleRate: 44_100, channels: 1, bitrate: 320 },
+    { sampleRate: 32_000, channels: 2, bitrate: 256 },
+    // Variable bitrate: every frame's size is its own encoder's choice, and the cuts still fit.
+    { sampleRate: 48_000, channels: 2, bitrate: 'v0' },
+    { sampleRate: 44_100, channels: 2, bitrate: 'v2' },
+    { sampleRate: 44_100, channels: 1, bitrate: 'v0' },
+    { sampleRate: 32_000, channels: 2, bitrate: 'v2' },
+  ] satisfies Mp3Format[])(
+    '$sampleRate Hz, $channels ch, $bitrate: same length, same timing, no seam at any cut',
     async (format) => {
       const length = format.sampleRate * 6 + 321;
       const planes = testSignal(format.sampleRate, format.channels, length);
@@ -153,7 +158,7 @@ describe('encoding segments in parallel and joining them', () => {
     56 * SAMPLES_PER_FRAME,
     97_000,
   ])('a stream of %i samples comes out with LAME’s frame count for it', async (length) => {
-    const format = { sampleRate: 48_000, channels: 2, bitrateKbps: 192 };
+    const format: Mp3Format = { sampleRate: 48_000, channels: 2, bitrate: 192 };
     const { mp3: joined } = await encodeSegmented(testSignal(48_000, 2, length), format, plan);
     expect(frameCount(joined)).toBe(lameFrameCount(length));
     expect(decode(joined, 2)[0]!.length).toBeGreaterThan(0);
@@ -163,7 +168,7 @@ describe('encoding segments in parallel and joining them', () => {
 describe('how the stream is cut into segments', () => {
   // The extension's overlap and cut shift, with segments short enough for a test.
   const plan: SegmentPlan = { ...DEFAULT_SEGMENT_PLAN, segmentFrames: 40, firstSegmentFrames: 10 };
-  const format = { sampleRate: 48_000, channels: 1, bitrateKbps: 192 };
+  const format: Mp3Format = { sampleRate: 48_000, channels: 1, bitrate: 192 };
 
   /** The frames each segment owns, in order, for a stream of `frames` frames (encoding stubbed out). */
   async function ownedRuns(frames: number): Promise<number[]> {

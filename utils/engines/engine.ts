@@ -1,3 +1,4 @@
+import type { Bitrate } from '../bitrate';
 import type { TagChoices } from '../tag-choices';
 import type { Fades } from '../fades';
 import type { Trim } from '../trim';
@@ -6,9 +7,9 @@ export interface ConversionRequest {
   input: Blob;
   /** The source's file name, for messages and the title tag. */
   fileName: string;
-  /** MP3 bitrate in kbps (CBR). */
-  bitrateKbps: number;
-  /** When the source's sound already is MP3, copy its frames instead of encoding at `bitrateKbps`. */
+  /** The MP3's bitrate: kbps at a constant bitrate, or a VBR quality level. */
+  bitrate: Bitrate;
+  /** When the source's sound already is MP3, copy its frames instead of encoding at `bitrate`. */
   keepMp3Audio?: boolean;
   /** Bring the MP3 to −14 LUFS integrated loudness (a first pass measures it). */
   normalizeLoudness?: boolean;

@@ -1,3 +1,4 @@
+import { bitrateSchema } from '../bitrate';
 import { z } from 'zod';
 import { tagChoicesSchema } from '../tag-choices';
 import { trimSchema } from '../trim';
@@ -56,7 +57,7 @@ export const jobSchema = z.object({
   outputName: z.string(),
   sourceSize: z.number(),
   engine: z.enum(['local', 'cloud']),
-  bitrate: z.number(),
+  bitrate: bitrateSchema,
   /** Copy MP3 sound as it is (the setting when the job was queued). */
   keepMp3Audio: z.boolean().optional(),
   /** Bring the MP3 to −14 LUFS (the setting when the job was queued). */

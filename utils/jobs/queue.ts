@@ -1,6 +1,7 @@
 import { add, cancel, exportReviewed, remove, retry, start } from './queue/commands';
 import { onConverted, onFailed, onProgress } from './queue/reports';
 import { downloadAgain, onDownloadChanged, showInFolder } from './queue/saving';
+import { downloadAllAsZip } from './queue/zip-download';
 import { fillSlots } from './queue/scheduling';
 import { warmUp } from './queue/idle-close';
 import { recover } from './queue/recovery';
@@ -28,6 +29,7 @@ export const jobQueue = {
   onFailed,
   onDownloadChanged,
   downloadAgain,
+  downloadAllAsZip,
   showInFolder,
   warmUp,
   recover,

@@ -207,11 +207,7 @@ export class ConversionHost {
     };
     // The turn lasts until the MP3 is stored and reported, so the popup never shows two jobs converting.
     await this.inEngineTurn(jobId, stall, signal, async () => {
-      const result = await this.engine.convert(
-        { input, bitrateKbps: bitrate, ...choices, scratchKey: jobId },
-        onProgress,
-        signal,
-      );
+      const result = await this.engine.convert({ input, bitrate, ...choices, scratchKey: jobId }, onProgress, signal);
       if (signal.aborted) return;
       await putBlob('outputs', jobId, result.mp3);
       if (signal.aborted) return;

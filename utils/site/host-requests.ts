@@ -3,6 +3,7 @@ import { getBlob, putBlob } from '../blob-store';
 import { failureReasonOf } from '../failures';
 import type { MessageData, MessageType, ReplyOf } from '../messages';
 import { ConversionHost, readInput, type Report } from './conversions';
+import { zipStoredOutputs } from './zip';
 
 /** What the job queue asks of the place where local conversions run. */
 export type HostRequestType = Extract<MessageType, `site:${string}`>;
@@ -20,6 +21,7 @@ export function hostRequests(engine: Engine, report: Report): HostRequests {
       if (!blob) throw new Error(`No stored output ${outputKey}`);
       return URL.createObjectURL(blob);
     },
+    'site:zip-url': async ({ entries }) => URL.createObjectURL(await zipStoredOutputs(entries)),
     'site:adopt': async ({ blobUrl, inputKey }) => {
       try {
         await putBlob('inputs', inputKey, await (await fetch(blobUrl)).blob());

@@ -1,4 +1,5 @@
 import type { ExtensionSession } from './browser';
+import type { Bitrate } from '../../../utils/bitrate';
 
 /**
  * Changes settings on the options page as a person would, and waits until they are saved before
@@ -8,6 +9,8 @@ export async function changeSettings(
   session: ExtensionSession,
   change: {
     engine?: string;
+    bitrate?: Bitrate;
+    fileNamePattern?: string;
     cloudBaseUrl?: string;
     keepMp3Audio?: boolean;
     normalizeLoudness?: boolean;
@@ -18,6 +21,8 @@ export async function changeSettings(
   await options.goto(`chrome-extension://${session.extensionId}/options.html`);
   if (change.cloudBaseUrl !== undefined) await options.getByLabel('Cloud API base URL').fill(change.cloudBaseUrl);
   if (change.engine !== undefined) await options.getByLabel('Engine').selectOption(change.engine);
+  if (change.bitrate !== undefined) await options.getByLabel('Bitrate').selectOption(String(change.bitrate));
+  if (change.fileNamePattern !== undefined) await options.getByLabel('File name').fill(change.fileNamePattern);
   if (change.keepMp3Audio !== undefined)
     await options.getByLabel('Keep MP3 sound as it is').setChecked(change.keepMp3Audio);
   if (change.normalizeLoudness !== undefined)

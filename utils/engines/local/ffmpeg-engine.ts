@@ -8,6 +8,7 @@ import { ALL_TAGS } from '../../tag-choices';
 import type { Trim } from '../../trim';
 import { activeFades, type Fades } from '../../fades';
 import { TARGET_LUFS } from './loudness';
+import { vbrQuality, type Bitrate } from '../../bitrate';
 import { cancelledError } from '../../timing/cancel';
 
 /** Where the build puts ffmpeg.wasm's single-thread core inside the extension package. */
@@ -161,6 +162,12 @@ function chooseAudioStream(streams: ProbedStream[]): ProbedStream | undefined {
   return audio.find((stream) => stream.disposition?.default === 1) ?? audio[0];
 }
 
+/** libmp3lame's options for the bitrate: `-b:a 192k`, or `-q:a 0` for VBR V0. */
+function lameBitrate(bitrate: Bitrate): string[] {
+  const quality = vbrQuality(bitrate);
+  return quality === undefined ? ['-b:a', `${bitrate}k`] : ['-q:a', String(quality)];
+}
+
 const STILL_WAITING_MS = 10_000;
 
 /**
@@ -256,7 +263,7 @@ async function convertWithFfmpeg(
     const encoding = copy
       ? // No Xing/LAME header: with one, players would also skip a decoder delay the copied frames never had trimmed.
         ['-c:a', 'copy', '-write_xing', '0']
-      : ['-af', filters.join(','), '-c:a', 'libmp3lame', '-b:a', `${request.bitrateKbps}k`];
+      : ['-af', filters.join(','), '-c:a', 'libmp3lame', ...lameBitrate(request.bitrate)];
     const code = await ffmpeg.exec(
       [
         ...input,

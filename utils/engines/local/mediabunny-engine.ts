@@ -21,8 +21,11 @@ import { sharedEncoderPool } from './mp3/encoder-pool';
 import { Mp3FrameError } from './mp3/frames';
 import { computeGapless, lameFrameCount, MP3_DECODER_DELAY, type GaplessInfo } from './mp3/gapless';
 import { Mp3Writer } from './mp3/mp3-writer';
+import { lameTagBitrate } from './mp3/info-frame';
 import { SegmentedMp3Encoding } from './mp3/segmented-encoding';
 import { mp3Tags } from './tags';
+import { chaptersInMp3, type Chapter } from './chapters/chapter';
+import { readChapters } from './chapters/read-chapters';
 import { chunkPlanes, sampleChunk, type DecodedPcm, type PcmChunk } from './audio-planes';
 import type { Trim } from '../../trim';
 import { activeFades, applyFades, fadeSpan, type FadeSpan } from '../../fades';
@@ -30,6 +33,12 @@ import { LoudnessMeter, normalizingGain } from './loudness';
 import { openInput } from './blob-window-source';
 import { readSoundTable, soundTableDuration } from './mp4/sound-table';
 import { decodeSoundTable } from './mp4/sound-decoding';
+
+/** What the MP3 takes from the source besides its sound, read while the sound is converted. */
+interface SourceDetails {
+  tags: Promise<MetadataTags>;
+  chapters: Promise<Chapter[]>;
+}
 
 /** mediabunny can't read this input (container or codec): the ffmpeg engine should try. */
 export class NeedsFallbackError extends Error {
@@ -286,7 +295,7 @@ async function encodeSound(
   pass: SoundPass,
   format: { sampleRate: number; numberOfChannels: number },
   window: KeptWindow,
-  tags: Promise<MetadataTags>,
+  { tags, chapters }: SourceDetails,
   request: ConversionRequest,
   onProgress: ProgressListener,
   signal: AbortSignal,
@@ -294,7 +303,7 @@ async function encodeSound(
   const { sampleRate, numberOfChannels: channels } = format;
   const file = new Mp3Writer(spillOf(request));
   const encoding = new SegmentedMp3Encoding(
-    { sampleRate, channels, bitrateKbps: request.bitrateKbps },
+    { sampleRate, channels, bitrate: request.bitrate },
     sharedEncoderPool(),
     (frames) => file.write(frames),
   );
@@ -317,7 +326,11 @@ async function encodeSound(
       throw new Error(`${file.frameCount} MP3 frames for ${encodedSamples} samples, where LAME writes ${frames}`);
     const gapless = computeGapless({ inputSamples: encodedSamples, frameCount: frames });
     return {
-      mp3: await file.toBlob(await tags, { gapless, bitrateKbps: request.bitrateKbps }),
+      mp3: await file.toBlob(
+        await tags,
+        { gapless, ...lameTagBitrate(request.bitrate) },
+        chaptersInMp3(await chapters, window.start / sampleRate, encodedSamples / sampleRate),
+      ),
       durationSeconds: encodedSamples / sampleRate,
     };
   } catch (error) {
@@ -336,7 +349,7 @@ async function encodeSound(
  */
 async function copyMp3Frames(
   track: InputAudioTrack,
-  tags: Promise<MetadataTags>,
+  { tags, chapters }: SourceDetails,
   request: ConversionRequest,
   onProgress: ProgressListener,
   signal: AbortSignal,
@@ -377,8 +390,12 @@ async function copyMp3Frames(
       // Delay or padding beyond what a LAME tag can hold: leave the file as the track plays.
     }
   }
-  const mp3 = await file.toBlob(await tags, gapless && { gapless });
   const playedSamples = gapless ? keptSamples : frames * samplesPerFrame;
+  const mp3 = await file.toBlob(
+    await tags,
+    gapless && { gapless },
+    chaptersInMp3(await chapters, 0, playedSamples / sampleRate),
+  );
   return { mp3, durationSeconds: playedSamples / sampleRate };
 }
 
@@ -394,9 +411,10 @@ export const mediabunnyEngine: Engine = {
     try {
       const track = await openAudioTrack(input);
       const tags = mp3Tags(input, request);
+      const chapters = readChapters(request.input);
       // A trim cuts inside MP3 frames and fades change the sound, so such sound is encoded again.
       if (request.keepMp3Audio && track.codec === 'mp3' && !request.trim && !activeFades(request.fades))
-        return await copyMp3Frames(track, tags, request, onProgress, signal);
+        return await copyMp3Frames(track, { tags, chapters }, request, onProgress, signal);
       const mixed = {
         sampleRate: outputSampleRate(track.sampleRate),
         numberOfChannels: outputChannels(track.numberOfChannels),
@@ -408,7 +426,7 @@ export const mediabunnyEngine: Engine = {
           decodedPass(sound, mixed.sampleRate, window, signal),
           mixed,
           window,
-          tags,
+          { tags, chapters },
           request,
           onProgress,
           signal,
@@ -419,7 +437,7 @@ export const mediabunnyEngine: Engine = {
         mixedPass(input, track, mixed, window, signal),
         mixed,
         window,
-        tags,
+        { tags, chapters },
         request,
         onProgress,
         signal,

@@ -2,6 +2,7 @@ import type { NemoVideoClient } from '../../engines/cloud/client';
 import { isDraftReady } from '../../engines/cloud/draft';
 import { CloudError } from '../../engines/cloud/errors';
 import { sleep } from '../../timing/timeout';
+import { constantBitrate } from '../../bitrate';
 import { i18n } from '#i18n';
 import { projectOf, type AtStep } from './progress';
 import type { CloudRun } from './cloud-run';
@@ -28,8 +29,9 @@ export async function edit(run: CloudRun, progress: AtStep<'uploaded' | 'editing
     await updateConversation(job.id, { from: 'nemovideo', text: i18n.t('conversation.resumed') });
   } else {
     const editing = await run.save({ step: 'editing', ...projectOf(progress) });
-    const shown = job.instructions ?? i18n.t('conversation.request', { bitrate: job.bitrate });
-    await chatTurn(client, job, editing, chatMessage(job.bitrate, job.instructions), shown, signal);
+    const bitrate = constantBitrate(job.bitrate);
+    const shown = job.instructions ?? i18n.t('conversation.request', { bitrate });
+    await chatTurn(client, job, editing, chatMessage(bitrate, job.instructions), shown, signal);
   }
   return run.save({ step: 'edited', ...projectOf(progress) }, { awaitingExport: !!job.instructions });
 }

@@ -1,6 +1,6 @@
 import { isDraftReady } from '../../engines/cloud/draft';
 import { CloudError } from '../../engines/cloud/errors';
-import type { Bitrate } from '../../settings';
+import { constantBitrate } from '../../bitrate';
 import { projectOf, type AtStep } from './progress';
 import type { CloudRun } from './cloud-run';
 
@@ -17,7 +17,8 @@ export async function render(
   }
   const { draft } = await client.state(project.sessionId, signal);
   if (!draft || !isDraftReady(draft)) throw new CloudError('export-failed');
-  const output = { format: 'mp3', audioBitrate: job.bitrate as Bitrate } as const;
+  // NemoVideo makes constant-bitrate MP3s only: a VBR level gets the nearest one (the settings say so).
+  const output = { format: 'mp3', audioBitrate: constantBitrate(job.bitrate) } as const;
   const submitted = await client.startExport(project.sessionId, draft, output, signal, async (renderId) => {
     await run.save({ step: 'submitting-render', ...project, renderId });
   });

@@ -37,7 +37,7 @@ export async function add(
     sourceName: input.sourceName,
     outputName: mp3NameFromPattern(fileNamePattern, {
       title: baseName(input.outputName ?? input.sourceName),
-      bitrateKbps: bitrate,
+      bitrate,
       at: new Date(now),
     }),
     sourceSize: input.size,

@@ -3,7 +3,7 @@
  * frame's main data around the bit reservoir (ISO/IEC 11172-3, 2.4.1.7).
  */
 
-import { layer3FrameLength, MPEG1, sideInfoBytes } from './frame-header';
+import { layer3FrameLength, MAX_BITRATE_INDEX, MPEG1, sideInfoBytes } from './frame-header';
 
 export const SAMPLES_PER_FRAME = 1152;
 const HEADER_BYTES = 4;
@@ -109,6 +109,11 @@ export class ParsedStream {
     return this.payloadStarts[index + 1]! - this.payloadStarts[index]!;
   }
 
+  /** Byte 2 of frame `index`'s header: its bitrate index, rate index, padding and private bits. */
+  rateByte(index: number): number {
+    return this.heads[index * this.headSize + 2]!;
+  }
+
   /** Copies frame `index`'s header and side information to `target` at `at`. */
   copyHead(index: number, target: Uint8Array, at: number): void {
     const from = index * this.headSize;
@@ -127,6 +132,26 @@ export class ParsedStream {
 }
 
 const PACKED_EMIT_BYTES = 32 * 1024;
+
+/** Payload bytes of a frame with this header byte 2 at bitrate index `bitrateIndex`, without padding. */
+function payloadAt(rateByte: number, bitrateIndex: number, headSize: number): number {
+  return layer3FrameLength(MPEG1, bitrateIndex, (rateByte >> 2) & 3, 0) - headSize;
+}
+
+/** The most payload a frame with this header byte 2 can have: at 320 kbps. */
+export function largestPayload(rateByte: number, headSize: number): number {
+  return payloadAt(rateByte, MAX_BITRATE_INDEX, headSize);
+}
+
+/**
+ * Byte 2 of a header for the same frame at the lowest bitrate above its own whose payload holds
+ * `payloadBytes` (320 kbps if none does), without padding.
+ */
+function grownRateByte(rateByte: number, headSize: number, payloadBytes: number): number {
+  let bitrateIndex = (rateByte >> 4) + 1;
+  while (bitrateIndex < MAX_BITRATE_INDEX && payloadAt(rateByte, bitrateIndex, headSize) < payloadBytes) bitrateIndex++;
+  return (bitrateIndex << 4) | (rateByte & 0x0d);
+}
 
 /**
  * Lays frames out again with their main data packed into the bit reservoir as early as it may go,
@@ -153,10 +178,22 @@ export class ReservoirPacker {
     return this.reservoir;
   }
 
-  push(stream: ParsedStream, index: number): void {
+  /**
+   * Lays out frame `index` of `stream`. With `grow` (a variable bitrate stream), a frame whose main data
+   * doesn't fit what the reservoir has left, or that would leave less than `grow.reservoirAfter` for the
+   * frames after it, gets a higher bitrate instead (as high as it takes, up to 320 kbps); its main data
+   * stays as it is.
+   */
+  push(stream: ParsedStream, index: number, grow?: { reservoirAfter: number }): void {
     const mainDataBegin = Math.min(this.reservoir, MAX_MAIN_DATA_BEGIN);
-    const payloadSize = stream.payloadSize(index);
+    let payloadSize = stream.payloadSize(index);
+    let rateByte = stream.rateByte(index);
     const mainDataSize = stream.mainDataSizes[index]!;
+    const wanted = mainDataSize - mainDataBegin + (grow?.reservoirAfter ?? 0);
+    if (grow && payloadSize < wanted) {
+      rateByte = grownRateByte(rateByte, stream.headSize, wanted);
+      payloadSize = payloadAt(rateByte, rateByte >> 4, stream.headSize);
+    }
     if (mainDataSize > mainDataBegin + payloadSize) {
       throw new Mp3FrameError(`a frame's ${mainDataSize} bytes of main data don't fit in the reservoir`);
     }
@@ -164,6 +201,7 @@ export class ReservoirPacker {
     const start = this.used;
     this.makeRoom(stream.headSize + payloadSize);
     stream.copyHead(index, this.buffer, start);
+    this.buffer[start + 2] = rateByte;
     writeBits(this.buffer, (start + HEADER_BYTES) * 8, 9, mainDataBegin);
     this.buffer.fill(0, start + stream.headSize, start + stream.headSize + payloadSize);
     this.used += stream.headSize + payloadSize;

@@ -5,6 +5,7 @@
  * and "Xing" otherwise. Its header has no CRC, as in LAME's own tag frame.
  */
 
+import type { Bitrate } from '../../../bitrate';
 import type { GaplessInfo } from './gapless';
 import {
   layer3FrameLength,
@@ -28,6 +29,8 @@ const LAME_TAG = { version: 0, vbrMethod: 9, bitrate: 20, delayAndPadding: 21, m
 const LAME_VERSION = 'LAME3.100';
 const VBR_METHOD_CBR = 1;
 const VBR_METHOD_UNKNOWN = 0;
+/** LAME's default VBR (`-V`, "mtrh"). */
+const VBR_METHOD_MTRH = 4;
 /** LAME's numbering of the header's channel modes (stereo, joint stereo, dual channel, mono). */
 const LAME_STEREO_MODES = [1, 3, 2, 0];
 
@@ -45,8 +48,15 @@ export interface FramesSummary {
 
 export interface LameTagFields {
   gapless: GaplessInfo;
-  /** The bitrate the encoder was asked for (stored up to 255); 0 when unknown. */
+  /** The bitrate the encoder was asked for (stored up to 255); 0 when unknown or variable. */
   bitrateKbps?: number;
+  /** Encoded at a variable bitrate (LAME's `-V`): the tag says so, and the frame is named "Xing". */
+  variable?: boolean;
+}
+
+/** The LAME tag's fields for the bitrate the encoder was asked for. */
+export function lameTagBitrate(bitrate: Bitrate): Pick<LameTagFields, 'bitrateKbps' | 'variable'> {
+  return typeof bitrate === 'number' ? { bitrateKbps: bitrate } : { variable: true };
 }
 
 /** CRC-16 as used by LAME for the tag and music CRCs (poly 0x8005 reflected = 0xA001, init 0; CRC-16/ARC). */
@@ -83,7 +93,8 @@ export function infoFrame(frames: FramesSummary, lameTag?: LameTagFields): Uint8
   frame.set([0xff, first[1]! | 1, (bitrateIndex << 4) | (rateIndex << 2) | (first[2]! & 1), first[3]!]);
   const view = new DataView(frame.buffer);
   const fileBytes = length + frames.framesBytes;
-  writeAscii(frame, xingOffset, frames.constantBitrate ? 'Info' : 'Xing');
+  const constantBitrate = frames.constantBitrate && !lameTag?.variable;
+  writeAscii(frame, xingOffset, constantBitrate ? 'Info' : 'Xing');
   view.setUint32(xingOffset + 4, HAS_FRAMES | HAS_BYTES | HAS_SEEK_TABLE | (lameTag ? HAS_QUALITY : 0));
   view.setUint32(xingOffset + 8, frames.frameCount);
   view.setUint32(xingOffset + 12, fileBytes);
@@ -93,7 +104,7 @@ export function infoFrame(frames: FramesSummary, lameTag?: LameTagFields): Uint8
     frame[seekTable + percent] = Math.min(255, Math.floor((256 * start) / fileBytes));
   }
   // After the quality field (0), the LAME tag.
-  if (lameTag) writeLameTag(frame, xingOffset + XING_FIELDS_BYTES, lameTag, frames.constantBitrate, fileBytes);
+  if (lameTag) writeLameTag(frame, xingOffset + XING_FIELDS_BYTES, lameTag, constantBitrate, fileBytes);
   return frame;
 }
 
@@ -107,7 +118,11 @@ function writeLameTag(
   const view = new DataView(frame.buffer);
   const { encoderDelay, padding } = fields.gapless;
   writeAscii(frame, at + LAME_TAG.version, LAME_VERSION);
-  frame[at + LAME_TAG.vbrMethod] = constantBitrate ? VBR_METHOD_CBR : VBR_METHOD_UNKNOWN;
+  frame[at + LAME_TAG.vbrMethod] = fields.variable
+    ? VBR_METHOD_MTRH
+    : constantBitrate
+      ? VBR_METHOD_CBR
+      : VBR_METHOD_UNKNOWN;
   frame[at + LAME_TAG.bitrate] = Math.min(255, fields.bitrateKbps ?? 0);
   frame[at + LAME_TAG.delayAndPadding] = encoderDelay >> 4;
   frame[at + LAME_TAG.delayAndPadding + 1] = ((encoderDelay & 0xf) << 4) | (padding >> 8);

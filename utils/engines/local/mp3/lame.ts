@@ -1,5 +1,6 @@
 import type { WasmMediaEncoder } from 'wasm-media-encoders';
 import type { Mp3Format } from './segmented-encoding';
+import { vbrQuality } from '../../../bitrate';
 
 export type Lame = WasmMediaEncoder<'audio/mpeg'>;
 
@@ -26,12 +27,13 @@ function gather(bytes: Uint8Array): void {
 
 /** Encodes planar PCM into a raw LAME stream (no Xing frame), flushed at the end. */
 export function encodeWithLame(lame: Lame, planes: Float32Array[], format: Mp3Format): Uint8Array {
-  // The engine only encodes MPEG-1 rates, mono or stereo (audio-layout.ts), at our CBR bitrates.
+  // The engine only encodes MPEG-1 rates, mono or stereo (audio-layout.ts), at the settings' bitrates.
+  const quality = vbrQuality(format.bitrate);
   lame.configure({
     sampleRate: format.sampleRate,
     outputSampleRate: format.sampleRate as 48_000,
     channels: format.channels as 1 | 2,
-    bitrate: format.bitrateKbps as 192,
+    ...(quality === undefined ? { bitrate: format.bitrate as 192 } : { vbrQuality: quality }),
   });
   gathered = 0;
   for (let start = 0; start < (planes[0]?.length ?? 0); start += CHUNK_SAMPLES) {

@@ -4,13 +4,18 @@ import { BlobWriter, type Spill } from '../blob-writer';
 import { Mp3FrameError } from './frames';
 import { layer3FrameLengthAt } from './frame-header';
 import { infoFrame, type LameTagFields } from './info-frame';
+import type { Mp3Chapter } from '../chapters/chapter';
 
 const ID3_COVER_FRONT = 3;
 
-/** The ID3v2 tag for `tags`, empty if there are none. A cover whose image type the tag can't name is left out. */
-function id3Tag(tags: MetadataTags): Uint8Array {
+/**
+ * The ID3v2 tag for `tags` and `chapters`, empty if there are none. A cover whose image type the tag
+ * can't name is left out. Chapters are CHAP frames (ID3v2 Chapter Frame Addendum) listed in order by
+ * one top-level CTOC frame, as podcast apps and ffmpeg read them.
+ */
+export function id3Tag(tags: MetadataTags, chapters: readonly Mp3Chapter[] = []): Uint8Array {
   const cover = tags.images?.[0];
-  if (!tags.title && !tags.artist && !tags.album && !cover) return new Uint8Array(0);
+  if (!tags.title && !tags.artist && !tags.album && !cover && chapters.length === 0) return new Uint8Array(0);
   const tag = (withCover: boolean) => {
     const writer = new ID3Writer(new ArrayBuffer(0));
     if (tags.title) writer.setFrame('TIT2', tags.title);
@@ -18,6 +23,23 @@ function id3Tag(tags: MetadataTags): Uint8Array {
     if (tags.album) writer.setFrame('TALB', tags.album);
     if (cover && withCover)
       writer.setFrame('APIC', { type: ID3_COVER_FRONT, data: cover.data.slice().buffer, description: '' });
+    // A CTOC frame lists at most 255 chapters.
+    const listed = chapters.slice(0, 255);
+    listed.forEach((chapter, index) =>
+      writer.setFrame('CHAP', {
+        id: `chp${index}`,
+        startTime: chapter.startMs,
+        endTime: chapter.endMs,
+        subFrames: chapter.title ? { TIT2: chapter.title } : {},
+      }),
+    );
+    if (listed.length > 0)
+      writer.setFrame('CTOC', {
+        id: 'toc',
+        ordered: true,
+        topLevel: true,
+        childElementIds: listed.map((_, index) => `chp${index}`),
+      });
     return new Uint8Array(writer.addTag());
   };
   try {
@@ -72,7 +94,7 @@ export class Mp3Writer {
    * The file: ID3 tag, Info frame (frame and byte counts, seek table) and the frames. With `lameTag`,
    * the Info frame carries a LAME tag saying how many samples to trim at each end.
    */
-  async toBlob(tags: MetadataTags, lameTag?: LameTagFields): Promise<Blob> {
+  async toBlob(tags: MetadataTags, lameTag?: LameTagFields, chapters: readonly Mp3Chapter[] = []): Promise<Blob> {
     const frames = await this.frames.toBlob('');
     if (!this.firstHeader) throw new Mp3FrameError('no MP3 frames were written');
     const info = infoFrame(
@@ -85,7 +107,7 @@ export class Mp3Writer {
       },
       lameTag,
     );
-    return new Blob([id3Tag(tags) as BlobPart, info as BlobPart, frames], { type: 'audio/mpeg' });
+    return new Blob([id3Tag(tags, chapters) as BlobPart, info as BlobPart, frames], { type: 'audio/mpeg' });
   }
 
   private recordStart(start: number): void {

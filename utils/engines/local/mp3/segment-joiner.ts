@@ -1,4 +1,4 @@
-import { MAX_MAIN_DATA_BEGIN, Mp3FrameError, ReservoirPacker, type ParsedStream } from './frames';
+import { largestPayload, MAX_MAIN_DATA_BEGIN, Mp3FrameError, ReservoirPacker, type ParsedStream } from './frames';
 
 /**
  * How the audio is cut for encoding in parallel. A segment owns a run of frames of the whole stream,
@@ -62,6 +62,13 @@ export class SegmentJoiner {
     private readonly plan: SegmentPlan,
     /** Gets the joined stream's frames, whole, in order; the bytes are reused once it returns. */
     emit: (frames: Uint8Array) => void,
+    /**
+     * A variable bitrate stream: each cut is at its nominal boundary, where both encoders had their pre-
+     * and post-roll, and the earlier segment's last frames get higher bitrates where it takes that to leave
+     * the later one's first frame the reservoir its encoder gave it. VBR frames leave the reservoir so
+     * little slack that a cut moved far enough to fit would land where one encoder's input starts or ends.
+     */
+    private readonly variableBitrate = false,
   ) {
     this.packer = new ReservoirPacker(emit);
   }
@@ -71,7 +78,7 @@ export class SegmentJoiner {
     this.carried = segment;
     if (!earlier) return;
     const cut = this.chooseCut(earlier, segment);
-    this.keep(earlier, cut);
+    this.keep(earlier, cut, this.variableBitrate ? segment.stream.mainDataBegins[cut - segment.firstFrame] : 0);
   }
 
   /** Writes the rest of the last segment. */
@@ -81,9 +88,27 @@ export class SegmentJoiner {
     this.packer.finish();
   }
 
-  private keep(segment: EncodedSegment, endFrame: number): void {
-    for (let frame = this.nextFrame; frame < endFrame; frame++)
-      this.packer.push(segment.stream, frame - segment.firstFrame);
+  /** Lays out the segment's frames up to `endFrame`, leaving at least `reservoirAtEnd` bytes of reservoir (VBR). */
+  private keep(segment: EncodedSegment, endFrame: number, reservoirAtEnd = 0): void {
+    const { stream, firstFrame } = segment;
+    const from = this.nextFrame - firstFrame;
+    const end = endFrame - firstFrame;
+    // What each frame must leave for the ones after it, from the last back: a frame at 320 kbps can add
+    // its largest payload less its main data; what that can't cover, the frame before it must leave.
+    const reservoirAfter = new Map<number, number>();
+    for (let index = end - 1, needed = reservoirAtEnd; index >= from && needed > 0; index--) {
+      reservoirAfter.set(index, Math.min(needed, MAX_MAIN_DATA_BEGIN));
+      needed = Math.max(
+        0,
+        needed - largestPayload(stream.rateByte(index), stream.headSize) + stream.mainDataSizes[index]!,
+      );
+    }
+    for (let index = from; index < end; index++)
+      this.packer.push(
+        stream,
+        index,
+        this.variableBitrate ? { reservoirAfter: reservoirAfter.get(index) ?? 0 } : undefined,
+      );
     this.nextFrame = endFrame;
   }
 
@@ -94,6 +119,7 @@ export class SegmentJoiner {
       const laterStart = cut - later.firstFrame;
       if (cut < this.nextFrame || laterStart < 0 || earlierEnd > earlier.stream.frameCount) continue;
       if (laterStart >= later.stream.frameCount) continue;
+      if (this.variableBitrate) return cut;
       if (this.fitsAt(earlier.stream, this.nextFrame - earlier.firstFrame, earlierEnd, later.stream, laterStart))
         return cut;
     }

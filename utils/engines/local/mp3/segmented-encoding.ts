@@ -1,3 +1,4 @@
+import { vbrQuality, type Bitrate } from '../../../bitrate';
 import { ParsedStream, SAMPLES_PER_FRAME } from './frames';
 import { planesChunk, type PcmChunk } from '../audio-planes';
 import { DEFAULT_SEGMENT_PLAN, SegmentJoiner, segmentInputFrames, type SegmentPlan } from './segment-joiner';
@@ -5,7 +6,7 @@ import { DEFAULT_SEGMENT_PLAN, SegmentJoiner, segmentInputFrames, type SegmentPl
 export interface Mp3Format {
   sampleRate: number;
   channels: number;
-  bitrateKbps: number;
+  bitrate: Bitrate;
 }
 
 /** Encodes one segment of planar PCM into a raw LAME stream (no Xing frame, flushed at the end). */
@@ -73,7 +74,7 @@ export class SegmentedMp3Encoding {
     onFrames: (frames: Uint8Array) => void,
     private readonly plan: SegmentPlan = DEFAULT_SEGMENT_PLAN,
   ) {
-    this.joiner = new SegmentJoiner(plan, onFrames);
+    this.joiner = new SegmentJoiner(plan, onFrames, vbrQuality(format.bitrate) !== undefined);
     this.nextLength = Math.min(plan.firstSegmentFrames, plan.segmentFrames);
   }
 

@@ -13,7 +13,7 @@ export function boxType(bytes: Uint8Array, at: number): string {
   return String.fromCharCode(bytes[at]!, bytes[at + 1]!, bytes[at + 2]!, bytes[at + 3]!);
 }
 
-function* boxesIn(view: DataView, start: number, end: number): Generator<Box> {
+export function* boxesIn(view: DataView, start: number, end: number): Generator<Box> {
   const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
   let at = start;
   while (at + 8 <= end) {
@@ -34,7 +34,7 @@ export function child(view: DataView, parent: Box, type: string): Box | undefine
   return undefined;
 }
 
-function path(view: DataView, parent: Box, ...types: string[]): Box | undefined {
+export function path(view: DataView, parent: Box, ...types: string[]): Box | undefined {
   let box: Box | undefined = parent;
   for (const type of types) box = box && child(view, box, type);
   return box;
@@ -46,7 +46,7 @@ export function fullBox(view: DataView, box: Box): { version: number; at: number
 }
 
 /** Finds the `moov` box among the file's top-level boxes: null for a fragmented file or none at all. */
-async function readMovieBox(blob: ReadableBlob): Promise<DataView | null> {
+export async function readMovieBox(blob: ReadableBlob): Promise<DataView | null> {
   let at = 0;
   while (at + 8 <= blob.size) {
     const header = new DataView(await blob.slice(at, at + 16).arrayBuffer());

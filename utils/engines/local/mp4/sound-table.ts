@@ -10,6 +10,7 @@ import {
   sampleSizes,
   u32s,
   type Box,
+  type MovieTrack,
 } from './movie-box';
 
 /**
@@ -61,9 +62,14 @@ function describesMpegAudio(view: DataView, table: Box): boolean {
  */
 export async function readSoundTable(blob: ReadableBlob, id: number): Promise<SoundTable | null> {
   const track = await readMovieTrack(blob, id);
-  if (!track) return null;
+  if (!track || !describesMpegAudio(track.view, track.table)) return null;
+  return sampleTableOf(track);
+}
+
+/** A track's sample table, whatever its samples are; null when its timing isn't plain or its parts don't fit. */
+export function sampleTableOf(track: MovieTrack): SoundTable | null {
   const { view, table, timescale, editOffset } = track;
-  if (editOffset === null || !describesMpegAudio(view, table) || child(view, table, 'ctts')) return null;
+  if (editOffset === null || child(view, table, 'ctts')) return null;
   const sizes = sampleSizes(view, table);
   const chunkBox = child(view, table, 'stsc');
   const timeBox = child(view, table, 'stts');
