@@ -21,6 +21,12 @@ function FadeLines({ fades, seconds }: { fades: Fades; seconds: number }) {
   );
 }
 
+/** The scroller's padding leaves room for a handle at either end; the canvas spans what is inside it. */
+function contentWidth(view: HTMLElement): number {
+  const style = getComputedStyle(view);
+  return view.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+}
+
 /** The shortest selection the handles allow. */
 const MIN_SELECTION_SECONDS = 0.1;
 
@@ -57,16 +63,17 @@ export function Waveform({
 
   const redraw = useCallback(() => {
     const view = scroller.current;
-    if (!view || !canvas.current || view.scrollWidth === 0) return;
-    const from = (view.scrollLeft / view.scrollWidth) * durationSeconds;
-    const to = ((view.scrollLeft + view.clientWidth) / view.scrollWidth) * durationSeconds;
+    const trackWidth = track.current?.offsetWidth ?? 0;
+    if (!view || !canvas.current || trackWidth === 0) return;
+    const from = (view.scrollLeft / trackWidth) * durationSeconds;
+    const to = ((view.scrollLeft + canvas.current.clientWidth) / trackWidth) * durationSeconds;
     drawWaveform(canvas.current, table, from, to);
   }, [table, durationSeconds]);
 
   useLayoutEffect(() => {
     const view = scroller.current;
     if (!view) return;
-    const observer = new ResizeObserver(() => setViewWidth(view.clientWidth));
+    const observer = new ResizeObserver(() => setViewWidth(contentWidth(view)));
     observer.observe(view);
     return () => observer.disconnect();
   }, []);
@@ -75,7 +82,7 @@ export function Waveform({
   const centreOnPlayhead = useEffectEvent(() => {
     const view = scroller.current;
     if (!view || durationSeconds <= 0) return;
-    view.scrollLeft = (playhead / durationSeconds) * view.scrollWidth - view.clientWidth / 2;
+    view.scrollLeft = (playhead / durationSeconds) * (track.current?.offsetWidth ?? 0) - contentWidth(view) / 2;
   });
   useLayoutEffect(() => centreOnPlayhead(), [zoom]);
 
