@@ -17,7 +17,8 @@ export default defineBackground(() => {
   onMessage('jobs:remove', ({ jobId }) => jobQueue.remove(jobId));
   onMessage('history:download-again', ({ entryId }) => jobQueue.downloadAgain(entryId));
   onMessage('history:show-in-folder', ({ entryId }) => jobQueue.showInFolder(entryId));
-  onMessage('page:extract-url', (request) => pageJobs.extractUrl(request));
+  // The frame that asks is the page the video is on: its address is the Referer its player sends.
+  onMessage('page:extract-url', (request, sender) => pageJobs.extractUrl({ ...request, referrer: sender.url }));
   onMessage('page:grant', () => pageJobs.grant());
   onMessage('bridge:start', (request) => pageJobs.startHandedOver(request));
   // A report that woke a stopped worker waits until recovery has looked at every job.

@@ -17,6 +17,9 @@ export const FAILURE_REASONS = [
   'trim-outside',
   'stalled',
   'disk-full',
+  'drm',
+  'stream-unreadable',
+  'stream-piece-failed',
   'internal',
 ] as const;
 export const failureReasonSchema = z.enum(FAILURE_REASONS);
@@ -48,6 +51,9 @@ const messageKeys = {
   'trim-outside': 'failure.trimOutside',
   stalled: 'failure.stalled',
   'disk-full': 'failure.diskFull',
+  drm: 'failure.drm',
+  'stream-unreadable': 'failure.streamUnreadable',
+  'stream-piece-failed': 'failure.streamPieceFailed',
   internal: 'failure.internal',
 } as const satisfies Record<FailureReason, string>;
 

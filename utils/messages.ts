@@ -38,7 +38,14 @@ export const messageSchemas = {
   'history:download-again': payload({ entryId: id }),
   'history:show-in-folder': payload({ entryId: id }),
   // content script (in a page) → background
-  'page:extract-url': payload({ url: webUrl, pageTitle: z.string().max(500) }),
+  'page:extract-url': payload({
+    url: webUrl,
+    pageTitle: z.string().max(500),
+    /** The page's language (`<html lang>`), to choose a stream's sound track. */
+    language: z.string().max(35).optional(),
+    /** The page played it as a stream, whatever its address says. */
+    stream: z.enum(['hls']).optional(),
+  }),
   'page:grant': z.undefined(),
   // bridge page (extension frame inside a page) → background
   'bridge:start': payload({

@@ -14,11 +14,19 @@ function extensionFor(type: string): string {
   );
 }
 
+/** The page's language, to choose among a stream's sound tracks. */
+function pageLanguage(): { language?: string } {
+  const language = (document.documentElement.lang || navigator.language).slice(0, 35);
+  return language ? { language } : {};
+}
+
 /** Starts a job for a video element's source: the extension downloads web URLs itself; page-made Blobs are handed over. */
 async function extractVideo(video: HTMLVideoElement): Promise<StartReply> {
+  // Copy protection is refused before anything is fetched; nothing is ever circumvented.
+  if (video.mediaKeys) return { ok: false, error: i18n.t('page.drm') };
   const src = video.currentSrc || video.src;
-  if (/^https?:/i.test(src))
-    return sendMessage('page:extract-url', { url: src, pageTitle: document.title.slice(0, 500) });
+  const page = { pageTitle: document.title.slice(0, 500), ...pageLanguage() };
+  if (/^https?:/i.test(src)) return sendMessage('page:extract-url', { url: src, ...page });
   if (!src) return { ok: false, error: i18n.t('page.noSource') };
   let blob: Blob;
   try {

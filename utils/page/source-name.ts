@@ -1,5 +1,20 @@
 import { mp3NameFor, sanitizeFileName } from '../file-names';
 
+/** The streaming format a manifest's address says it is in (`.m3u8`), if any. */
+export function streamFormatOf(url: string): 'hls' | undefined {
+  try {
+    return /\.m3u8?$/i.test(new URL(url).pathname) ? 'hls' : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A streamed video is named after the page title: a manifest's own name (`index.m3u8`) says nothing. */
+export function namesForStream(pageTitle: string | undefined): { sourceName: string; outputName: string } {
+  const title = pageTitle?.trim() || 'video';
+  return { sourceName: title, outputName: `${sanitizeFileName(title, 'video')}.mp3` };
+}
+
 /** A web video is named after its URL's last path segment, else after the page title. */
 export function namesForUrl(url: string, pageTitle: string | undefined): { sourceName: string; outputName: string } {
   let segment: string;

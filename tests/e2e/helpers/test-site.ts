@@ -1,5 +1,5 @@
-import { createReadStream, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
@@ -53,19 +53,109 @@ const TEST_PAGES: Record<string, string> = {
   ),
 };
 
+const streamPage = (title: string, src: string) =>
+  page(title, `<h1>${title}</h1><video src="${src}" preload="none" width="320" height="180" controls></video>`);
+
+/** Pages whose video the browser plays from an HLS playlist itself (`<video src="….m3u8">`). */
+const STREAM_PAGES: Record<string, string> = {
+  '/hls-ts.html': streamPage('Harbour tour', '/streams/ts/index.m3u8'),
+  '/hls-fmp4.html': streamPage('Mountain walk', '/streams/fmp4/master.m3u8'),
+  '/hls-aes.html': streamPage('Locked box', '/streams/aes/index.m3u8'),
+  '/hls-byterange.html': streamPage('One file', '/streams/byterange/index.m3u8'),
+  '/hls-cookie.html': streamPage('Members only', '/cookie-only/ts/index.m3u8'),
+  '/hls-referer.html': streamPage('Hotlinked', '/referer-only/ts/index.m3u8'),
+  '/hls-drm.html': streamPage('Protected film', '/drm/index.m3u8'),
+  '/hls-missing.html': streamPage('Gone stream', '/streams/none/index.m3u8'),
+};
+
+/** A playlist that asks for FairPlay (SAMPLE-AES with an skd:// key) over the plain TS segments. */
+const DRM_PLAYLIST = [
+  '#EXTM3U',
+  '#EXT-X-VERSION:5',
+  '#EXT-X-TARGETDURATION:2',
+  '#EXT-X-KEY:METHOD=SAMPLE-AES,URI="skd://key-1",KEYFORMAT="com.apple.streamingkeydelivery",KEYFORMATVERSIONS="1"',
+  '#EXTINF:1.2,',
+  '/streams/ts/index0.ts',
+  '#EXT-X-ENDLIST',
+  '',
+].join('\n');
+
+const STREAM_TYPES: Record<string, string> = {
+  m3u8: 'application/vnd.apple.mpegurl',
+  ts: 'video/mp2t',
+  m4s: 'video/iso.segment',
+  mp4: 'video/mp4',
+  bin: 'application/octet-stream',
+};
+
 /**
  * Serves TEST_PAGES and the fixtures (with byte ranges, as video players ask) on a loopback port:
  * `/media/<fixture>` always, `/stall-once/<fixture>` after a first download that stops half way.
  */
-export async function startTestSite(fixturesDir: string): Promise<{ url: string; close(): Promise<void> }> {
+export interface TestSite {
+  url: string;
+  /** Every path asked for, in order (the tests clear it). */
+  requests: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * Serves a file of the HLS streams (`tests/e2e/helpers/streams.ts`) under `streamsDir`:
+ * `/streams/…` to anyone, `/cookie-only/…` with the cookie its page sets, `/referer-only/…` with its
+ * page as Referer.
+ */
+function serveStream(streamsDir: string, request: IncomingMessage, response: ServerResponse, path: string): boolean {
+  const [, gate, ...rest] = path.split('/');
+  if (gate === 'drm' && rest.join('/') === 'index.m3u8') {
+    response.writeHead(200, { 'Content-Type': STREAM_TYPES.m3u8! }).end(DRM_PLAYLIST);
+    return true;
+  }
+  if (gate !== 'streams' && gate !== 'cookie-only' && gate !== 'referer-only') return false;
+  const allowed =
+    (gate === 'streams' ||
+      (gate === 'cookie-only' && /(^|; )member=yes/.test(request.headers.cookie ?? '')) ||
+      (gate === 'referer-only' && /\/hls-referer\.html$/.test(request.headers.referer ?? ''))) &&
+    rest.every((part) => part && part !== '..');
+  if (!allowed) {
+    response.writeHead(403).end('Forbidden');
+    return true;
+  }
+  const file = join(streamsDir, ...rest);
+  let body: Buffer;
+  try {
+    body = readFileSync(file);
+  } catch {
+    response.writeHead(404).end();
+    return true;
+  }
+  const type = STREAM_TYPES[file.split('.').pop() ?? ''] ?? 'application/octet-stream';
+  const range = /bytes=(\d+)-(\d*)/.exec(request.headers.range ?? '');
+  if (range) {
+    const start = Number(range[1]);
+    const end = range[2] ? Math.min(Number(range[2]), body.length - 1) : body.length - 1;
+    response
+      .writeHead(206, { 'Content-Type': type, 'Content-Range': `bytes ${start}-${end}/${body.length}` })
+      .end(body.subarray(start, end + 1));
+  } else {
+    response.writeHead(200, { 'Content-Type': type, 'Accept-Ranges': 'bytes' }).end(body);
+  }
+  return true;
+}
+
+export async function startTestSite(fixturesDir: string): Promise<TestSite> {
   const stalled = new Set<string>();
+  const requests: string[] = [];
+  const streamsDir = join(fixturesDir, 'streams');
   const server: Server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-    const html = TEST_PAGES[path];
+    requests.push(path);
+    const html = TEST_PAGES[path] ?? STREAM_PAGES[path];
     if (html) {
-      response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(html);
+      const cookie = path === '/hls-cookie.html' ? { 'Set-Cookie': 'member=yes; Path=/; SameSite=Lax' } : {};
+      response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', ...cookie }).end(html);
       return;
     }
+    if (serveStream(streamsDir, request, response, path)) return;
     if (path.startsWith('/forbidden/')) {
       response.writeHead(403).end('Forbidden');
       return;
@@ -110,6 +200,7 @@ export async function startTestSite(fixturesDir: string): Promise<{ url: string;
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    requests,
     close: () =>
       new Promise((resolve) => {
         server.close(() => resolve());

@@ -1,0 +1,87 @@
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { launchExtension, type ExtensionSession } from './helpers/browser';
+import { analyzeMp3 } from './helpers/mp3';
+import { fixture, fixturePath } from './helpers/popup';
+import { makeStreams } from './helpers/streams';
+import { startTestSite, type TestSite } from './helpers/test-site';
+import type { GoodExpectation } from '../../scripts/make-fixtures';
+
+const extractButton = (scope: Page): Locator => scope.getByRole('button', { name: 'Extract MP3', exact: true });
+
+/** The streams are cut from clip.mp4 and encoded again: the MP3 must keep its sound's start, end and length. */
+const TOLERANCE_SECONDS = 0.05;
+
+describe('streamed videos (HLS)', () => {
+  let session: ExtensionSession;
+  let site: TestSite;
+  let page: Page;
+  let source: GoodExpectation;
+
+  beforeAll(async () => {
+    await makeStreams(join(inject('fixturesDir'), 'streams'), fixturePath('clip.mp4'));
+    source = fixture('clip.mp4').expect as GoodExpectation;
+    site = await startTestSite(inject('fixturesDir'));
+    session = await launchExtension();
+  });
+  afterAll(async () => {
+    await session?.close();
+    await site?.close();
+  });
+  afterEach(async () => {
+    await page?.close();
+  });
+
+  async function extractOn(path: string): Promise<void> {
+    page = await session.context.newPage();
+    await page.goto(`${site.url}${path}`);
+    await expect.poll(() => extractButton(page).count()).toBe(1);
+    site.requests.length = 0;
+    await extractButton(page).click();
+  }
+
+  async function expectSameSound(mp3Name: string): Promise<void> {
+    const mp3 = await analyzeMp3(await session.waitForDownload(mp3Name, 60_000));
+    expect(mp3).toMatchObject({ sampleRate: 48_000, channels: 2, bitrateKbps: 192 });
+    expect(Math.abs(mp3.onsetSeconds - source.onsetSeconds)).toBeLessThan(TOLERANCE_SECONDS);
+    expect(Math.abs(mp3.endOfSoundSeconds - source.endOfSoundSeconds)).toBeLessThan(TOLERANCE_SECONDS);
+    expect(Math.abs(mp3.durationSeconds - source.sourceAudioSeconds)).toBeLessThan(TOLERANCE_SECONDS);
+    expect(mp3.titleTag).toBe(mp3Name.replace(/\.mp3$/, ''));
+  }
+
+  it.each([
+    ['MPEG-TS segments', '/hls-ts.html', 'Harbour tour.mp3'],
+    ['AES-128 segments, the IV from the media sequence', '/hls-aes.html', 'Locked box.mp3'],
+    ['byte ranges of one file', '/hls-byterange.html', 'One file.mp3'],
+    ['the page’s cookie', '/hls-cookie.html', 'Members only.mp3'],
+    ['the page as Referer', '/hls-referer.html', 'Hotlinked.mp3'],
+  ])('saves the sound of a browser-played HLS video with %s, named after the page', async (_, path, mp3Name) => {
+    await extractOn(path);
+    await expectSameSound(mp3Name);
+    await expect.poll(() => page.getByRole('status').innerText()).toContain(`Saved ${mp3Name}`);
+  });
+
+  it('fetches only the separate audio rendition of a master playlist, never the video', async () => {
+    await extractOn('/hls-fmp4.html');
+    await expectSameSound('Mountain walk.mp3');
+    const fetched = site.requests.filter((path) => path.startsWith('/streams/fmp4/'));
+    expect(fetched).toContain('/streams/fmp4/1/init_1.mp4');
+    expect(fetched.filter((path) => path.startsWith('/streams/fmp4/0/'))).toEqual([]);
+  });
+
+  it('refuses a copy-protected (DRM) stream before fetching any of it', async () => {
+    await extractOn('/hls-drm.html');
+    await expect
+      .poll(() => page.getByRole('alert').innerText(), { timeout: 30_000 })
+      .toMatch(/copy-protected \(DRM\), so its sound can't be saved/);
+    expect(site.requests.filter((path) => path.endsWith('.ts'))).toEqual([]);
+  });
+
+  it('says so when the playlist is missing', async () => {
+    await extractOn('/hls-missing.html');
+    await expect
+      .poll(() => page.getByRole('alert').innerText(), { timeout: 30_000 })
+      .toMatch(/The stream of “Gone stream” could not be read.*no HLS playlist/);
+  });
+});
