@@ -70,6 +70,23 @@ describe('streamed videos (HLS)', () => {
     expect(fetched.filter((path) => path.startsWith('/streams/fmp4/0/'))).toEqual([]);
   });
 
+  it('follows a player over MediaSource (hls.js) to the manifest of the video clicked', async () => {
+    page = await session.context.newPage();
+    await page.goto(`${site.url}/hlsjs.html`);
+    // Both players fetch their whole (short) streams; what comes after the click is the extension's.
+    await expect
+      .poll(() => ['/streams/ts/index2.ts', '/streams/fmp4/1/seg3.m4s'].every((path) => site.requests.includes(path)))
+      .toBe(true);
+    await expect.poll(() => extractButton(page).count()).toBe(2);
+    site.requests.length = 0;
+    await extractButton(page).nth(1).click();
+    await expectSameSound('Two players.mp3');
+    expect(site.requests).toContain('/streams/fmp4/master.m3u8');
+    expect(
+      site.requests.filter((path) => path.startsWith('/streams/ts/') || path.startsWith('/streams/fmp4/0/')),
+    ).toEqual([]);
+  });
+
   it('refuses a copy-protected (DRM) stream before fetching any of it', async () => {
     await extractOn('/hls-drm.html');
     await expect

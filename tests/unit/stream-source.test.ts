@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hlsAsksForDrm } from '../../utils/site/stream-fetch';
 import { namesForStream, streamFormatOf } from '../../utils/page/source-name';
+import { manifestFormat } from '../../utils/page/stream-notes';
 
 describe('hlsAsksForDrm', () => {
   it.each([
@@ -34,5 +35,21 @@ describe('streamed video names and formats', () => {
       outputName: expect.stringMatching(/^Live. a.b\.mp3$/),
     });
     expect(namesForStream('  ').outputName).toBe('video.mp3');
+  });
+});
+
+describe('manifestFormat', () => {
+  it.each([
+    ['#EXTM3U\n#EXT-X-VERSION:3', 'hls'],
+    ['\ufeff#EXTM3U', 'hls'],
+    ['  \n#EXTM3U', 'hls'],
+    ['<?xml version="1.0"?>\n<MPD xmlns="urn:mpeg:dash:schema:mpd:2011">', 'dash'],
+    ['<!-- made by packager -->\n<MPD type="static">', 'dash'],
+    ['<MPD>', 'dash'],
+    ['<html><body>MPD</body></html>', undefined],
+    ['{"MPD": 1}', undefined],
+    ['', undefined],
+  ])('%j is %s', (text, format) => {
+    expect(manifestFormat(text)).toBe(format);
   });
 });

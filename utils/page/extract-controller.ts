@@ -4,6 +4,7 @@ import { onMessage, sendMessage, type StartReply } from '../messages';
 import { ExtractButton } from './extract-button';
 import { followJob } from './follow-job';
 import { handOverFiles } from './handoff';
+import { askAboutVideo } from './stream-notes';
 import { trackTargets, type ExtractTarget } from './target-tracker';
 
 function extensionFor(type: string): string {
@@ -24,9 +25,16 @@ function pageLanguage(): { language?: string } {
 async function extractVideo(video: HTMLVideoElement): Promise<StartReply> {
   // Copy protection is refused before anything is fetched; nothing is ever circumvented.
   if (video.mediaKeys) return { ok: false, error: i18n.t('page.drm') };
+  // What the MAIN-world script saw: the manifest a player over MediaSource fetched for this video, and DRM.
+  const note = askAboutVideo(video);
+  if (note?.drm) return { ok: false, error: i18n.t('page.drm') };
   const src = video.currentSrc || video.src;
   const page = { pageTitle: document.title.slice(0, 500), ...pageLanguage() };
-  if (/^https?:/i.test(src)) return sendMessage('page:extract-url', { url: src, ...page });
+  const manifest =
+    note?.manifest?.format === 'hls' ? { url: note.manifest.url, stream: note.manifest.format } : undefined;
+  if (/^https?:/i.test(src))
+    return sendMessage('page:extract-url', { url: src, ...(manifest?.url === src && manifest), ...page });
+  if (manifest) return sendMessage('page:extract-url', { ...manifest, ...page });
   if (!src) return { ok: false, error: i18n.t('page.noSource') };
   let blob: Blob;
   try {

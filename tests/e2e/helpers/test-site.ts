@@ -1,6 +1,7 @@
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 const page = (title: string, body: string) =>
@@ -66,6 +67,22 @@ const STREAM_PAGES: Record<string, string> = {
   '/hls-referer.html': streamPage('Hotlinked', '/referer-only/ts/index.m3u8'),
   '/hls-drm.html': streamPage('Protected film', '/drm/index.m3u8'),
   '/hls-missing.html': streamPage('Gone stream', '/streams/none/index.m3u8'),
+  '/hlsjs.html': page(
+    'Two players',
+    `<video id="first" width="320" height="180" muted></video><video id="second" width="320" height="180" muted></video>
+     <script src="/lib/hls.min.js"></script><script>
+       for (const [id, src] of [['first', '/streams/ts/index.m3u8'], ['second', '/streams/fmp4/master.m3u8']]) {
+         const hls = new Hls();
+         hls.loadSource(src);
+         hls.attachMedia(document.getElementById(id));
+       }
+     </script>`,
+  ),
+};
+
+/** The players the test pages use, from the devDependencies. */
+const PLAYER_LIBRARIES: Record<string, string> = {
+  '/lib/hls.min.js': createRequire(import.meta.url).resolve('hls.js/dist/hls.min.js'),
 };
 
 /** A playlist that asks for FairPlay (SAMPLE-AES with an skd:// key) over the plain TS segments. */
@@ -156,6 +173,11 @@ export async function startTestSite(fixturesDir: string): Promise<TestSite> {
       return;
     }
     if (serveStream(streamsDir, request, response, path)) return;
+    const library = PLAYER_LIBRARIES[path];
+    if (library) {
+      response.writeHead(200, { 'Content-Type': 'text/javascript' }).end(readFileSync(library));
+      return;
+    }
     if (path.startsWith('/forbidden/')) {
       response.writeHead(403).end('Forbidden');
       return;
