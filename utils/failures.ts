@@ -20,6 +20,7 @@ export const FAILURE_REASONS = [
   'drm',
   'stream-unreadable',
   'stream-piece-failed',
+  'stream-live',
   'internal',
 ] as const;
 export const failureReasonSchema = z.enum(FAILURE_REASONS);
@@ -54,6 +55,7 @@ const messageKeys = {
   drm: 'failure.drm',
   'stream-unreadable': 'failure.streamUnreadable',
   'stream-piece-failed': 'failure.streamPieceFailed',
+  'stream-live': 'failure.streamLive',
   internal: 'failure.internal',
 } as const satisfies Record<FailureReason, string>;
 

@@ -44,7 +44,7 @@ export const messageSchemas = {
     /** The page's language (`<html lang>`), to choose a stream's sound track. */
     language: z.string().max(35).optional(),
     /** The page played it as a stream, whatever its address says. */
-    stream: z.enum(['hls']).optional(),
+    stream: z.enum(['hls', 'dash']).optional(),
   }),
   'page:grant': z.undefined(),
   // bridge page (extension frame inside a page) → background

@@ -13,7 +13,7 @@ const extractButton = (scope: Page): Locator => scope.getByRole('button', { name
 /** The streams are cut from clip.mp4 and encoded again: the MP3 must keep its sound's start, end and length. */
 const TOLERANCE_SECONDS = 0.05;
 
-describe('streamed videos (HLS)', () => {
+describe('streamed videos (HLS, DASH)', () => {
   let session: ExtensionSession;
   let site: TestSite;
   let page: Page;
@@ -38,6 +38,7 @@ describe('streamed videos (HLS)', () => {
     await page.goto(`${site.url}${path}`);
     await expect.poll(() => extractButton(page).count()).toBe(1);
     site.requests.length = 0;
+    site.extensionRequests.length = 0;
     await extractButton(page).click();
   }
 
@@ -85,6 +86,33 @@ describe('streamed videos (HLS)', () => {
     expect(
       site.requests.filter((path) => path.startsWith('/streams/ts/') || path.startsWith('/streams/fmp4/0/')),
     ).toEqual([]);
+  });
+
+  it.each([
+    [
+      'SegmentTemplate with a SegmentTimeline ($Number$)',
+      '/dash-timeline.html',
+      'River timeline.mp3',
+      'chunk-stream1-',
+    ],
+    ['SegmentTemplate with a SegmentTimeline ($Time$)', '/dash-time.html', 'River time.mp3', 'chunk-1-'],
+    ['SegmentTemplate by duration', '/dash-template.html', 'River template.mp3', 'chunk-stream1-'],
+    ['a SegmentList of byte ranges', '/dash-list.html', 'River list.mp3', 'manifest-stream1.mp4'],
+    ['SegmentBase (one file with a sidx)', '/dash-base.html', 'River base.mp3', 'audio.mp4'],
+  ])('saves the sound of a dash.js video with %s, fetching only the audio', async (_, path, mp3Name, audioPiece) => {
+    await extractOn(path);
+    await expectSameSound(mp3Name);
+    const fetched = site.extensionRequests.filter((request) => request.startsWith('/streams/'));
+    expect(fetched.some((request) => request.includes(audioPiece))).toBe(true);
+    expect(fetched.filter((request) => /stream0|chunk-0-|video\.mp4/.test(request))).toEqual([]);
+  });
+
+  it('refuses a copy-protected DASH stream (ContentProtection) before fetching any of it', async () => {
+    await extractOn('/dash-drm.html');
+    await expect
+      .poll(() => page.getByRole('alert').innerText(), { timeout: 30_000 })
+      .toMatch(/copy-protected \(DRM\), so its sound can.t be saved/);
+    expect(site.extensionRequests).toEqual([]);
   });
 
   it('refuses a copy-protected (DRM) stream before fetching any of it', async () => {

@@ -25,6 +25,7 @@ describe('streamed video names and formats', () => {
     ['https://cdn.example/v/INDEX.M3U8?token=abc', 'hls'],
     ['https://cdn.example/v/clip.mp4', undefined],
     ['https://cdn.example/m3u8/clip', undefined],
+    ['https://cdn.example/live/manifest.mpd?t=1', 'dash'],
   ])('%s is %s', (url, format) => {
     expect(streamFormatOf(url)).toBe(format);
   });

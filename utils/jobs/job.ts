@@ -45,13 +45,13 @@ export const jobSourceSchema = z.discriminatedUnion('kind', [
     referrer: z.url({ protocol: /^https?$/ }).optional(),
   }),
   /**
-   * A streamed video (an HLS manifest): only its sound is fetched, piece by piece, into a file kept
+   * A streamed video (an HLS or DASH manifest): only its sound is fetched, piece by piece, into a file kept
    * under the job's id, which is then converted like a web video.
    */
   z.object({
     kind: z.literal('stream'),
     url: z.url({ protocol: /^https?$/ }),
-    format: z.enum(['hls']),
+    format: z.enum(['hls', 'dash']),
     referrer: z.url({ protocol: /^https?$/ }).optional(),
     /** The page's language, to choose among sound tracks none of which is the default. */
     language: z.string().max(35).optional(),

@@ -12,7 +12,7 @@ interface PageVideo {
   pageTitle?: string;
   referrer?: string;
   language?: string;
-  stream?: 'hls';
+  stream?: 'hls' | 'dash';
 }
 
 const GRANT_LIFETIME_MS = 2 * 60 * 1000;
@@ -40,7 +40,7 @@ async function forget(adopted: { source: { inputKey: string } }[]): Promise<void
 /** Jobs started from web pages: the in-page button and the context menu. */
 export const pageJobs = {
   /**
-   * A web video or a streamed one (an HLS manifest, by its address or as the page said). `referrer` is
+   * A web video or a streamed one (an HLS or DASH manifest, by its address or as the page said). `referrer` is
    * the page it is on, when it came from one: its fetches are sent as the page's player sends them.
    */
   async extractUrl({ url, pageTitle, referrer, language, stream }: PageVideo): Promise<StartReply> {

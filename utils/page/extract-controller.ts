@@ -30,8 +30,7 @@ async function extractVideo(video: HTMLVideoElement): Promise<StartReply> {
   if (note?.drm) return { ok: false, error: i18n.t('page.drm') };
   const src = video.currentSrc || video.src;
   const page = { pageTitle: document.title.slice(0, 500), ...pageLanguage() };
-  const manifest =
-    note?.manifest?.format === 'hls' ? { url: note.manifest.url, stream: note.manifest.format } : undefined;
+  const manifest = note?.manifest && { url: note.manifest.url, stream: note.manifest.format };
   if (/^https?:/i.test(src))
     return sendMessage('page:extract-url', { url: src, ...(manifest?.url === src && manifest), ...page });
   if (manifest) return sendMessage('page:extract-url', { ...manifest, ...page });

@@ -1,9 +1,10 @@
 import { mp3NameFor, sanitizeFileName } from '../file-names';
 
-/** The streaming format a manifest's address says it is in (`.m3u8`), if any. */
-export function streamFormatOf(url: string): 'hls' | undefined {
+/** The streaming format a manifest's address says it is in (`.m3u8`, `.mpd`), if any. */
+export function streamFormatOf(url: string): 'hls' | 'dash' | undefined {
   try {
-    return /\.m3u8?$/i.test(new URL(url).pathname) ? 'hls' : undefined;
+    const path = new URL(url).pathname;
+    return /\.m3u8?$/i.test(path) ? 'hls' : /\.mpd$/i.test(path) ? 'dash' : undefined;
   } catch {
     return undefined;
   }

@@ -9,7 +9,7 @@ import { StallWatch } from '../timing/stall-watch';
 import { sendMultipart } from '../engines/cloud/upload';
 import { oneAtATime } from '../one-at-a-time';
 import { throttleProgress } from '../timing/progress-throttle';
-import { readHlsSound } from './stream-input';
+import { readStreamSound } from './stream-input';
 
 /** Each report is a runtime message and a storage write: a few a second, and a heartbeat for the job's watchdog. */
 const REPORT_PACE = { minIntervalMs: 200, heartbeatMs: 200 };
@@ -117,7 +117,7 @@ export async function readInput(
   };
   const blob =
     source.kind === 'stream'
-      ? await readHlsSound(source, onShare, signal)
+      ? await readStreamSound(source, onShare, signal)
       : await downloadVideo(source.url, onShare, onActivity, signal);
   await putBlob('inputs', key, blob);
   return blob;

@@ -1,4 +1,5 @@
 import {
+  ALL_FORMATS,
   Conversion,
   ConversionCanceledError,
   HLS_FORMATS,
@@ -13,19 +14,13 @@ import {
 import { ConversionError } from '../failures';
 import { cancelledError } from '../timing/cancel';
 import { pageFetch, type StreamFetchLog } from './stream-fetch';
+import { dashSoundOf, sameLanguage } from './dash-playlist';
 
 export interface StreamSource {
   url: string;
+  format: 'hls' | 'dash';
   /** The page's language, to pick among sound tracks that don't say which is the default. */
   language?: string;
-}
-
-/** Leading subtags compared: `en-US` matches a track marked `en` or `eng`. */
-function sameLanguage(trackLanguage: string, pageLanguage: string | undefined): boolean {
-  if (!pageLanguage) return false;
-  const page = pageLanguage.toLowerCase().split('-')[0] ?? '';
-  const track = trackLanguage.toLowerCase().split('-')[0] ?? '';
-  return page.length >= 2 && (track === page || (track.length === 3 && track.startsWith(page)));
 }
 
 /**
@@ -47,6 +42,49 @@ async function pickSoundTrack(input: Input, language?: string): Promise<InputAud
   }
   const muxed = withBitrate.sort((a, b) => (a.bitrate ?? 0) - (b.bitrate ?? 0));
   return muxed[0]?.track ?? null;
+}
+
+/** Reads the MPD and opens the chosen representation: its pieces as an HLS playlist made here, or its one file. */
+async function openDash(source: StreamSource, log: StreamFetchLog, signal: AbortSignal): Promise<Input> {
+  const fetchAsPage = pageFetch(source.url, log, signal);
+  let mpd: string;
+  try {
+    const response = await fetchAsPage(source.url);
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    mpd = await response.text();
+  } catch (error) {
+    throw streamFailure(error, log);
+  }
+  const sound = dashSoundOf(mpd, source.url, source.language);
+  log.manifestRead = true;
+  if (sound.kind === 'file') {
+    return new Input({
+      formats: ALL_FORMATS,
+      source: new UrlSource(sound.url, { fetchFn: fetchAsPage, getRetryDelay: () => null }),
+    });
+  }
+  // Never fetched: mediabunny asks this fetch for it, which answers with the playlist made from the MPD.
+  const playlistUrl = new URL('video-to-mp3-dash-sound.m3u8', source.url).href;
+  const fetchFn: typeof fetch = (resource, init) =>
+    String(resource instanceof Request ? resource.url : resource) === playlistUrl
+      ? Promise.resolve(new Response(sound.playlist, { headers: { 'Content-Type': 'application/vnd.apple.mpegurl' } }))
+      : fetchAsPage(resource, init);
+  return new Input({
+    formats: HLS_FORMATS,
+    source: new UrlSource(playlistUrl, { fetchFn, getRetryDelay: () => null }),
+  });
+}
+
+function openHls(source: StreamSource, log: StreamFetchLog, signal: AbortSignal): Input {
+  return new Input({
+    formats: HLS_FORMATS,
+    source: new UrlSource(source.url, {
+      fetchFn: pageFetch(source.url, log, signal),
+      // pageFetch retries what is worth retrying; mediabunny's own retries would never give up.
+      getRetryDelay: () => null,
+    }),
+    formatOptions: { hls: { offsetTimestampsByDateTime: false } },
+  });
 }
 
 /** Where the copied sound goes: Blob parts of a few MB, so a long stream never sits in memory. */
@@ -83,24 +121,16 @@ function streamFailure(error: unknown, log: StreamFetchLog): Error {
 }
 
 /**
- * Copies the sound of an HLS stream, as its packets are, into one Matroska file that the local engine
- * then converts like any video file. Only the chosen rendition's playlist and segments are fetched.
+ * Copies the sound of an HLS or DASH stream, as its packets are, into one Matroska file that the local
+ * engine then converts like any video file. Only the chosen rendition's pieces are fetched.
  */
-export async function readHlsSound(
+export async function readStreamSound(
   source: StreamSource,
   onProgress: (share: number) => void,
   signal: AbortSignal,
 ): Promise<Blob> {
   const log: StreamFetchLog = { manifestRead: false, drm: false };
-  const input = new Input({
-    formats: HLS_FORMATS,
-    source: new UrlSource(source.url, {
-      fetchFn: pageFetch(source.url, log, signal),
-      // pageFetch retries what is worth retrying; mediabunny's own retries would never give up.
-      getRetryDelay: () => null,
-    }),
-    formatOptions: { hls: { offsetTimestampsByDateTime: false } },
-  });
+  const input = source.format === 'dash' ? await openDash(source, log, signal) : openHls(source, log, signal);
   const abort = () => input.dispose();
   signal.addEventListener('abort', abort, { once: true });
   try {

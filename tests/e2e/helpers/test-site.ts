@@ -80,9 +80,28 @@ const STREAM_PAGES: Record<string, string> = {
   ),
 };
 
+const dashPage = (title: string, src: string) =>
+  page(
+    title,
+    `<h1>${title}</h1><video id="v" width="320" height="180" muted></video><script src="/lib/dash.all.min.js"></script>
+     <script>dashjs.MediaPlayer().create().initialize(document.getElementById('v'), '${src}', false);</script>`,
+  );
+
+/** Pages that play DASH through dash.js (MediaSource). */
+const DASH_PAGES: Record<string, string> = {
+  '/dash-timeline.html': dashPage('River timeline', '/streams/dash-timeline/manifest.mpd'),
+  '/dash-time.html': dashPage('River time', '/streams/dash-time/manifest.mpd'),
+  '/dash-template.html': dashPage('River template', '/streams/dash-template/manifest.mpd'),
+  '/dash-list.html': dashPage('River list', '/streams/dash-list/manifest.mpd'),
+  '/dash-base.html': dashPage('River base', '/streams/dash-base/manifest.mpd'),
+  '/dash-drm.html': dashPage('Protected series', '/drm/manifest.mpd'),
+};
+
 /** The players the test pages use, from the devDependencies. */
 const PLAYER_LIBRARIES: Record<string, string> = {
+  // require() resolves dash.js to its UMD build, the one a <script> can load.
   '/lib/hls.min.js': createRequire(import.meta.url).resolve('hls.js/dist/hls.min.js'),
+  '/lib/dash.all.min.js': createRequire(import.meta.url).resolve('dashjs'),
 };
 
 /** A playlist that asks for FairPlay (SAMPLE-AES with an skd:// key) over the plain TS segments. */
@@ -99,6 +118,7 @@ const DRM_PLAYLIST = [
 
 const STREAM_TYPES: Record<string, string> = {
   m3u8: 'application/vnd.apple.mpegurl',
+  mpd: 'application/dash+xml',
   ts: 'video/mp2t',
   m4s: 'video/iso.segment',
   mp4: 'video/mp4',
@@ -113,6 +133,8 @@ export interface TestSite {
   url: string;
   /** Every path asked for, in order (the tests clear it). */
   requests: string[];
+  /** The paths the extension asked for (not the page: its requests are same-origin), in order (the tests clear it). */
+  extensionRequests: string[];
   close(): Promise<void>;
 }
 
@@ -125,6 +147,19 @@ function serveStream(streamsDir: string, request: IncomingMessage, response: Ser
   const [, gate, ...rest] = path.split('/');
   if (gate === 'drm' && rest.join('/') === 'index.m3u8') {
     response.writeHead(200, { 'Content-Type': STREAM_TYPES.m3u8! }).end(DRM_PLAYLIST);
+    return true;
+  }
+  // The timeline MPD, its AdaptationSets marked as Common Encryption.
+  if (gate === 'drm' && rest.join('/') === 'manifest.mpd') {
+    const mpd = readFileSync(join(streamsDir, 'dash-timeline', 'manifest.mpd'), 'utf8')
+      .replace(
+        /(<AdaptationSet[^>]*>)/g,
+        '$1<ContentProtection schemeIdUri="urn:mpeg:dash:mp4protection:2011" value="cenc"/>',
+      )
+      .replace(/<BaseURL>[^<]*<\/BaseURL>|(initialization|media)="/g, (match) =>
+        match.startsWith('<') ? '' : `${match}/streams/dash-timeline/`,
+      );
+    response.writeHead(200, { 'Content-Type': STREAM_TYPES.mpd! }).end(mpd);
     return true;
   }
   if (gate !== 'streams' && gate !== 'cookie-only' && gate !== 'referer-only') return false;
@@ -162,11 +197,13 @@ function serveStream(streamsDir: string, request: IncomingMessage, response: Ser
 export async function startTestSite(fixturesDir: string): Promise<TestSite> {
   const stalled = new Set<string>();
   const requests: string[] = [];
+  const extensionRequests: string[] = [];
   const streamsDir = join(fixturesDir, 'streams');
   const server: Server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     requests.push(path);
-    const html = TEST_PAGES[path] ?? STREAM_PAGES[path];
+    if (request.headers['sec-fetch-site'] !== 'same-origin') extensionRequests.push(path);
+    const html = TEST_PAGES[path] ?? STREAM_PAGES[path] ?? DASH_PAGES[path];
     if (html) {
       const cookie = path === '/hls-cookie.html' ? { 'Set-Cookie': 'member=yes; Path=/; SameSite=Lax' } : {};
       response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', ...cookie }).end(html);
@@ -223,6 +260,7 @@ export async function startTestSite(fixturesDir: string): Promise<TestSite> {
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    extensionRequests,
     close: () =>
       new Promise((resolve) => {
         server.close(() => resolve());
