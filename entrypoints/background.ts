@@ -19,6 +19,10 @@ export default defineBackground(() => {
   onMessage('history:show-in-folder', ({ entryId }) => jobQueue.showInFolder(entryId));
   // The frame that asks is the page the video is on: its address is the Referer its player sends.
   onMessage('page:extract-url', (request, sender) => pageJobs.extractUrl({ ...request, referrer: sender.url }));
+  onMessage('jobs:add-link', async ({ url }) => {
+    const reply = await pageJobs.extractUrl({ url });
+    return reply.ok ? { ok: true } : reply;
+  });
   onMessage('page:grant', () => pageJobs.grant());
   onMessage('bridge:start', (request) => pageJobs.startHandedOver(request));
   // A report that woke a stopped worker waits until recovery has looked at every job.

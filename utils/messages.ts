@@ -35,6 +35,8 @@ export const messageSchemas = {
   'cloud:send': payload({ jobId: id, message: z.string().trim().min(1).max(2000) }),
   'cloud:export': payload({ jobId: id }),
   'jobs:remove': payload({ jobId: id }),
+  /** The popup's **Video link**: a video file's or an HLS/DASH manifest's address. */
+  'jobs:add-link': payload({ url: webUrl }),
   'history:download-again': payload({ entryId: id }),
   'history:show-in-folder': payload({ entryId: id }),
   // content script (in a page) → background

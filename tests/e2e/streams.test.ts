@@ -123,6 +123,34 @@ describe('streamed videos (HLS, DASH)', () => {
     expect(site.requests.filter((path) => path.endsWith('.ts'))).toEqual([]);
   });
 
+  it('says which piece failed when a segment is gone', async () => {
+    await extractOn('/hls-broken.html');
+    await expect
+      .poll(() => page.getByRole('alert').innerText(), { timeout: 30_000 })
+      .toMatch(/A piece of the stream of “Broken piece” could not be downloaded/);
+  });
+
+  it('takes a pasted manifest link in the popup (Enter), and alerts on text that is no link', async () => {
+    const popup = await session.openPopup();
+    const field = popup.getByLabel('Video link');
+    await field.fill('just some words');
+    await field.press('Enter');
+    // The jobs that failed above have their alerts in the popup too.
+    await expect
+      .poll(() =>
+        popup
+          .getByRole('alert')
+          .filter({ hasText: /^Paste the address of a video file/ })
+          .count(),
+      )
+      .toBe(1);
+    await field.fill(`${site.url}/streams/dash-timeline/manifest.mpd`);
+    await field.press('Enter');
+    await expectSameSound('dash-timeline.mp3');
+    await expect.poll(() => field.inputValue()).toBe('');
+    await popup.close();
+  });
+
   it('says so when the playlist is missing', async () => {
     await extractOn('/hls-missing.html');
     await expect

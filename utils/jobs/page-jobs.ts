@@ -47,7 +47,7 @@ export const pageJobs = {
     const web = referrer && /^https?:/i.test(referrer) ? referrer : undefined;
     const format = stream ?? streamFormatOf(url);
     if (format) {
-      const { sourceName, outputName } = namesForStream(pageTitle);
+      const { sourceName, outputName } = namesForStream(pageTitle, url);
       const source = {
         kind: 'stream' as const,
         url,

@@ -10,9 +10,21 @@ export function streamFormatOf(url: string): 'hls' | 'dash' | undefined {
   }
 }
 
-/** A streamed video is named after the page title: a manifest's own name (`index.m3u8`) says nothing. */
-export function namesForStream(pageTitle: string | undefined): { sourceName: string; outputName: string } {
-  const title = pageTitle?.trim() || 'video';
+/**
+ * A streamed video is named after the page title: a manifest's own name (`index.m3u8`) says nothing.
+ * A pasted link has no page: the folder the manifest is in names it.
+ */
+export function namesForStream(
+  pageTitle: string | undefined,
+  url?: string,
+): { sourceName: string; outputName: string } {
+  let folder: string;
+  try {
+    folder = url ? decodeURIComponent(new URL(url).pathname.split('/').filter(Boolean).at(-2) ?? '') : '';
+  } catch {
+    folder = '';
+  }
+  const title = pageTitle?.trim() || folder || 'video';
   return { sourceName: title, outputName: `${sanitizeFileName(title, 'video')}.mp3` };
 }
 

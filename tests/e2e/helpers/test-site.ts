@@ -67,6 +67,7 @@ const STREAM_PAGES: Record<string, string> = {
   '/hls-referer.html': streamPage('Hotlinked', '/referer-only/ts/index.m3u8'),
   '/hls-drm.html': streamPage('Protected film', '/drm/index.m3u8'),
   '/hls-missing.html': streamPage('Gone stream', '/streams/none/index.m3u8'),
+  '/hls-broken.html': streamPage('Broken piece', '/broken/index.m3u8'),
   '/hlsjs.html': page(
     'Two players',
     `<video id="first" width="320" height="180" muted></video><video id="second" width="320" height="180" muted></video>
@@ -147,6 +148,14 @@ function serveStream(streamsDir: string, request: IncomingMessage, response: Ser
   const [, gate, ...rest] = path.split('/');
   if (gate === 'drm' && rest.join('/') === 'index.m3u8') {
     response.writeHead(200, { 'Content-Type': STREAM_TYPES.m3u8! }).end(DRM_PLAYLIST);
+    return true;
+  }
+  // The TS playlist with its second segment gone.
+  if (gate === 'broken' && rest.join('/') === 'index.m3u8') {
+    const playlist = readFileSync(join(streamsDir, 'ts', 'index.m3u8'), 'utf8')
+      .replace(/^index(\d)\.ts$/gm, '/streams/ts/index$1.ts')
+      .replace('/streams/ts/index1.ts', '/streams/ts/gone.ts');
+    response.writeHead(200, { 'Content-Type': STREAM_TYPES.m3u8! }).end(playlist);
     return true;
   }
   // The timeline MPD, its AdaptationSets marked as Common Encryption.
