@@ -63,6 +63,26 @@ describe('streamed videos (HLS, DASH)', () => {
     await expect.poll(() => page.getByRole('status').innerText()).toContain(`Saved ${mp3Name}`);
   });
 
+  it('takes the right-click Extract MP3 on a browser-played HLS video, with the page as Referer', async () => {
+    page = await session.context.newPage();
+    await page.goto(`${site.url}/hls-referer.html`);
+    const info = {
+      menuItemId: 'extract-mp3-video',
+      srcUrl: `${site.url}/referer-only/ts/index.m3u8`,
+      frameUrl: page.url(),
+    };
+    await session.serviceWorker.evaluate(
+      async ({ info, url }) => {
+        const [tab] = await chrome.tabs.query({ url });
+        await (
+          globalThis as unknown as { onContextMenuClick: (info: unknown, tab: unknown) => Promise<void> }
+        ).onContextMenuClick(info, tab);
+      },
+      { info, url: page.url() },
+    );
+    await expectSameSound('Hotlinked.mp3');
+  });
+
   it('fetches only the separate audio rendition of a master playlist, never the video', async () => {
     await extractOn('/hls-fmp4.html');
     await expectSameSound('Mountain walk.mp3');
