@@ -44,6 +44,8 @@ export default defineConfig({
       'unlimitedStorage',
       'downloads',
       'contextMenus',
+      // Sets the page as Referer on the extension's own fetches of a page's video (utils/jobs/page-headers.ts).
+      'declarativeNetRequestWithHostAccess',
       ...(browser === 'firefox' ? [] : ['offscreen']),
     ],
     host_permissions: ['http://*/*', 'https://*/*'],

@@ -15,7 +15,7 @@ const stateLabel = (state: Job['state']): string => i18n.t(`jobs.${state}`);
 function activityLabel(job: Job): string {
   if (job.state === 'reading' && job.engine === 'cloud') return i18n.t('jobs.uploading');
   if (job.state === 'reading' && job.waiting) return stateLabel('queued');
-  if (job.state === 'reading' && job.source.kind === 'url') return i18n.t('jobs.downloading');
+  if (job.state === 'reading' && job.source.kind !== 'stored-file') return i18n.t('jobs.downloading');
   if (job.state === 'converting' && job.engine === 'cloud') return i18n.t('jobs.inCloud');
   return stateLabel(job.state);
 }

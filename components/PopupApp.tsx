@@ -5,6 +5,7 @@ import { AppIcon } from './AppIcon';
 import { FilePicker } from './FilePicker';
 import { readTrim, TrimFields, type TrimText } from './TrimFields';
 import { JobList } from './JobList';
+import { VideoLink } from './VideoLink';
 import { CompletedDownloads } from './CompletedDownloads';
 import { useStorageItem } from './useStorageItem';
 import { CloudCredits, useCloudCost } from './CloudCredits';
@@ -70,6 +71,7 @@ export function PopupApp() {
         instructions={settings?.engine === 'cloud' ? instructions : undefined}
         {...(settings?.engine !== 'cloud' ? { trim: trim.trim, blocked: trim.error } : {})}
       />
+      <VideoLink />
       <JobList jobs={jobList} />
       <CompletedDownloads entries={history ?? []} />
     </main>

@@ -20,7 +20,12 @@ export default defineBackground(() => {
   onMessage('history:download-zip', () => jobQueue.downloadAllAsZip());
   onMessage('history:show-in-folder', ({ entryId }) => jobQueue.showInFolder(entryId));
   onMessage('badge:seen', () => markBadgeSeen());
-  onMessage('page:extract-url', (request) => pageJobs.extractUrl(request));
+  // The frame that asks is the page the video is on: its address is the Referer its player sends.
+  onMessage('page:extract-url', (request, sender) => pageJobs.extractUrl({ ...request, referrer: sender.url }));
+  onMessage('jobs:add-link', async ({ url }) => {
+    const reply = await pageJobs.extractUrl({ url });
+    return reply.ok ? { ok: true } : reply;
+  });
   onMessage('page:grant', () => pageJobs.grant());
   onMessage('bridge:start', (request) => pageJobs.startHandedOver(request));
   showJobsOnToolbar();

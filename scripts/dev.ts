@@ -1,5 +1,5 @@
 #!/usr/bin/env -S npx tsx
-// `npm run dev`: serves the demo page (a video and a file input) and starts WXT, which opens
+// `npm run dev`: serves the demo page (a video, a streamed one and a file input) and starts WXT, which opens
 // Chromium with the extension loaded on that page and rebuilds it as you edit.
 import { spawn, execFileSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync } from 'node:fs';
@@ -11,7 +11,12 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const demoDir = join(root, 'demo');
 const mediaDir = join(demoDir, '.media');
 const port = Number(process.env.DEMO_PORT ?? 5175);
-const types: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.mp4': 'video/mp4' };
+const types: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.mp4': 'video/mp4',
+  '.m3u8': 'application/vnd.apple.mpegurl',
+  '.ts': 'video/mp2t',
+};
 
 function makeDemoVideo() {
   const target = join(mediaDir, 'demo.mp4');
@@ -47,6 +52,30 @@ function makeDemoVideo() {
   ]);
 }
 
+/** The same video as an HLS stream (MPEG-TS segments), for the demo page's streamed video. */
+function makeDemoStream() {
+  const dir = join(mediaDir, 'hls');
+  if (existsSync(join(dir, 'index.m3u8'))) return;
+  mkdirSync(dir, { recursive: true });
+  execFileSync('ffmpeg', [
+    '-nostdin',
+    '-loglevel',
+    'error',
+    '-y',
+    '-i',
+    join(mediaDir, 'demo.mp4'),
+    '-c',
+    'copy',
+    '-f',
+    'hls',
+    '-hls_time',
+    '4',
+    '-hls_playlist_type',
+    'vod',
+    join(dir, 'index.m3u8'),
+  ]);
+}
+
 function serveDemo(): Promise<Server> {
   const server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
@@ -67,6 +96,7 @@ function serveDemo(): Promise<Server> {
 }
 
 makeDemoVideo();
+makeDemoStream();
 const server = await serveDemo();
 const demoUrl = `http://localhost:${port}/`;
 console.log(`Demo page: ${demoUrl}`);

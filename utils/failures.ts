@@ -17,6 +17,10 @@ export const FAILURE_REASONS = [
   'trim-outside',
   'stalled',
   'disk-full',
+  'drm',
+  'stream-unreadable',
+  'stream-piece-failed',
+  'stream-live',
   'internal',
 ] as const;
 export const failureReasonSchema = z.enum(FAILURE_REASONS);
@@ -48,6 +52,10 @@ const messageKeys = {
   'trim-outside': 'failure.trimOutside',
   stalled: 'failure.stalled',
   'disk-full': 'failure.diskFull',
+  drm: 'failure.drm',
+  'stream-unreadable': 'failure.streamUnreadable',
+  'stream-piece-failed': 'failure.streamPieceFailed',
+  'stream-live': 'failure.streamLive',
   internal: 'failure.internal',
 } as const satisfies Record<FailureReason, string>;
 

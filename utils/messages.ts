@@ -38,13 +38,22 @@ export const messageSchemas = {
   'cloud:send': payload({ jobId: id, message: z.string().trim().min(1).max(2000) }),
   'cloud:export': payload({ jobId: id }),
   'jobs:remove': payload({ jobId: id }),
+  /** The popup's **Video link**: a video file's or an HLS/DASH manifest's address. */
+  'jobs:add-link': payload({ url: webUrl }),
   'history:download-again': payload({ entryId: id }),
   'history:show-in-folder': payload({ entryId: id }),
   /** The popup opened: the toolbar badge's tick and failure mark have been seen. */
   'badge:seen': z.undefined(),
   'history:download-zip': z.undefined(),
   // content script (in a page) → background
-  'page:extract-url': payload({ url: webUrl, pageTitle: z.string().max(500) }),
+  'page:extract-url': payload({
+    url: webUrl,
+    pageTitle: z.string().max(500),
+    /** The page's language (`<html lang>`), to choose a stream's sound track. */
+    language: z.string().max(35).optional(),
+    /** The page played it as a stream, whatever its address says. */
+    stream: z.enum(['hls', 'dash']).optional(),
+  }),
   'page:grant': z.undefined(),
   // bridge page (extension frame inside a page) → background
   'bridge:start': payload({

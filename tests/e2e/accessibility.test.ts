@@ -93,7 +93,14 @@ describe('accessibility of the extension pages', () => {
 
   it('Tab reaches the empty popup’s controls in order, each with a visible focus indicator', async () => {
     const stops = await tabThrough(popup, popup.getByText('Your MP3s will be listed here.'));
-    expect(stops.map((stop) => stop.name)).toEqual(['Edit a video', 'Settings', 'Trim', 'Choose video']);
+    expect(stops.map((stop) => stop.name)).toEqual([
+      'Edit a video',
+      'Settings',
+      'Trim',
+      'Choose video',
+      'Video link',
+      'Extract MP3',
+    ]);
     for (const stop of stops) expect(stop.indicator, stop.name).not.toBe('');
   });
 
@@ -140,6 +147,8 @@ describe('accessibility of the extension pages', () => {
         'Settings',
         'Trim',
         'Choose video',
+        'Video link',
+        'Extract MP3',
         'Retry',
         'Try the cloud',
         'Remove',

@@ -133,13 +133,13 @@ describe('the in-page Extract MP3 button', () => {
     expect((await analyzeMp3(await session.waitForDownload('Blob clip.mp3', 60_000))).sampleRate).toBe(44_100);
   });
 
-  it('says plainly why a MediaSource stream cannot be saved, and what to do instead', async () => {
+  it('says plainly why a MediaSource stream with no playlist it can follow cannot be saved, and what to do', async () => {
     await visit('/mediasource.html');
     await expect.poll(() => extractButton(page).count()).toBe(1);
     await extractButton(page).click();
     await expect
       .poll(() => page.getByRole('alert').innerText())
-      .toMatch(/streamed in pieces.*Download the video itself.*popup/);
+      .toMatch(/streamed in pieces.*no HLS or DASH playlist.*download the video itself.*popup/);
   });
 
   it('explains a site that refuses the download', async () => {

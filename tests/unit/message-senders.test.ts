@@ -20,6 +20,7 @@ const allowed: Record<MessageType, SenderName[]> = {
   'jobs:cancel': extensionSide,
   'jobs:retry': extensionSide,
   'jobs:remove': extensionSide,
+  'jobs:add-link': extensionSide,
   'engine:warm-up': extensionSide,
   'history:download-again': extensionSide,
   'history:show-in-folder': extensionSide,

@@ -18,6 +18,8 @@ export interface MenuClick {
   srcUrl?: string;
   linkUrl?: string;
   frameId?: number;
+  frameUrl?: string;
+  pageUrl?: string;
 }
 
 /** "Extract MP3" from the context menu: the same job as the in-page button. */
@@ -28,7 +30,7 @@ export async function onContextMenuClick(
   const url = info.menuItemId === LINK_ITEM ? info.linkUrl : info.srcUrl;
   if (!url) return;
   if (/^https?:/i.test(url)) {
-    await pageJobs.extractUrl({ url, pageTitle: tab?.title });
+    await pageJobs.extractUrl({ url, pageTitle: tab?.title, referrer: info.frameUrl ?? info.pageUrl });
   } else if (tab?.id !== undefined) {
     // blob: and data: videos can only be read by the page that made them.
     await sendMessage('page:extract-video', { srcUrl: url }, { tabId: tab.id, frameId: info.frameId ?? 0 });

@@ -40,7 +40,24 @@ export const jobSourceSchema = z.discriminatedUnion('kind', [
   /** Bytes the popup or a page handed over, kept in IndexedDB under `inputKey`. */
   z.object({ kind: z.literal('stored-file'), inputKey: z.string() }),
   /** A video on the web; the extension downloads it (kept under the job's id) before converting. */
-  z.object({ kind: z.literal('url'), url: z.url({ protocol: /^https?$/ }) }),
+  z.object({
+    kind: z.literal('url'),
+    url: z.url({ protocol: /^https?$/ }),
+    /** The page the video is on: its fetch is sent with it as Referer, as the page's player sends it. */
+    referrer: z.url({ protocol: /^https?$/ }).optional(),
+  }),
+  /**
+   * A streamed video (an HLS or DASH manifest): only its sound is fetched, piece by piece, into a file kept
+   * under the job's id, which is then converted like a web video.
+   */
+  z.object({
+    kind: z.literal('stream'),
+    url: z.url({ protocol: /^https?$/ }),
+    format: z.enum(['hls', 'dash']),
+    referrer: z.url({ protocol: /^https?$/ }).optional(),
+    /** The page's language, to choose among sound tracks none of which is the default. */
+    language: z.string().max(35).optional(),
+  }),
 ]);
 export type JobSource = z.infer<typeof jobSourceSchema>;
 

@@ -1,11 +1,19 @@
 import { storage } from 'wxt/utils/storage';
 import { oneAtATime } from '../one-at-a-time';
 import type { MessageData, StartReply } from '../messages';
-import { namesForUrl } from '../page/source-name';
+import { namesForStream, namesForUrl, streamFormatOf } from '../page/source-name';
 import { jobQueue } from './queue';
 import { conversionSite } from './conversion-site';
 import { i18n } from '#i18n';
 import { deleteBlob } from '../blob-store';
+
+interface PageVideo {
+  url: string;
+  pageTitle?: string;
+  referrer?: string;
+  language?: string;
+  stream?: 'hls' | 'dash';
+}
 
 const GRANT_LIFETIME_MS = 2 * 60 * 1000;
 
@@ -31,10 +39,27 @@ async function forget(adopted: { source: { inputKey: string } }[]): Promise<void
 
 /** Jobs started from web pages: the in-page button and the context menu. */
 export const pageJobs = {
-  async extractUrl({ url, pageTitle }: { url: string; pageTitle?: string }): Promise<StartReply> {
+  /**
+   * A web video or a streamed one (an HLS or DASH manifest, by its address or as the page said). `referrer` is
+   * the page it is on, when it came from one: its fetches are sent as the page's player sends them.
+   */
+  async extractUrl({ url, pageTitle, referrer, language, stream }: PageVideo): Promise<StartReply> {
+    const web = referrer && /^https?:/i.test(referrer) ? referrer : undefined;
+    const format = stream ?? streamFormatOf(url);
+    if (format) {
+      const { sourceName, outputName } = namesForStream(pageTitle, url);
+      const source = {
+        kind: 'stream' as const,
+        url,
+        format,
+        ...(web && { referrer: web }),
+        ...(language && { language: language.slice(0, 35) }),
+      };
+      return { ok: true, jobIds: await jobQueue.add([{ sourceName, outputName, size: 0, source }]) };
+    }
     const { sourceName, outputName } = namesForUrl(url, pageTitle);
-    const jobIds = await jobQueue.add([{ sourceName, outputName, size: 0, source: { kind: 'url', url } }]);
-    return { ok: true, jobIds };
+    const source = { kind: 'url' as const, url, ...(web && { referrer: web }) };
+    return { ok: true, jobIds: await jobQueue.add([{ sourceName, outputName, size: 0, source }]) };
   },
 
   grant(): Promise<string> {

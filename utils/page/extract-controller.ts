@@ -4,6 +4,7 @@ import { onMessage, sendMessage, type StartReply } from '../messages';
 import { ExtractButton } from './extract-button';
 import { followJob } from './follow-job';
 import { handOverFiles } from './handoff';
+import { askAboutVideo } from './stream-notes';
 import { trackTargets, type ExtractTarget } from './target-tracker';
 
 function extensionFor(type: string): string {
@@ -14,11 +15,25 @@ function extensionFor(type: string): string {
   );
 }
 
+/** The page's language, to choose among a stream's sound tracks. */
+function pageLanguage(): { language?: string } {
+  const language = (document.documentElement.lang || navigator.language).slice(0, 35);
+  return language ? { language } : {};
+}
+
 /** Starts a job for a video element's source: the extension downloads web URLs itself; page-made Blobs are handed over. */
 async function extractVideo(video: HTMLVideoElement): Promise<StartReply> {
+  // Copy protection is refused before anything is fetched; nothing is ever circumvented.
+  if (video.mediaKeys) return { ok: false, error: i18n.t('page.drm') };
+  // What the MAIN-world script saw: the manifest a player over MediaSource fetched for this video, and DRM.
+  const note = askAboutVideo(video);
+  if (note?.drm) return { ok: false, error: i18n.t('page.drm') };
   const src = video.currentSrc || video.src;
+  const page = { pageTitle: document.title.slice(0, 500), ...pageLanguage() };
+  const manifest = note?.manifest && { url: note.manifest.url, stream: note.manifest.format };
   if (/^https?:/i.test(src))
-    return sendMessage('page:extract-url', { url: src, pageTitle: document.title.slice(0, 500) });
+    return sendMessage('page:extract-url', { url: src, ...(manifest?.url === src && manifest), ...page });
+  if (manifest) return sendMessage('page:extract-url', { ...manifest, ...page });
   if (!src) return { ok: false, error: i18n.t('page.noSource') };
   let blob: Blob;
   try {

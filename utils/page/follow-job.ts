@@ -35,7 +35,7 @@ export function followJob(jobId: string, button: ExtractButton): void {
       unwatch();
       button.showDone(i18n.t('page.cancelled'));
     } else {
-      const downloading = job.state === 'reading' && job.source.kind === 'url' && job.progress > 0;
+      const downloading = job.state === 'reading' && job.source.kind !== 'stored-file' && job.progress > 0;
       const percent = job.state === 'converting' || downloading ? Math.round(job.progress * 100) : undefined;
       button.showProgress(progressLabel(job, downloading), percent);
     }

@@ -9,6 +9,7 @@ import { StallWatch } from '../timing/stall-watch';
 import { sendMultipart } from '../engines/cloud/upload';
 import { oneAtATime } from '../one-at-a-time';
 import { throttleProgress } from '../timing/progress-throttle';
+import { readStreamSound } from './stream-input';
 
 /** Each report is a runtime message and a storage write: a few a second, and a heartbeat for the job's watchdog. */
 const REPORT_PACE = { minIntervalMs: 200, heartbeatMs: 200 };
@@ -110,16 +111,32 @@ export async function readInput(
       ...REPORT_PACE,
     },
   );
-  const blob = await download(
-    source.url,
+  const onShare = (share: number) => {
+    onActivity();
+    reportShare(clamp01(share));
+  };
+  const blob =
+    source.kind === 'stream'
+      ? await readStreamSound(source, onShare, signal)
+      : await downloadVideo(source.url, onShare, onActivity, signal);
+  await putBlob('inputs', key, blob);
+  return blob;
+}
+
+function downloadVideo(
+  url: string,
+  onShare: (share: number) => void,
+  onActivity: () => void,
+  signal: AbortSignal,
+): Promise<Blob> {
+  return download(
+    url,
     (received, total) => {
-      onActivity();
-      if (total > 0) reportShare(clamp01(received / total));
+      if (total > 0) onShare(received / total);
+      else onActivity();
     },
     signal,
   );
-  await putBlob('inputs', key, blob);
-  return blob;
 }
 
 /** Runs conversions here and reports each one's progress and outcome to the job queue. */

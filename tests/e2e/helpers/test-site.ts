@@ -1,6 +1,7 @@
-import { createReadStream, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 const page = (title: string, body: string) =>
@@ -81,17 +82,174 @@ const TEST_PAGES: Record<string, string> = {
   ),
 };
 
+const streamPage = (title: string, src: string) =>
+  page(title, `<h1>${title}</h1><video src="${src}" preload="none" width="320" height="180" controls></video>`);
+
+/** Pages whose video the browser plays from an HLS playlist itself (`<video src="….m3u8">`). */
+const STREAM_PAGES: Record<string, string> = {
+  '/hls-ts.html': streamPage('Harbour tour', '/streams/ts/index.m3u8'),
+  '/hls-fmp4.html': streamPage('Mountain walk', '/streams/fmp4/master.m3u8'),
+  '/hls-aes.html': streamPage('Locked box', '/streams/aes/index.m3u8'),
+  '/hls-byterange.html': streamPage('One file', '/streams/byterange/index.m3u8'),
+  '/hls-cookie.html': streamPage('Members only', '/cookie-only/ts/index.m3u8'),
+  '/hls-referer.html': streamPage('Hotlinked', '/referer-only/ts/index.m3u8'),
+  '/hls-drm.html': streamPage('Protected film', '/drm/index.m3u8'),
+  '/hls-missing.html': streamPage('Gone stream', '/streams/none/index.m3u8'),
+  '/hls-broken.html': streamPage('Broken piece', '/broken/index.m3u8'),
+  '/hlsjs.html': page(
+    'Two players',
+    `<video id="first" width="320" height="180" muted></video><video id="second" width="320" height="180" muted></video>
+     <script src="/lib/hls.min.js"></script><script>
+       for (const [id, src] of [['first', '/streams/ts/index.m3u8'], ['second', '/streams/fmp4/master.m3u8']]) {
+         const hls = new Hls();
+         hls.loadSource(src);
+         hls.attachMedia(document.getElementById(id));
+       }
+     </script>`,
+  ),
+};
+
+const dashPage = (title: string, src: string) =>
+  page(
+    title,
+    `<h1>${title}</h1><video id="v" width="320" height="180" muted></video><script src="/lib/dash.all.min.js"></script>
+     <script>dashjs.MediaPlayer().create().initialize(document.getElementById('v'), '${src}', false);</script>`,
+  );
+
+/** Pages that play DASH through dash.js (MediaSource). */
+const DASH_PAGES: Record<string, string> = {
+  '/dash-timeline.html': dashPage('River timeline', '/streams/dash-timeline/manifest.mpd'),
+  '/dash-time.html': dashPage('River time', '/streams/dash-time/manifest.mpd'),
+  '/dash-template.html': dashPage('River template', '/streams/dash-template/manifest.mpd'),
+  '/dash-list.html': dashPage('River list', '/streams/dash-list/manifest.mpd'),
+  '/dash-base.html': dashPage('River base', '/streams/dash-base/manifest.mpd'),
+  '/dash-drm.html': dashPage('Protected series', '/drm/manifest.mpd'),
+};
+
+/** The players the test pages use, from the devDependencies. */
+const PLAYER_LIBRARIES: Record<string, string> = {
+  // require() resolves dash.js to its UMD build, the one a <script> can load.
+  '/lib/hls.min.js': createRequire(import.meta.url).resolve('hls.js/dist/hls.min.js'),
+  '/lib/dash.all.min.js': createRequire(import.meta.url).resolve('dashjs'),
+};
+
+/** A playlist that asks for FairPlay (SAMPLE-AES with an skd:// key) over the plain TS segments. */
+const DRM_PLAYLIST = [
+  '#EXTM3U',
+  '#EXT-X-VERSION:5',
+  '#EXT-X-TARGETDURATION:2',
+  '#EXT-X-KEY:METHOD=SAMPLE-AES,URI="skd://key-1",KEYFORMAT="com.apple.streamingkeydelivery",KEYFORMATVERSIONS="1"',
+  '#EXTINF:1.2,',
+  '/streams/ts/index0.ts',
+  '#EXT-X-ENDLIST',
+  '',
+].join('\n');
+
+const STREAM_TYPES: Record<string, string> = {
+  m3u8: 'application/vnd.apple.mpegurl',
+  mpd: 'application/dash+xml',
+  ts: 'video/mp2t',
+  m4s: 'video/iso.segment',
+  mp4: 'video/mp4',
+  bin: 'application/octet-stream',
+};
+
 /**
  * Serves TEST_PAGES and the fixtures (with byte ranges, as video players ask) on a loopback port:
  * `/media/<fixture>` always, `/stall-once/<fixture>` after a first download that stops half way.
  */
-export async function startTestSite(fixturesDir: string): Promise<{ url: string; close(): Promise<void> }> {
+export interface TestSite {
+  url: string;
+  /** Every path asked for, in order (the tests clear it). */
+  requests: string[];
+  /** The paths the extension asked for (not the page: its requests are same-origin), in order (the tests clear it). */
+  extensionRequests: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * Serves a file of the HLS streams (`tests/e2e/helpers/streams.ts`) under `streamsDir`:
+ * `/streams/…` to anyone, `/cookie-only/…` with the cookie its page sets, `/referer-only/…` with its
+ * page as Referer.
+ */
+function serveStream(streamsDir: string, request: IncomingMessage, response: ServerResponse, path: string): boolean {
+  const [, gate, ...rest] = path.split('/');
+  if (gate === 'drm' && rest.join('/') === 'index.m3u8') {
+    response.writeHead(200, { 'Content-Type': STREAM_TYPES.m3u8! }).end(DRM_PLAYLIST);
+    return true;
+  }
+  // The TS playlist with its second segment gone.
+  if (gate === 'broken' && rest.join('/') === 'index.m3u8') {
+    const playlist = readFileSync(join(streamsDir, 'ts', 'index.m3u8'), 'utf8')
+      .replace(/^index(\d)\.ts$/gm, '/streams/ts/index$1.ts')
+      .replace('/streams/ts/index1.ts', '/streams/ts/gone.ts');
+    response.writeHead(200, { 'Content-Type': STREAM_TYPES.m3u8! }).end(playlist);
+    return true;
+  }
+  // The timeline MPD, its AdaptationSets marked as Common Encryption.
+  if (gate === 'drm' && rest.join('/') === 'manifest.mpd') {
+    const mpd = readFileSync(join(streamsDir, 'dash-timeline', 'manifest.mpd'), 'utf8')
+      .replace(
+        /(<AdaptationSet[^>]*>)/g,
+        '$1<ContentProtection schemeIdUri="urn:mpeg:dash:mp4protection:2011" value="cenc"/>',
+      )
+      .replace(/<BaseURL>[^<]*<\/BaseURL>|(initialization|media)="/g, (match) =>
+        match.startsWith('<') ? '' : `${match}/streams/dash-timeline/`,
+      );
+    response.writeHead(200, { 'Content-Type': STREAM_TYPES.mpd! }).end(mpd);
+    return true;
+  }
+  if (gate !== 'streams' && gate !== 'cookie-only' && gate !== 'referer-only') return false;
+  const allowed =
+    (gate === 'streams' ||
+      (gate === 'cookie-only' && /(^|; )member=yes/.test(request.headers.cookie ?? '')) ||
+      (gate === 'referer-only' && /\/hls-referer\.html$/.test(request.headers.referer ?? ''))) &&
+    rest.every((part) => part && part !== '..');
+  if (!allowed) {
+    response.writeHead(403).end('Forbidden');
+    return true;
+  }
+  const file = join(streamsDir, ...rest);
+  let body: Buffer;
+  try {
+    body = readFileSync(file);
+  } catch {
+    response.writeHead(404).end();
+    return true;
+  }
+  const type = STREAM_TYPES[file.split('.').pop() ?? ''] ?? 'application/octet-stream';
+  const range = /bytes=(\d+)-(\d*)/.exec(request.headers.range ?? '');
+  if (range) {
+    const start = Number(range[1]);
+    const end = range[2] ? Math.min(Number(range[2]), body.length - 1) : body.length - 1;
+    response
+      .writeHead(206, { 'Content-Type': type, 'Content-Range': `bytes ${start}-${end}/${body.length}` })
+      .end(body.subarray(start, end + 1));
+  } else {
+    response.writeHead(200, { 'Content-Type': type, 'Accept-Ranges': 'bytes' }).end(body);
+  }
+  return true;
+}
+
+export async function startTestSite(fixturesDir: string): Promise<TestSite> {
   const stalled = new Set<string>();
+  const requests: string[] = [];
+  const extensionRequests: string[] = [];
+  const streamsDir = join(fixturesDir, 'streams');
   const server: Server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-    const html = TEST_PAGES[path];
+    requests.push(path);
+    if (request.headers['sec-fetch-site'] !== 'same-origin') extensionRequests.push(path);
+    const html = TEST_PAGES[path] ?? STREAM_PAGES[path] ?? DASH_PAGES[path];
     if (html) {
-      response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(html);
+      const cookie = path === '/hls-cookie.html' ? { 'Set-Cookie': 'member=yes; Path=/; SameSite=Lax' } : {};
+      response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', ...cookie }).end(html);
+      return;
+    }
+    if (serveStream(streamsDir, request, response, path)) return;
+    const library = PLAYER_LIBRARIES[path];
+    if (library) {
+      response.writeHead(200, { 'Content-Type': 'text/javascript' }).end(readFileSync(library));
       return;
     }
     if (path.startsWith('/forbidden/')) {
@@ -138,6 +296,8 @@ export async function startTestSite(fixturesDir: string): Promise<{ url: string;
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    requests,
+    extensionRequests,
     close: () =>
       new Promise((resolve) => {
         server.close(() => resolve());

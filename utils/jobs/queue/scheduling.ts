@@ -8,6 +8,7 @@ import { runCloud } from './cloud-hand-off';
 import { fail } from './failing';
 import { closeWhenIdle } from './idle-close';
 import { pump } from './pump';
+import { dropPageHeaders, fetchAsThePage } from '../page-headers';
 
 /**
  * Local jobs started at once. The conversion site converts one at a time (each conversion has an
@@ -35,6 +36,7 @@ export async function fillSlots(): Promise<void> {
     if (await startLocal(job)) running++;
   }
   if (running > 0) watchLocalJobs();
+  await dropPageHeaders(new Set((await readJobs()).filter(isActive).map((job) => job.id)));
   closeWhenIdle();
 }
 
@@ -47,6 +49,7 @@ async function startLocal(job: Job): Promise<boolean> {
   const started = await transition(job.id, 'reading', { progress: 0, attempts: job.attempts + 1, waiting: undefined });
   if (!started) return false;
   try {
+    await fetchAsThePage(job);
     await conversionSite.send('site:convert', {
       jobId: job.id,
       source: job.source,

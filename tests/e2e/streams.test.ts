@@ -1,0 +1,180 @@
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { launchExtension, type ExtensionSession } from './helpers/browser';
+import { analyzeMp3 } from './helpers/mp3';
+import { fixture, fixturePath } from './helpers/popup';
+import { makeStreams } from './helpers/streams';
+import { startTestSite, type TestSite } from './helpers/test-site';
+import type { GoodExpectation } from '../../scripts/make-fixtures';
+
+const extractButton = (scope: Page): Locator => scope.getByRole('button', { name: 'Extract MP3', exact: true });
+
+/** The streams are cut from clip.mp4 and encoded again: the MP3 must keep its sound's start, end and length. */
+const TOLERANCE_SECONDS = 0.05;
+
+describe('streamed videos (HLS, DASH)', () => {
+  let session: ExtensionSession;
+  let site: TestSite;
+  let page: Page;
+  let source: GoodExpectation;
+
+  beforeAll(async () => {
+    await makeStreams(join(inject('fixturesDir'), 'streams'), fixturePath('clip.mp4'));
+    source = fixture('clip.mp4').expect as GoodExpectation;
+    site = await startTestSite(inject('fixturesDir'));
+    session = await launchExtension();
+  });
+  afterAll(async () => {
+    await session?.close();
+    await site?.close();
+  });
+  afterEach(async () => {
+    await page?.close();
+  });
+
+  async function extractOn(path: string): Promise<void> {
+    page = await session.context.newPage();
+    await page.goto(`${site.url}${path}`);
+    await expect.poll(() => extractButton(page).count()).toBe(1);
+    site.requests.length = 0;
+    site.extensionRequests.length = 0;
+    await extractButton(page).click();
+  }
+
+  async function expectSameSound(mp3Name: string): Promise<void> {
+    const mp3 = await analyzeMp3(await session.waitForDownload(mp3Name, 60_000));
+    expect(mp3).toMatchObject({ sampleRate: 48_000, channels: 2, bitrateKbps: 192 });
+    expect(Math.abs(mp3.onsetSeconds - source.onsetSeconds)).toBeLessThan(TOLERANCE_SECONDS);
+    expect(Math.abs(mp3.endOfSoundSeconds - source.endOfSoundSeconds)).toBeLessThan(TOLERANCE_SECONDS);
+    expect(Math.abs(mp3.durationSeconds - source.sourceAudioSeconds)).toBeLessThan(TOLERANCE_SECONDS);
+    expect(mp3.titleTag).toBe(mp3Name.replace(/\.mp3$/, ''));
+  }
+
+  it.each([
+    ['MPEG-TS segments', '/hls-ts.html', 'Harbour tour.mp3'],
+    ['AES-128 segments, the IV from the media sequence', '/hls-aes.html', 'Locked box.mp3'],
+    ['byte ranges of one file', '/hls-byterange.html', 'One file.mp3'],
+    ['the page’s cookie', '/hls-cookie.html', 'Members only.mp3'],
+    ['the page as Referer', '/hls-referer.html', 'Hotlinked.mp3'],
+  ])('saves the sound of a browser-played HLS video with %s, named after the page', async (_, path, mp3Name) => {
+    await extractOn(path);
+    await expectSameSound(mp3Name);
+    await expect.poll(() => page.getByRole('status').innerText()).toContain(`Saved ${mp3Name}`);
+  });
+
+  it('takes the right-click Extract MP3 on a browser-played HLS video, with the page as Referer', async () => {
+    page = await session.context.newPage();
+    await page.goto(`${site.url}/hls-referer.html`);
+    const info = {
+      menuItemId: 'extract-mp3-video',
+      srcUrl: `${site.url}/referer-only/ts/index.m3u8`,
+      frameUrl: page.url(),
+    };
+    await session.serviceWorker.evaluate(
+      async ({ info, url }) => {
+        const [tab] = await chrome.tabs.query({ url });
+        await (
+          globalThis as unknown as { onContextMenuClick: (info: unknown, tab: unknown) => Promise<void> }
+        ).onContextMenuClick(info, tab);
+      },
+      { info, url: page.url() },
+    );
+    await expectSameSound('Hotlinked.mp3');
+  });
+
+  it('fetches only the separate audio rendition of a master playlist, never the video', async () => {
+    await extractOn('/hls-fmp4.html');
+    await expectSameSound('Mountain walk.mp3');
+    const fetched = site.requests.filter((path) => path.startsWith('/streams/fmp4/'));
+    expect(fetched).toContain('/streams/fmp4/1/init_1.mp4');
+    expect(fetched.filter((path) => path.startsWith('/streams/fmp4/0/'))).toEqual([]);
+  });
+
+  it('follows a player over MediaSource (hls.js) to the manifest of the video clicked', async () => {
+    page = await session.context.newPage();
+    await page.goto(`${site.url}/hlsjs.html`);
+    // Both players fetch their whole (short) streams; what comes after the click is the extension's.
+    await expect
+      .poll(() => ['/streams/ts/index2.ts', '/streams/fmp4/1/seg3.m4s'].every((path) => site.requests.includes(path)))
+      .toBe(true);
+    await expect.poll(() => extractButton(page).count()).toBe(2);
+    site.requests.length = 0;
+    await extractButton(page).nth(1).click();
+    await expectSameSound('Two players.mp3');
+    expect(site.requests).toContain('/streams/fmp4/master.m3u8');
+    expect(
+      site.requests.filter((path) => path.startsWith('/streams/ts/') || path.startsWith('/streams/fmp4/0/')),
+    ).toEqual([]);
+  });
+
+  it.each([
+    [
+      'SegmentTemplate with a SegmentTimeline ($Number$)',
+      '/dash-timeline.html',
+      'River timeline.mp3',
+      'chunk-stream1-',
+    ],
+    ['SegmentTemplate with a SegmentTimeline ($Time$)', '/dash-time.html', 'River time.mp3', 'chunk-1-'],
+    ['SegmentTemplate by duration', '/dash-template.html', 'River template.mp3', 'chunk-stream1-'],
+    ['a SegmentList of byte ranges', '/dash-list.html', 'River list.mp3', 'manifest-stream1.mp4'],
+    ['SegmentBase (one file with a sidx)', '/dash-base.html', 'River base.mp3', 'audio.mp4'],
+  ])('saves the sound of a dash.js video with %s, fetching only the audio', async (_, path, mp3Name, audioPiece) => {
+    await extractOn(path);
+    await expectSameSound(mp3Name);
+    const fetched = site.extensionRequests.filter((request) => request.startsWith('/streams/'));
+    expect(fetched.some((request) => request.includes(audioPiece))).toBe(true);
+    expect(fetched.filter((request) => /stream0|chunk-0-|video\.mp4/.test(request))).toEqual([]);
+  });
+
+  it('refuses a copy-protected DASH stream (ContentProtection) before fetching any of it', async () => {
+    await extractOn('/dash-drm.html');
+    await expect
+      .poll(() => page.getByRole('alert').innerText(), { timeout: 30_000 })
+      .toMatch(/copy-protected \(DRM\), so its sound can.t be saved/);
+    expect(site.extensionRequests).toEqual([]);
+  });
+
+  it('refuses a copy-protected (DRM) stream before fetching any of it', async () => {
+    await extractOn('/hls-drm.html');
+    await expect
+      .poll(() => page.getByRole('alert').innerText(), { timeout: 30_000 })
+      .toMatch(/copy-protected \(DRM\), so its sound can't be saved/);
+    expect(site.requests.filter((path) => path.endsWith('.ts'))).toEqual([]);
+  });
+
+  it('says which piece failed when a segment is gone', async () => {
+    await extractOn('/hls-broken.html');
+    await expect
+      .poll(() => page.getByRole('alert').innerText(), { timeout: 30_000 })
+      .toMatch(/A piece of the stream of “Broken piece” could not be downloaded/);
+  });
+
+  it('takes a pasted manifest link in the popup (Enter), and alerts on text that is no link', async () => {
+    const popup = await session.openPopup();
+    const field = popup.getByLabel('Video link');
+    await field.fill('just some words');
+    await field.press('Enter');
+    // The jobs that failed above have their alerts in the popup too.
+    await expect
+      .poll(() =>
+        popup
+          .getByRole('alert')
+          .filter({ hasText: /^Paste the address of a video file/ })
+          .count(),
+      )
+      .toBe(1);
+    await field.fill(`${site.url}/streams/dash-timeline/manifest.mpd`);
+    await field.press('Enter');
+    await expectSameSound('dash-timeline.mp3');
+    await expect.poll(() => field.inputValue()).toBe('');
+    await popup.close();
+  });
+
+  it('says so when the playlist is missing', async () => {
+    await extractOn('/hls-missing.html');
+    await expect
+      .poll(() => page.getByRole('alert').innerText(), { timeout: 30_000 })
+      .toMatch(/The stream of “Gone stream” could not be read.*no HLS playlist/);
+  });
+});
