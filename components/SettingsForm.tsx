@@ -1,6 +1,6 @@
 import { useId, useState } from 'react';
+import { BITRATES, type Bitrate } from '@/utils/bitrate';
 import {
-  BITRATES,
   cloudUrlSchema,
   DEFAULT_CLOUD_BASE_URL,
   ENGINES,
@@ -9,7 +9,6 @@ import {
   readSettings,
   settingsItem,
   updateSettings,
-  type Bitrate,
   type Settings,
   type SettingsChange,
 } from '@/utils/settings';

@@ -7,7 +7,6 @@ import { storage } from 'wxt/utils/storage';
 import { i18n } from '#i18n';
 
 export const ENGINES = ['auto', 'local', 'cloud'] as const;
-export { BITRATES, type Bitrate } from './bitrate';
 export const DEFAULT_CLOUD_BASE_URL = 'https://mega-api-prod.nemovideo.ai';
 
 export function engineLabel(engine: Engine): string {

@@ -16,7 +16,13 @@ const LISTINGS = [
     language: 'English',
     lang: undefined,
     folder: '',
-    labels: { chooseVideo: 'Choose video', downloadAgain: 'Download again', extract: 'Extract MP3', engine: 'Engine' },
+    labels: {
+      chooseVideo: 'Choose video',
+      downloadAgain: 'Download again',
+      extract: 'Extract MP3',
+      engine: 'Engine',
+      reading: 'Reading the sound…',
+    },
     privacyLink: /^Privacy/,
     popup: [
       'Any video to MP3, on your computer',
@@ -28,7 +34,13 @@ const LISTINGS = [
     language: 'Chinese',
     lang: 'zh-CN',
     folder: 'zh_CN',
-    labels: { chooseVideo: '选择视频', downloadAgain: '重新下载', extract: '提取 MP3', engine: '转换引擎' },
+    labels: {
+      chooseVideo: '选择视频',
+      downloadAgain: '重新下载',
+      extract: '提取 MP3',
+      engine: '转换引擎',
+      reading: '正在读取声音…',
+    },
     privacyLink: /^隐私/,
     popup: ['任何视频转 MP3，就在你的电脑上', '选择视频，或把视频拖到弹出窗口里。不上传任何内容，可离线使用。'],
     tile: ['视频转 MP3', '任何视频转 MP3，就在你的电脑上。私密、离线、精确。'],
@@ -128,6 +140,19 @@ describe.each(LISTINGS)('the store screenshots in $language', ({ lang, folder, l
       'Permissions',
     ]);
     await Promise.all([privacy.close(), options.close()]);
+  });
+
+  it('the editor, with a cut chosen on the waveform', async () => {
+    const editor = await session.context.newPage();
+    await editor.setViewportSize({ width: 1280, height: 800 });
+    await editor.goto(`chrome-extension://${session.extensionId}/editor.html`);
+    await editor.getByLabel(labels.chooseVideo).setInputFiles(fixturePath('long.mp4'));
+    await expect.poll(() => editor.getByText(labels.reading).count(), { timeout: 30_000 }).toBe(0);
+    const start = editor.getByRole('slider').first();
+    await start.focus();
+    for (let step = 0; step < 20; step++) await editor.keyboard.press('PageUp');
+    await editor.screenshot({ path: join(out, 'editor.png') });
+    await editor.close();
   });
 
   it('the promotional tile', async () => {

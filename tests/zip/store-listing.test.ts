@@ -44,6 +44,7 @@ describe('the store listing (store/)', () => {
           ['popup.png', 1280, 800],
           ['in-page.png', 1280, 800],
           ['settings.png', 1280, 800],
+          ['editor.png', 1280, 800],
           ['tile.png', 440, 280],
         ] as const
       ).map(([name, width, height]) => [join(folder, name), width, height] as const),
