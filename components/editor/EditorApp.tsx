@@ -7,6 +7,7 @@ import { CompletedDownloads } from '../CompletedDownloads';
 import { useStorageItem } from '../useStorageItem';
 import { VideoChooser } from './VideoChooser';
 import { CutEditor } from './CutEditor';
+import { AppIcon } from '../AppIcon';
 
 /** The editor page: a video's sound as a waveform, a part of it chosen, heard and saved as an MP3. */
 export function EditorApp() {
@@ -39,7 +40,10 @@ export function EditorApp() {
       onDrop={onDrop}
     >
       <header className="header">
-        <h1>{i18n.t('editor.heading')}</h1>
+        <h1 className="title">
+          <AppIcon />
+          {i18n.t('editor.heading')}
+        </h1>
         <button type="button" className="button button--quiet" onClick={() => void browser.runtime.openOptionsPage()}>
           {i18n.t('popup.settings')}
         </button>
