@@ -90,8 +90,8 @@ export class FirefoxTab {
     throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
   }
 
-  /** Picks `paths` in the page's file input matched by `selector` (inside open shadow roots with `>>>`). */
-  async setFiles(selector: string, paths: string[]): Promise<void> {
+  /** The element `selector` matches (inside open shadow roots with `>>>`), as BiDi names it. */
+  private async element(selector: string): Promise<{ sharedId: string }> {
     const found = await this.firefox.send<ScriptResult>('script.evaluate', {
       expression: `(${queryDeep.toString()})(${JSON.stringify(selector)})`,
       target: { context: this.context },
@@ -99,10 +99,31 @@ export class FirefoxTab {
       resultOwnership: 'root',
     });
     if (found.type === 'exception' || !found.result.sharedId) throw new Error(`No element matches ${selector}`);
-    await this.firefox.send('input.setFiles', {
+    return { sharedId: found.result.sharedId };
+  }
+
+  /** Picks `paths` in the page's file input matched by `selector`. */
+  async setFiles(selector: string, paths: string[]): Promise<void> {
+    const element = await this.element(selector);
+    await this.firefox.send('input.setFiles', { context: this.context, element, files: paths });
+  }
+
+  /** Clicks the middle of the element as a mouse does (a trusted click, unlike element.click()). */
+  async click(selector: string): Promise<void> {
+    const element = await this.element(selector);
+    await this.firefox.send('input.performActions', {
       context: this.context,
-      element: { sharedId: found.result.sharedId },
-      files: paths,
+      actions: [
+        {
+          type: 'pointer',
+          id: 'mouse',
+          actions: [
+            { type: 'pointerMove', x: 0, y: 0, origin: { type: 'element', element } },
+            { type: 'pointerDown', button: 0 },
+            { type: 'pointerUp', button: 0 },
+          ],
+        },
+      ],
     });
   }
 
