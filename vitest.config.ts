@@ -24,6 +24,8 @@ export default defineConfig({
           testTimeout: 180_000,
           hookTimeout: 180_000,
           fileParallelism: false,
+          // After the unit and Chromium tests, so two browsers never compete for the cores.
+          sequence: { groupOrder: 1 },
         },
       },
       {
