@@ -234,33 +234,53 @@ export class Firefox {
     return tab;
   }
 
-  /** Opens one of the add-on's pages (`popup.html`, …) in a new tab, once its document has loaded. */
-  async openExtensionPage(path: string): Promise<FirefoxTab> {
+  /**
+   * Opens one of the add-on's pages (`popup.html`, …) in a new tab, once its document has loaded. A tab
+   * opened while the add-on is (re)loading stays blank, so it tries again until `timeoutMs`.
+   */
+  async openExtensionPage(path: string, timeoutMs = 30_000): Promise<FirefoxTab> {
     const url = `${EXTENSION_ORIGIN}/${path}`;
     const chrome = await this.send<BrowsingContextTree>('browsingContext.getTree', { 'moz:scope': 'chrome' });
     const [browserWindow] = chrome.contexts;
     if (!browserWindow) throw new Error('Firefox has no browser window.');
-    const before = new Set(
-      (await this.send<BrowsingContextTree>('browsingContext.getTree', {})).contexts.map((c) => c.context),
-    );
-    await this.send('script.evaluate', {
-      target: { context: browserWindow.context },
-      expression: `gBrowser.selectedTab = gBrowser.addTab(${JSON.stringify(url)}, { triggeringPrincipal: Services.scriptSecurityManager.getSystemPrincipal() }); 0`,
-      awaitPromise: false,
-    });
-    for (const deadline = Date.now() + 15_000; Date.now() < deadline; await sleep(100)) {
-      const { contexts } = await this.send<BrowsingContextTree>('browsingContext.getTree', {});
-      const opened = contexts.find((context) => context.url === url && !before.has(context.context));
-      if (!opened) continue;
-      const tab = new FirefoxTab(this, opened.context);
-      await tab.waitFor(
-        'the page to load',
-        () => document.readyState === 'complete' && document.body.childElementCount > 0,
-        [],
-      );
-      return tab;
+    const contexts = async () => (await this.send<BrowsingContextTree>('browsingContext.getTree', {})).contexts;
+    for (const deadline = Date.now() + timeoutMs; Date.now() < deadline;) {
+      const before = new Set((await contexts()).map((context) => context.context));
+      await this.send('script.evaluate', {
+        target: { context: browserWindow.context },
+        expression: `gBrowser.selectedTab = gBrowser.addTab(${JSON.stringify(url)}, { triggeringPrincipal: Services.scriptSecurityManager.getSystemPrincipal() }); 0`,
+        awaitPromise: false,
+      });
+      for (const tryUntil = Math.min(deadline, Date.now() + 5_000); Date.now() < tryUntil; await sleep(100)) {
+        const opened = (await contexts()).find((context) => context.url === url && !before.has(context.context));
+        if (!opened) continue;
+        const tab = new FirefoxTab(this, opened.context);
+        const loaded = () => document.readyState === 'complete' && document.body.childElementCount > 0;
+        if (await tab.waitFor('the page to load', loaded, [], 10_000).catch(() => false)) return tab;
+      }
     }
     throw new Error(`${url} did not open.`);
+  }
+
+  /** Where the add-on's background page is: "running", "suspending", "stopped", … (Firefox's own word). */
+  async backgroundState(): Promise<string> {
+    const chrome = await this.send<BrowsingContextTree>('browsingContext.getTree', { 'moz:scope': 'chrome' });
+    const reply = await this.send<ScriptResult>('script.evaluate', {
+      target: { context: chrome.contexts[0]!.context },
+      expression: `String(WebExtensionPolicy.getByID(${JSON.stringify(ADDON_ID)})?.extension?.backgroundState)`,
+      awaitPromise: false,
+    });
+    if (reply.type === 'exception') throw new Error(`backgroundState: ${reply.exceptionDetails.text}`);
+    return String(reply.result.value);
+  }
+
+  /** Waits until the tab has gone (an extension page closes when its add-on reloads). */
+  async waitForExtensionPageGone(tab: FirefoxTab, timeoutMs = 15_000): Promise<void> {
+    for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await sleep(100)) {
+      const { contexts } = await this.send<BrowsingContextTree>('browsingContext.getTree', {});
+      if (!contexts.some((context) => context.context === tab.context)) return;
+    }
+    throw new Error('The extension page stayed open.');
   }
 
   /** Waits until the downloads folder holds `fileName`, complete (no .part file beside it, its size settled). */
