@@ -21,6 +21,14 @@ export default defineConfig({
           name: 'firefox',
           include: ['tests/firefox/**/*.test.ts'],
           environment: 'node',
+          globalSetup: ['tests/firefox/global-setup.ts'],
+          // Node 20's WebSocket, which the WebDriver BiDi client uses, is behind a flag.
+          execArgv: ['--experimental-websocket'],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+          // After the unit and Chromium tests, so two browsers never compete for the cores.
+          sequence: { groupOrder: 1 },
         },
       },
       {

@@ -141,7 +141,9 @@ function downloadVideo(
 
 /** Runs conversions here and reports each one's progress and outcome to the job queue. */
 export class ConversionHost {
+  /** Each job's latest run. A failed or cancelled one is aborted at once, though it may still be finishing. */
   private readonly running = new Map<string, AbortController>();
+  private runs = 0;
   private readonly uploading = new Map<string, AbortController>();
   /**
    * The engine converts one input at a time. Each conversion already has an MP3 encoder per core, so a
@@ -172,11 +174,18 @@ export class ConversionHost {
     }
   }
 
+  /**
+   * Starts the job, unless it is running already. A run that failed or was cancelled is aborted before
+   * the queue hears of it, so a Retry never waits for it to finish cleaning up: its parts are its own.
+   */
   start(request: MessageData<'site:convert'>): void {
-    if (this.running.has(request.jobId)) return;
+    const { jobId } = request;
+    if (this.running.get(jobId)?.signal.aborted === false) return;
     const controller = new AbortController();
-    this.running.set(request.jobId, controller);
-    void this.run(request, controller).finally(() => this.running.delete(request.jobId));
+    this.running.set(jobId, controller);
+    void this.run(request, controller, `${jobId}/${this.runs++}`).finally(() => {
+      if (this.running.get(jobId) === controller) this.running.delete(jobId);
+    });
   }
 
   cancel(jobId: string): void {
@@ -188,11 +197,11 @@ export class ConversionHost {
    * A job that makes no progress for the stall limit (a download that stopped arriving, a decoder
    * that never answers) is given up and reported, whether or not the work under it ever settles.
    */
-  private async run(request: MessageData<'site:convert'>, controller: AbortController) {
+  private async run(request: MessageData<'site:convert'>, controller: AbortController, scratchKey: string) {
     const { jobId, fileName, stallLimitMs = DEFAULT_LIMITS.localStallMs } = request;
     const stall = new StallWatch(stallLimitMs, request.source.kind === 'stored-file' ? 'stalled' : 'download-stalled');
     try {
-      await Promise.race([this.convertAndStore(request, controller.signal, stall), stall.stopped]);
+      await Promise.race([this.convertAndStore(request, scratchKey, controller.signal, stall), stall.stopped]);
     } catch (error) {
       if (controller.signal.aborted && !stall.fired) return;
       if (!(error instanceof ConversionError)) console.error(`Converting ${fileName} failed`, error);
@@ -201,12 +210,13 @@ export class ConversionHost {
     } finally {
       stall.clear();
       // The stored MP3 has its own copy of the parts written out while it was made.
-      await deleteScratch(jobId).catch(() => undefined);
+      await deleteScratch(scratchKey).catch(() => undefined);
     }
   }
 
   private async convertAndStore(
     { jobId, source, bitrate, stallLimitMs: _, ...choices }: MessageData<'site:convert'>,
+    scratchKey: string,
     signal: AbortSignal,
     stall: StallWatch,
   ) {
@@ -224,7 +234,7 @@ export class ConversionHost {
     };
     // The turn lasts until the MP3 is stored and reported, so the popup never shows two jobs converting.
     await this.inEngineTurn(jobId, stall, signal, async () => {
-      const result = await this.engine.convert({ input, bitrate, ...choices, scratchKey: jobId }, onProgress, signal);
+      const result = await this.engine.convert({ input, bitrate, ...choices, scratchKey }, onProgress, signal);
       if (signal.aborted) return;
       await putBlob('outputs', jobId, result.mp3);
       if (signal.aborted) return;

@@ -1,5 +1,6 @@
 import { BlobWindowReader, type ReadableBlob } from '../blob-window-source';
 import { KeptArrays } from '../kept-arrays';
+import { DecodedTimeline } from './decoded-timeline';
 import { soundPackets, type SoundTable } from './sound-table';
 import type { DecodedPcm } from '../audio-planes';
 
@@ -85,29 +86,6 @@ async function decodesPacketRuns(blob: ReadableBlob, table: SoundTable, config: 
     return false;
   } finally {
     if (decoder.state !== 'closed') decoder.close();
-  }
-}
-
-/**
- * Times decoded audio as mediabunny does: from the first packet's timestamp (Chromium ignores negative
- * ones), then by the frames decoded, re-syncing only if the decoder's own timestamps jump.
- */
-class DecodedTimeline {
-  private next: number | null = null;
-  private offsetSeconds = 0;
-
-  constructor(
-    private readonly sampleRate: number,
-    private readonly firstPacketSeconds: number,
-  ) {}
-
-  place(data: AudioData): number {
-    if (this.next === null) this.offsetSeconds = this.firstPacketSeconds - data.timestamp / 1e6;
-    const reported = Math.round((data.timestamp / 1e6 + this.offsetSeconds) * this.sampleRate);
-    if (this.next === null || Math.abs(reported - this.next) >= data.numberOfFrames) this.next = reported;
-    const frame = this.next;
-    this.next += data.numberOfFrames;
-    return frame / this.sampleRate;
   }
 }
 
