@@ -16,6 +16,7 @@ describe('the built Chrome package', () => {
   it('asks only for the permissions it uses', () => {
     expect([...manifest.permissions].sort()).toEqual([
       'contextMenus',
+      'declarativeNetRequestWithHostAccess',
       'downloads',
       'offscreen',
       'storage',
