@@ -29,7 +29,7 @@ export type BlobStoreName = 'inputs' | 'outputs';
 let database: Promise<IDBPDatabase<BlobDatabase>> | undefined;
 
 function db(): Promise<IDBPDatabase<BlobDatabase>> {
-  database ??= openDB<BlobDatabase>('video-to-mp3', 2, {
+  const opening = (database ??= openDB<BlobDatabase>('video-to-mp3', 2, {
     upgrade(upgrading, oldVersion) {
       if (oldVersion < 1) {
         upgrading.createObjectStore('inputs');
@@ -37,8 +37,30 @@ function db(): Promise<IDBPDatabase<BlobDatabase>> {
       }
       if (oldVersion < 2) upgrading.createObjectStore('scratch');
     },
-  });
-  return database;
+    terminated: () => forget(opening),
+  }));
+  return opening;
+}
+
+function forget(connection: Promise<IDBPDatabase<BlobDatabase>>): void {
+  if (database === connection) database = undefined;
+}
+
+/**
+ * Runs `use` on the open database. Chromium closes every connection to a database whose disk write
+ * failed (a full disk, say); a connection kept from before then only says "The database connection
+ * is closing", until its close event, and would refuse every later call, so `use` runs once more on
+ * a new connection.
+ */
+async function withDatabase<T>(use: (database: IDBPDatabase<BlobDatabase>) => Promise<T>): Promise<T> {
+  const connection = db();
+  try {
+    return await use(await connection);
+  } catch (error) {
+    if (!(error instanceof DOMException && error.name === 'InvalidStateError')) throw error;
+    forget(connection);
+    return use(await db());
+  }
 }
 
 /** IndexedDB refused to store a blob because the disk has no room left for it. */
@@ -55,7 +77,8 @@ export class DiskFullError extends Error {
  * the room its estimate reports left (usage + free disk space) says it for sure.
  */
 async function failedForWantOfRoom(error: unknown, bytes: number): Promise<boolean> {
-  if (!(error instanceof DOMException)) return false;
+  // A connection the browser closed says so (InvalidStateError), whatever room there is.
+  if (!(error instanceof DOMException) || error.name === 'InvalidStateError') return false;
   if (error.name === 'QuotaExceededError') return true;
   const room = await roomLeft();
   return room !== undefined && room < bytes;
@@ -83,8 +106,9 @@ async function writing<T>(bytes: number, write: () => Promise<T>): Promise<T> {
 
 /** Throws DiskFullError when the disk has no room for `blob`. */
 export async function putBlob(store: BlobStoreName, key: string, blob: Blob): Promise<void> {
-  const database = await db();
-  await writing(blob.size, () => database.put(store, { blob, size: blob.size, createdAt: Date.now() }, key));
+  await withDatabase((database) =>
+    writing(blob.size, () => database.put(store, { blob, size: blob.size, createdAt: Date.now() }, key)),
+  );
 }
 
 /**
@@ -103,39 +127,43 @@ export async function putBlobInParts(
     onStored(blob.size);
     return;
   }
-  const database = await db();
-  let partCount = 0;
-  try {
-    for (let start = 0; start < blob.size; start += partBytes) {
-      const part = blob.slice(start, start + partBytes);
-      await writing(part.size, () =>
-        database.put(store, { blob: part, size: part.size, createdAt: Date.now() }, partKey(key, partCount++)),
-      );
-      onStored(Math.min(blob.size, start + partBytes));
+  await withDatabase(async (database) => {
+    let partCount = 0;
+    try {
+      for (let start = 0; start < blob.size; start += partBytes) {
+        const part = blob.slice(start, start + partBytes);
+        await writing(part.size, () =>
+          database.put(store, { blob: part, size: part.size, createdAt: Date.now() }, partKey(key, partCount++)),
+        );
+        onStored(Math.min(blob.size, start + partBytes));
+      }
+      await database.put(store, { partCount, size: blob.size, createdAt: Date.now() }, key);
+    } catch (error) {
+      await database.delete(store, partsOf(key)).catch(() => undefined);
+      throw error;
     }
-    await database.put(store, { partCount, size: blob.size, createdAt: Date.now() }, key);
-  } catch (error) {
-    await database.delete(store, partsOf(key)).catch(() => undefined);
-    throw error;
-  }
+  });
 }
 
 export async function getBlob(store: BlobStoreName, key: string): Promise<Blob | undefined> {
-  const database = await db();
-  const stored = await database.get(store, key);
-  if (!stored?.partCount) return stored?.blob;
-  const parts = await database.getAll(store, partsOf(key));
-  if (parts.length !== stored.partCount) return undefined;
-  return new Blob(parts.map((part) => part.blob!));
+  return withDatabase(async (database) => {
+    const stored = await database.get(store, key);
+    if (!stored?.partCount) return stored?.blob;
+    const parts = await database.getAll(store, partsOf(key));
+    if (parts.length !== stored.partCount) return undefined;
+    return new Blob(parts.map((part) => part.blob!));
+  });
 }
 
 export async function hasBlob(store: BlobStoreName, key: string): Promise<boolean> {
-  return (await (await db()).getKey(store, key)) !== undefined;
+  return (await withDatabase((database) => database.getKey(store, key))) !== undefined;
 }
 
 export async function deleteBlob(store: BlobStoreName, key: string): Promise<void> {
-  const tx = (await db()).transaction(store, 'readwrite');
-  await Promise.all([tx.store.delete(key), tx.store.delete(partsOf(key)), tx.done]);
+  await withDatabase(async (database) => {
+    const tx = database.transaction(store, 'readwrite');
+    await Promise.all([tx.store.delete(key), tx.store.delete(partsOf(key)), tx.done]);
+  });
 }
 
 /**
@@ -143,22 +171,24 @@ export async function deleteBlob(store: BlobStoreName, key: string): Promise<voi
  * Returns the evicted keys.
  */
 export async function evictOldest(store: BlobStoreName, capBytes: number, keep?: string): Promise<string[]> {
-  const tx = (await db()).transaction(store, 'readwrite');
-  const entries: { key: string; size: number; createdAt: number }[] = [];
-  for (let cursor = await tx.store.openCursor(); cursor; cursor = await cursor.continue()) {
-    entries.push({ key: cursor.key, size: cursor.value.size, createdAt: cursor.value.createdAt });
-  }
-  let total = entries.reduce((sum, entry) => sum + entry.size, 0);
-  const evicted: string[] = [];
-  for (const entry of entries.sort((a, b) => a.createdAt - b.createdAt)) {
-    if (total <= capBytes) break;
-    if (entry.key === keep) continue;
-    await tx.store.delete(entry.key);
-    total -= entry.size;
-    evicted.push(entry.key);
-  }
-  await tx.done;
-  return evicted;
+  return withDatabase(async (database) => {
+    const tx = database.transaction(store, 'readwrite');
+    const entries: { key: string; size: number; createdAt: number }[] = [];
+    for (let cursor = await tx.store.openCursor(); cursor; cursor = await cursor.continue()) {
+      entries.push({ key: cursor.key, size: cursor.value.size, createdAt: cursor.value.createdAt });
+    }
+    let total = entries.reduce((sum, entry) => sum + entry.size, 0);
+    const evicted: string[] = [];
+    for (const entry of entries.sort((a, b) => a.createdAt - b.createdAt)) {
+      if (total <= capBytes) break;
+      if (entry.key === keep) continue;
+      await tx.store.delete(entry.key);
+      total -= entry.size;
+      evicted.push(entry.key);
+    }
+    await tx.done;
+    return evicted;
+  });
 }
 
 /**
@@ -171,16 +201,18 @@ export async function sweepUnowned(
   isOwned: (key: string) => boolean,
   storedBefore: number,
 ): Promise<string[]> {
-  const tx = (await db()).transaction(store, 'readwrite');
-  const swept: string[] = [];
-  for (let cursor = await tx.store.openCursor(); cursor; cursor = await cursor.continue()) {
-    const owner = cursor.key.split('#')[0]!;
-    if (isOwned(owner) || cursor.value.createdAt >= storedBefore) continue;
-    await cursor.delete();
-    swept.push(cursor.key);
-  }
-  await tx.done;
-  return swept;
+  return withDatabase(async (database) => {
+    const tx = database.transaction(store, 'readwrite');
+    const swept: string[] = [];
+    for (let cursor = await tx.store.openCursor(); cursor; cursor = await cursor.continue()) {
+      const owner = cursor.key.split('#')[0]!;
+      if (isOwned(owner) || cursor.value.createdAt >= storedBefore) continue;
+      await cursor.delete();
+      swept.push(cursor.key);
+    }
+    await tx.done;
+    return swept;
+  });
 }
 
 /** Stores each part under `prefix` and hands back the stored copy, which reads from disk; DiskFullError when it can't. */
@@ -188,17 +220,20 @@ export function spillTo(prefix: string): Spill {
   let count = 0;
   return async (part) => {
     const key = `${prefix}/${count++}`;
-    const store = await db();
-    await writing(part.size, () => store.put('scratch', part, key));
-    const stored = await store.get('scratch', key);
-    if (!stored) throw new Error(`scratch part ${key} was not kept`);
-    return stored;
+    return withDatabase(async (database) => {
+      await writing(part.size, () => database.put('scratch', part, key));
+      const stored = await database.get('scratch', key);
+      if (!stored) throw new Error(`scratch part ${key} was not kept`);
+      return stored;
+    });
   };
 }
 
 /** Deletes the parts under `prefix`, or every part when there is none (nothing is being written then). */
 export async function deleteScratch(prefix?: string): Promise<void> {
-  const store = await db();
-  if (prefix === undefined) await store.clear('scratch');
-  else await store.delete('scratch', IDBKeyRange.bound(`${prefix}/`, `${prefix}/\uffff`));
+  await withDatabase((database) =>
+    prefix === undefined
+      ? database.clear('scratch')
+      : database.delete('scratch', IDBKeyRange.bound(`${prefix}/`, `${prefix}/\uffff`)),
+  );
 }

@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openDB } from 'idb';
+import { forceCloseDatabase } from 'fake-indexeddb';
 import {
   deleteBlob,
   deleteScratch,
@@ -171,5 +172,40 @@ describe('sweepUnowned', () => {
     expect(swept.sort()).toEqual(['orphan', 'orphan-parts', 'orphan-parts#000000', 'orphan-parts#000001']);
     expect((await storedKeys('')).sort()).toEqual(['being-queued', 'owned']);
     for (const key of ['owned', 'being-queued']) await deleteBlob('inputs', key);
+  });
+});
+
+describe('a connection the browser closed', () => {
+  // Chromium closes every connection to a database whose write failed (a full disk, say).
+  async function freshStoreWithItsConnections() {
+    vi.resetModules();
+    const connections: IDBDatabase[] = [];
+    const open = indexedDB.open.bind(indexedDB);
+    vi.spyOn(indexedDB, 'open').mockImplementation((...args: Parameters<typeof indexedDB.open>) => {
+      const request = open(...args);
+      request.addEventListener('success', () => connections.push(request.result));
+      return request;
+    });
+    const blobStore = await import('../../utils/blob-store');
+    await blobStore.putBlob('inputs', 'kept', blobOf(1));
+    return { blobStore, connections };
+  }
+  afterEach(() => vi.restoreAllMocks());
+
+  it.each([
+    { when: 'before its close event', awaitClose: false },
+    { when: 'after its close event', awaitClose: true },
+  ])('is replaced by a new one $when, and no call fails', async ({ awaitClose }) => {
+    const { blobStore, connections } = await freshStoreWithItsConnections();
+    const closed = new Promise((resolve) => connections[0]!.addEventListener('close', resolve));
+    forceCloseDatabase(connections[0] as never);
+    if (awaitClose) await closed;
+
+    expect(await blobStore.hasBlob('inputs', 'kept')).toBe(true);
+    await blobStore.putBlob('inputs', 'new', blobOf(1));
+    expect((await blobStore.getBlob('inputs', 'new'))?.size).toBe(MB);
+    await blobStore.deleteBlob('inputs', 'new');
+    expect(await blobStore.hasBlob('inputs', 'new')).toBe(false);
+    expect(connections).toHaveLength(2);
   });
 });

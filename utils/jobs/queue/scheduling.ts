@@ -42,13 +42,14 @@ export async function fillSlots(): Promise<void> {
 
 /** Hands a queued local job to the conversion site; false when it did not start. */
 async function startLocal(job: Job): Promise<boolean> {
-  if (job.source.kind === 'stored-file' && !(await hasBlob('inputs', job.source.inputKey))) {
-    await fail(job, 'input-missing');
-    return false;
-  }
   const started = await transition(job.id, 'reading', { progress: 0, attempts: job.attempts + 1, waiting: undefined });
   if (!started) return false;
+  // Inside the try: a job whose start throws shows Retry rather than waiting for ever, and the jobs after it still start.
   try {
+    if (job.source.kind === 'stored-file' && !(await hasBlob('inputs', job.source.inputKey))) {
+      await fail(job, 'input-missing');
+      return false;
+    }
     await fetchAsThePage(job);
     await conversionSite.send('site:convert', {
       jobId: job.id,
