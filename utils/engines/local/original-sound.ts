@@ -19,6 +19,7 @@ import { spillTo } from '../../blob-store';
 import { cancelledError } from '../../timing/cancel';
 import { ConversionError } from '../../failures';
 import { PlacedWrites } from './placed-writes';
+import { withVorbisFramingBit } from './vorbis-framing';
 
 /** Each kept sound's container, written by mediabunny with the tags in the container's own way. */
 function outputFormat(extension: FileExtension): OutputFormat {
@@ -87,5 +88,11 @@ export async function copyOriginalSound(
   } finally {
     signal.removeEventListener('abort', cancel);
   }
-  return { mp3: await file.toBlob(MIME_TYPES[extension]), durationSeconds: end - start, extension };
+  const made = await file.toBlob(MIME_TYPES[extension]);
+  const spill = request.scratchKey ? spillTo(`${request.scratchKey}/framed`) : undefined;
+  return {
+    mp3: extension === 'ogg' ? await withVorbisFramingBit(made, spill) : made,
+    durationSeconds: end - start,
+    extension,
+  };
 }
