@@ -136,3 +136,35 @@ describe('Format: Original sound, not re-encoded', () => {
     expect(endsAt).toBeLessThan(2.2 + 2 * packetSeconds);
   });
 });
+
+describe('The Format setting', () => {
+  let session: ExtensionSession;
+  afterAll(() => session?.close());
+
+  it('is MP3 by default, is chosen with the keyboard, says what the cloud makes, and is kept across a restart', async () => {
+    session = await launchExtension();
+    let options = await session.context.newPage();
+    await options.goto(`chrome-extension://${session.extensionId}/options.html`);
+    const format = () => options.getByLabel('Format', { exact: true });
+    expect(await format().inputValue()).toBe('mp3');
+    expect(await format().locator('option').allInnerTexts()).toEqual(['MP3', 'Original sound, not re-encoded']);
+    await format().focus();
+    await options.keyboard.press('ArrowDown');
+    await expect.poll(() => format().inputValue()).toBe('original');
+    const note = async () => options.locator(`[id="${await format().getAttribute('aria-describedby')}"]`).innerText();
+    await expect.poll(note).toMatch(/AAC → \.m4a, Opus → \.opus, Vorbis → \.ogg, MP3 → \.mp3, FLAC → \.flac/);
+    await options.getByLabel('Engine').selectOption('cloud');
+    await expect.poll(note).toMatch(/NemoVideo cloud makes MP3s only/);
+    await options.getByLabel('Engine').selectOption('auto');
+    await expect
+      .poll(async () => {
+        const { settings } = await session.serviceWorker.evaluate(() => chrome.storage.sync.get('settings'));
+        return (settings as { format?: string; engine?: string } | undefined) ?? {};
+      })
+      .toMatchObject({ format: 'original', engine: 'auto' });
+    session = await session.restart();
+    options = await session.context.newPage();
+    await options.goto(`chrome-extension://${session.extensionId}/options.html`);
+    await expect.poll(() => format().inputValue()).toBe('original');
+  });
+});
