@@ -15,6 +15,9 @@ function CompletedRow({ entry }: { entry: HistoryEntry }) {
         <span className="muted">
           {formatBytes(entry.size)} · {formatDuration(entry.durationSeconds)}
         </span>
+        {entry.originalNotKept && (
+          <span className="muted">{i18n.t('completed.originalNotKept', { codec: entry.originalNotKept })}</span>
+        )}
         <div className="job__actions">
           {entry.stored && (
             <button

@@ -20,6 +20,7 @@ import { useSettingDraft } from './useSettingDraft';
 import { Alert } from './Alert';
 import { Checkbox, CheckboxField } from './Checkbox';
 import { Interpolated, markers } from './Interpolated';
+import { FormatField } from './FormatField';
 
 /** An option's value is a string: `192` is the number, `v0` itself. */
 function bitrateOfOption(value: string): Bitrate {
@@ -118,6 +119,7 @@ export function SettingsForm() {
           )}
         </p>
       </div>
+      <FormatField settings={settings} onChange={(format) => void save({ format })} />
       <CheckboxField
         label={i18n.t('options.keepMp3')}
         note={i18n.t('options.keepMp3Note')}

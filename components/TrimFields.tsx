@@ -2,6 +2,8 @@ import { Fragment, useId } from 'react';
 import { parseTime, trimSchema, type Trim } from '@/utils/trim';
 import { Alert } from './Alert';
 import { i18n } from '#i18n';
+import { readSettings, settingsItem } from '@/utils/settings';
+import { useStorageItem } from './useStorageItem';
 
 export interface TrimText {
   start: string;
@@ -35,6 +37,7 @@ export function TrimFields({
   onChange: (value: TrimText) => void;
 }) {
   const ids = { start: useId(), end: useId(), note: useId(), error: useId() };
+  const original = useStorageItem(settingsItem, readSettings)?.format === 'original';
   const fields = [
     { key: 'start', label: i18n.t('trim.start'), placeholder: '0:00' },
     { key: 'end', label: i18n.t('trim.end'), placeholder: i18n.t('trim.endPlaceholder') },
@@ -59,7 +62,7 @@ export function TrimFields({
         ))}
       </div>
       <p id={ids.note} className="muted">
-        {i18n.t('trim.note')}
+        {i18n.t(original ? 'trim.noteOriginal' : 'trim.note')}
       </p>
       <Alert id={ids.error} message={error} />
     </details>

@@ -7,6 +7,7 @@ import { jobSourceSchema } from './jobs/job';
 import { tagChoicesSchema } from './tag-choices';
 import { trimSchema } from './trim';
 import { fadesSchema } from './fades';
+import { fileExtensionSchema, outputFormatSchema } from './output-format';
 
 /** A blob URL the extension itself made (Chromium or Firefox). */
 const extensionBlobUrl = z
@@ -72,6 +73,7 @@ export const messageSchemas = {
     fileName: z.string(),
     bitrate: bitrateSchema,
     keepMp3Audio: z.boolean().default(false),
+    format: outputFormatSchema.optional(),
     normalizeLoudness: z.boolean().default(false),
     title: z.string(),
     tags: tagChoicesSchema.optional(),
@@ -109,7 +111,16 @@ export const messageSchemas = {
     phase: z.enum(['reading', 'waiting', 'converting']),
     progress: z.number().min(0).max(1),
   }),
-  'job:converted': payload({ jobId: id, outputKey: id, size: z.number(), durationSeconds: z.number() }),
+  'job:converted': payload({
+    jobId: id,
+    outputKey: id,
+    size: z.number(),
+    durationSeconds: z.number(),
+    /** The file's extension when it is the original sound in its own container, not an MP3. */
+    extension: fileExtensionSchema.optional(),
+    /** The original sound's codec, which had no container here: the file is an MP3. */
+    originalNotKept: z.string().max(40).optional(),
+  }),
   'job:failed': payload({ jobId: id, reason: failureReasonSchema }),
 };
 

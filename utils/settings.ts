@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { bitrateSchema } from './bitrate';
 import { DEFAULT_FILE_NAME_PATTERN } from './file-names';
 import { oneAtATime } from './one-at-a-time';
+import { outputFormatSchema } from './output-format';
 import { ALL_TAGS, tagChoicesSchema } from './tag-choices';
 import { storage } from 'wxt/utils/storage';
 import { i18n } from '#i18n';
@@ -33,6 +34,8 @@ export const settingsSchema = z.object({
   tags: z
     .object({ title: z.boolean().catch(true), artistAlbum: z.boolean().catch(true), cover: z.boolean().catch(true) })
     .catch(ALL_TAGS),
+  /** An MP3, or the video's own sound copied as it is into its own container. */
+  format: outputFormatSchema.catch('mp3'),
 });
 
 /** What a user may change: invalid values are rejected, not replaced. */
@@ -45,6 +48,7 @@ export const settingsChangeSchema = z
     normalizeLoudness: z.boolean(),
     fileNamePattern: fileNamePatternSchema,
     tags: tagChoicesSchema.partial().strict(),
+    format: outputFormatSchema,
   })
   .partial()
   .strict();

@@ -5,7 +5,7 @@ import { parseMessagesFile } from '@wxt-dev/i18n/build';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 /** Messages that read the same in both languages. */
-const SAME_IN_EVERY_LANGUAGE = new Set(['options.kbps']);
+const SAME_IN_EVERY_LANGUAGE = new Set(['options.kbps', 'options.formatMp3']);
 
 type Parsed = Awaited<ReturnType<typeof parseMessagesFile>>[number];
 const textOf = (message: Parsed): string =>

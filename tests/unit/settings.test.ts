@@ -21,6 +21,7 @@ const defaults: Settings = {
   normalizeLoudness: false,
   fileNamePattern: '{title}',
   tags: ALL_TAGS,
+  format: 'mp3',
 };
 
 describe('settingsSchema', () => {
@@ -40,6 +41,7 @@ describe('settingsSchema', () => {
         normalizeLoudness: true,
         fileNamePattern: '{date} {title}',
         tags: { title: true, artistAlbum: false, cover: false },
+        format: 'original',
       },
       {
         engine: 'cloud',
@@ -49,6 +51,7 @@ describe('settingsSchema', () => {
         normalizeLoudness: true,
         fileNamePattern: '{date} {title}',
         tags: { title: true, artistAlbum: false, cover: false },
+        format: 'original',
       },
     ],
     [
@@ -68,6 +71,8 @@ describe('settingsSchema', () => {
     ['URL that is not a URL', { bitrate: 256, cloudBaseUrl: 'not a url' }, { ...defaults, bitrate: 256 }],
     ['ftp URL', { engine: 'cloud', cloudBaseUrl: 'ftp://files.example.com' }, { ...defaults, engine: 'cloud' }],
     ['null fields', { engine: null, bitrate: null, cloudBaseUrl: null }, defaults],
+    ['format not offered', { format: 'wav' }, defaults],
+    ['format in capitals', { format: 'ORIGINAL' }, defaults],
     ['extra stored keys', { engine: 'local', theme: 'dark' }, { ...defaults, engine: 'local' }],
   ])('falls back per field: %s', (_label, stored, expected) => {
     expect(settingsSchema.parse(stored)).toEqual(expected);
@@ -83,6 +88,8 @@ describe('settingsChangeSchema', () => {
     ['VBR V2', { bitrate: 'v2' }],
     ['http URL', { cloudBaseUrl: 'http://localhost:8080' }],
     ['https URL with a path', { cloudBaseUrl: 'https://api.example.com/v1' }],
+    ['original format', { format: 'original' }],
+    ['MP3 format', { format: 'mp3' }],
     ['everything', { engine: 'local', bitrate: 320, cloudBaseUrl: 'https://api.example.com' }],
   ])('accepts %s', (_label, change) => {
     expect(settingsChangeSchema.safeParse(change)).toMatchObject({ success: true, data: change });
@@ -100,6 +107,8 @@ describe('settingsChangeSchema', () => {
     ['javascript URL', { cloudBaseUrl: 'javascript:alert(1)' }],
     ['file URL', { cloudBaseUrl: 'file:///etc/passwd' }],
     ['empty URL', { cloudBaseUrl: '' }],
+    ['format not offered', { format: 'm4a' }],
+    ['format of the wrong type', { format: true }],
     ['unknown key', { theme: 'dark' }],
     ['unknown key next to a valid one', { engine: 'local', extra: true }],
   ])('rejects %s', (_label, change) => {

@@ -2,6 +2,7 @@ import type { Bitrate } from '../bitrate';
 import type { TagChoices } from '../tag-choices';
 import type { Fades } from '../fades';
 import type { Trim } from '../trim';
+import type { FileExtension, OutputFormat } from '../output-format';
 
 export interface ConversionRequest {
   input: Blob;
@@ -11,6 +12,8 @@ export interface ConversionRequest {
   bitrate: Bitrate;
   /** When the source's sound already is MP3, copy its frames instead of encoding at `bitrate`. */
   keepMp3Audio?: boolean;
+  /** `original`: the source's sound copied packet for packet into its own container (MP3 when it has none). */
+  format?: OutputFormat;
   /** Bring the MP3 to −14 LUFS integrated loudness (a first pass measures it). */
   normalizeLoudness?: boolean;
   title: string;
@@ -28,8 +31,13 @@ export interface ConversionRequest {
 }
 
 export interface ConversionResult {
+  /** The file made: an MP3, unless `extension` says it is the original sound in its own container. */
   mp3: Blob;
   durationSeconds: number;
+  /** The made file's extension when it is not `mp3`. */
+  extension?: FileExtension;
+  /** With the `original` format, the codec (as people name it) that had no container here, so it became an MP3. */
+  originalNotKept?: string;
 }
 
 export type ProgressListener = (progress: number) => void;

@@ -12,6 +12,8 @@ const historyEntrySchema = z.object({
   downloadId: z.number().optional(),
   /** Whether the MP3 is still kept in extension storage for "Download again". */
   stored: z.boolean(),
+  /** The original sound's codec that had no container here, so this file is an MP3 (the Format was `original`). */
+  originalNotKept: z.string().optional(),
 });
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { tagChoicesSchema } from '../tag-choices';
 import { trimSchema } from '../trim';
 import { fadesSchema } from '../fades';
+import { outputFormatSchema } from '../output-format';
 import { cloudProgressSchema } from './cloud/progress';
 
 export const JOB_STATES = [
@@ -66,6 +67,8 @@ const jobResultSchema = z.object({
   size: z.number(),
   durationSeconds: z.number(),
   downloadId: z.number().optional(),
+  /** The original sound's codec that had no container here, so the file is an MP3 (the Format was `original`). */
+  originalNotKept: z.string().optional(),
 });
 
 export const jobSchema = z.object({
@@ -77,6 +80,8 @@ export const jobSchema = z.object({
   bitrate: bitrateSchema,
   /** Copy MP3 sound as it is (the setting when the job was queued). */
   keepMp3Audio: z.boolean().optional(),
+  /** MP3, or the original sound as it is (the setting when the job was queued); MP3 when absent. */
+  format: outputFormatSchema.optional(),
   /** Bring the MP3 to −14 LUFS (the setting when the job was queued). */
   normalizeLoudness: z.boolean().optional(),
   /** Which ID3 tags the MP3 gets (the setting when the job was queued); all when absent. */

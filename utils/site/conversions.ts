@@ -243,6 +243,8 @@ export class ConversionHost {
         outputKey: jobId,
         size: result.mp3.size,
         durationSeconds: result.durationSeconds,
+        ...(result.extension ? { extension: result.extension } : {}),
+        ...(result.originalNotKept ? { originalNotKept: result.originalNotKept } : {}),
       });
     });
   }

@@ -15,6 +15,7 @@ export async function changeSettings(
     keepMp3Audio?: boolean;
     normalizeLoudness?: boolean;
     tags?: Partial<Record<'title' | 'artistAlbum' | 'cover', boolean>>;
+    format?: 'mp3' | 'original';
   },
 ): Promise<void> {
   const options = await session.context.newPage();
@@ -27,6 +28,7 @@ export async function changeSettings(
     await options.getByLabel('Keep MP3 sound as it is').setChecked(change.keepMp3Audio);
   if (change.normalizeLoudness !== undefined)
     await options.getByLabel('Even out loudness').setChecked(change.normalizeLoudness);
+  if (change.format !== undefined) await options.getByLabel('Format', { exact: true }).selectOption(change.format);
   const tagLabels = { title: /^Title/, artistAlbum: /^Artist and album/, cover: /^Cover art/ } as const;
   for (const [key, on] of Object.entries(change.tags ?? {})) {
     await options

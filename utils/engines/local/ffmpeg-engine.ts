@@ -10,6 +10,7 @@ import { activeFades, type Fades } from '../../fades';
 import { TARGET_LUFS } from './loudness';
 import { vbrQuality, type Bitrate } from '../../bitrate';
 import { cancelledError } from '../../timing/cancel';
+import { codecLabel } from '../../output-format';
 
 /** Where the build puts ffmpeg.wasm's single-thread core inside the extension package. */
 const FFMPEG_CORE_DIR = 'ffmpeg';
@@ -242,12 +243,11 @@ async function convertWithFfmpeg(
     log.length = 0;
     ffmpeg.on('progress', reportProgress);
     const input = ['-nostdin', '-i', inputPath, '-map', `0:${stream.index}`, '-vn', '-sn', '-dn'];
+    const original = request.format === 'original' && !activeFades(request.fades);
     const copy =
-      request.keepMp3Audio &&
       stream.codec_name === 'mp3' &&
       !request.trim &&
-      !request.normalizeLoudness &&
-      !activeFades(request.fades);
+      (original || (request.keepMp3Audio && !request.normalizeLoudness && !activeFades(request.fades)));
     const keptEnd = Math.min(request.trim?.endSeconds ?? Infinity, knownSeconds ?? Infinity);
     const filters = [
       ...trimFilters(request.trim),
@@ -290,7 +290,11 @@ async function convertWithFfmpeg(
     const sourceSeconds = stream.duration ?? source.format?.duration ?? 0;
     const durationSeconds =
       Math.min(request.trim?.endSeconds ?? sourceSeconds, sourceSeconds) - (request.trim?.startSeconds ?? 0);
-    return { mp3: new Blob([bytes as BlobPart], { type: 'audio/mpeg' }), durationSeconds };
+    const mp3 = new Blob([bytes as BlobPart], { type: 'audio/mpeg' });
+    // This fallback makes MP3s only: an original sound other than an untrimmed MP3 one is encoded.
+    return original && !copy
+      ? { mp3, durationSeconds, originalNotKept: codecLabel(stream.codec_name) }
+      : { mp3, durationSeconds };
   } catch (error) {
     if (signal.aborted) throw cancelledError();
     throw error;

@@ -33,6 +33,8 @@ import { LoudnessMeter, normalizingGain } from './loudness';
 import { openInput } from './blob-window-source';
 import { readSoundTable, soundTableDuration } from './mp4/sound-table';
 import { decodeSoundTable } from './mp4/sound-decoding';
+import { copyOriginalSound } from './original-sound';
+import { codecLabel, containerForCodec } from '../../output-format';
 
 /** What the MP3 takes from the source besides its sound, read while the sound is converted. */
 interface SourceDetails {
@@ -399,6 +401,24 @@ async function copyMp3Frames(
   return { mp3, durationSeconds: playedSamples / sampleRate };
 }
 
+/**
+ * The **Format** `original`: the sound as it is, in its own container (an untrimmed MP3 through the MP3
+ * writer, with its chapters); undefined when it has no container here, and is to become an MP3.
+ */
+async function keepOriginalSound(
+  input: Input,
+  track: InputAudioTrack,
+  details: SourceDetails,
+  request: ConversionRequest,
+  onProgress: ProgressListener,
+  signal: AbortSignal,
+): Promise<ConversionResult | undefined> {
+  const extension = containerForCodec(track.codec);
+  if (!extension) return undefined;
+  if (extension === 'mp3' && !request.trim) return copyMp3Frames(track, details, request, onProgress, signal);
+  return copyOriginalSound(input, track, extension, details.tags, request, onProgress, signal);
+}
+
 /** Streams the input through WebCodecs decoding and LAME (wasm) encoding, on every core. */
 export const mediabunnyEngine: Engine = {
   async convert(
@@ -412,6 +432,12 @@ export const mediabunnyEngine: Engine = {
       const track = await openAudioTrack(input);
       const tags = mp3Tags(input, request);
       const chapters = readChapters(request.input);
+      if (request.format === 'original' && !activeFades(request.fades)) {
+        const kept = await keepOriginalSound(input, track, { tags, chapters }, request, onProgress, signal);
+        if (kept) return kept;
+        const mp3 = await mediabunnyEngine.convert({ ...request, format: 'mp3' }, onProgress, signal);
+        return { ...mp3, originalNotKept: codecLabel(track.codec) };
+      }
       // A trim cuts inside MP3 frames and fades change the sound, so such sound is encoded again.
       if (request.keepMp3Audio && track.codec === 'mp3' && !request.trim && !activeFades(request.fades))
         return await copyMp3Frames(track, { tags, chapters }, request, onProgress, signal);

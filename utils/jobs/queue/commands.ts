@@ -14,10 +14,13 @@ import { runCloud } from './cloud-hand-off';
 import { pump } from './pump';
 import { ok, refuse } from './replies';
 
-/** How the MP3 is made, as the settings say when a job is queued or retried. */
-function outputChoices(settings: Settings): Pick<Job, 'bitrate' | 'keepMp3Audio' | 'normalizeLoudness' | 'tags'> {
+/** How the MP3 is made, as the settings say when a job is queued or retried. NemoVideo makes MP3s only. */
+function outputChoices(
+  settings: Settings,
+  engine: Job['engine'],
+): Pick<Job, 'bitrate' | 'keepMp3Audio' | 'normalizeLoudness' | 'tags' | 'format'> {
   const { bitrate, keepMp3Audio, normalizeLoudness, tags } = settings;
-  return { bitrate, keepMp3Audio, normalizeLoudness, tags };
+  return { bitrate, keepMp3Audio, normalizeLoudness, tags, format: engine === 'cloud' ? 'mp3' : settings.format };
 }
 
 /** Queues one job per input; returns their ids in the same order. */
@@ -42,7 +45,7 @@ export async function add(
     }),
     sourceSize: input.size,
     engine: resolveEngine(engine),
-    ...outputChoices(settings),
+    ...outputChoices(settings, resolveEngine(engine)),
     source: input.source,
     ...(instructions && resolveEngine(engine) === 'cloud' ? { instructions } : {}),
     ...(trimmed ? { trim: trimmed } : {}),
@@ -90,7 +93,7 @@ export async function retry(jobId: string, engineChoice?: 'local' | 'cloud'): Pr
     engine,
     offer: undefined,
     cloud: engine === 'cloud' && before?.engine === 'cloud' ? editKeptForRetry(before.cloud) : undefined,
-    ...outputChoices(settings),
+    ...outputChoices(settings, engine),
     progress: 0,
     attempts: 0,
     error: undefined,

@@ -5,6 +5,7 @@ import { readHistory } from '../history';
 import { fail } from './failing';
 import { pump } from './pump';
 import { save } from './saving';
+import { withExtension } from '../../output-format';
 
 // What the conversion site reports about a job it runs: how far it is, its MP3, or why it failed.
 
@@ -18,8 +19,14 @@ export async function onProgress({ jobId, phase, progress }: MessageData<'job:pr
 }
 
 export async function onConverted(report: MessageData<'job:converted'>): Promise<void> {
-  const { jobId, outputKey, size, durationSeconds } = report;
-  const job = await transition(jobId, 'saving', { progress: 1, result: { outputKey, size, durationSeconds } });
+  const { jobId, outputKey, size, durationSeconds, extension, originalNotKept } = report;
+  const before = await readJob(jobId);
+  const job = await transition(jobId, 'saving', {
+    progress: 1,
+    result: { outputKey, size, durationSeconds, ...(originalNotKept ? { originalNotKept } : {}) },
+    // The name was made for an MP3; the original sound in its own container takes that container's extension.
+    ...(before && extension ? { outputName: withExtension(before.outputName, extension) } : {}),
+  });
   if (!job) {
     // A late or repeated report: keep the MP3 if a job or Completed downloads still own it.
     const owned =

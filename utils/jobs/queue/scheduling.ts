@@ -57,6 +57,7 @@ async function startLocal(job: Job): Promise<boolean> {
       fileName: job.sourceName,
       bitrate: job.bitrate,
       keepMp3Audio: job.keepMp3Audio ?? false,
+      format: job.format ?? 'mp3',
       normalizeLoudness: job.normalizeLoudness ?? false,
       ...(job.tags ? { tags: job.tags } : {}),
       ...(job.trim ? { trim: job.trim } : {}),
