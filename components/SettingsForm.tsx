@@ -20,6 +20,7 @@ import { useSettingDraft } from './useSettingDraft';
 import { Alert } from './Alert';
 import { Checkbox, CheckboxField } from './Checkbox';
 import { Interpolated, markers } from './Interpolated';
+import { SoundTrackFields } from './SoundTrackFields';
 
 /** An option's value is a string: `192` is the number, `v0` itself. */
 function bitrateOfOption(value: string): Bitrate {
@@ -172,6 +173,7 @@ export function SettingsForm() {
         />
         <Alert id={ids.urlError} message={url.error} />
       </div>
+      <SoundTrackFields settings={settings} save={save} />
       <Alert message={saveError} />
       <p className="muted">{i18n.t('options.savedAsYouGo')}</p>
     </form>

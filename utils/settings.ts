@@ -5,6 +5,7 @@ import { oneAtATime } from './one-at-a-time';
 import { ALL_TAGS, tagChoicesSchema } from './tag-choices';
 import { storage } from 'wxt/utils/storage';
 import { i18n } from '#i18n';
+import { soundTrackModeSchema } from './outputs/sound-tracks';
 
 export const ENGINES = ['auto', 'local', 'cloud'] as const;
 export const DEFAULT_CLOUD_BASE_URL = 'https://mega-api-prod.nemovideo.ai';
@@ -33,6 +34,10 @@ export const settingsSchema = z.object({
   tags: z
     .object({ title: z.boolean().catch(true), artistAlbum: z.boolean().catch(true), cover: z.boolean().catch(true) })
     .catch(ALL_TAGS),
+  /** Which sound tracks of a video with several become MP3s. */
+  soundTrack: soundTrackModeSchema.catch('default'),
+  /** One MP3 per chapter instead of one with the chapters in its tag. */
+  splitChapters: z.boolean().catch(false),
 });
 
 /** What a user may change: invalid values are rejected, not replaced. */
@@ -45,6 +50,8 @@ export const settingsChangeSchema = z
     normalizeLoudness: z.boolean(),
     fileNamePattern: fileNamePatternSchema,
     tags: tagChoicesSchema.partial().strict(),
+    soundTrack: soundTrackModeSchema,
+    splitChapters: z.boolean(),
   })
   .partial()
   .strict();

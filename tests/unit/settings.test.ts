@@ -21,6 +21,8 @@ const defaults: Settings = {
   normalizeLoudness: false,
   fileNamePattern: '{title}',
   tags: ALL_TAGS,
+  soundTrack: 'default',
+  splitChapters: false,
 };
 
 describe('settingsSchema', () => {
@@ -40,6 +42,8 @@ describe('settingsSchema', () => {
         normalizeLoudness: true,
         fileNamePattern: '{date} {title}',
         tags: { title: true, artistAlbum: false, cover: false },
+        soundTrack: 'all',
+        splitChapters: true,
       },
       {
         engine: 'cloud',
@@ -49,8 +53,11 @@ describe('settingsSchema', () => {
         normalizeLoudness: true,
         fileNamePattern: '{date} {title}',
         tags: { title: true, artistAlbum: false, cover: false },
+        soundTrack: 'all',
+        splitChapters: true,
       },
     ],
+    ['unknown sound track mode', { soundTrack: 'first' }, defaults],
     [
       'one tag switch unreadable',
       { tags: { title: false, artistAlbum: 'no', cover: false } },

@@ -5,7 +5,7 @@ import type { CommandReply, MessageData } from '../../messages';
 import type { Trim } from '../../trim';
 import { activeFades, type Fades } from '../../fades';
 import { i18n } from '#i18n';
-import { inputKeyOf, isActive, type Job, type JobSource } from '../job';
+import { inputKeyOf, isActive, outputFilesOf, type Job, type JobSource } from '../job';
 import { mutateJobs, patchJob, readJob, removeJob, transition } from '../job-store';
 import { conversionSite } from '../conversion-site';
 import { cancelCloudJob } from '../cloud/run';
@@ -15,9 +15,11 @@ import { pump } from './pump';
 import { ok, refuse } from './replies';
 
 /** How the MP3 is made, as the settings say when a job is queued or retried. */
-function outputChoices(settings: Settings): Pick<Job, 'bitrate' | 'keepMp3Audio' | 'normalizeLoudness' | 'tags'> {
-  const { bitrate, keepMp3Audio, normalizeLoudness, tags } = settings;
-  return { bitrate, keepMp3Audio, normalizeLoudness, tags };
+function outputChoices(
+  settings: Settings,
+): Pick<Job, 'bitrate' | 'keepMp3Audio' | 'normalizeLoudness' | 'tags' | 'soundTrack' | 'splitChapters'> {
+  const { bitrate, keepMp3Audio, normalizeLoudness, tags, soundTrack, splitChapters } = settings;
+  return { bitrate, keepMp3Audio, normalizeLoudness, tags, soundTrack, splitChapters };
 }
 
 /** Queues one job per input; returns their ids in the same order. */
@@ -107,7 +109,7 @@ export async function remove(jobId: string): Promise<CommandReply> {
   if (isActive(job) || job.state === 'queued') return refuse(i18n.t('jobs.cancelFirst'));
   await removeJob(jobId);
   await deleteBlob('inputs', inputKeyOf(job));
-  if (job.result) await deleteBlob('outputs', job.result.outputKey);
+  for (const file of outputFilesOf(job)) await deleteBlob('outputs', file.outputKey);
   return ok;
 }
 
