@@ -15,6 +15,8 @@ export async function changeSettings(
     keepMp3Audio?: boolean;
     normalizeLoudness?: boolean;
     tags?: Partial<Record<'title' | 'artistAlbum' | 'cover', boolean>>;
+    soundTrack?: 'default' | 'ask' | 'all';
+    splitChapters?: boolean;
   },
 ): Promise<void> {
   const options = await session.context.newPage();
@@ -27,6 +29,9 @@ export async function changeSettings(
     await options.getByLabel('Keep MP3 sound as it is').setChecked(change.keepMp3Audio);
   if (change.normalizeLoudness !== undefined)
     await options.getByLabel('Even out loudness').setChecked(change.normalizeLoudness);
+  if (change.soundTrack !== undefined) await options.getByLabel('Sound track').selectOption(change.soundTrack);
+  if (change.splitChapters !== undefined)
+    await options.getByLabel('One MP3 per chapter').setChecked(change.splitChapters);
   const tagLabels = { title: /^Title/, artistAlbum: /^Artist and album/, cover: /^Cover art/ } as const;
   for (const [key, on] of Object.entries(change.tags ?? {})) {
     await options
