@@ -8,6 +8,7 @@ import { FileCard } from './FileCard';
 import { useCloudCost } from './CloudCredits';
 import { CloudConversation } from './CloudConversation';
 import { ProgressBar } from './ProgressBar';
+import { TrackChoice } from './TrackChoice';
 
 const stateLabel = (state: Job['state']): string => i18n.t(`jobs.${state}`);
 
@@ -57,7 +58,8 @@ function JobRow({ job }: { job: Job }) {
           {job.notice}
         </p>
       )}
-      {!inProgress && (
+      {job.state === 'choosing' && <TrackChoice job={job} />}
+      {!inProgress && job.state !== 'choosing' && (
         <>
           {job.error ? <Alert message={job.error} /> : <p className="muted">{stateLabel(job.state)}</p>}
           <div className="job__actions">

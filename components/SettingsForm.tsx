@@ -21,6 +21,7 @@ import { Alert } from './Alert';
 import { Checkbox, CheckboxField } from './Checkbox';
 import { Interpolated, markers } from './Interpolated';
 import { FormatField } from './FormatField';
+import { SoundTrackFields } from './SoundTrackFields';
 
 /** An option's value is a string: `192` is the number, `v0` itself. */
 function bitrateOfOption(value: string): Bitrate {
@@ -174,6 +175,7 @@ export function SettingsForm() {
         />
         <Alert id={ids.urlError} message={url.error} />
       </div>
+      <SoundTrackFields settings={settings} save={save} />
       <Alert message={saveError} />
       <p className="muted">{i18n.t('options.savedAsYouGo')}</p>
     </form>

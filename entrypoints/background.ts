@@ -27,6 +27,7 @@ export default defineBackground(() => {
     return reply.ok ? { ok: true } : reply;
   });
   onMessage('page:grant', () => pageJobs.grant());
+  onMessage('jobs:choose-track', (choice) => jobQueue.chooseTrack(choice));
   onMessage('bridge:start', (request) => pageJobs.startHandedOver(request));
   showJobsOnToolbar();
   // A report that woke a stopped worker waits until recovery has looked at every job.
@@ -43,6 +44,10 @@ export default defineBackground(() => {
     'job:failed': async (report) => {
       await recovered;
       await jobQueue.onFailed(report);
+    },
+    'job:tracks': async (report) => {
+      await recovered;
+      await jobQueue.onTracks(report);
     },
   });
   browser.runtime.onInstalled.addListener(() => void createContextMenu());

@@ -8,6 +8,7 @@ import { tagChoicesSchema } from './tag-choices';
 import { trimSchema } from './trim';
 import { fadesSchema } from './fades';
 import { fileExtensionSchema, outputFormatSchema } from './output-format';
+import { soundTrackModeSchema, soundTrackSchema } from './outputs/sound-tracks';
 
 /** A blob URL the extension itself made (Chromium or Firefox). */
 const extensionBlobUrl = z
@@ -81,6 +82,12 @@ export const messageSchemas = {
     fades: fadesSchema.optional(),
     /** Given up after this long without progress (the offscreen document can't read storage itself). */
     stallLimitMs: z.number().positive().optional(),
+    /** What the job makes: which sound tracks, whether one MP3 per chapter, and the name the others follow. */
+    outputName: fileName.optional(),
+    soundTrack: soundTrackModeSchema.optional(),
+    splitChapters: z.boolean().optional(),
+    chosenTrack: z.number().int().min(0).max(255).optional(),
+    uiLanguage: z.string().max(35).optional(),
   }),
   'site:cancel': payload({ jobId: id }),
   'site:fetch-input': payload({ jobId: id, source: jobSourceSchema }),
@@ -120,8 +127,17 @@ export const messageSchemas = {
     extension: fileExtensionSchema.optional(),
     /** The original sound's codec, which had no container here: the file is an MP3. */
     originalNotKept: z.string().max(40).optional(),
+    /** A job that made several MP3s: each of them, in order. */
+    files: z
+      .array(payload({ outputKey: id, fileName, size: z.number(), durationSeconds: z.number() }))
+      .max(1000)
+      .optional(),
   }),
   'job:failed': payload({ jobId: id, reason: failureReasonSchema }),
+  /** The video has several sound tracks and the user is to choose one. */
+  'job:tracks': payload({ jobId: id, tracks: z.array(soundTrackSchema).min(2).max(256) }),
+  // popup → background
+  'jobs:choose-track': payload({ jobId: id, trackIndex: z.number().int().min(0).max(255) }),
 };
 
 type Schemas = typeof messageSchemas;

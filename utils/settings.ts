@@ -6,6 +6,7 @@ import { outputFormatSchema } from './output-format';
 import { ALL_TAGS, tagChoicesSchema } from './tag-choices';
 import { storage } from 'wxt/utils/storage';
 import { i18n } from '#i18n';
+import { soundTrackModeSchema } from './outputs/sound-tracks';
 
 export const ENGINES = ['auto', 'local', 'cloud'] as const;
 export const DEFAULT_CLOUD_BASE_URL = 'https://mega-api-prod.nemovideo.ai';
@@ -36,6 +37,10 @@ export const settingsSchema = z.object({
     .catch(ALL_TAGS),
   /** An MP3, or the video's own sound copied as it is into its own container. */
   format: outputFormatSchema.catch('mp3'),
+  /** Which sound tracks of a video with several become MP3s. */
+  soundTrack: soundTrackModeSchema.catch('default'),
+  /** One MP3 per chapter instead of one with the chapters in its tag. */
+  splitChapters: z.boolean().catch(false),
 });
 
 /** What a user may change: invalid values are rejected, not replaced. */
@@ -49,6 +54,8 @@ export const settingsChangeSchema = z
     fileNamePattern: fileNamePatternSchema,
     tags: tagChoicesSchema.partial().strict(),
     format: outputFormatSchema,
+    soundTrack: soundTrackModeSchema,
+    splitChapters: z.boolean(),
   })
   .partial()
   .strict();

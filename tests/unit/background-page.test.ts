@@ -20,6 +20,7 @@ function siteWith(engine: Engine, failing?: keyof ReportHandlers) {
     'job:progress': handle('job:progress'),
     'job:converted': handle('job:converted'),
     'job:failed': handle('job:failed'),
+    'job:tracks': handle('job:tracks'),
   });
   return { site, reported };
 }

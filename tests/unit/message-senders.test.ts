@@ -45,6 +45,8 @@ const allowed: Record<MessageType, SenderName[]> = {
   'job:progress': extensionSide,
   'job:converted': extensionSide,
   'job:failed': extensionSide,
+  'job:tracks': extensionSide,
+  'jobs:choose-track': extensionSide,
 };
 
 describe('senderAllowed', () => {

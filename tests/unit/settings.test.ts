@@ -22,6 +22,8 @@ const defaults: Settings = {
   fileNamePattern: '{title}',
   tags: ALL_TAGS,
   format: 'mp3',
+  soundTrack: 'default',
+  splitChapters: false,
 };
 
 describe('settingsSchema', () => {
@@ -42,6 +44,8 @@ describe('settingsSchema', () => {
         fileNamePattern: '{date} {title}',
         tags: { title: true, artistAlbum: false, cover: false },
         format: 'original',
+        soundTrack: 'all',
+        splitChapters: true,
       },
       {
         engine: 'cloud',
@@ -52,8 +56,11 @@ describe('settingsSchema', () => {
         fileNamePattern: '{date} {title}',
         tags: { title: true, artistAlbum: false, cover: false },
         format: 'original',
+        soundTrack: 'all',
+        splitChapters: true,
       },
     ],
+    ['unknown sound track mode', { soundTrack: 'first' }, defaults],
     [
       'one tag switch unreadable',
       { tags: { title: false, artistAlbum: 'no', cover: false } },

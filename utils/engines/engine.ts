@@ -3,6 +3,7 @@ import type { TagChoices } from '../tag-choices';
 import type { Fades } from '../fades';
 import type { Trim } from '../trim';
 import type { FileExtension, OutputFormat } from '../output-format';
+import type { SourceDescription } from '../outputs/output-plan';
 
 export interface ConversionRequest {
   input: Blob;
@@ -28,6 +29,13 @@ export interface ConversionRequest {
    * never sits in memory. A name, not a function: a request must be able to cross into a worker.
    */
   scratchKey?: string;
+  /** The sound track, by its place among the source's (from 0); the default one when absent. */
+  trackIndex?: number;
+  /**
+   * The MP3 is one chapter of the video (its part of the sound is the trim): numbered, with the video's
+   * title as album, and no chapter frames of its own.
+   */
+  chapterFile?: { album: string; trackNumber: number; tracksTotal: number };
 }
 
 export interface ConversionResult {
@@ -47,4 +55,6 @@ export interface Engine {
   convert(request: ConversionRequest, onProgress: ProgressListener, signal: AbortSignal): Promise<ConversionResult>;
   /** Gets ready for a conversion that is likely to come (starts workers, compiles wasm). */
   warmUp?(): void;
+  /** The source's sound tracks and chapters, for a job that may make several MP3s of it (one MP3 without it). */
+  describe?(input: Blob, signal: AbortSignal): Promise<SourceDescription>;
 }

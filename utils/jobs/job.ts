@@ -5,6 +5,7 @@ import { trimSchema } from '../trim';
 import { fadesSchema } from '../fades';
 import { outputFormatSchema } from '../output-format';
 import { cloudProgressSchema } from './cloud/progress';
+import { soundTrackModeSchema, soundTrackSchema } from '../outputs/sound-tracks';
 
 export const JOB_STATES = [
   'queued',
@@ -15,6 +16,8 @@ export const JOB_STATES = [
   'failed',
   'cancelled',
   'interrupted',
+  /** A video with several sound tracks waits for the user to choose one (the **Ask** setting). */
+  'choosing',
 ] as const;
 export type JobState = (typeof JOB_STATES)[number];
 
@@ -24,13 +27,14 @@ export const RUNNING_STATES: readonly JobState[] = ['reading', 'converting'];
 
 const transitions: Record<JobState, readonly JobState[]> = {
   queued: ['reading', 'failed', 'cancelled', 'interrupted'],
-  reading: ['converting', 'queued', 'failed', 'cancelled', 'interrupted'],
-  converting: ['saving', 'queued', 'failed', 'cancelled', 'interrupted'],
+  reading: ['converting', 'queued', 'failed', 'cancelled', 'interrupted', 'choosing'],
+  converting: ['saving', 'queued', 'failed', 'cancelled', 'interrupted', 'choosing'],
   saving: ['done', 'failed', 'cancelled', 'interrupted'],
   done: [],
   failed: ['queued'],
   cancelled: ['queued'],
   interrupted: ['queued'],
+  choosing: ['queued', 'cancelled'],
 };
 
 export function canTransition(from: JobState, to: JobState): boolean {
@@ -62,6 +66,17 @@ export const jobSourceSchema = z.discriminatedUnion('kind', [
 ]);
 export type JobSource = z.infer<typeof jobSourceSchema>;
 
+const outputFileSchema = z.object({
+  outputKey: z.string(),
+  fileName: z.string(),
+  size: z.number(),
+  durationSeconds: z.number(),
+  downloadId: z.number().optional(),
+  /** Its download completed. */
+  downloaded: z.boolean().optional(),
+});
+export type OutputFile = z.infer<typeof outputFileSchema>;
+
 const jobResultSchema = z.object({
   outputKey: z.string(),
   size: z.number(),
@@ -69,6 +84,11 @@ const jobResultSchema = z.object({
   downloadId: z.number().optional(),
   /** The original sound's codec that had no container here, so the file is an MP3 (the Format was `original`). */
   originalNotKept: z.string().optional(),
+  /**
+   * A job that made several MP3s (one per sound track or chapter): each with its own name and download, in
+   * order. The fields above then are the first one's key and the totals.
+   */
+  files: z.array(outputFileSchema).optional(),
 });
 
 export const jobSchema = z.object({
@@ -109,6 +129,14 @@ export const jobSchema = z.object({
   /** The conversation with NemoVideo about this job, as shown in the popup. */
   conversation: z.array(z.object({ from: z.enum(['you', 'nemovideo']), text: z.string() })).optional(),
   result: jobResultSchema.optional(),
+  /** Which sound tracks become MP3s (the setting when the job was queued); the default one when absent. */
+  soundTrack: soundTrackModeSchema.optional(),
+  /** One MP3 per chapter (the setting when the job was queued). */
+  splitChapters: z.boolean().optional(),
+  /** The sound track the user chose, by its index among the video's. */
+  chosenTrack: z.number().int().min(0).optional(),
+  /** While `choosing`: the video's sound tracks, to choose from. */
+  trackChoices: z.array(soundTrackSchema).optional(),
 });
 
 export type Job = z.infer<typeof jobSchema>;
@@ -116,6 +144,13 @@ export type Job = z.infer<typeof jobSchema>;
 /** Where the job's input bytes are (or will be, once a URL is fetched) in IndexedDB. */
 export function inputKeyOf(job: Pick<Job, 'id' | 'source'>): string {
   return job.source.kind === 'stored-file' ? job.source.inputKey : job.id;
+}
+
+/** The MP3s the job made, each with its name: one, or one per sound track or chapter. */
+export function outputFilesOf(job: Pick<Job, 'result' | 'outputName'>): OutputFile[] {
+  if (!job.result) return [];
+  const { files, ...only } = job.result;
+  return files ?? [{ ...only, fileName: job.outputName }];
 }
 
 export function isActive(job: Job): boolean {

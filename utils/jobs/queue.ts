@@ -1,5 +1,6 @@
 import { add, cancel, exportReviewed, remove, retry, start } from './queue/commands';
 import { onConverted, onFailed, onProgress } from './queue/reports';
+import { chooseTrack, onTracks } from './queue/track-choice';
 import { downloadAgain, onDownloadChanged, showInFolder } from './queue/saving';
 import { downloadAllAsZip } from './queue/zip-download';
 import { fillSlots } from './queue/scheduling';
@@ -33,4 +34,6 @@ export const jobQueue = {
   showInFolder,
   warmUp,
   recover,
+  onTracks,
+  chooseTrack,
 };

@@ -22,7 +22,8 @@ export interface Badge {
 
 /** What the toolbar button shows for the queue's jobs and Completed downloads (newest first). */
 export function badgeFor(jobs: readonly Job[], history: readonly HistoryEntry[], seenAt: number, now: number): Badge {
-  const converting = jobs.filter((job) => job.state === 'queued' || isActive(job)).length;
+  // A job waiting for its sound track to be chosen is still to be done.
+  const converting = jobs.filter((job) => job.state === 'queued' || job.state === 'choosing' || isActive(job)).length;
   const failed = jobs.filter(
     (job) => (job.state === 'failed' || job.state === 'interrupted') && job.updatedAt > seenAt,
   ).length;

@@ -9,6 +9,7 @@ const waitingLabels = {
   reading: 'page.reading',
   converting: 'page.converting',
   saving: 'page.saving',
+  choosing: 'tracks.chooseInPopup',
 } as const satisfies Partial<Record<Job['state'], string>>;
 
 function progressLabel(job: Job, downloading: boolean): string {

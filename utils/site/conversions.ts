@@ -1,6 +1,8 @@
-import type { Engine } from '../engines/engine';
+import type { ConversionResult, Engine } from '../engines/engine';
 import { failureReasonOf } from '../failures';
-import { deleteScratch, getBlob, putBlob } from '../blob-store';
+import { deleteBlob, deleteScratch, getBlob, putBlob } from '../blob-store';
+import { planOutputs, type OutputPlan } from '../outputs/output-plan';
+import { withExtension } from '../output-format';
 import { ConversionError } from '../failures';
 import { sendMessage, type MessageData, type ReplyOf } from '../messages';
 import { inputKeyOf, type JobSource } from '../jobs/job';
@@ -15,7 +17,7 @@ import { readStreamSound } from './stream-input';
 const REPORT_PACE = { minIntervalMs: 200, heartbeatMs: 200 };
 const REPORT_ATTEMPTS = 5;
 
-export type ReportType = 'job:progress' | 'job:converted' | 'job:failed';
+export type ReportType = 'job:progress' | 'job:converted' | 'job:failed' | 'job:tracks';
 /** Tells the job queue how a job goes: by message from the offscreen document, by a call in Firefox's background page. */
 export type Report = <T extends ReportType>(type: T, data: MessageData<T>) => Promise<void>;
 
@@ -215,38 +217,130 @@ export class ConversionHost {
   }
 
   private async convertAndStore(
-    { jobId, source, bitrate, stallLimitMs: _, ...choices }: MessageData<'site:convert'>,
+    request: MessageData<'site:convert'>,
     scratchKey: string,
     signal: AbortSignal,
     stall: StallWatch,
   ) {
+    const {
+      jobId,
+      source,
+      bitrate,
+      stallLimitMs: _,
+      outputName,
+      soundTrack,
+      splitChapters,
+      chosenTrack,
+      uiLanguage,
+      ...choices
+    } = request;
     const report = this.report;
     await report('job:progress', { jobId, phase: 'reading', progress: 0 });
     const input = await readInput(jobId, source, signal, report, () => stall.touch('download-stalled'));
+    const plan = await this.planFor(request, input, signal);
+    if (signal.aborted) return;
+    if (plan.kind === 'choose') {
+      await report('job:tracks', { jobId, tracks: plan.tracks });
+      return;
+    }
+    const { outputs } = plan;
     // The first progress a person can see goes out at once; after that, a few times a second.
     const reportProgress = throttleProgress(
       (progress) => void report('job:progress', { jobId, phase: 'converting', progress }),
       REPORT_PACE,
     );
-    const onProgress = (progress: number) => {
-      stall.touch('stalled');
-      reportProgress(clamp01(progress));
-    };
-    // The turn lasts until the MP3 is stored and reported, so the popup never shows two jobs converting.
+    const several = outputs.length > 1;
+    // The turn lasts until the MP3s are stored and reported, so the popup never shows two jobs converting.
     await this.inEngineTurn(jobId, stall, signal, async () => {
-      const result = await this.engine.convert({ input, bitrate, ...choices, scratchKey }, onProgress, signal);
-      if (signal.aborted) return;
-      await putBlob('outputs', jobId, result.mp3);
-      if (signal.aborted) return;
-      await report('job:converted', {
-        jobId,
-        outputKey: jobId,
-        size: result.mp3.size,
-        durationSeconds: result.durationSeconds,
-        ...(result.extension ? { extension: result.extension } : {}),
-        ...(result.originalNotKept ? { originalNotKept: result.originalNotKept } : {}),
-      });
+      const stored: { outputKey: string; fileName: string; size: number; durationSeconds: number }[] = [];
+      let kept: Pick<ConversionResult, 'extension' | 'originalNotKept'> = {};
+      try {
+        for (const [index, output] of outputs.entries()) {
+          const onProgress = (progress: number) => {
+            stall.touch('stalled');
+            reportProgress(clamp01((index + progress) / outputs.length));
+          };
+          const partScratch = `${scratchKey}/${index}`;
+          const result = await this.engine.convert(
+            {
+              input,
+              bitrate,
+              ...choices,
+              scratchKey: partScratch,
+              ...(output.trackIndex !== undefined && { trackIndex: output.trackIndex }),
+              ...(output.trim && { trim: output.trim }),
+              ...(output.chapter && {
+                title: output.chapter.title,
+                chapterFile: {
+                  album: choices.title,
+                  trackNumber: output.chapter.number,
+                  tracksTotal: output.chapter.total,
+                },
+              }),
+            },
+            onProgress,
+            signal,
+          );
+          if (signal.aborted) return;
+          const outputKey = several ? `${jobId}-${index + 1}` : jobId;
+          await putBlob('outputs', outputKey, result.mp3);
+          kept = { extension: result.extension, originalNotKept: result.originalNotKept };
+          stored.push({
+            outputKey,
+            // The name was made for an MP3; the original sound in its own container takes that container's extension.
+            fileName: result.extension ? withExtension(output.fileName, result.extension) : output.fileName,
+            size: result.mp3.size,
+            durationSeconds: result.durationSeconds,
+          });
+          await deleteScratch(partScratch).catch(() => undefined);
+          if (signal.aborted) return;
+        }
+        const [first] = stored;
+        if (!first) return;
+        await report('job:converted', {
+          jobId,
+          outputKey: first.outputKey,
+          size: stored.reduce((sum, file) => sum + file.size, 0),
+          durationSeconds: stored.reduce((sum, file) => sum + file.durationSeconds, 0),
+          ...(kept.extension ? { extension: kept.extension } : {}),
+          ...(kept.originalNotKept ? { originalNotKept: kept.originalNotKept } : {}),
+          ...(several && { files: stored }),
+        });
+      } catch (error) {
+        // A job that fails halfway keeps none of its MP3s: a Retry makes them all again.
+        if (several)
+          await Promise.all(stored.map((file) => deleteBlob('outputs', file.outputKey).catch(() => undefined)));
+        throw error;
+      }
     });
+  }
+
+  /**
+   * The MP3s the job makes. Only a job that may make several (a sound-track choice, chapters) has its source
+   * described first; a source that can't be described makes one MP3, as the engine reads it.
+   */
+  private async planFor(request: MessageData<'site:convert'>, input: Blob, signal: AbortSignal): Promise<OutputPlan> {
+    const outputName = request.outputName ?? `${request.title}.mp3`;
+    const soundTrack = request.soundTrack ?? 'default';
+    const splitChapters = request.splitChapters ?? false;
+    const one: OutputPlan = { kind: 'files', outputs: [{ fileName: outputName }] };
+    if ((soundTrack === 'default' && !splitChapters) || !this.engine.describe) return one;
+    const description = await this.engine.describe(input, signal).catch((error: unknown) => {
+      if (!signal.aborted) console.warn(`Reading the sound tracks and chapters of ${request.fileName} failed`, error);
+      return undefined;
+    });
+    if (!description) return one;
+    return planOutputs(
+      {
+        outputName,
+        soundTrack,
+        splitChapters,
+        ...(request.chosenTrack !== undefined && { chosenTrack: request.chosenTrack }),
+        trimmedOrFaded: request.trim !== undefined || request.fades !== undefined,
+        uiLanguage: request.uiLanguage ?? 'en',
+      },
+      description,
+    );
   }
 
   /**

@@ -16,6 +16,8 @@ export async function changeSettings(
     normalizeLoudness?: boolean;
     tags?: Partial<Record<'title' | 'artistAlbum' | 'cover', boolean>>;
     format?: 'mp3' | 'original';
+    soundTrack?: 'default' | 'ask' | 'all';
+    splitChapters?: boolean;
   },
 ): Promise<void> {
   const options = await session.context.newPage();
@@ -29,6 +31,9 @@ export async function changeSettings(
   if (change.normalizeLoudness !== undefined)
     await options.getByLabel('Even out loudness').setChecked(change.normalizeLoudness);
   if (change.format !== undefined) await options.getByLabel('Format', { exact: true }).selectOption(change.format);
+  if (change.soundTrack !== undefined) await options.getByLabel('Sound track').selectOption(change.soundTrack);
+  if (change.splitChapters !== undefined)
+    await options.getByLabel('One MP3 per chapter').setChecked(change.splitChapters);
   const tagLabels = { title: /^Title/, artistAlbum: /^Artist and album/, cover: /^Cover art/ } as const;
   for (const [key, on] of Object.entries(change.tags ?? {})) {
     await options

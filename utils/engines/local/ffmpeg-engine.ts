@@ -147,7 +147,8 @@ function metadataArguments(request: ConversionRequest, sourceTags: Record<string
   const tags: [string, string | undefined][] = [
     ['title', choices.title ? request.title : undefined],
     ['artist', choices.artistAlbum ? tag('artist') : undefined],
-    ['album', choices.artistAlbum ? tag('album') : undefined],
+    ['album', request.chapterFile?.album ?? (choices.artistAlbum ? tag('album') : undefined)],
+    ['track', request.chapterFile && `${request.chapterFile.trackNumber}/${request.chapterFile.tracksTotal}`],
   ];
   return tags.flatMap(([key, value]) => (value ? ['-metadata', `${key}=${value}`] : []));
 }
@@ -158,8 +159,9 @@ async function hasAudioFrames(ffmpeg: FFmpeg, path: string, signal: AbortSignal)
   return output?.streams.some((stream) => stream.codec_type === 'audio' && (stream.nb_read_packets ?? 0) > 0) ?? false;
 }
 
-function chooseAudioStream(streams: ProbedStream[]): ProbedStream | undefined {
+function chooseAudioStream(streams: ProbedStream[], trackIndex: number | undefined): ProbedStream | undefined {
   const audio = streams.filter((stream) => stream.codec_type === 'audio');
+  if (trackIndex !== undefined && audio[trackIndex]) return audio[trackIndex];
   return audio.find((stream) => stream.disposition?.default === 1) ?? audio[0];
 }
 
@@ -227,7 +229,7 @@ async function convertWithFfmpeg(
     if (!source) {
       throw new ConversionError(containerRecognised || DAMAGED_SIGNS.test(log.join('\n')) ? 'damaged' : 'not-a-video');
     }
-    const stream = chooseAudioStream(source.streams);
+    const stream = chooseAudioStream(source.streams, request.trackIndex);
     if (!stream) throw new ConversionError(source.streams.length > 0 ? 'no-audio' : 'not-a-video');
 
     const knownSeconds = stream.duration ?? source.format?.duration;

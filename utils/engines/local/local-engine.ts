@@ -1,6 +1,6 @@
 import type { Engine } from '../engine';
 import { ConversionError } from '../../failures';
-import { mediabunnyEngine, NeedsFallbackError, warmUpMp3Encoders } from './mediabunny-engine';
+import { describeSource, mediabunnyEngine, NeedsFallbackError, warmUpMp3Encoders } from './mediabunny-engine';
 import { createFfmpegEngine } from './ffmpeg-engine';
 import { warmUpCoverArt } from './tags';
 
@@ -10,6 +10,7 @@ export const localEngine: Engine = {
     warmUpMp3Encoders();
     void warmUpCoverArt().catch(() => undefined);
   },
+  describe: (input) => describeSource(input),
   async convert(request, onProgress, signal) {
     if (request.input.size === 0) throw new ConversionError('empty');
     try {

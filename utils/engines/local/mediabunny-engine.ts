@@ -13,6 +13,7 @@ import {
   type StreamTargetChunk,
 } from 'mediabunny';
 import type { ConversionRequest, ConversionResult, Engine, ProgressListener } from '../engine';
+import type { SourceDescription } from '../../outputs/output-plan';
 import { ConversionError } from '../../failures';
 import { DiskFullError, spillTo } from '../../blob-store';
 import { cancelledError } from '../../timing/cancel';
@@ -60,7 +61,8 @@ export function warmUpMp3Encoders(): void {
   sharedEncoderPool().warmUp();
 }
 
-export async function openAudioTrack(input: Input): Promise<InputAudioTrack> {
+/** The track to convert: the one at `trackIndex` among the sound tracks when given, else the primary one. */
+export async function openAudioTrack(input: Input, trackIndex?: number): Promise<InputAudioTrack> {
   let containerRecognised = false;
   try {
     await input.getFormat();
@@ -69,7 +71,8 @@ export async function openAudioTrack(input: Input): Promise<InputAudioTrack> {
   } catch (error) {
     throw new NeedsFallbackError(String(error), containerRecognised);
   }
-  const track = await input.getPrimaryAudioTrack();
+  const chosen = trackIndex === undefined ? undefined : (await input.getAudioTracks())[trackIndex];
+  const track = chosen ?? (await input.getPrimaryAudioTrack());
   if (!track) {
     const hasVideo = (await input.getPrimaryVideoTrack()) !== null;
     if (hasVideo) throw new ConversionError('no-audio');
@@ -419,8 +422,36 @@ async function keepOriginalSound(
   return copyOriginalSound(input, track, extension, details.tags, request, onProgress, signal);
 }
 
+/**
+ * The source's sound tracks and chapters. A container mediabunny can't read lists no tracks (the ffmpeg
+ * fallback converts its default one); chapters are read from the file itself either way.
+ */
+export async function describeSource(blob: Blob): Promise<SourceDescription> {
+  const chapters = readChapters(blob);
+  const input = await openInput(blob);
+  try {
+    const audio = await input.getAudioTracks().catch(() => []);
+    const tracks = await Promise.all(
+      audio.map(async (track, index) => {
+        const name = (await track.getName().catch(() => null))?.trim().slice(0, 200);
+        return {
+          index,
+          languageCode: track.languageCode.slice(0, 35),
+          ...(name ? { name } : {}),
+          ...(track.codec ? { codec: track.codec } : {}),
+          channels: Math.min(64, track.numberOfChannels),
+        };
+      }),
+    );
+    return { tracks, chapters: (await chapters).map(({ title, startSeconds }) => ({ title, startSeconds })) };
+  } finally {
+    input.dispose();
+  }
+}
+
 /** Streams the input through WebCodecs decoding and LAME (wasm) encoding, on every core. */
 export const mediabunnyEngine: Engine = {
+  describe: (blob) => describeSource(blob),
   async convert(
     request: ConversionRequest,
     onProgress: ProgressListener,
@@ -429,9 +460,10 @@ export const mediabunnyEngine: Engine = {
     warmUpMp3Encoders();
     const input = await openInput(request.input);
     try {
-      const track = await openAudioTrack(input);
+      const track = await openAudioTrack(input, request.trackIndex);
       const tags = mp3Tags(input, request);
-      const chapters = readChapters(request.input);
+      // A chapter's own MP3 needs no chapter list.
+      const chapters = request.chapterFile ? Promise.resolve([]) : readChapters(request.input);
       if (request.format === 'original' && !activeFades(request.fades)) {
         const kept = await keepOriginalSound(input, track, { tags, chapters }, request, onProgress, signal);
         if (kept) return kept;

@@ -101,6 +101,11 @@ export async function mp3Tags(input: Input, request: ConversionRequest): Promise
     if (source.artist) tags.artist = source.artist;
     if (source.album) tags.album = source.album;
   }
+  if (request.chapterFile) {
+    tags.album = request.chapterFile.album;
+    tags.trackNumber = request.chapterFile.trackNumber;
+    tags.tracksTotal = request.chapterFile.tracksTotal;
+  }
   if (choices.cover) {
     const cover =
       source.images?.find((image) => image.kind === 'coverFront') ??

@@ -1,4 +1,5 @@
 import type { ConversionRequest, ConversionResult, Engine, ProgressListener } from '../engine';
+import type { SourceDescription } from '../../outputs/output-plan';
 import { ConversionError } from '../../failures';
 import type { FromConversionWorker, ToConversionWorker } from './conversion-messages';
 
@@ -48,6 +49,8 @@ export function workerEngine(): Engine {
       worker.onmessage = ({ data }: MessageEvent<FromConversionWorker>) => {
         if (data.type === 'progress') onProgress(data.progress);
         else if (data.type === 'converted') settle(() => resolve(data.result), { reusable: true });
+        else if (data.type === 'described')
+          settle(() => reject(new Error('Unexpected description')), { reusable: false });
         // A failed conversion may have left ffmpeg.wasm or a decoder broken: the next job gets a fresh worker.
         else settle(() => reject(new ConversionError(data.reason, data.message)), { reusable: false });
       };
@@ -57,7 +60,32 @@ export function workerEngine(): Engine {
     });
   }
 
+  /** The source's tracks and chapters, read in a worker of its own like a conversion (a hostile file freezes only it). */
+  function describe(input: Blob, signal: AbortSignal): Promise<SourceDescription> {
+    if (signal.aborted) return Promise.reject(signal.reason);
+    const worker = startWorker();
+    return new Promise<SourceDescription>((resolve, reject) => {
+      const stop = () => {
+        worker.terminate();
+        reject(signal.reason);
+      };
+      signal.addEventListener('abort', stop, { once: true });
+      const settle = (outcome: () => void) => {
+        signal.removeEventListener('abort', stop);
+        worker.terminate();
+        outcome();
+      };
+      worker.onmessage = ({ data }: MessageEvent<FromConversionWorker>) => {
+        if (data.type === 'described') settle(() => resolve(data.description));
+        else if (data.type === 'failed') settle(() => reject(new ConversionError(data.reason, data.message)));
+      };
+      worker.onerror = (event) => settle(() => reject(new Error(`The conversion worker stopped: ${event.message}`)));
+      send(worker, { type: 'describe', input });
+    });
+  }
+
   return {
+    describe,
     warmUp() {
       spare ??= startWorker();
       send(spare, { type: 'warm-up' });

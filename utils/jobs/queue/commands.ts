@@ -5,7 +5,7 @@ import type { CommandReply, MessageData } from '../../messages';
 import type { Trim } from '../../trim';
 import { activeFades, type Fades } from '../../fades';
 import { i18n } from '#i18n';
-import { inputKeyOf, isActive, type Job, type JobSource } from '../job';
+import { inputKeyOf, isActive, outputFilesOf, type Job, type JobSource } from '../job';
 import { mutateJobs, patchJob, readJob, removeJob, transition } from '../job-store';
 import { conversionSite } from '../conversion-site';
 import { cancelCloudJob } from '../cloud/run';
@@ -18,9 +18,10 @@ import { ok, refuse } from './replies';
 function outputChoices(
   settings: Settings,
   engine: Job['engine'],
-): Pick<Job, 'bitrate' | 'keepMp3Audio' | 'normalizeLoudness' | 'tags' | 'format'> {
-  const { bitrate, keepMp3Audio, normalizeLoudness, tags } = settings;
-  return { bitrate, keepMp3Audio, normalizeLoudness, tags, format: engine === 'cloud' ? 'mp3' : settings.format };
+): Pick<Job, 'bitrate' | 'keepMp3Audio' | 'normalizeLoudness' | 'tags' | 'format' | 'soundTrack' | 'splitChapters'> {
+  const { bitrate, keepMp3Audio, normalizeLoudness, tags, soundTrack, splitChapters } = settings;
+  const format = engine === 'cloud' ? 'mp3' : settings.format;
+  return { bitrate, keepMp3Audio, normalizeLoudness, tags, format, soundTrack, splitChapters };
 }
 
 /** Queues one job per input; returns their ids in the same order. */
@@ -110,7 +111,7 @@ export async function remove(jobId: string): Promise<CommandReply> {
   if (isActive(job) || job.state === 'queued') return refuse(i18n.t('jobs.cancelFirst'));
   await removeJob(jobId);
   await deleteBlob('inputs', inputKeyOf(job));
-  if (job.result) await deleteBlob('outputs', job.result.outputKey);
+  for (const file of outputFilesOf(job)) await deleteBlob('outputs', file.outputKey);
   return ok;
 }
 

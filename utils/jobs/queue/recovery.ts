@@ -1,5 +1,5 @@
 import { sweepUnowned } from '../../blob-store';
-import { inputKeyOf, isRunning } from '../job';
+import { inputKeyOf, isRunning, outputFilesOf } from '../job';
 import { patchJob, readJobs } from '../job-store';
 import { readHistory } from '../history';
 import { runCloud } from './cloud-hand-off';
@@ -34,7 +34,7 @@ async function sweepUnownedBytes(): Promise<void> {
   const jobs = await readJobs();
   const inputs = new Set(jobs.map(inputKeyOf));
   const outputs = new Set([
-    ...jobs.flatMap((job) => (job.result ? [job.result.outputKey] : [])),
+    ...jobs.flatMap((job) => outputFilesOf(job).map((file) => file.outputKey)),
     ...(await readHistory()).filter((entry) => entry.stored).map((entry) => entry.id),
   ]);
   const before = Date.now() - UNOWNED_BYTES_AGE_MS;

@@ -1,6 +1,7 @@
 import { deleteBlob } from '../../blob-store';
 import type { MessageData } from '../../messages';
 import { readJob, readJobs, patchJob, transition } from '../job-store';
+import { outputFilesOf } from '../job';
 import { readHistory } from '../history';
 import { fail } from './failing';
 import { pump } from './pump';
@@ -19,20 +20,31 @@ export async function onProgress({ jobId, phase, progress }: MessageData<'job:pr
 }
 
 export async function onConverted(report: MessageData<'job:converted'>): Promise<void> {
-  const { jobId, outputKey, size, durationSeconds, extension, originalNotKept } = report;
+  const { jobId, outputKey, size, durationSeconds, extension, originalNotKept, files } = report;
   const before = await readJob(jobId);
+  const result = {
+    outputKey,
+    size,
+    durationSeconds,
+    ...(originalNotKept ? { originalNotKept } : {}),
+    ...(files ? { files } : {}),
+  };
   const job = await transition(jobId, 'saving', {
     progress: 1,
-    result: { outputKey, size, durationSeconds, ...(originalNotKept ? { originalNotKept } : {}) },
+    result,
     // The name was made for an MP3; the original sound in its own container takes that container's extension.
     ...(before && extension ? { outputName: withExtension(before.outputName, extension) } : {}),
   });
   if (!job) {
-    // A late or repeated report: keep the MP3 if a job or Completed downloads still own it.
-    const owned =
-      (await readJobs()).some((candidate) => candidate.result?.outputKey === outputKey) ||
-      (await readHistory()).some((entry) => entry.id === outputKey);
-    if (!owned) await deleteBlob('outputs', outputKey);
+    // A late or repeated report: keep each MP3 that a job or Completed downloads still owns.
+    const jobs = await readJobs();
+    const history = await readHistory();
+    for (const key of (files ?? [{ outputKey }]).map((file) => file.outputKey)) {
+      const owned =
+        jobs.some((candidate) => outputFilesOf(candidate).some((file) => file.outputKey === key)) ||
+        history.some((entry) => entry.id === key);
+      if (!owned) await deleteBlob('outputs', key);
+    }
     return;
   }
   await save(job);

@@ -1,8 +1,8 @@
 import { deleteBlob, evictOldest, hasBlob } from '../../blob-store';
 import type { CommandReply } from '../../messages';
 import { i18n } from '#i18n';
-import { inputKeyOf, type Job } from '../job';
-import { patchJob, readJobs, removeJob, transition } from '../job-store';
+import { inputKeyOf, outputFilesOf, type Job, type OutputFile } from '../job';
+import { mutateJobs, patchJob, readJobs, removeJob, transition } from '../job-store';
 import { addHistoryEntry, markNotStored, readHistory, setDownloadId, STORED_OUTPUT_CAP_BYTES } from '../history';
 import { conversionSite } from '../conversion-site';
 import { fail } from './failing';
@@ -15,15 +15,35 @@ async function startDownload(outputKey: string, fileName: string): Promise<numbe
   return browser.downloads.download({ url, filename: fileName, conflictAction: 'uniquify', saveAs: false });
 }
 
-/** Hands the stored MP3 to the downloads API; the job is done once the download completes. */
+/** The job's result with one of its MP3s changed: the only one, or one of several. */
+function withFile(job: Job, outputKey: string, change: Partial<OutputFile>): NonNullable<Job['result']> {
+  const result = job.result!;
+  if (!result.files) return 'downloadId' in change ? { ...result, downloadId: change.downloadId } : result;
+  return {
+    ...result,
+    files: result.files.map((file) => (file.outputKey === outputKey ? { ...file, ...change } : file)),
+  };
+}
+
+/**
+ * Hands each stored MP3 of the job that isn't downloading yet to the downloads API; the job is done once
+ * every download completes.
+ */
 export async function save(job: Job): Promise<void> {
   if (!job.result) return;
   try {
-    const downloadId = await startDownload(job.result.outputKey, job.outputName);
-    await patchJob(job.id, ['saving'], { result: { ...job.result, downloadId } });
+    let current = job;
+    for (const file of outputFilesOf(job).filter((candidate) => candidate.downloadId === undefined)) {
+      const downloadId = await startDownload(file.outputKey, file.fileName);
+      const patched = await patchJob(job.id, ['saving'], { result: withFile(current, file.outputKey, { downloadId }) });
+      if (!patched) return;
+      current = patched;
+    }
     // A small file may finish downloading before its id was stored, when onChanged found no job.
-    const [download] = await browser.downloads.search({ id: downloadId });
-    if (download) await onDownloadChanged({ id: downloadId, state: { current: download.state } });
+    for (const file of outputFilesOf(current)) {
+      const [download] = file.downloadId === undefined ? [] : await browser.downloads.search({ id: file.downloadId });
+      if (download) await onDownloadChanged({ id: download.id, state: { current: download.state } });
+    }
   } catch (error) {
     console.error('Saving failed', error);
     await fail(job, 'save-failed');
@@ -31,14 +51,28 @@ export async function save(job: Job): Promise<void> {
   }
 }
 
+function savingJobOf(jobs: Job[], downloadId: number): Job | undefined {
+  return jobs.find(
+    (candidate) =>
+      candidate.state === 'saving' && outputFilesOf(candidate).some((file) => file.downloadId === downloadId),
+  );
+}
+
 export async function onDownloadChanged(delta: { id: number; state?: { current?: string } }): Promise<void> {
   const state = delta.state?.current;
   if (state !== 'complete' && state !== 'interrupted') return;
-  const jobs = await readJobs();
-  const job = jobs.find((candidate) => candidate.state === 'saving' && candidate.result?.downloadId === delta.id);
-  if (job) {
-    if (state === 'complete') await finish(job);
-    else await fail(job, 'save-failed');
+  const job = savingJobOf(await readJobs(), delta.id);
+  if (job && state === 'interrupted') await fail(job, 'save-failed');
+  if (job && state === 'complete') {
+    const file = outputFilesOf(job).find((candidate) => candidate.downloadId === delta.id)!;
+    const updated = await mutateJobs((jobs) => {
+      const latest = jobs[job.id];
+      if (latest?.state !== 'saving') return undefined;
+      jobs[job.id] = { ...latest, result: withFile(latest, file.outputKey, { downloaded: true }) };
+      return jobs[job.id];
+    });
+    if (updated && outputFilesOf(updated).every((candidate) => candidate.downloaded || !updated.result?.files))
+      await finish(updated);
   }
   await pump();
 }
@@ -47,31 +81,45 @@ export async function onDownloadChanged(delta: { id: number; state?: { current?:
 export async function finish(job: Job): Promise<void> {
   if (!job.result) return;
   if (job.state !== 'done' && !(await transition(job.id, 'done'))) return;
-  await addHistoryEntry({
-    id: job.id,
-    fileName: job.outputName,
-    sourceName: job.sourceName,
-    size: job.result.size,
-    durationSeconds: job.result.durationSeconds,
-    completedAt: Date.now(),
-    downloadId: job.result.downloadId,
-    stored: true,
-    ...(job.result.originalNotKept ? { originalNotKept: job.result.originalNotKept } : {}),
-  });
+  const files = outputFilesOf(job);
+  const completedAt = Date.now();
+  // Newest first: the first chapter or track ends up on top.
+  for (const file of [...files].reverse()) {
+    await addHistoryEntry({
+      id: job.result.files ? file.outputKey : job.id,
+      fileName: file.fileName,
+      sourceName: job.sourceName,
+      size: file.size,
+      durationSeconds: file.durationSeconds,
+      completedAt,
+      downloadId: file.downloadId,
+      stored: true,
+      ...(job.result.originalNotKept ? { originalNotKept: job.result.originalNotKept } : {}),
+    });
+  }
   await removeJob(job.id);
   await deleteBlob('inputs', inputKeyOf(job));
-  await markNotStored(await evictOldest('outputs', STORED_OUTPUT_CAP_BYTES, job.result.outputKey));
+  await markNotStored(await evictOldest('outputs', STORED_OUTPUT_CAP_BYTES, files.at(-1)?.outputKey));
 }
 
-/** A job that was saving when the worker stopped: done if its download completed, else saved again (or failed). */
+/** A job that was saving when the worker stopped: done if its downloads completed, else saved again (or failed). */
 export async function recoverSave(job: Job): Promise<void> {
-  const downloadId = job.result?.downloadId;
-  const [download] = downloadId === undefined ? [] : await browser.downloads.search({ id: downloadId });
-  if (download?.state === 'complete') await finish(job);
-  else if (download?.state !== 'in_progress') {
-    if (job.result && (await hasBlob('outputs', job.result.outputKey))) await save(job);
-    else await fail(job, 'save-failed');
+  let current = job;
+  for (const file of outputFilesOf(job)) {
+    if (file.downloaded) continue;
+    const [download] = file.downloadId === undefined ? [] : await browser.downloads.search({ id: file.downloadId });
+    if (download?.state === 'in_progress') return;
+    if (download?.state === 'complete') {
+      if (!job.result?.files) return finish(job);
+      current = { ...current, result: withFile(current, file.outputKey, { downloaded: true }) };
+    } else if (await hasBlob('outputs', file.outputKey)) {
+      current = { ...current, result: withFile(current, file.outputKey, { downloadId: undefined }) };
+    } else return fail(job, 'save-failed');
   }
+  const saved = await patchJob(job.id, ['saving'], { result: current.result });
+  if (!saved) return;
+  if (outputFilesOf(saved).every((file) => file.downloaded)) await finish(saved);
+  else await save(saved);
 }
 
 /** **Download again** in Completed downloads, while the MP3 is still stored. */

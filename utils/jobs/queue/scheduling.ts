@@ -64,6 +64,11 @@ async function startLocal(job: Job): Promise<boolean> {
       ...(job.fades ? { fades: job.fades } : {}),
       title: baseName(job.sourceName),
       stallLimitMs: (await currentLimits()).localStallMs,
+      outputName: job.outputName,
+      soundTrack: job.soundTrack ?? 'default',
+      splitChapters: job.splitChapters ?? false,
+      ...(job.chosenTrack !== undefined ? { chosenTrack: job.chosenTrack } : {}),
+      uiLanguage: browser.i18n.getUILanguage().slice(0, 35),
     });
     return true;
   } catch (error) {

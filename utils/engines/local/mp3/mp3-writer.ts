@@ -15,12 +15,15 @@ const ID3_COVER_FRONT = 3;
  */
 export function id3Tag(tags: MetadataTags, chapters: readonly Mp3Chapter[] = []): Uint8Array {
   const cover = tags.images?.[0];
-  if (!tags.title && !tags.artist && !tags.album && !cover && chapters.length === 0) return new Uint8Array(0);
+  if (!tags.title && !tags.artist && !tags.album && !tags.trackNumber && !cover && chapters.length === 0)
+    return new Uint8Array(0);
   const tag = (withCover: boolean) => {
     const writer = new ID3Writer(new ArrayBuffer(0));
     if (tags.title) writer.setFrame('TIT2', tags.title);
     if (tags.artist) writer.setFrame('TPE1', [tags.artist]);
     if (tags.album) writer.setFrame('TALB', tags.album);
+    if (tags.trackNumber)
+      writer.setFrame('TRCK', `${tags.trackNumber}${tags.tracksTotal ? `/${tags.tracksTotal}` : ''}`);
     if (cover && withCover)
       writer.setFrame('APIC', { type: ID3_COVER_FRONT, data: cover.data.slice().buffer, description: '' });
     // A CTOC frame lists at most 255 chapters.
