@@ -23,6 +23,10 @@ const allowed: [JobState, JobState][] = [
   ['failed', 'queued'],
   ['cancelled', 'queued'],
   ['interrupted', 'queued'],
+  ['reading', 'choosing'],
+  ['converting', 'choosing'],
+  ['choosing', 'queued'],
+  ['choosing', 'cancelled'],
 ];
 
 const isAllowed = (from: JobState, to: JobState) => allowed.some(([f, t]) => f === from && t === to);

@@ -4,7 +4,7 @@ import { i18n } from '#i18n';
 import { trackNameForFile, type SoundTrack, type SoundTrackMode } from './sound-tracks';
 
 /** A chapter of the source, in the source's time. */
-export interface SourceChapter {
+interface SourceChapter {
   title: string;
   startSeconds: number;
 }
@@ -28,7 +28,7 @@ export interface OutputChoices {
 }
 
 /** One MP3 the job makes. */
-export interface PlannedOutput {
+interface PlannedOutput {
   fileName: string;
   /** The sound track, by index; the default one when absent. */
   trackIndex?: number;
