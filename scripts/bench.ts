@@ -6,6 +6,7 @@
 //
 // Usage: npm run bench -- [--no-build] [--big] [--runs N] [--only native,wasm,extension] [--pss]
 import { chromiumArgs } from '../tests/e2e/helpers/browser.ts';
+import { benchEditor } from './bench/editor-memory.ts';
 import { execFile, spawn, type StdioOptions } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
@@ -1091,6 +1092,7 @@ async function main() {
     }
   }
 
+  if (opts.only.has('extension')) await benchEditor(inputs.filter((input) => !input.keepMp3));
   log('checking the MP3s…');
   for (const row of rows) {
     if (!row.skipped) row.exact = await measureExactness(row.out, row.input.reference as SignalTimes);

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { i18n } from '#i18n';
 import { describeFailure } from '@/utils/failures';
 import { activeFades, type Fades } from '@/utils/fades';
@@ -12,6 +12,8 @@ import { FadeField, readFade } from './FadeField';
 import { usePreview } from './usePreview';
 import { SaveCut } from './SaveCut';
 import { toMilliseconds } from './CutHandle';
+import { ChapterList } from './ChapterList';
+import { chapterSpans, type ChapterSpan } from './chapterSpans';
 
 /** Zoomed in no further than half a second across the waveform. */
 const MIN_VIEW_SECONDS = 0.5;
@@ -51,6 +53,12 @@ export function CutEditor({ file, videoUrl }: { file: File; videoUrl: string }) 
     setSelection(next);
     seek(moved);
   };
+
+  const chooseChapter = (chapter: ChapterSpan) => {
+    setSelection({ start: chapter.start, end: chapter.end });
+    seek(chapter.start);
+  };
+  const chapters = useMemo(() => chapterSpans(waveform.chapters, duration), [waveform.chapters, duration]);
 
   const fadeIn = readFade(fadeText.in);
   const fadeOut = readFade(fadeText.out);
@@ -110,6 +118,7 @@ export function CutEditor({ file, videoUrl }: { file: File; videoUrl: string }) 
             table={waveform.table}
             filledSeconds={waveform.filledSeconds}
             durationSeconds={duration}
+            chapters={chapters}
             selection={selection}
             fades={fades}
             playhead={playhead}
@@ -146,6 +155,7 @@ export function CutEditor({ file, videoUrl }: { file: File; videoUrl: string }) 
               </button>
             </span>
           </div>
+          <ChapterList chapters={chapters} onChoose={chooseChapter} />
           <div className="cut-editor__fields">
             <TimeField
               label={i18n.t('editor.startTime')}

@@ -4,6 +4,8 @@ import type { PeakTable } from '@/utils/engines/local/waveform/peaks';
 import type { Fades } from '@/utils/fades';
 import { CutHandle } from './CutHandle';
 import { drawWaveform } from './drawWaveform';
+import { ChapterMarks } from './ChapterMarks';
+import type { ChapterSpan } from './chapterSpans';
 
 export interface Selection {
   start: number;
@@ -31,13 +33,14 @@ function contentWidth(view: HTMLElement): number {
 const MIN_SELECTION_SECONDS = 0.1;
 
 /**
- * The waveform with its ruler, the selection shaded between the **Start** and **End** handles, and the
+ * The waveform with its ruler and the video's chapters marked under it, the selection shaded between the **Start** and **End** handles, and the
  * playhead. Zoomed in, it scrolls sideways; the canvas stays in view and draws only what is shown.
  */
 export function Waveform({
   table,
   filledSeconds,
   durationSeconds,
+  chapters,
   selection,
   fades,
   playhead,
@@ -48,6 +51,7 @@ export function Waveform({
   table: PeakTable | undefined;
   filledSeconds: number;
   durationSeconds: number;
+  chapters: ChapterSpan[];
   selection: Selection;
   fades: Fades | undefined;
   playhead: number;
@@ -115,6 +119,7 @@ export function Waveform({
             role="img"
             aria-label={i18n.t('editor.waveform')}
           />
+          <ChapterMarks chapters={chapters} durationSeconds={durationSeconds} />
           <div
             className="waveform__selection"
             style={{ left: percent(selection.start), width: percent(selection.end - selection.start) }}

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -36,6 +36,38 @@ function onsets(samples: Float32Array, rate: number): number[] {
 function rms(samples: Float32Array, rate: number, from: number, to: number): number {
   const part = samples.subarray(Math.round(from * rate), Math.round(to * rate));
   return Math.sqrt(part.reduce((sum, value) => sum + value * value, 0) / part.length);
+}
+
+/** A copy of `source` named chapters.mp4 with the given chapters (title, start, end in seconds), made by ffmpeg. */
+async function withChapters(folder: string, source: string, chapters: [string, number, number][]): Promise<string> {
+  const metadata = join(folder, 'chapters.txt');
+  await writeFile(
+    metadata,
+    ';FFMETADATA1\n' +
+      chapters
+        .map(
+          ([title, start, end]) =>
+            `[CHAPTER]\nTIMEBASE=1/1000\nSTART=${Math.round(start * 1000)}\nEND=${Math.round(end * 1000)}\ntitle=${title}\n`,
+        )
+        .join(''),
+  );
+  const video = join(folder, 'chapters.mp4');
+  await run('ffmpeg', [
+    '-v',
+    'error',
+    '-i',
+    source,
+    '-i',
+    metadata,
+    '-map',
+    '0',
+    '-map_chapters',
+    '1',
+    '-c',
+    'copy',
+    video,
+  ]);
+  return video;
 }
 
 const slider = (editor: Page, name: string) => editor.getByRole('slider', { name, exact: true });
@@ -277,6 +309,51 @@ describe('the editor', () => {
     const alert = editor.getByRole('alert').filter({ hasText: `“${name}”` });
     await expect.poll(() => alert.count(), { timeout: 30_000 }).toBe(1);
     expect(await alert.innerText()).toMatch(words);
+  });
+
+  it('marks the video’s chapters on the ruler and lists them; choosing one selects it', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'video-to-mp3-chapters-'));
+    try {
+      const video = await withChapters(folder, fixturePath('clip.mp4'), [
+        ['Intro', 0, START],
+        ['Middle part', START, END],
+        ['Finale – 終わり', END, 3],
+      ]);
+      await editor.getByLabel('Choose video').setInputFiles(video);
+      await expect.poll(() => editor.getByRole('heading', { name: 'chapters.mp4' }).count()).toBe(1);
+      await expect.poll(() => editor.getByText('Reading the sound…').count(), { timeout: 30_000 }).toBe(0);
+      const list = editor.getByRole('region', { name: 'Chapters', exact: true });
+      expect(await list.getByRole('listitem').count()).toBe(3);
+      for (const name of [
+        'Intro 0:00 – 0:01.2',
+        'Middle part 0:01.2 – 0:02.2',
+        /^Finale – 終わり 0:02\.2 – 0:0(2\.9\d*|3)$/,
+      ])
+        expect(await list.getByRole('button', { name, exact: true }).count(), String(name)).toBe(1);
+      // Each mark starts where its chapter does on the ruler.
+      const track = (await editor.locator('.waveform__track').boundingBox())!;
+      const marks = editor.locator('.waveform__chapter');
+      expect(await marks.allInnerTexts()).toEqual(['Intro', 'Middle part', 'Finale – 終わり']);
+      const duration = await valueOf(slider(editor, 'End'));
+      for (const [index, at] of [0, START, END].entries()) {
+        const box = (await marks.nth(index).boundingBox())!;
+        expect(Math.abs(box.x - (track.x + (at / duration) * track.width))).toBeLessThan(2);
+      }
+      // By the keyboard: Tab reaches the chapters, Enter chooses one.
+      const focused = () => editor.evaluate(() => document.activeElement?.textContent);
+      await list.getByRole('button').first().focus();
+      await expect.poll(focused).toBe('Intro 0:00 – 0:01.2');
+      await editor.keyboard.press('Tab');
+      await expect.poll(focused).toBe('Middle part 0:01.2 – 0:02.2');
+      await editor.keyboard.press('Enter');
+      await expect.poll(() => valueOf(slider(editor, 'Start'))).toBe(START);
+      expect(await valueOf(slider(editor, 'End'))).toBe(END);
+      await editor.getByRole('button', { name: 'Save MP3' }).click();
+      const mp3 = await analyzeMp3(await session.waitForDownload('chapters.mp3'));
+      expect(Math.abs(mp3.durationSeconds - (END - START))).toBeLessThanOrEqual(1 / RATE);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,5 +1,6 @@
 import { ConversionError, failureReasonOf } from '../../../failures';
 import { openInput } from '../blob-window-source';
+import { readChapters } from '../chapters/read-chapters';
 import { decodedSound, NeedsFallbackError, openAudioTrack } from '../mediabunny-engine';
 import { PeakBuilder, samplesPerPeak } from './peaks';
 import type { FromWaveformWorker, ToWaveformWorker, WaveformFailure } from './waveform-messages';
@@ -38,6 +39,10 @@ async function readPeaks(file: File): Promise<void> {
     const rate = track.sampleRate;
     const perPeak = samplesPerPeak(sound.duration, rate);
     post({ type: 'opened', durationSeconds: sound.duration, peaksPerSecond: rate / perPeak });
+    // Read beside the sound, from the container's own boxes or elements: a few small reads.
+    const chapters = readChapters(file).then((found) => {
+      if (found.length > 0) post({ type: 'chapters', chapters: found });
+    });
     const builder = new PeakBuilder(perPeak);
     let planes: Float32Array[] = [];
     let posted = performance.now();
@@ -62,6 +67,7 @@ async function readPeaks(file: File): Promise<void> {
       }
     }
     post({ type: 'peaks', pairs: builder.finish() });
+    await chapters;
     post({ type: 'done' });
   } finally {
     input.dispose();
