@@ -5,7 +5,7 @@
 // another, and prints wall time, memory and how exactly each MP3 keeps the sound's start/end.
 // The rows are in scripts/bench/rows.ts. Not a test: nothing here asserts on timing.
 //
-// Usage: npm run bench -- [--no-build] [--big] [--runs N] [--only ROWS] [--inputs NAMES] [--pss]
+// Usage: npm run bench -- [--no-build] [--big] [--runs N] [--only ROWS] [--inputs NAMES] [--pss] [--trace]
 import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -44,20 +44,21 @@ const CHROMIUM = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 // Command line
 
 function usage() {
-  return `usage: npm run bench -- [--no-build] [--big] [--runs N] [--only ROWS] [--inputs NAMES] [--pss]
+  return `usage: npm run bench -- [--no-build] [--big] [--runs N] [--only ROWS] [--inputs NAMES] [--pss] [--trace]
 
   --no-build   use the existing build in .output/chrome-mv3 instead of running \`wxt build\`
   --big        also bench a ~2 GB MP4 (the 4-minute clip concatenated; made once, ~2 GB of disk)
   --runs N     measured runs per row (default 1); each row reports the median. The extension
                always does one extra first run in a fresh browser, reported on its own row
   --only ROWS  comma-separated subset of rows: ${benchRows.map((r) => r.key).join(', ')}
+  --trace      trace the extension's last warm run (all processes) and list CPU time per thread
   --inputs NAMES  only the inputs whose file name contains one of these (e.g. music,quiet)
   --pss        extension memory as PSS instead of RSS (fairer to shared pages, but each 50 ms
                sample then costs ~20 ms of CPU, which slows the conversion it measures)`;
 }
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { build: true, big: false, pss: false, runs: 1, only: new Set(), inputs: [] };
+  const opts: Options = { build: true, big: false, pss: false, trace: false, runs: 1, only: new Set(), inputs: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const value = () => {
@@ -68,6 +69,7 @@ function parseArgs(argv: string[]): Options {
     if (arg === '--no-build') opts.build = false;
     else if (arg === '--big') opts.big = true;
     else if (arg === '--pss') opts.pss = true;
+    else if (arg === '--trace') opts.trace = true;
     else if (arg === '--runs' || arg.startsWith('--runs=')) {
       opts.runs = Number(value());
       if (!Number.isInteger(opts.runs) || opts.runs < 1) fail(`--runs takes a whole number ≥ 1\n\n${usage()}`);

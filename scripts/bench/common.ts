@@ -18,6 +18,8 @@ export interface Options {
   build: boolean;
   big: boolean;
   pss: boolean;
+  /** Record a Chrome trace of the extension's last warm run and print CPU time per thread. */
+  trace: boolean;
   runs: number;
   /** Row keys to run; empty for all. */
   only: Set<string>;
@@ -187,7 +189,6 @@ export async function runCleanups() {
   }
 }
 
-
 export function fmt(value: number | string | undefined, digits = 0) {
   if (typeof value === 'string') return value;
   if (value === undefined || !Number.isFinite(value)) return '–';
@@ -198,7 +199,6 @@ export function signed(value: number | undefined, digits = 2) {
   if (value === undefined || !Number.isFinite(value)) return '–';
   return `${value >= 0 ? '+' : ''}${value.toFixed(digits)}`;
 }
-
 
 async function measure(runs: number, once: (i: number) => Promise<RunResult>): Promise<Measured> {
   const results: RunResult[] = [];
@@ -213,7 +213,6 @@ async function measure(runs: number, once: (i: number) => Promise<RunResult>): P
     runs: results.map((r) => r.wallMs),
   };
 }
-
 
 /** A row that measures `once` `runs` times as one table row. */
 export async function measuredRow(

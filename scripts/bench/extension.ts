@@ -6,6 +6,7 @@ import { copyFile, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, BrowserType, Page } from 'playwright-core';
+import { traceCpu } from './trace.ts';
 import {
   type BenchInput,
   type BenchRow,
@@ -40,6 +41,8 @@ interface BrowserSession {
 
 /** What the popup records about the job it watches (times from performance.timeOrigin). */
 interface PopupMarks {
+  /** When each bar's label and activity ("Converting clip.mp4: Saving…") first showed, and when "Adding" went. */
+  phases: Record<string, number>;
   shownAt: number | null;
   convertingAt: number | null;
   progressAt: number | null;
@@ -245,7 +248,7 @@ async function watchJobInPopup(popup: Page, fileName: string) {
   await popup.evaluate('globalThis.__name ??= (fn) => fn');
   return popup.evaluate((name) => {
     const page = window as BenchWindow;
-    const marks: PopupMarks = { shownAt: null, convertingAt: null, progressAt: null, error: null };
+    const marks: PopupMarks = { phases: {}, shownAt: null, convertingAt: null, progressAt: null, error: null };
     page.__benchMarks = marks;
     const check = () => {
       const at = performance.timeOrigin + performance.now();
@@ -257,6 +260,13 @@ async function watchJobInPopup(popup: Page, fileName: string) {
         if ((bar.getAttribute('aria-valuetext') ?? '').startsWith('Converting')) marks.convertingAt ??= at;
         if (Number(bar.getAttribute('aria-valuenow')) > 0) marks.progressAt ??= at;
       }
+      for (const any of document.querySelectorAll('[role="progressbar"]')) {
+        const activity = (any.getAttribute('aria-valuetext') ?? '').replace(/\s*\d+%$/, '');
+        const done = any.getAttribute('aria-valuenow') === '100' ? ' 100%' : '';
+        marks.phases[`${any.getAttribute('aria-label')}: ${activity}${done}`] ??= at;
+      }
+      if (adding) marks.phases.adding ??= at;
+      else if (marks.phases.adding) marks.phases['adding gone'] ??= at;
       const alert = document.querySelector(`li[aria-label="${CSS.escape(name)}"] [role="alert"]`);
       if (alert && !marks.error) marks.error = alert.textContent;
     };
@@ -333,13 +343,23 @@ async function runExtensionOnce(session: BrowserSession, input: BenchInput, out:
       firstProgressMs: since(marks.progressAt),
       peakBytes: memory.peakExtraBytes,
       memory,
-      note: `job shown ${fmt(since(marks.shownAt))} ms, "Converting…" ${fmt(since(marks.convertingAt))} ms; memory as ${memory.kind} over ${memory.processes} processes, baseline ${fmt(mb(memory.baselineBytes))} MB, ${memory.samples} samples of ${memory.meanSampleMs.toFixed(1)} ms; growth at the peak by process: ${growthByProcess(memory.growth)}`,
+      note: `phases ${Object.entries(marks.phases)
+        .map(([phase, at]) => `${phase} ${fmt(since(at))} ms`)
+        .join(
+          ', ',
+        )}; job shown ${fmt(since(marks.shownAt))} ms, "Converting…" ${fmt(since(marks.convertingAt))} ms; memory as ${memory.kind} over ${memory.processes} processes, baseline ${fmt(mb(memory.baselineBytes))} MB, ${memory.samples} samples of ${memory.meanSampleMs.toFixed(1)} ms; growth at the peak by process: ${growthByProcess(memory.growth)}`,
     };
   } finally {
     sampler.stop();
   }
 }
 
+/** One run under a Chrome trace, with each thread's CPU time added to its note. */
+async function tracedRun<T extends { note: string }>(popup: Page, once: () => Promise<T>) {
+  const { result, threads } = await traceCpu(popup, once);
+  result.note += `; CPU by thread (trace): ${threads.map((t) => `${t.thread} ${fmt(t.cpuMs)} ms`).join(', ')}`;
+  return result;
+}
 
 export const extensionRow: BenchRow = {
   key: 'extension',
@@ -349,7 +369,8 @@ export const extensionRow: BenchRow = {
       log('building the extension (wxt build)…');
       await spawnChecked('npx', ['wxt', 'build'], { stdio: ['ignore', 'pipe', 'pipe'] });
     }
-    if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) fail('no build in .output/chrome-mv3; run without --no-build');
+    if (!existsSync(join(EXTENSION_DIR, 'manifest.json')))
+      fail('no build in .output/chrome-mv3; run without --no-build');
   },
   async measure(input, { opts, outPath }) {
     const { chromium } = await import('playwright-core');
@@ -371,7 +392,9 @@ export const extensionRow: BenchRow = {
       const warmIdentity = { key: 'extension', engine: `${prefix}, warm`, input };
       rows.push(
         await measuredRow(warmIdentity, opts.runs, async (i) => {
-          const x = await runExtensionOnce(session, input, outPath('extension-warm', i), opts.pss);
+          const once = () => runExtensionOnce(session, input, outPath('extension-warm', i), opts.pss);
+          const traced = opts.trace && i === opts.runs - 1;
+          const x = traced ? await tracedRun(session.popup, once) : await once();
           await waitForIdle(session.popup, input.name);
           return x;
         }),

@@ -3,7 +3,18 @@
 import { spawn } from 'node:child_process';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { type AudioInfo, type BenchInput, type Exactness, type SignalTimes, MEDIA_DIR, exists, log, mb, run, spawnChecked } from './common.ts';
+import {
+  type AudioInfo,
+  type BenchInput,
+  type Exactness,
+  type SignalTimes,
+  MEDIA_DIR,
+  exists,
+  log,
+  mb,
+  run,
+  spawnChecked,
+} from './common.ts';
 
 // Each clip's audio: silence, sound from exactly ONSET to exactly END, silence again.
 const CLIP_SECONDS = 240;
@@ -161,7 +172,14 @@ export async function prepareInputs(big: boolean) {
     const path = join(MEDIA_DIR, recipe.name);
     await makeClip(path, video, recipe);
     const bytes = (await stat(path)).size;
-    inputs.push({ name: recipe.name, path, bytes, copies: 1, big: false, label: `4-min 720p MP4, ${recipe.sound}, ${sizeLabel(bytes)}` });
+    inputs.push({
+      name: recipe.name,
+      path,
+      bytes,
+      copies: 1,
+      big: false,
+      label: `4-min 720p MP4, ${recipe.sound}, ${sizeLabel(bytes)}`,
+    });
   }
   const music = inputs[0] as BenchInput;
   const mp3Clip = join(MEDIA_DIR, MP3_CLIP_NAME);
@@ -268,4 +286,3 @@ export async function measureExactness(path: string, reference: SignalTimes): Pr
     endErrorMs: (end - reference.end) * 1000,
   };
 }
-

@@ -3,7 +3,17 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type BenchInput, type BenchRow, MP3_ARGS, OUT_DIR, log, measuredRow, now, spawnChecked, which } from './common.ts';
+import {
+  type BenchInput,
+  type BenchRow,
+  MP3_ARGS,
+  OUT_DIR,
+  log,
+  measuredRow,
+  now,
+  spawnChecked,
+  which,
+} from './common.ts';
 
 const GNU_TIME = '/usr/bin/time';
 
@@ -54,7 +64,6 @@ async function runNative(input: BenchInput, out: string, haveGnuTime: boolean) {
   const peakBytes = await pollHighWaterMark(child.pid as number, done);
   return { wallMs: now() - started, peakBytes };
 }
-
 
 export const nativeRow: BenchRow = {
   key: 'native',

@@ -36,7 +36,6 @@ function runWasm(input: BenchInput, out: string) {
   });
 }
 
-
 export const wasmRow: BenchRow = {
   key: 'wasm',
   missing: async () => (existsSync(FFMPEG_CORE_JS) ? [] : ['@ffmpeg/core (run npm install)']),
