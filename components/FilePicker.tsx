@@ -41,12 +41,13 @@ export interface JobChoices {
   instructions?: string | undefined;
   trim?: Trim | undefined;
   fades?: Fades | undefined;
+  exactCut?: true | undefined;
 }
 
 /** Starts a job for each stored input; when the queue can't take them, their copies are deleted again, as no job owns them. */
 async function startStored(
   files: StoredInput[],
-  { instructions, trim, fades }: JobChoices,
+  { instructions, trim, fades, exactCut }: JobChoices,
 ): Promise<string | undefined> {
   let reply: CommandReply;
   try {
@@ -55,6 +56,7 @@ async function startStored(
       ...(instructions?.trim() ? { instructions: instructions.trim() } : {}),
       ...(trim ? { trim } : {}),
       ...(fades ? { fades } : {}),
+      ...(exactCut ? { exactCut } : {}),
     });
   } catch (error) {
     console.error('Starting the jobs failed', error);

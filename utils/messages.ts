@@ -32,6 +32,8 @@ export const messageSchemas = {
     files: z.array(payload({ inputKey: id, fileName, size: z.number().min(0) })).min(1),
     trim: trimSchema.optional(),
     fades: fadesSchema.optional(),
+    /** The editor's cut: always an MP3, cut to the sample, whatever the Format setting. */
+    exactCut: z.literal(true).optional(),
   }),
   'jobs:cancel': payload({ jobId: id }),
   'engine:warm-up': z.undefined(),

@@ -29,7 +29,7 @@ export function SaveCut({
       return;
     }
     setProblems([]);
-    setProblems(await startJobs([file], { trim, fades }, setCopying));
+    setProblems(await startJobs([file], { trim, fades, exactCut: true }, setCopying));
     setCopying(undefined);
   };
   return (

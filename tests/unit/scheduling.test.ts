@@ -21,7 +21,8 @@ vi.mock('../../utils/jobs/conversion-site', () => ({
 }));
 
 const { jobQueue } = await import('../../utils/jobs/queue');
-const { readJobs } = await import('../../utils/jobs/job-store');
+const { readJobs, transition } = await import('../../utils/jobs/job-store');
+const { updateSettings } = await import('../../utils/settings');
 
 const file = (fileName: string) => ({ fileName, size: 1, inputKey: `key-${fileName}` });
 
@@ -50,5 +51,27 @@ describe('starting queued jobs', () => {
     expect(jobs['b.mp4']?.state).toBe('reading');
     expect(send).toHaveBeenCalledWith('site:convert', expect.objectContaining({ jobId: jobs['b.mp4']!.id }));
     expect(send).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('the format a job is made in', () => {
+  beforeEach(() => {
+    fakeBrowser.reset();
+    hasBlob.mockReset().mockResolvedValue(true);
+    send.mockReset().mockResolvedValue({ ok: true });
+  });
+
+  it.each([
+    { from: 'the popup', exactCut: undefined, format: 'original' },
+    { from: 'the editor, which cuts to the sample', exactCut: true as const, format: 'mp3' },
+  ])('with Format original, from $from: $format, and the same after Retry', async ({ exactCut, format }) => {
+    await updateSettings({ format: 'original' });
+    await jobQueue.start({ files: [file('a.mp4')], trim: { startSeconds: 1 }, ...(exactCut ? { exactCut } : {}) });
+    const [job] = await readJobs();
+    expect(job?.format).toBe(format);
+
+    await transition(job!.id, 'failed', { error: 'stopped' });
+    await jobQueue.retry(job!.id);
+    expect((await readJobs())[0]?.format).toBe(format);
   });
 });

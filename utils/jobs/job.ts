@@ -102,6 +102,8 @@ export const jobSchema = z.object({
   keepMp3Audio: z.boolean().optional(),
   /** MP3, or the original sound as it is (the setting when the job was queued); MP3 when absent. */
   format: outputFormatSchema.optional(),
+  /** From the editor: always an MP3, cut to the sample, whatever the Format setting. */
+  exactCut: z.literal(true).optional(),
   /** Bring the MP3 to −14 LUFS (the setting when the job was queued). */
   normalizeLoudness: z.boolean().optional(),
   /** Which ID3 tags the MP3 gets (the setting when the job was queued); all when absent. */

@@ -18,16 +18,17 @@ import { ok, refuse } from './replies';
 function outputChoices(
   settings: Settings,
   engine: Job['engine'],
+  exactCut?: boolean,
 ): Pick<Job, 'bitrate' | 'keepMp3Audio' | 'normalizeLoudness' | 'tags' | 'format' | 'soundTrack' | 'splitChapters'> {
   const { bitrate, keepMp3Audio, normalizeLoudness, tags, soundTrack, splitChapters } = settings;
-  const format = engine === 'cloud' ? 'mp3' : settings.format;
+  const format = engine === 'cloud' || exactCut ? 'mp3' : settings.format;
   return { bitrate, keepMp3Audio, normalizeLoudness, tags, format, soundTrack, splitChapters };
 }
 
 /** Queues one job per input; returns their ids in the same order. */
 export async function add(
   inputs: { sourceName: string; outputName?: string; size: number; source: JobSource }[],
-  { instructions, trim, fades }: { instructions?: string; trim?: Trim; fades?: Fades } = {},
+  { instructions, trim, fades, exactCut }: { instructions?: string; trim?: Trim; fades?: Fades; exactCut?: true } = {},
 ): Promise<string[]> {
   const settings = await getSettings();
   const { bitrate, fileNamePattern } = settings;
@@ -46,7 +47,8 @@ export async function add(
     }),
     sourceSize: input.size,
     engine: resolveEngine(engine),
-    ...outputChoices(settings, resolveEngine(engine)),
+    ...outputChoices(settings, resolveEngine(engine), exactCut),
+    ...(exactCut ? { exactCut } : {}),
     source: input.source,
     ...(instructions && resolveEngine(engine) === 'cloud' ? { instructions } : {}),
     ...(trimmed ? { trim: trimmed } : {}),
@@ -63,7 +65,13 @@ export async function add(
 }
 
 /** Files the popup stored: one job each. */
-export async function start({ files, instructions, trim, fades }: MessageData<'jobs:start'>): Promise<CommandReply> {
+export async function start({
+  files,
+  instructions,
+  trim,
+  fades,
+  exactCut,
+}: MessageData<'jobs:start'>): Promise<CommandReply> {
   const inputs = files.map((file) => ({
     sourceName: file.fileName,
     size: file.size,
@@ -73,6 +81,7 @@ export async function start({ files, instructions, trim, fades }: MessageData<'j
     ...(instructions ? { instructions } : {}),
     ...(trim ? { trim } : {}),
     ...(fades ? { fades } : {}),
+    ...(exactCut ? { exactCut } : {}),
   });
   return ok;
 }
@@ -94,7 +103,7 @@ export async function retry(jobId: string, engineChoice?: 'local' | 'cloud'): Pr
     engine,
     offer: undefined,
     cloud: engine === 'cloud' && before?.engine === 'cloud' ? editKeptForRetry(before.cloud) : undefined,
-    ...outputChoices(settings, engine),
+    ...outputChoices(settings, engine, before?.exactCut),
     progress: 0,
     attempts: 0,
     error: undefined,
