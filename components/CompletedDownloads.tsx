@@ -14,6 +14,7 @@ function CompletedRow({ entry }: { entry: HistoryEntry }) {
       <div className="job__meta">
         <span className="muted">
           {formatBytes(entry.size)} · {formatDuration(entry.durationSeconds)}
+          {entry.stoppedEarly && ` · ${i18n.t('completed.stoppedEarly')}`}
         </span>
         <div className="job__actions">
           {entry.stored && (

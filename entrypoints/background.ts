@@ -27,6 +27,8 @@ export default defineBackground(() => {
     return reply.ok ? { ok: true } : reply;
   });
   onMessage('page:grant', () => pageJobs.grant());
+  onMessage('page:stop-recording', ({ jobId }) => jobQueue.stopRecording(jobId));
+  onMessage('jobs:stop-recording', ({ jobId }) => jobQueue.stopRecording(jobId));
   onMessage('bridge:start', (request) => pageJobs.startHandedOver(request));
   showJobsOnToolbar();
   // A report that woke a stopped worker waits until recovery has looked at every job.

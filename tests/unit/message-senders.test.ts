@@ -45,6 +45,9 @@ const allowed: Record<MessageType, SenderName[]> = {
   'job:progress': extensionSide,
   'job:converted': extensionSide,
   'job:failed': extensionSide,
+  'jobs:stop-recording': extensionSide,
+  'page:stop-recording': ['contentScript'],
+  'site:stop-recording': extensionSide,
 };
 
 describe('senderAllowed', () => {

@@ -12,6 +12,8 @@ const historyEntrySchema = z.object({
   downloadId: z.number().optional(),
   /** Whether the MP3 is still kept in extension storage for "Download again". */
   stored: z.boolean(),
+  /** A live recording that was cut off before it ended: the MP3 has what was recorded. */
+  stoppedEarly: z.boolean().optional(),
 });
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;
 

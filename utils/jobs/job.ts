@@ -66,6 +66,8 @@ const jobResultSchema = z.object({
   size: z.number(),
   durationSeconds: z.number(),
   downloadId: z.number().optional(),
+  /** A live recording cut off (a closed browser) before Stop or the stream's end: the MP3 has what it got. */
+  stoppedEarly: z.boolean().optional(),
 });
 
 export const jobSchema = z.object({
@@ -104,6 +106,8 @@ export const jobSchema = z.object({
   /** The conversation with NemoVideo about this job, as shown in the popup. */
   conversation: z.array(z.object({ from: z.enum(['you', 'nemovideo']), text: z.string() })).optional(),
   result: jobResultSchema.optional(),
+  /** A live stream being recorded (until **Stop** or its end): the seconds recorded so far. */
+  recording: z.object({ seconds: z.number().min(0) }).optional(),
 });
 
 export type Job = z.infer<typeof jobSchema>;

@@ -1,4 +1,4 @@
-import { add, cancel, exportReviewed, remove, retry, start } from './queue/commands';
+import { add, cancel, exportReviewed, remove, retry, start, stopRecording } from './queue/commands';
 import { onConverted, onFailed, onProgress } from './queue/reports';
 import { downloadAgain, onDownloadChanged, showInFolder } from './queue/saving';
 import { downloadAllAsZip } from './queue/zip-download';
@@ -21,6 +21,7 @@ export const jobQueue = {
   add,
   start,
   cancel,
+  stopRecording,
   retry,
   remove,
   exportReviewed,

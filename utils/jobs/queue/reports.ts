@@ -8,18 +8,30 @@ import { save } from './saving';
 
 // What the conversion site reports about a job it runs: how far it is, its MP3, or why it failed.
 
-export async function onProgress({ jobId, phase, progress }: MessageData<'job:progress'>): Promise<void> {
+export async function onProgress({
+  jobId,
+  phase,
+  progress,
+  recordedSeconds,
+}: MessageData<'job:progress'>): Promise<void> {
   if (phase === 'waiting') {
     await patchJob(jobId, ['reading'], { waiting: true });
     return;
   }
   if (phase === 'converting') await transition(jobId, 'converting', { waiting: undefined });
-  await patchJob(jobId, [phase], { progress });
+  await patchJob(jobId, [phase], {
+    progress,
+    ...(recordedSeconds !== undefined && { recording: { seconds: recordedSeconds } }),
+  });
 }
 
 export async function onConverted(report: MessageData<'job:converted'>): Promise<void> {
-  const { jobId, outputKey, size, durationSeconds } = report;
-  const job = await transition(jobId, 'saving', { progress: 1, result: { outputKey, size, durationSeconds } });
+  const { jobId, outputKey, size, durationSeconds, stoppedEarly } = report;
+  const job = await transition(jobId, 'saving', {
+    progress: 1,
+    recording: undefined,
+    result: { outputKey, size, durationSeconds, ...(stoppedEarly && { stoppedEarly }) },
+  });
   if (!job) {
     // A late or repeated report: keep the MP3 if a job or Completed downloads still own it.
     const owned =

@@ -56,6 +56,7 @@ export async function finish(job: Job): Promise<void> {
     completedAt: Date.now(),
     downloadId: job.result.downloadId,
     stored: true,
+    ...(job.result.stoppedEarly && { stoppedEarly: true }),
   });
   await removeJob(job.id);
   await deleteBlob('inputs', inputKeyOf(job));

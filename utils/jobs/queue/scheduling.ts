@@ -62,6 +62,7 @@ async function startLocal(job: Job): Promise<boolean> {
       ...(job.fades ? { fades: job.fades } : {}),
       title: baseName(job.sourceName),
       stallLimitMs: (await currentLimits()).localStallMs,
+      ...(job.recording && { recorded: true }),
     });
     return true;
   } catch (error) {
