@@ -14,6 +14,7 @@ function CompletedRow({ entry }: { entry: HistoryEntry }) {
       <div className="job__meta">
         <span className="muted">
           {formatBytes(entry.size)} · {formatDuration(entry.durationSeconds)}
+          {entry.stoppedEarly && ` · ${i18n.t('completed.stoppedEarly')}`}
         </span>
         {entry.originalNotKept && (
           <span className="muted">{i18n.t('completed.originalNotKept', { codec: entry.originalNotKept })}</span>

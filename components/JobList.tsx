@@ -1,7 +1,7 @@
 import { i18n } from '#i18n';
 import { isActive, type Job } from '@/utils/jobs/job';
 import { sendMessage } from '@/utils/messages';
-import { formatBytes } from '@/utils/format';
+import { formatBytes, formatDuration } from '@/utils/format';
 import { useCommand } from './useCommand';
 import { Alert } from './Alert';
 import { FileCard } from './FileCard';
@@ -16,6 +16,8 @@ const stateLabel = (state: Job['state']): string => i18n.t(`jobs.${state}`);
 function activityLabel(job: Job): string {
   if (job.state === 'reading' && job.engine === 'cloud') return i18n.t('jobs.uploading');
   if (job.state === 'reading' && job.waiting) return stateLabel('queued');
+  if (job.state === 'reading' && job.recording)
+    return i18n.t('jobs.recording', { time: formatDuration(job.recording.seconds) });
   if (job.state === 'reading' && job.source.kind !== 'stored-file') return i18n.t('jobs.downloading');
   if (job.state === 'converting' && job.engine === 'cloud') return i18n.t('jobs.inCloud');
   return stateLabel(job.state);
@@ -43,6 +45,15 @@ function JobRow({ job }: { job: Job }) {
           <span className="muted job__state">
             {activityLabel(job)} {percent > 0 && percent < 100 ? `${percent}%` : ''}
           </span>
+          {job.recording && job.state === 'reading' && (
+            <button
+              type="button"
+              className="button"
+              onClick={() => void run(() => sendMessage('jobs:stop-recording', { jobId }))}
+            >
+              {i18n.t('jobs.stop')}
+            </button>
+          )}
           <button
             type="button"
             className="button"

@@ -28,6 +28,8 @@ export default defineBackground(() => {
   });
   onMessage('page:grant', () => pageJobs.grant());
   onMessage('jobs:choose-track', (choice) => jobQueue.chooseTrack(choice));
+  onMessage('page:stop-recording', ({ jobId }) => jobQueue.stopRecording(jobId));
+  onMessage('jobs:stop-recording', ({ jobId }) => jobQueue.stopRecording(jobId));
   onMessage('bridge:start', (request) => pageJobs.startHandedOver(request));
   showJobsOnToolbar();
   // A report that woke a stopped worker waits until recovery has looked at every job.

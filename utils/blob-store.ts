@@ -237,3 +237,32 @@ export async function deleteScratch(prefix?: string): Promise<void> {
       : database.delete('scratch', IDBKeyRange.bound(`${prefix}/`, `${prefix}/\uffff`)),
   );
 }
+
+/**
+ * Keeps one more part of an input that is still being made (a live recording), under the parts' keys
+ * `getBlob` reads: what is stored so far survives a closed document or browser, and `sealParts` makes it
+ * the whole.
+ */
+export async function putPart(store: BlobStoreName, key: string, index: number, part: Blob): Promise<void> {
+  const database = await db();
+  await writing(part.size, () =>
+    database.put(store, { blob: part, size: part.size, createdAt: Date.now() }, partKey(key, index)),
+  );
+}
+
+/** How many parts of `key` are stored with no whole yet: an input cut off while it was made. */
+export async function unsealedPartCount(store: BlobStoreName, key: string): Promise<number> {
+  const database = await db();
+  if (await database.getKey(store, key)) return 0;
+  return database.count(store, partsOf(key));
+}
+
+/** Makes the parts stored so far (the first `partCount` of them, in order) the whole of `key`, and returns it. */
+export async function sealParts(store: BlobStoreName, key: string): Promise<Blob | undefined> {
+  const database = await db();
+  const parts = await database.getAll(store, partsOf(key));
+  if (parts.length === 0) return undefined;
+  const size = parts.reduce((sum, part) => sum + part.size, 0);
+  await database.put(store, { partCount: parts.length, size, createdAt: Date.now() }, key);
+  return getBlob(store, key);
+}

@@ -27,7 +27,9 @@ export function sanitizeFileName(name: string, fallback = 'audio'): string {
 /** The name without its extension: `holiday.final.mp4` → `holiday.final`. */
 export function baseName(fileName: string): string {
   const dot = fileName.lastIndexOf('.');
-  return dot > 0 ? fileName.slice(0, dot) : fileName;
+  // Only an extension is cut (`mp4`, `MOV`, `ts`): a page title such as "v1.2 talk" is kept whole.
+  const extension = fileName.slice(dot + 1);
+  return dot > 0 && /^((?=.*[a-z])[a-z0-9]{2,5})?$/i.test(extension) ? fileName.slice(0, dot) : fileName;
 }
 
 /** `clip.mp4` → `clip.mp3`, with illegal characters replaced. */

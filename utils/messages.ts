@@ -49,6 +49,8 @@ export const messageSchemas = {
   /** The popup opened: the toolbar badge's tick and failure mark have been seen. */
   'badge:seen': z.undefined(),
   'history:download-zip': z.undefined(),
+  /** **Stop** on a live recording in the popup. */
+  'jobs:stop-recording': payload({ jobId: id }),
   // content script (in a page) → background
   'page:extract-url': payload({
     url: webUrl,
@@ -59,6 +61,8 @@ export const messageSchemas = {
     stream: z.enum(['hls', 'dash']).optional(),
   }),
   'page:grant': z.undefined(),
+  /** **Stop** on the in-page button of a live recording. */
+  'page:stop-recording': payload({ jobId: id }),
   // bridge page (extension frame inside a page) → background
   'bridge:start': payload({
     grant: z.string().min(16),
@@ -90,6 +94,8 @@ export const messageSchemas = {
     splitChapters: z.boolean().optional(),
     chosenTrack: z.number().int().min(0).max(255).optional(),
     uiLanguage: z.string().max(35).optional(),
+    /** An earlier run recorded this live stream: what it stored is kept and saved. */
+    recorded: z.boolean().optional(),
   }),
   'site:cancel': payload({ jobId: id }),
   'site:fetch-input': payload({ jobId: id, source: jobSourceSchema }),
@@ -114,11 +120,15 @@ export const messageSchemas = {
       .max(200),
   }),
   'site:revoke-url': payload({ url: z.string() }),
+  /** **Stop** on a live recording. */
+  'site:stop-recording': payload({ jobId: id }),
   // conversion site → background
   'job:progress': payload({
     jobId: id,
     phase: z.enum(['reading', 'waiting', 'converting']),
     progress: z.number().min(0).max(1),
+    /** A live stream being recorded: how many seconds so far. */
+    recordedSeconds: z.number().min(0).optional(),
   }),
   'job:converted': payload({
     jobId: id,
@@ -129,6 +139,8 @@ export const messageSchemas = {
     extension: fileExtensionSchema.optional(),
     /** The original sound's codec, which had no container here: the file is an MP3. */
     originalNotKept: z.string().max(40).optional(),
+    /** A live recording cut off before Stop or the stream's end: the MP3 has what was recorded. */
+    stoppedEarly: z.boolean().optional(),
     /** A job that made several MP3s: each of them, in order. */
     files: z
       .array(payload({ outputKey: id, fileName, size: z.number(), durationSeconds: z.number() }))
@@ -159,6 +171,7 @@ interface Replies {
   'site:adopt': { ok: true } | { ok: false; reason: FailureReason };
   'page:extract-url': StartReply;
   'page:grant': string;
+  'page:stop-recording': CommandReply;
   'bridge:start': StartReply;
   'cloud:send': CommandReply;
   'cloud:export': CommandReply;
@@ -184,7 +197,8 @@ export function senderAllowed(type: MessageType, sender: Sender, extension: Exte
   const own = sender.id === extension.id;
   const extensionPage = own && !!sender.url?.startsWith(extension.baseUrl);
   const bridge = extensionPage && !!sender.url?.startsWith(`${extension.baseUrl}bridge.html`);
-  if (type === 'page:extract-url' || type === 'page:grant') return own && !!sender.tab && !extensionPage;
+  if (type === 'page:extract-url' || type === 'page:grant' || type === 'page:stop-recording')
+    return own && !!sender.tab && !extensionPage;
   if (type === 'bridge:start') return bridge;
   return extensionPage && !bridge;
 }

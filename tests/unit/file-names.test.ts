@@ -115,6 +115,10 @@ describe('baseName', () => {
     ['.hidden.mp4', '.hidden'],
     ['trailing.', 'trailing'],
     ['', ''],
+    ['v1.2 talk', 'v1.2 talk'],
+    ['Talk v1.2', 'Talk v1.2'],
+    ['Release 2.10', 'Release 2.10'],
+    ['show.ts', 'show'],
   ])('%j → %j', (input, expected) => {
     expect(baseName(input)).toBe(expected);
   });

@@ -47,6 +47,9 @@ const allowed: Record<MessageType, SenderName[]> = {
   'job:failed': extensionSide,
   'job:tracks': extensionSide,
   'jobs:choose-track': extensionSide,
+  'jobs:stop-recording': extensionSide,
+  'page:stop-recording': ['contentScript'],
+  'site:stop-recording': extensionSide,
 };
 
 describe('senderAllowed', () => {

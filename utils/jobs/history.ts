@@ -14,6 +14,8 @@ const historyEntrySchema = z.object({
   stored: z.boolean(),
   /** The original sound's codec that had no container here, so this file is an MP3 (the Format was `original`). */
   originalNotKept: z.string().optional(),
+  /** A live recording that was cut off before it ended: the MP3 has what was recorded. */
+  stoppedEarly: z.boolean().optional(),
 });
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;
 

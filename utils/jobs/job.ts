@@ -89,6 +89,8 @@ const jobResultSchema = z.object({
    * order. The fields above then are the first one's key and the totals.
    */
   files: z.array(outputFileSchema).optional(),
+  /** A live recording cut off (a closed browser) before Stop or the stream's end: the MP3 has what it got. */
+  stoppedEarly: z.boolean().optional(),
 });
 
 export const jobSchema = z.object({
@@ -139,6 +141,8 @@ export const jobSchema = z.object({
   chosenTrack: z.number().int().min(0).optional(),
   /** While `choosing`: the video's sound tracks, to choose from. */
   trackChoices: z.array(soundTrackSchema).optional(),
+  /** A live stream being recorded (until **Stop** or its end): the seconds recorded so far. */
+  recording: z.object({ seconds: z.number().min(0) }).optional(),
 });
 
 export type Job = z.infer<typeof jobSchema>;

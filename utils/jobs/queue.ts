@@ -1,4 +1,4 @@
-import { add, cancel, exportReviewed, remove, retry, start } from './queue/commands';
+import { add, cancel, exportReviewed, remove, retry, start, stopRecording } from './queue/commands';
 import { onConverted, onFailed, onProgress } from './queue/reports';
 import { chooseTrack, onTracks } from './queue/track-choice';
 import { downloadAgain, onDownloadChanged, showInFolder } from './queue/saving';
@@ -22,6 +22,7 @@ export const jobQueue = {
   add,
   start,
   cancel,
+  stopRecording,
   retry,
   remove,
   exportReviewed,

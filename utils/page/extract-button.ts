@@ -4,6 +4,7 @@ import { HOST_TAG } from './target-tracker';
 
 const STYLE = `
 :host { all: initial; position: absolute; z-index: 2147483647; display: block; }
+.row { display: flex; gap: 6px; }
 .wrap { display: flex; flex-direction: column; align-items: flex-end; gap: 6px; font: 600 13px/1.2 system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; }
 button {
   all: unset; box-sizing: border-box; cursor: pointer; display: inline-flex; align-items: center; gap: 6px;
@@ -28,6 +29,9 @@ button[aria-disabled='true'] { opacity: 0.6; cursor: not-allowed; }
 export class ExtractButton {
   readonly host = document.createElement(HOST_TAG);
   private readonly button = document.createElement('button');
+  /** **Stop**, shown while a live stream is recorded. */
+  private readonly stop = document.createElement('button');
+  private onStop: (() => void) | undefined;
   private readonly bar = document.createElement('div');
   private readonly note = document.createElement('div');
   private readonly alert = document.createElement('div');
@@ -50,6 +54,18 @@ export class ExtractButton {
       event.preventDefault();
       if (!this.disabledReason) onClick(event);
     });
+    this.stop.type = 'button';
+    this.stop.textContent = i18n.t('page.stop');
+    this.stop.hidden = true;
+    this.stop.addEventListener('click', (event) => {
+      event.stopPropagation();
+      event.preventDefault();
+      // Only a person's click stops a recording, never a page script's synthetic one.
+      if (event.isTrusted) this.onStop?.();
+    });
+    const row = document.createElement('div');
+    row.className = 'row';
+    row.append(this.button, this.stop);
     this.bar.className = 'bar';
     this.bar.setAttribute('role', 'progressbar');
     this.bar.setAttribute('aria-label', i18n.t('page.extracting'));
@@ -63,7 +79,7 @@ export class ExtractButton {
     this.alert.className = 'alert';
     this.alert.setAttribute('role', 'alert');
     this.alert.hidden = true;
-    wrap.append(this.button, this.bar, this.note, this.alert);
+    wrap.append(row, this.bar, this.note, this.alert);
     root.append(style, wrap);
   }
 
@@ -71,12 +87,20 @@ export class ExtractButton {
   showProgress(label: string, percent: number | undefined): void {
     this.alert.hidden = true;
     this.note.hidden = true;
+    this.stop.hidden = true;
     this.button.textContent = percent === undefined ? label : `${label} ${percent}%`;
     this.bar.hidden = percent === undefined;
     if (percent !== undefined) {
       this.bar.setAttribute('aria-valuenow', String(percent));
       (this.bar.firstElementChild as HTMLElement).style.width = `${percent}%`;
     }
+  }
+
+  /** A live stream being recorded: its length so far, and **Stop**. */
+  showRecording(label: string, onStop: () => void): void {
+    this.showProgress(label, undefined);
+    this.onStop = onStop;
+    this.stop.hidden = false;
   }
 
   showDone(message: string): void {
@@ -101,6 +125,7 @@ export class ExtractButton {
 
   private reset(): void {
     this.button.textContent = i18n.t('page.extractMp3');
+    this.stop.hidden = true;
     this.bar.hidden = true;
     this.note.hidden = true;
     this.alert.hidden = true;

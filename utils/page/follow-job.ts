@@ -1,5 +1,7 @@
 import { i18n } from '#i18n';
 import type { Job } from '../jobs/job';
+import { formatDuration } from '../format';
+import { sendMessage } from '../messages';
 import { jobsItem } from '../jobs/job-store';
 import { readHistory } from '../jobs/history';
 import type { ExtractButton } from './extract-button';
@@ -26,7 +28,8 @@ export function followJob(jobId: string, button: ExtractButton): void {
     if (!job) {
       unwatch();
       const entry = (await readHistory()).find((candidate) => candidate.id === jobId);
-      if (entry) button.showDone(i18n.t('page.saved', { file: entry.fileName }));
+      if (entry)
+        button.showDone(i18n.t(entry.stoppedEarly ? 'page.savedStoppedEarly' : 'page.saved', { file: entry.fileName }));
       return;
     }
     if (job.state === 'failed' || job.state === 'interrupted') {
@@ -35,6 +38,9 @@ export function followJob(jobId: string, button: ExtractButton): void {
     } else if (job.state === 'cancelled') {
       unwatch();
       button.showDone(i18n.t('page.cancelled'));
+    } else if (job.state === 'reading' && job.recording) {
+      const label = i18n.t('page.recording', { time: formatDuration(job.recording.seconds) });
+      button.showRecording(label, () => void sendMessage('page:stop-recording', { jobId }).catch(() => undefined));
     } else {
       const downloading = job.state === 'reading' && job.source.kind !== 'stored-file' && job.progress > 0;
       const percent = job.state === 'converting' || downloading ? Math.round(job.progress * 100) : undefined;

@@ -1,6 +1,6 @@
 import type { ConversionResult, Engine } from '../engines/engine';
 import { failureReasonOf } from '../failures';
-import { deleteBlob, deleteScratch, getBlob, putBlob } from '../blob-store';
+import { deleteBlob, deleteScratch, getBlob, putBlob, sealParts, unsealedPartCount } from '../blob-store';
 import { planOutputs, type OutputPlan } from '../outputs/output-plan';
 import { withExtension } from '../output-format';
 import { ConversionError } from '../failures';
@@ -12,6 +12,7 @@ import { sendMultipart } from '../engines/cloud/upload';
 import { oneAtATime } from '../one-at-a-time';
 import { throttleProgress } from '../timing/progress-throttle';
 import { readStreamSound } from './stream-input';
+import type { Recording } from './stream-recording';
 
 /** Each report is a runtime message and a storage write: a few a second, and a heartbeat for the job's watchdog. */
 const REPORT_PACE = { minIntervalMs: 200, heartbeatMs: 200 };
@@ -91,9 +92,27 @@ async function uploadInput(
   return sendMultipart(target, { blob: input, name: fileName }, { stallMs, onProgress, signal });
 }
 
+/** A job's input, and whether it is a live recording that was cut off before it ended. */
+interface InputRead {
+  blob: Blob;
+  stoppedEarly: boolean;
+}
+
+/**
+ * A live recording's parts left by a run that was cut off (a closed document, a browser that quit): kept and
+ * made the input when the job had been recording, else (a cancelled run's) deleted so it records afresh.
+ */
+async function cutOffRecording(key: string, wasRecording: boolean): Promise<Blob | undefined> {
+  if ((await unsealedPartCount('inputs', key)) === 0) return undefined;
+  if (wasRecording) return sealParts('inputs', key);
+  await deleteBlob('inputs', key);
+  return undefined;
+}
+
 /**
  * The job's input: stored bytes, or a web video downloaded now and kept for a resumed job.
- * `onActivity` hears of every chunk that arrives, reported or not.
+ * `onActivity` hears of every chunk that arrives, reported or not. A live stream is recorded only with
+ * `recording` (a local job that can be stopped); `wasRecording` says an earlier run of it recorded.
  */
 export async function readInput(
   jobId: string,
@@ -101,11 +120,16 @@ export async function readInput(
   signal: AbortSignal,
   report: Report,
   onActivity = () => {},
-): Promise<Blob> {
+  recording?: Recording & { wasRecording: boolean },
+): Promise<InputRead> {
   const key = inputKeyOf({ id: jobId, source });
   const stored = await getBlob('inputs', key);
-  if (stored) return stored;
+  if (stored) return { blob: stored, stoppedEarly: false };
   if (source.kind === 'stored-file') throw new ConversionError('input-missing');
+  if (source.kind === 'stream') {
+    const cutOff = await cutOffRecording(key, recording?.wasRecording ?? false);
+    if (cutOff) return { blob: cutOff, stoppedEarly: true };
+  }
   const reportShare = throttleProgress(
     (progress) => void report('job:progress', { jobId, phase: 'reading', progress }),
     {
@@ -117,12 +141,14 @@ export async function readInput(
     onActivity();
     reportShare(clamp01(share));
   };
-  const blob =
-    source.kind === 'stream'
-      ? await readStreamSound(source, onShare, signal)
-      : await downloadVideo(source.url, onShare, onActivity, signal);
+  if (source.kind === 'stream') {
+    const read = await readStreamSound(source, onShare, signal, recording);
+    if (!read.stored) await putBlob('inputs', key, read.blob);
+    return read;
+  }
+  const blob = await downloadVideo(source.url, onShare, onActivity, signal);
   await putBlob('inputs', key, blob);
-  return blob;
+  return { blob, stoppedEarly: false };
 }
 
 function downloadVideo(
@@ -147,6 +173,8 @@ export class ConversionHost {
   private readonly running = new Map<string, AbortController>();
   private runs = 0;
   private readonly uploading = new Map<string, AbortController>();
+  /** **Stop** for each job recording a live stream. */
+  private readonly recordings = new Map<string, AbortController>();
   /**
    * The engine converts one input at a time. Each conversion already has an MP3 encoder per core, so a
    * second one beside it adds no speed: it doubles the memory and makes the first MP3 wait for both.
@@ -195,6 +223,33 @@ export class ConversionHost {
     this.uploading.get(jobId)?.abort();
   }
 
+  /** Ends a live recording where it is; what was recorded is converted and saved. */
+  stopRecording(jobId: string): void {
+    this.recordings.get(jobId)?.abort();
+  }
+
+  /** How a live stream is recorded for this job: stopped by **Stop**, its length reported as it grows. */
+  private recordingFor(jobId: string, wasRecording: boolean, stall: StallWatch) {
+    const stop = new AbortController();
+    this.recordings.set(jobId, stop);
+    let reportedSecond = -1;
+    const recording = {
+      key: jobId,
+      stop: stop.signal,
+      wasRecording,
+      onRecorded: (seconds: number) => {
+        stall.touch('download-stalled');
+        if (Math.floor(seconds) === reportedSecond) return;
+        reportedSecond = Math.floor(seconds);
+        void this.report('job:progress', { jobId, phase: 'reading', progress: 0, recordedSeconds: seconds });
+      },
+    };
+    const done = () => {
+      if (this.recordings.get(jobId) === stop) this.recordings.delete(jobId);
+    };
+    return { recording, done };
+  }
+
   /**
    * A job that makes no progress for the stall limit (a download that stopped arriving, a decoder
    * that never answers) is given up and reported, whether or not the work under it ever settles.
@@ -232,11 +287,20 @@ export class ConversionHost {
       splitChapters,
       chosenTrack,
       uiLanguage,
+      recorded = false,
       ...choices
     } = request;
     const report = this.report;
     await report('job:progress', { jobId, phase: 'reading', progress: 0 });
-    const input = await readInput(jobId, source, signal, report, () => stall.touch('download-stalled'));
+    const { recording, done } = this.recordingFor(jobId, recorded, stall);
+    const { blob: input, stoppedEarly } = await readInput(
+      jobId,
+      source,
+      signal,
+      report,
+      () => stall.touch('download-stalled'),
+      recording,
+    ).finally(done);
     const plan = await this.planFor(request, input, signal);
     if (signal.aborted) return;
     if (plan.kind === 'choose') {
@@ -304,6 +368,7 @@ export class ConversionHost {
           durationSeconds: stored.reduce((sum, file) => sum + file.durationSeconds, 0),
           ...(kept.extension ? { extension: kept.extension } : {}),
           ...(kept.originalNotKept ? { originalNotKept: kept.originalNotKept } : {}),
+          ...(stoppedEarly && { stoppedEarly }),
           ...(several && { files: stored }),
         });
       } catch (error) {

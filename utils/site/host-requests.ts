@@ -41,5 +41,6 @@ export function hostRequests(engine: Engine, report: Report): HostRequests {
       }
     },
     'site:revoke-url': ({ url }) => URL.revokeObjectURL(url),
+    'site:stop-recording': ({ jobId }) => host.stopRecording(jobId),
   };
 }

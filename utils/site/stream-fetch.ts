@@ -58,8 +58,6 @@ export function pageFetch(rootUrl: string, log: StreamFetchLog, signal: AbortSig
         log.drm = true;
         throw new ConversionError('drm');
       }
-      // Recording a live stream (a media playlist that doesn't end) is not supported yet.
-      if (text.includes('#EXTINF') && !text.includes('#EXT-X-ENDLIST')) throw new ConversionError('stream-live');
       if (isRoot) log.manifestRead = text.startsWith('#EXTM3U');
     }
     return response;

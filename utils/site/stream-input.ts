@@ -15,6 +15,7 @@ import { ConversionError } from '../failures';
 import { cancelledError } from '../timing/cancel';
 import { pageFetch, type StreamFetchLog } from './stream-fetch';
 import { dashSoundOf, sameLanguage } from './dash-playlist';
+import { recordLiveSound, type Recorded, type Recording } from './stream-recording';
 
 export interface StreamSource {
   url: string;
@@ -122,13 +123,15 @@ function streamFailure(error: unknown, log: StreamFetchLog): Error {
 
 /**
  * Copies the sound of an HLS or DASH stream, as its packets are, into one Matroska file that the local
- * engine then converts like any video file. Only the chosen rendition's pieces are fetched.
+ * engine then converts like any video file. Only the chosen rendition's pieces are fetched. A live
+ * stream is recorded (stored as it comes) when the job can record; else it is refused.
  */
 export async function readStreamSound(
   source: StreamSource,
   onProgress: (share: number) => void,
   signal: AbortSignal,
-): Promise<Blob> {
+  recording?: Recording,
+): Promise<Recorded & { stored: boolean }> {
   const log: StreamFetchLog = { manifestRead: false, drm: false };
   const input = source.format === 'dash' ? await openDash(source, log, signal) : openHls(source, log, signal);
   const abort = () => input.dispose();
@@ -141,6 +144,16 @@ export async function readStreamSound(
       throw streamFailure(error, log);
     }
     if (!track) throw new ConversionError('no-audio');
+    let live: boolean;
+    try {
+      live = await track.isLive();
+    } catch (error) {
+      throw streamFailure(error, log);
+    }
+    if (live) {
+      if (!recording) throw new ConversionError('stream-live');
+      return { ...(await recordLiveSound(track, recording, signal)), stored: true };
+    }
     const target = blobParts();
     const conversion = await Conversion.init({
       input,
@@ -161,7 +174,7 @@ export async function readStreamSound(
       if (error instanceof ConversionCanceledError || signal.aborted) throw cancelledError();
       throw streamFailure(error, log);
     }
-    return target.toBlob();
+    return { blob: target.toBlob(), stoppedEarly: false, stored: false };
   } catch (error) {
     if (signal.aborted) throw cancelledError();
     throw error;

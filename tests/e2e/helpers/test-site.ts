@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { livePlaylist } from './live-stream';
 
 const page = (title: string, body: string) =>
   `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body style="margin:24px;font-family:sans-serif">${body}</body></html>`;
@@ -96,6 +97,10 @@ const STREAM_PAGES: Record<string, string> = {
   '/hls-drm.html': streamPage('Protected film', '/drm/index.m3u8'),
   '/hls-missing.html': streamPage('Gone stream', '/streams/none/index.m3u8'),
   '/hls-broken.html': streamPage('Broken piece', '/broken/index.m3u8'),
+  // Live streams (tests/e2e/helpers/live-stream.ts), each with a playlist of its own that grows.
+  '/live-ends.html': streamPage('Morning show', '/live/ends/index.m3u8'),
+  '/live-stop.html': streamPage('Night show', '/live/stop/index.m3u8'),
+  '/live-cut.html': streamPage('Cut short', '/live/cut/index.m3u8'),
   '/hlsjs.html': page(
     'Two players',
     `<video id="first" width="320" height="180" muted></video><video id="second" width="320" height="180" muted></video>
@@ -231,8 +236,29 @@ function serveStream(streamsDir: string, request: IncomingMessage, response: Ser
   return true;
 }
 
+/** `/live/<name>/index.m3u8`: the live stream's playlist, `ends` finishing once it is all shown, the others never. */
+function liveStreams(streamsDir: string) {
+  const playlists = new Map<string, ReturnType<typeof livePlaylist>>();
+  return (request: IncomingMessage, response: ServerResponse, path: string): boolean => {
+    const match = /^\/live\/(\w+)\/(index\.m3u8|seg\d+\.ts)$/.exec(path);
+    if (!match) return false;
+    const [, name, file] = match as unknown as [string, string, string];
+    const dir = join(streamsDir, 'live');
+    if (file !== 'index.m3u8') {
+      response.writeHead(200, { 'Content-Type': STREAM_TYPES.ts! }).end(readFileSync(join(dir, file)));
+      return true;
+    }
+    if (!playlists.has(name)) playlists.set(name, livePlaylist(dir, name === 'ends'));
+    void playlists.get(name)!(request.headers['sec-fetch-site'] !== 'same-origin').then((playlist) =>
+      response.writeHead(200, { 'Content-Type': STREAM_TYPES.m3u8! }).end(playlist),
+    );
+    return true;
+  };
+}
+
 export async function startTestSite(fixturesDir: string): Promise<TestSite> {
   const stalled = new Set<string>();
+  const serveLive = liveStreams(join(fixturesDir, 'streams'));
   const requests: string[] = [];
   const extensionRequests: string[] = [];
   const streamsDir = join(fixturesDir, 'streams');
@@ -247,6 +273,7 @@ export async function startTestSite(fixturesDir: string): Promise<TestSite> {
       return;
     }
     if (serveStream(streamsDir, request, response, path)) return;
+    if (serveLive(request, response, path)) return;
     const library = PLAYER_LIBRARIES[path];
     if (library) {
       response.writeHead(200, { 'Content-Type': 'text/javascript' }).end(readFileSync(library));

@@ -95,6 +95,14 @@ export async function cancel(jobId: string): Promise<CommandReply> {
   return ok;
 }
 
+/** **Stop** on a live recording: it ends there, and what was recorded is converted and saved. */
+export async function stopRecording(jobId: string): Promise<CommandReply> {
+  const job = await readJob(jobId);
+  if (!job?.recording || job.state !== 'reading') return refuse(i18n.t('jobs.notRecording'));
+  await conversionSite.send('site:stop-recording', { jobId });
+  return ok;
+}
+
 export async function retry(jobId: string, engineChoice?: 'local' | 'cloud'): Promise<CommandReply> {
   const settings = await getSettings();
   const engine = engineChoice ?? resolveEngine(settings.engine);
@@ -108,6 +116,7 @@ export async function retry(jobId: string, engineChoice?: 'local' | 'cloud'): Pr
     attempts: 0,
     error: undefined,
     result: undefined,
+    recording: undefined,
   });
   if (!job) return refuse(i18n.t('jobs.cannotRetry'));
   await pump();

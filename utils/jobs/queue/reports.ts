@@ -10,17 +10,25 @@ import { withExtension } from '../../output-format';
 
 // What the conversion site reports about a job it runs: how far it is, its MP3, or why it failed.
 
-export async function onProgress({ jobId, phase, progress }: MessageData<'job:progress'>): Promise<void> {
+export async function onProgress({
+  jobId,
+  phase,
+  progress,
+  recordedSeconds,
+}: MessageData<'job:progress'>): Promise<void> {
   if (phase === 'waiting') {
     await patchJob(jobId, ['reading'], { waiting: true });
     return;
   }
   if (phase === 'converting') await transition(jobId, 'converting', { waiting: undefined });
-  await patchJob(jobId, [phase], { progress });
+  await patchJob(jobId, [phase], {
+    progress,
+    ...(recordedSeconds !== undefined && { recording: { seconds: recordedSeconds } }),
+  });
 }
 
 export async function onConverted(report: MessageData<'job:converted'>): Promise<void> {
-  const { jobId, outputKey, size, durationSeconds, extension, originalNotKept, files } = report;
+  const { jobId, outputKey, size, durationSeconds, extension, originalNotKept, files, stoppedEarly } = report;
   const before = await readJob(jobId);
   const result = {
     outputKey,
@@ -28,9 +36,11 @@ export async function onConverted(report: MessageData<'job:converted'>): Promise
     durationSeconds,
     ...(originalNotKept ? { originalNotKept } : {}),
     ...(files ? { files } : {}),
+    ...(stoppedEarly && { stoppedEarly }),
   };
   const job = await transition(jobId, 'saving', {
     progress: 1,
+    recording: undefined,
     result,
     // The name was made for an MP3; the original sound in its own container takes that container's extension.
     ...(before && extension ? { outputName: withExtension(before.outputName, extension) } : {}),

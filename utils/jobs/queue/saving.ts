@@ -95,6 +95,7 @@ export async function finish(job: Job): Promise<void> {
       downloadId: file.downloadId,
       stored: true,
       ...(job.result.originalNotKept ? { originalNotKept: job.result.originalNotKept } : {}),
+      ...(job.result.stoppedEarly && { stoppedEarly: true }),
     });
   }
   await removeJob(job.id);

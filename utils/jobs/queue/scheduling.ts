@@ -69,6 +69,7 @@ async function startLocal(job: Job): Promise<boolean> {
       splitChapters: job.splitChapters ?? false,
       ...(job.chosenTrack !== undefined ? { chosenTrack: job.chosenTrack } : {}),
       uiLanguage: browser.i18n.getUILanguage().slice(0, 35),
+      ...(job.recording && { recorded: true }),
     });
     return true;
   } catch (error) {
