@@ -1,11 +1,13 @@
 #!/usr/bin/env -S npx tsx
 // `npm run bench`: converts the same generated video with native ffmpeg, ffmpeg.wasm (the core the
-// extension ships) and the extension itself (headless Chromium, popup → downloads folder), one
-// after another, and prints wall time, memory and how exactly the MP3 keeps the audio's start/end.
+// extension ships) and the extension itself (headless Chromium, then headless Firefox ESR: popup →
+// downloads folder), one after another, and prints wall time, memory and how exactly the MP3 keeps
+// the audio's start/end.
 // Not a test: nothing here asserts on timing.
 //
-// Usage: npm run bench -- [--no-build] [--big] [--runs N] [--only native,wasm,extension] [--pss]
+// Usage: npm run bench -- [--no-build] [--big] [--runs N] [--only native,wasm,extension,firefox] [--pss]
 import { chromiumArgs } from '../tests/e2e/helpers/browser.ts';
+import { benchFirefox } from './bench/firefox-row.ts';
 import { execFile, spawn, type StdioOptions } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
@@ -40,7 +42,7 @@ const MP3_CLIP_NAME = 'bench-4min-mp3-v1.mp4';
 const BIG_TARGET_BYTES = 2e9;
 const MP3_ARGS = ['-vn', '-c:a', 'libmp3lame', '-b:a', '192k'];
 
-type RowKey = 'native' | 'wasm' | 'extension';
+type RowKey = 'native' | 'wasm' | 'extension' | 'firefox';
 
 interface Options {
   build: boolean;
@@ -153,19 +155,25 @@ type BenchWindow = Window & { __benchMarks?: PopupMarks; __benchObserver?: Mutat
 // Command line
 
 function usage() {
-  return `usage: npm run bench -- [--no-build] [--big] [--runs N] [--only native,wasm,extension] [--pss]
+  return `usage: npm run bench -- [--no-build] [--big] [--runs N] [--only native,wasm,extension,firefox] [--pss]
 
   --no-build   use the existing build in .output/chrome-mv3 instead of running \`wxt build\`
   --big        also bench a ~2 GB MP4 (the 4-minute clip concatenated; made once, ~2 GB of disk)
   --runs N     measured runs per row (default 1); each row reports the median. The extension
                always does one extra first run in a fresh browser, reported on its own row
-  --only LIST  comma-separated subset of rows: native, wasm, extension
+  --only LIST  comma-separated subset of rows: native, wasm, extension, firefox
   --pss        extension memory as PSS instead of RSS (fairer to shared pages, but each 50 ms
                sample then costs ~20 ms of CPU, which slows the conversion it measures)`;
 }
 
 function parseArgs(argv: string[]): Options {
-  const opts = { build: true, big: false, pss: false, runs: 1, only: new Set(['native', 'wasm', 'extension']) };
+  const opts = {
+    build: true,
+    big: false,
+    pss: false,
+    runs: 1,
+    only: new Set(['native', 'wasm', 'extension', 'firefox']),
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const value = () => {
@@ -187,7 +195,8 @@ function parseArgs(argv: string[]): Options {
           .filter(Boolean),
       );
       for (const row of opts.only)
-        if (!['native', 'wasm', 'extension'].includes(row)) fail(`--only: unknown row "${row}"\n\n${usage()}`);
+        if (!['native', 'wasm', 'extension', 'firefox'].includes(row))
+          fail(`--only: unknown row "${row}"\n\n${usage()}`);
     } else if (arg === '--help' || arg === '-h') {
       console.log(usage());
       process.exit(0);
@@ -1088,6 +1097,12 @@ async function main() {
         cleanups.delete(session.close);
         await session.close();
       }
+    }
+    if (opts.only.has('firefox')) {
+      log(`Firefox, ${input.label}…`);
+      const out = (kind: string, i: number) => outPath(`firefox-${kind}`, input, i);
+      const firefoxRows = await benchFirefox(input, { ...opts, outPath: out, measure, memorySampler });
+      rows.push(...firefoxRows.map((row) => ({ key: 'firefox' as const, input, ...row })));
     }
   }
 
