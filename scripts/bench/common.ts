@@ -200,7 +200,7 @@ export function signed(value: number | undefined, digits = 2) {
   return `${value >= 0 ? '+' : ''}${value.toFixed(digits)}`;
 }
 
-async function measure(runs: number, once: (i: number) => Promise<RunResult>): Promise<Measured> {
+export async function measure(runs: number, once: (i: number) => Promise<RunResult>): Promise<Measured> {
   const results: RunResult[] = [];
   for (let i = 0; i < runs; i++) results.push(await once(i));
   const mid = median(results.map((r) => r.wallMs));

@@ -101,7 +101,7 @@ function processMemory(pid: number, pss: boolean) {
  * Samples the summed memory of the browser's process tree every `intervalMs`. The tree is
  * re-listed every few samples, since Chromium starts processes (the offscreen document) mid-job.
  */
-function memorySampler(rootPid: number, pss: boolean, intervalMs = 50) {
+export function memorySampler(rootPid: number, pss: boolean, intervalMs = 50) {
   let pids = descendantsOf(rootPid);
   const measureEach = () => new Map(pids.map((pid) => [pid, processMemory(pid, pss)]));
   const total = (each: Map<number, number>) => [...each.values()].reduce((sum, bytes) => sum + bytes, 0);

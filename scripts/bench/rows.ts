@@ -4,5 +4,6 @@ import type { BenchRow } from './common.ts';
 import { extensionRow } from './extension.ts';
 import { nativeRow } from './native.ts';
 import { wasmRow } from './wasm.ts';
+import { firefoxRow } from './firefox-row.ts';
 
-export const benchRows: BenchRow[] = [nativeRow, wasmRow, extensionRow];
+export const benchRows: BenchRow[] = [nativeRow, wasmRow, extensionRow, firefoxRow];

@@ -1,15 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { NemoVideoServer } from '../cloud-server/server';
 import type { ExtensionSession } from './helpers/browser';
+import { expectAttributedCloudCalls, expectCloudClipMp3 } from './helpers/cloud-expect';
 import { launchWithStandInCloud, type StandInCloud } from './helpers/cloud-session';
 import { changeSettings } from './helpers/options';
 import { analyzeMp3 } from './helpers/mp3';
-import { chooseVideos, fixture, jobRow } from './helpers/popup';
-
-/** The extension's version, which it sends NemoVideo as X-Skill-Version. */
-const packageVersion = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
+import { chooseVideos, jobRow } from './helpers/popup';
 
 describe('the NemoVideo cloud engine (against the project stand-in server)', () => {
   let server: NemoVideoServer;
@@ -59,27 +56,8 @@ describe('the NemoVideo cloud engine (against the project stand-in server)', () 
 
   it('makes the MP3 in the cloud with attribution on every call, and shows the credits', async () => {
     await convertInCloud('clip.mp4');
-    const mp3 = await analyzeMp3(await session.waitForDownload('clip.mp3', 90_000));
-    const expected = fixture('clip.mp4').expect;
-    if (!expected.ok) throw new Error('clip.mp4 is a good clip');
-    expect(mp3).toMatchObject({ codec: 'mp3', bitrateKbps: 192 });
-    expect(Math.abs(mp3.durationSeconds - expected.sourceAudioSeconds)).toBeLessThan(0.1);
-
-    const calls = server.requests.filter((request) => request.path.startsWith('/api') || request.path === '/run_sse');
-    expect(calls.map((request) => `${request.method} ${request.path.split('/').slice(0, 4).join('/')}`)).toEqual(
-      expect.arrayContaining([
-        'POST /api/auth/anonymous-token',
-        'POST /api/tasks/me',
-        'POST /api/upload-video/nemo_agent',
-        'POST /run_sse',
-        'POST /api/render/proxy',
-      ]),
-    );
-    for (const call of calls) {
-      expect(call.headers['x-skill-source']).toBe('video-to-mp3');
-      expect(call.headers['x-skill-version']).toBe(packageVersion);
-      expect(call.headers['x-skill-platform']).toBe('chrome-extension');
-    }
+    await expectCloudClipMp3(await session.waitForDownload('clip.mp3', 90_000));
+    expectAttributedCloudCalls(server, 'chrome-extension');
     await expect
       .poll(() => popup.getByText(/Credits: \d+/).innerText(), { timeout: 10_000 })
       .toMatch(/Credits: (9\d|100)/);

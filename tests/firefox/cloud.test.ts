@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNemoVideoServer, type NemoVideoServer } from '../cloud-server/server';
-import { analyzeMp3 } from '../e2e/helpers/mp3';
+import { expectAttributedCloudCalls, expectCloudClipMp3 } from '../e2e/helpers/cloud-expect';
 import { Firefox, type FirefoxTab } from './helpers/firefox';
-import { chooseVideos, fixture, fixturePath } from './helpers/popup';
+import { chooseVideos, fixturePath } from './helpers/popup';
 
 /** Sets the options page's controls by their labels as a person would (React hears input and change). */
 function setControls(values: Record<string, string>): boolean {
@@ -51,25 +51,8 @@ describe('the NemoVideo cloud engine in Firefox (against the stand-in server)', 
   });
 
   it('makes the MP3 in the cloud: token, session, upload, chat and export, each call attributed', async () => {
-    const mp3 = await analyzeMp3(await firefox.waitForDownload('clip.mp3', 90_000));
-    const expected = fixture('clip.mp4').expect;
-    if (!expected.ok) throw new Error('clip.mp4 is a good clip');
-    expect(mp3).toMatchObject({ codec: 'mp3', bitrateKbps: 192, sampleRate: 48_000 });
-    expect(Math.abs(mp3.durationSeconds - expected.sourceAudioSeconds)).toBeLessThan(0.1);
-    const calls = server.requests.filter((request) => request.path.startsWith('/api') || request.path === '/run_sse');
-    expect(calls.map((request) => `${request.method} ${request.path.split('/').slice(0, 4).join('/')}`)).toEqual(
-      expect.arrayContaining([
-        'POST /api/auth/anonymous-token',
-        'POST /api/tasks/me',
-        'POST /api/upload-video/nemo_agent',
-        'POST /run_sse',
-        'POST /api/render/proxy',
-      ]),
-    );
-    for (const call of calls) {
-      expect(call.headers['x-skill-source']).toBe('video-to-mp3');
-      expect(call.headers['x-skill-platform']).toBe('firefox-extension');
-    }
+    await expectCloudClipMp3(await firefox.waitForDownload('clip.mp3', 90_000));
+    expectAttributedCloudCalls(server, 'firefox-extension');
   });
 
   it('shows the credits in the popup', async () => {

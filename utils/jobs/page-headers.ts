@@ -46,7 +46,9 @@ export function fetchAsThePage(job: Pick<Job, 'id' | 'source'>): Promise<void> {
             },
             condition: {
               requestDomains: [new URL(source.url).hostname],
-              initiatorDomains: [browser.runtime.id],
+              // The extension's own origin's host: its id in Chromium, its per-profile UUID in Firefox
+              // (whose add-on id, `…@…`, is no request's initiator).
+              initiatorDomains: [new URL(browser.runtime.getURL('/')).hostname],
               tabIds: [-1],
             },
           },

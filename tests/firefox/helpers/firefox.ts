@@ -64,7 +64,8 @@ export class FirefoxTab {
     ...args: Args
   ): Promise<Awaited<Result>> {
     const result = await this.firefox.send<ScriptResult>('script.callFunction', {
-      functionDeclaration: `async (args) => JSON.stringify(await (${fn.toString()})(...JSON.parse(args)) ?? null)`,
+      // tsx (the bench, the smoke script) wraps named inner functions in __name(), which the page lacks.
+      functionDeclaration: `async (args) => { const __name = (named) => named; return JSON.stringify(await (${fn.toString()})(...JSON.parse(args)) ?? null); }`,
       arguments: [{ type: 'string', value: JSON.stringify(args) }],
       target: { context: this.context },
       awaitPromise: true,
@@ -127,6 +128,24 @@ export class FirefoxTab {
     });
   }
 
+  /** Clicks the element, then types `text` as key presses (`\uE007` is Enter, as in WebDriver). */
+  async type(selector: string, text: string): Promise<void> {
+    await this.click(selector);
+    await this.firefox.send('input.performActions', {
+      context: this.context,
+      actions: [
+        {
+          type: 'key',
+          id: 'keyboard',
+          actions: [...text].flatMap((value) => [
+            { type: 'keyDown', value },
+            { type: 'keyUp', value },
+          ]),
+        },
+      ],
+    });
+  }
+
   async navigate(url: string): Promise<void> {
     await this.firefox.send('browsingContext.navigate', { context: this.context, url, wait: 'complete' });
   }
@@ -164,6 +183,11 @@ export class Firefox {
       this.waiting.get(message.id)?.(message);
       this.waiting.delete(message.id);
     };
+  }
+
+  /** The browser's main process, whose descendants are its content processes. */
+  get pid(): number {
+    return this.process.pid!;
   }
 
   static async launch(options: FirefoxOptions = {}): Promise<Firefox> {

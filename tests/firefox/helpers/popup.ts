@@ -1,15 +1,7 @@
-import { join } from 'node:path';
-import { inject } from 'vitest';
-import type { Fixture } from '../../../scripts/make-fixtures';
 import type { FirefoxTab } from './firefox';
 
-export function fixture(name: string): Fixture {
-  const found = inject('fixtures').find((candidate) => candidate.name === name);
-  if (!found) throw new Error(`no fixture named ${name}`);
-  return found;
-}
-
-export const fixturePath = (name: string): string => join(inject('fixturesDir'), name);
+/** The same clips as the Chromium tests, looked up the same way. */
+export { fixture, fixturePath } from '../../e2e/helpers/popup';
 
 /** Picks files with the popup's "Choose video" input, as a person would. */
 export async function chooseVideos(popup: FirefoxTab, paths: string[]): Promise<void> {
