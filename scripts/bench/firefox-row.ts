@@ -156,7 +156,7 @@ async function convertOnce(firefox: Firefox, popup: FirefoxTab, clip: Clip, out:
  * Converts `clip` in a freshly started Firefox (the first run) and then `runs` times more in the same
  * browser, and returns the two rows: `{ engine, ...measured }`.
  */
-export async function benchFirefox(clip: Clip, options: FirefoxRowsOptions) {
+async function benchFirefox(clip: Clip, options: FirefoxRowsOptions) {
   if (options.build) await buildAddOn();
   if (!existsSync(join(FIREFOX_EXTENSION, 'manifest.json'))) throw new Error('no build in .output/firefox-mv3');
   const version = await firefoxVersion();
