@@ -1,6 +1,13 @@
 import { defineConfig } from 'vitest/config';
 import { WxtVitest } from 'wxt/testing/vitest-plugin';
 
+/**
+ * How long a browser test's expect.poll waits for a state by default. Vitest's 1 s is shorter than a
+ * two-file conversion takes on two busy cores: the store screenshots' poll failed so in a full run.
+ * A poll waits on what the page or storage shows, so a longer wait only slows a test that fails.
+ */
+const POLL_TIMEOUT_MS = 30_000;
+
 export default defineConfig({
   test: {
     projects: [
@@ -26,6 +33,7 @@ export default defineConfig({
           execArgv: ['--experimental-websocket'],
           testTimeout: 180_000,
           hookTimeout: 180_000,
+          expect: { poll: { timeout: POLL_TIMEOUT_MS } },
           fileParallelism: false,
           // After the unit and Chromium tests, so two browsers never compete for the cores.
           sequence: { groupOrder: 1 },
@@ -45,6 +53,7 @@ export default defineConfig({
           globalSetup: ['tests/e2e/global-setup.ts'],
           testTimeout: 180_000,
           hookTimeout: 180_000,
+          expect: { poll: { timeout: POLL_TIMEOUT_MS } },
           fileParallelism: false,
         },
       },

@@ -121,6 +121,7 @@ export function SettingsForm() {
         </p>
       </div>
       <FormatField settings={settings} onChange={(format) => void save({ format })} />
+      <SoundTrackFields settings={settings} save={save} />
       <CheckboxField
         label={i18n.t('options.keepMp3')}
         note={i18n.t('options.keepMp3Note')}
@@ -175,7 +176,6 @@ export function SettingsForm() {
         />
         <Alert id={ids.urlError} message={url.error} />
       </div>
-      <SoundTrackFields settings={settings} save={save} />
       <Alert message={saveError} />
       <p className="muted">{i18n.t('options.savedAsYouGo')}</p>
     </form>

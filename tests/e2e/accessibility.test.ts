@@ -168,6 +168,9 @@ describe('accessibility of the extension pages', () => {
     expect(stops.map((stop) => stop.name)).toEqual([
       'Engine',
       'Bitrate',
+      'Format',
+      'Sound track',
+      'One MP3 per chapter',
       'Keep MP3 sound as it is',
       'Even out loudness',
       'Title, from the video’s name or its page',

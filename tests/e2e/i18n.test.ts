@@ -10,25 +10,33 @@ function englishWords(text: string, names: string[]): string[] {
   let rest = text;
   for (const name of names) rest = rest.replaceAll(name, ' ');
   return (
-    rest
-      .match(/[A-Za-z]{3,}/g)
-      ?.filter(
-        (word) =>
-          ![
-            'MP3',
-            'NemoVideo',
-            'API',
-            'kbps',
-            'VBR',
-            'ZIP',
-            'LUFS',
-            'clip',
-            'title',
-            'date',
-            'time',
-            'bitrate',
-          ].includes(word),
-      ) ?? []
+    rest.match(/[A-Za-z]{3,}/g)?.filter(
+      (word) =>
+        ![
+          'MP3',
+          'NemoVideo',
+          // Codec and file-type names, the same in Chinese (Format's help text).
+          'AAC',
+          'Opus',
+          'opus',
+          'Vorbis',
+          'ogg',
+          'FLAC',
+          'flac',
+          'DTS',
+          'PCM',
+          'API',
+          'kbps',
+          'VBR',
+          'ZIP',
+          'LUFS',
+          'clip',
+          'title',
+          'date',
+          'time',
+          'bitrate',
+        ].includes(word),
+    ) ?? []
   );
 }
 
