@@ -1,7 +1,6 @@
 import {
   AudioSampleSink,
   Conversion,
-  ConversionCanceledError,
   EncodedPacketSink,
   Input,
   IsobmffInputFormat,
@@ -17,6 +16,7 @@ import type { SourceDescription } from '../../outputs/output-plan';
 import { ConversionError } from '../../failures';
 import { DiskFullError, spillTo } from '../../blob-store';
 import { cancelledError } from '../../timing/cancel';
+import { runConversion } from './run-conversion';
 import { outputChannels, outputSampleRate } from './audio-layout';
 import { sharedEncoderPool } from './mp3/encoder-pool';
 import { Mp3FrameError } from './mp3/frames';
@@ -240,20 +240,6 @@ function decodedPass(sound: DecodedSound, sampleRate: number, window: KeptWindow
   };
 }
 
-/** Runs `conversion` to its end, as a cancellable step of a job. */
-async function execute(conversion: Conversion, signal: AbortSignal): Promise<void> {
-  const cancel = () => void conversion.cancel();
-  signal.addEventListener('abort', cancel, { once: true });
-  try {
-    await conversion.execute();
-  } catch (error) {
-    if (error instanceof ConversionCanceledError || signal.aborted) throw cancelledError();
-    throw error;
-  } finally {
-    signal.removeEventListener('abort', cancel);
-  }
-}
-
 /** Surround sound or rates MP3 doesn't have: mediabunny's Conversion mixes down and resamples it, to PCM that is then thrown away. */
 function mixedPass(
   input: Input,
@@ -288,7 +274,7 @@ function mixedPass(
       throw new NeedsFallbackError(`conversion not possible: ${reasons}`, true);
     }
     conversion.onProgress = onProgress;
-    await execute(conversion, signal);
+    await runConversion(conversion, signal);
   };
 }
 

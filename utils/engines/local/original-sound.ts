@@ -1,6 +1,5 @@
 import {
   Conversion,
-  ConversionCanceledError,
   FlacOutputFormat,
   Mp3OutputFormat,
   Mp4OutputFormat,
@@ -16,7 +15,7 @@ import {
 import type { ConversionRequest, ConversionResult, ProgressListener } from '../engine';
 import { MIME_TYPES, type FileExtension } from '../../output-format';
 import { spillTo } from '../../blob-store';
-import { cancelledError } from '../../timing/cancel';
+import { runConversion } from './run-conversion';
 import { ConversionError } from '../../failures';
 import { PlacedWrites } from './placed-writes';
 import { withVorbisFramingBit } from './vorbis-framing';
@@ -77,17 +76,8 @@ export async function copyOriginalSound(
     tags: () => tags,
   });
   if (!conversion.isValid) return undefined;
-  const cancel = () => void conversion.cancel();
-  signal.addEventListener('abort', cancel, { once: true });
   conversion.onProgress = onProgress;
-  try {
-    await conversion.execute();
-  } catch (error) {
-    if (error instanceof ConversionCanceledError || signal.aborted) throw cancelledError();
-    throw error;
-  } finally {
-    signal.removeEventListener('abort', cancel);
-  }
+  await runConversion(conversion, signal);
   const made = await file.toBlob(MIME_TYPES[extension]);
   const spill = request.scratchKey ? spillTo(`${request.scratchKey}/framed`) : undefined;
   return {
