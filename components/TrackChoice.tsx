@@ -9,7 +9,7 @@ import { Alert } from './Alert';
 /** A job of a video with several sound tracks, waiting for one to be chosen: a radio group and **Convert**. */
 export function TrackChoice({ job }: { job: Job }) {
   const tracks = job.trackChoices ?? [];
-  const [chosen, setChosen] = useState(tracks[0]?.index);
+  const [chosen, setChosen] = useState((tracks.find((track) => track.isDefault) ?? tracks[0])?.index);
   const { error, run } = useCommand();
   const name = useId();
   const uiLanguage = browser.i18n.getUILanguage();

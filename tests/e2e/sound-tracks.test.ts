@@ -36,8 +36,8 @@ describe('sound tracks', () => {
   let popup: Page;
 
   beforeAll(async () => {
-    // Two sound tracks told apart by pitch and by when they start and stop: English (the default) a
-    // 440 Hz tone from 0.5 s to 3.5 s, French an 880 Hz one from 1.5 s to 3 s.
+    // Two sound tracks told apart by pitch and by when they start and stop: English a 440 Hz tone
+    // from 0.5 s to 3.5 s, French (the default, though second) an 880 Hz one from 1.5 s to 3 s.
     execFileSync('ffmpeg', [
       ...['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=25:duration=4'],
       ...['-f', 'lavfi', '-i', 'sine=f=440:d=3:sample_rate=48000,adelay=500,apad=whole_dur=4'],
@@ -45,7 +45,7 @@ describe('sound tracks', () => {
       ...['-map', '0:v', '-map', '1:a', '-map', '2:a', '-c:v', 'libx264', '-preset', 'ultrafast'],
       ...['-pix_fmt', 'yuv420p', '-c:a', 'aac', '-t', '4'],
       ...['-metadata:s:a:0', 'language=eng', '-metadata:s:a:1', 'language=fra'],
-      ...['-disposition:a:0', 'default', '-disposition:a:1', '0', video],
+      ...['-disposition:a:0', '0', '-disposition:a:1', 'default', video],
     ]);
     for (const mode of ['default', 'ask', 'all']) copyFileSync(video, join(workDir, `${mode}.mp4`));
     session = await launchExtension();
@@ -58,7 +58,7 @@ describe('sound tracks', () => {
 
   it("default: one MP3 of the video's default track", async () => {
     await popup.getByLabel('Choose video').setInputFiles(join(workDir, 'default.mp4'));
-    await expectTrack(await session.waitForDownload('default.mp3', 60_000), video, 0);
+    await expectTrack(await session.waitForDownload('default.mp3', 60_000), video, 1);
   });
 
   it('all: one MP3 per track, named after its language, each with its own sound', async () => {
@@ -70,17 +70,17 @@ describe('sound tracks', () => {
       await expect.poll(() => completedRow(popup, name).count(), { timeout: 30_000 }).toBe(1);
   });
 
-  it('ask: the job waits with a Sound track radio group, and converts the track chosen', async () => {
+  it('ask: the job waits with a Sound track radio group, the default chosen, and converts the track chosen', async () => {
     await changeSettings(session, { soundTrack: 'ask' });
     await popup.getByLabel('Choose video').setInputFiles(join(workDir, 'ask.mp4'));
     const group = jobRow(popup, 'ask.mp4').getByRole('group', { name: 'Sound track' });
     await expect.poll(() => group.getByRole('radio').count(), { timeout: 60_000 }).toBe(2);
-    expect(await group.getByRole('radio', { name: 'English (AAC, mono)' }).isChecked()).toBe(true);
-    const french = group.getByRole('radio', { name: 'French (AAC, mono)' });
-    await french.focus();
+    expect(await group.getByRole('radio', { name: 'French (AAC, mono)' }).isChecked()).toBe(true);
+    const english = group.getByRole('radio', { name: 'English (AAC, mono)' });
+    await english.focus();
     await popup.keyboard.press('Space');
-    expect(await french.isChecked()).toBe(true);
+    expect(await english.isChecked()).toBe(true);
     await jobRow(popup, 'ask.mp4').getByRole('button', { name: 'Convert' }).click();
-    await expectTrack(await session.waitForDownload('ask.mp3', 60_000), video, 1);
+    await expectTrack(await session.waitForDownload('ask.mp3', 60_000), video, 0);
   });
 });

@@ -16,6 +16,8 @@ export const soundTrackSchema = z.strictObject({
   name: z.string().max(200).optional(),
   codec: z.string().max(40).optional(),
   channels: z.number().int().min(0).max(64),
+  /** The track the video plays by default, which the default setting converts and **Ask** preselects. */
+  isDefault: z.boolean().optional(),
 });
 export type SoundTrack = z.infer<typeof soundTrackSchema>;
 
@@ -63,6 +65,25 @@ function numbered(track: SoundTrack): string {
 /** What the track is called in a file name: its language, else its own name, else its number. */
 export function trackNameForFile(track: SoundTrack, uiLanguage: string): string {
   return languageName(track.languageCode, uiLanguage) ?? track.name ?? numbered(track);
+}
+
+/**
+ * Each track's name in its file name, told apart when two would be the same (two English tracks):
+ * `English, Commentary`, else `English, Track 3`.
+ */
+export function trackNamesForFiles(tracks: readonly SoundTrack[], uiLanguage: string): string[] {
+  const repeated = (names: string[]) => (name: string) => names.filter((other) => other === name).length > 1;
+  const plain = tracks.map((track) => trackNameForFile(track, uiLanguage));
+  const isRepeated = repeated(plain);
+  const withOwnName = tracks.map((track, index) => {
+    const name = plain[index]!;
+    if (!isRepeated(name)) return name;
+    return track.name && track.name !== name ? `${name}, ${track.name}` : `${name}, ${numbered(track)}`;
+  });
+  const stillRepeated = repeated(withOwnName);
+  return withOwnName.map((name, index) =>
+    stillRepeated(name) ? `${plain[index]!}, ${numbered(tracks[index]!)}` : name,
+  );
 }
 
 /**

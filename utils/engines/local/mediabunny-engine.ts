@@ -417,6 +417,7 @@ export async function describeSource(blob: Blob): Promise<SourceDescription> {
   const input = await openInput(blob);
   try {
     const audio = await input.getAudioTracks().catch(() => []);
+    const primary = await input.getPrimaryAudioTrack().catch(() => null);
     const tracks = await Promise.all(
       audio.map(async (track, index) => {
         const name = (await track.getName().catch(() => null))?.trim().slice(0, 200);
@@ -426,6 +427,7 @@ export async function describeSource(blob: Blob): Promise<SourceDescription> {
           ...(name ? { name } : {}),
           ...(track.codec ? { codec: track.codec } : {}),
           channels: Math.min(64, track.numberOfChannels),
+          ...(track === primary ? { isDefault: true } : {}),
         };
       }),
     );
