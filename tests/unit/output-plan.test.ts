@@ -69,6 +69,40 @@ describe('planOutputs', () => {
       ],
     ],
     [
+      'all, two tracks in one language: told apart by their own names, else their numbers',
+      { soundTrack: 'all' },
+      {
+        tracks: [
+          english,
+          { ...english, index: 1, name: 'Commentary' },
+          { ...english, index: 2 },
+          { ...french, index: 3 },
+        ],
+        chapters: [],
+      },
+      [
+        { fileName: 'concert (English, Track 1).mp3', trackIndex: 0 },
+        { fileName: 'concert (English, Commentary).mp3', trackIndex: 1 },
+        { fileName: 'concert (English, Track 3).mp3', trackIndex: 2 },
+        { fileName: 'concert (French).mp3', trackIndex: 3 },
+      ],
+    ],
+    [
+      'all, two tracks of one name and language: told apart by their numbers',
+      { soundTrack: 'all' },
+      {
+        tracks: [
+          { ...english, name: 'Main' },
+          { ...english, index: 1, name: 'Main' },
+        ],
+        chapters: [],
+      },
+      [
+        { fileName: 'concert (English, Track 1).mp3', trackIndex: 0 },
+        { fileName: 'concert (English, Track 2).mp3', trackIndex: 1 },
+      ],
+    ],
+    [
       'all with one track: as default',
       { soundTrack: 'all' },
       { tracks: [english], chapters: [] },

@@ -1,7 +1,7 @@
 import { baseName, sanitizeFileName } from '../file-names';
 import type { Trim } from '../trim';
 import { i18n } from '#i18n';
-import { trackNameForFile, type SoundTrack, type SoundTrackMode } from './sound-tracks';
+import { trackNamesForFiles, type SoundTrack, type SoundTrackMode } from './sound-tracks';
 
 /** A chapter of the source, in the source's time. */
 interface SourceChapter {
@@ -79,8 +79,14 @@ export function planOutputs(choices: OutputChoices, source: SourceDescription): 
   const pieces = choices.splitChapters && !choices.trimmedOrFaded ? chapterPieces(source.chapters) : [];
   const base = baseName(choices.outputName);
   const several = tracks.length > 1;
-  const outputs = tracks.flatMap((track): PlannedOutput[] => {
-    const trackName = several && track ? `${base} (${trackNameForFile(track, choices.uiLanguage)})` : base;
+  const trackNames = several
+    ? trackNamesForFiles(
+        tracks.filter((track) => track !== undefined),
+        choices.uiLanguage,
+      )
+    : [];
+  const outputs = tracks.flatMap((track, trackNumber): PlannedOutput[] => {
+    const trackName = several && track ? `${base} (${trackNames[trackNumber]!})` : base;
     const trackIndex = track && { trackIndex: track.index };
     if (pieces.length < 2) return [{ fileName: `${sanitizeFileName(trackName)}.mp3`, ...trackIndex }];
     return pieces.map(({ title, trim }, index) => {
