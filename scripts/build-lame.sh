@@ -1,14 +1,15 @@
 #!/bin/sh
-# Builds LAME 3.100 (Debian's source package) to WebAssembly with Debian's emscripten, as the MP3 encoder the
-# extension's workers run: utils/engines/local/mp3/lame.wasm. See docs/performance.md, "Rebuilding LAME".
+# Builds LAME 3.100 (Debian's source package) to WebAssembly with Debian's emscripten, behind the C functions
+# wasm-media-encoders' JavaScript calls, to compare with that package's build (npm run bench:lame). See
+# docs/performance.md, "A faster LAME?".
 #
 # Needs: apt-get install emscripten, and a deb-src line for Debian's main archive (for `apt-get source lame`),
 # or LAME_SOURCE=<an unpacked lame-3.100 directory>. OPT_FLAGS overrides the optimisation flags; OUT the output.
 set -eu
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
-out=${OUT:-$repo/utils/engines/local/mp3/lame.wasm}
-opt_flags=${OPT_FLAGS:-"-O3 -msimd128 -ffast-math"}
+out=${OUT:-$PWD/lame.wasm}
+opt_flags=${OPT_FLAGS:-"-O3 -msimd128 -mnontrapping-fptoint -mbulk-memory -msign-ext"}
 
 command -v emcc >/dev/null || { echo "build-lame.sh: emcc not found; run: apt-get install -y emscripten" >&2; exit 1; }
 # Debian's emscripten runs its JavaScript tools with node and finds acorn among Debian's node packages.

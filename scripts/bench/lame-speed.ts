@@ -1,7 +1,8 @@
 // How fast each LAME build encodes music-like sound, one core, against native LAME (ffmpeg's libmp3lame and the
 // lame command) on the same PCM: pink noise and a chord, 48 kHz stereo, 192 kbps CBR, LAME's default quality.
-// Usage: npx tsx scripts/bench/lame-speed.ts [--seconds 240] [--runs 2] [name=build.wasm ...]
-// Without builds it times the extension's own (utils/engines/local/mp3/lame.wasm) and wasm-media-encoders' one.
+// Usage: npm run bench:lame -- [--seconds 240] [--runs 2] [name=build.wasm ...]
+// It times the extension's LAME (wasm-media-encoders' build) and each other build named, for instance one
+// of scripts/build-lame.sh (docs/performance.md, "A faster LAME?").
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -61,7 +62,7 @@ function timeWasm(wasm: Uint8Array, planes: Float32Array[]) {
 function timeCommand(command: string, args: string[]) {
   return async () => {
     const started = performance.now();
-    const result = spawnSync(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const result = spawnSync(command, args, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
     if (result.status !== 0) throw new Error(`${command} failed: ${result.stderr}`);
     return { ms: performance.now() - started, bytes: readFileSync(args.at(-1)!).length };
   };
@@ -97,12 +98,17 @@ const wav = join(work, 'in.wav');
 writeFileSync(wav, wavFile(planes));
 
 const require = createRequire(import.meta.url);
-const builds: [string, string][] = positionals.length
-  ? positionals.map((arg) => arg.split('=') as [string, string])
-  : [
-      ['extension (lame.wasm)', 'utils/engines/local/mp3/lame.wasm'],
-      ['wasm-media-encoders 0.7.0', require.resolve('wasm-media-encoders/wasm/mp3')],
-    ];
+const builds: [string, string][] = [
+  ['wasm-media-encoders 0.7.0', require.resolve('wasm-media-encoders/wasm/mp3')],
+  ...positionals.map((arg) => arg.split('=', 2) as [string, string]),
+];
+
+for (const [name, path] of builds) {
+  if (!path || !existsSync(path)) {
+    console.error(`lame-speed: no wasm file "${path}" for "${name}"; name builds as name=path/to/build.wasm`);
+    process.exit(1);
+  }
+}
 
 const rows: [string, () => Promise<{ ms: number; bytes: number }>][] = [
   [
@@ -121,21 +127,24 @@ const rows: [string, () => Promise<{ ms: number; bytes: number }>][] = [
     ]),
   ],
   ['native lame', timeCommand('lame', ['--quiet', '--cbr', '-b', String(BITRATE), wav, join(work, 'lame.mp3')])],
-  ...builds
-    .filter(([, path]) => existsSync(path))
-    .map(([name, path]) => [name, timeWasm(readFileSync(path), planes)] as (typeof rows)[number]),
+  ...builds.map(([name, path]) => [name, timeWasm(readFileSync(path), planes)] as (typeof rows)[number]),
 ];
 
-let nativeMs = Number.NaN;
+// Round after round of every row, so that load from elsewhere on the machine falls on all rows alike.
+const timings = rows.map(() => [] as number[]);
+const sizes: number[] = [];
+for (let round = 0; round < runs; round++) {
+  for (const [index, [, run]] of rows.entries()) {
+    const { ms, bytes } = await run();
+    timings[index]!.push(ms);
+    sizes[index] = bytes;
+  }
+}
 console.log(`${seconds} s of pink noise and a chord, 48 kHz stereo, ${BITRATE} kbps CBR; best of ${runs}`);
-for (const [name, run] of rows) {
-  const timings: number[] = [];
-  let bytes = 0;
-  for (let i = 0; i < runs; i++) ({ ms: timings[i], bytes } = await run().then((r) => ({ ms: r.ms, bytes: r.bytes })));
-  const ms = best(timings);
-  if (name.startsWith('native ffmpeg')) nativeMs = ms;
-  console.log(
-    `${name.padEnd(32)} ${(ms / 1000).toFixed(2).padStart(6)} s  ${(ms / nativeMs).toFixed(2)}× native  ${bytes} bytes`,
-  );
+const nativeMs = best(timings[0]!);
+for (const [index, [name]] of rows.entries()) {
+  const ms = best(timings[index]!);
+  const cells = [name.padEnd(32), `${(ms / 1000).toFixed(2).padStart(6)} s`, `${(ms / nativeMs).toFixed(2)}× native`];
+  console.log(`${cells.join('  ')}  ${sizes[index]} bytes`);
 }
 rmSync(work, { recursive: true, force: true });
