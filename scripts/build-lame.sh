@@ -1,7 +1,7 @@
 #!/bin/sh
 # Builds LAME 3.100 (Debian's source package) to WebAssembly with Debian's emscripten, behind the C functions
-# wasm-media-encoders' JavaScript calls, to compare with that package's build (npm run bench:lame). See
-# docs/performance.md, "A faster LAME?".
+# wasm-media-encoders' JavaScript calls, which the extension ships as utils/engines/local/mp3/lame.wasm (npm run bench:lame compares builds). See
+# docs/performance.md, "Our LAME build".
 #
 # Needs: apt-get install emscripten, and a deb-src line for Debian's main archive (for `apt-get source lame`),
 # or LAME_SOURCE=<an unpacked lame-3.100 directory>. OPT_FLAGS overrides the optimisation flags; OUT the output.

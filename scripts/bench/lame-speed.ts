@@ -2,7 +2,7 @@
 // lame command) on the same PCM: pink noise and a chord, 48 kHz stereo, 192 kbps CBR, LAME's default quality.
 // Usage: npm run bench:lame -- [--seconds 240] [--runs 2] [name=build.wasm ...]
 // It times the extension's LAME (wasm-media-encoders' build) and each other build named, for instance one
-// of scripts/build-lame.sh (docs/performance.md, "A faster LAME?").
+// of scripts/build-lame.sh (docs/performance.md, "Our LAME build").
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
