@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createMp3Encoder } from 'wasm-media-encoders';
+import { createShippedMp3Encoder } from './shipped-lame';
 import { encodeWithLame } from '../../utils/engines/local/mp3/lame';
 import { Mp3Writer } from '../../utils/engines/local/mp3/mp3-writer';
 import { SegmentedMp3Encoding, type Mp3Format } from '../../utils/engines/local/mp3/segmented-encoding';
@@ -131,7 +131,7 @@ async function appEncode(
 ): Promise<Mp3Writer> {
   const writer = new Mp3Writer();
   const encode = async (planes: Float32Array[], format: Mp3Format) =>
-    encodeWithLame(await createMp3Encoder(), planes, format);
+    encodeWithLame(await createShippedMp3Encoder(), planes, format);
   const encoding = new SegmentedMp3Encoding({ sampleRate, channels, bitrate }, { encode, size: 2 }, (frames) =>
     writer.write(frames),
   );

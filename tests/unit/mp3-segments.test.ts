@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createMp3Encoder } from 'wasm-media-encoders';
+import { createShippedMp3Encoder } from './shipped-lame';
 import { ParsedStream, ReservoirPacker, SAMPLES_PER_FRAME } from '../../utils/engines/local/mp3/frames';
 import {
   SegmentedMp3Encoding,
@@ -18,7 +18,7 @@ const workDir = mkdtempSync(join(tmpdir(), 'mp3-segments-'));
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
 /** The same LAME build the extension runs in its workers, here in-process. */
-const encodeWhole: EncodeSegment = async (planes, format) => encodeWithLame(await createMp3Encoder(), planes, format);
+const encodeWhole: EncodeSegment = async (planes, format) => encodeWithLame(await createShippedMp3Encoder(), planes, format);
 
 /** Tones, noise and sharp clicks every 0.37 s, so window switching happens near some cuts. */
 function testSignal(sampleRate: number, channels: number, length: number): Float32Array[] {

@@ -1,5 +1,6 @@
 import { createEncoder } from 'wasm-media-encoders';
-import wasmUrl from 'wasm-media-encoders/wasm/mp3?url';
+// Our own build of LAME (scripts/build-lame.sh), faster than the package's and writing the same bytes.
+import wasmUrl from './lame.wasm?url';
 import type { EncoderRequest, EncoderResponse } from './encoder-messages';
 import { encodeWithLame } from './lame';
 
