@@ -14,7 +14,7 @@ import {
 import { ConversionError } from '../failures';
 import { cancelledError } from '../timing/cancel';
 import { pageFetch, type StreamFetchLog } from './stream-fetch';
-import { dashSoundOf, sameLanguage } from './dash-playlist';
+import { dashSoundOf, hlsPlaylistOf, sameLanguage } from './dash-playlist';
 import { recordLiveSound, type Recorded, type Recording } from './stream-recording';
 
 export interface StreamSource {
@@ -58,6 +58,7 @@ async function openDash(source: StreamSource, log: StreamFetchLog, signal: Abort
   }
   const sound = dashSoundOf(mpd, source.url, source.language);
   log.manifestRead = true;
+  if (sound.kind === 'pieces' && sound.live) throw new ConversionError('stream-live');
   if (sound.kind === 'file') {
     return new Input({
       formats: ALL_FORMATS,
@@ -68,7 +69,9 @@ async function openDash(source: StreamSource, log: StreamFetchLog, signal: Abort
   const playlistUrl = new URL('video-to-mp3-dash-sound.m3u8', source.url).href;
   const fetchFn: typeof fetch = (resource, init) =>
     String(resource instanceof Request ? resource.url : resource) === playlistUrl
-      ? Promise.resolve(new Response(sound.playlist, { headers: { 'Content-Type': 'application/vnd.apple.mpegurl' } }))
+      ? Promise.resolve(
+          new Response(hlsPlaylistOf(sound.periods), { headers: { 'Content-Type': 'application/vnd.apple.mpegurl' } }),
+        )
       : fetchAsPage(resource, init);
   return new Input({
     formats: HLS_FORMATS,

@@ -11,6 +11,13 @@ const LIVE_BEEPS_SECONDS = [0.3, 1.7, 2.2, 3.6, 4.1, 5.5, 6.4, 7.2, 8.8, 9.3, 10
 const BEEP_SECONDS = 0.15;
 const LENGTH_SECONDS = 12;
 
+/** An ffmpeg lavfi source: `seconds` of stereo 48 kHz quiet with a 880 Hz beep starting at each of `beeps`. */
+export function beepsSource(beeps: number[], seconds: number): string {
+  // Commas inside a filter's argument are escaped.
+  const gate = beeps.map((at) => `between(t\\,${at}\\,${(at + BEEP_SECONDS).toFixed(2)})`).join('+');
+  return `aevalsrc=0.5*sin(2*PI*880*t)*(${gate}):s=48000:c=stereo:d=${seconds}`;
+}
+
 /**
  * Writes `live/index.m3u8` under `root` (kept when already there): 12 s of beeps as AAC in 1 s MPEG-TS
  * segments, a finished playlist that the test site serves as a live one, growing (`serveLivePlaylist`).
@@ -25,8 +32,6 @@ export async function makeLiveStream(root: string): Promise<string> {
   )
     return dir;
   await mkdir(dir, { recursive: true });
-  // Commas inside a filter's argument are escaped.
-  const gate = LIVE_BEEPS_SECONDS.map((at) => `between(t\\,${at}\\,${(at + BEEP_SECONDS).toFixed(2)})`).join('+');
   await run('ffmpeg', [
     '-nostdin',
     '-v',
@@ -35,7 +40,7 @@ export async function makeLiveStream(root: string): Promise<string> {
     '-f',
     'lavfi',
     '-i',
-    `aevalsrc=0.5*sin(2*PI*880*t)*(${gate}):s=48000:c=stereo:d=${LENGTH_SECONDS}`,
+    beepsSource(LIVE_BEEPS_SECONDS, LENGTH_SECONDS),
     '-c:a',
     'aac',
     '-b:a',

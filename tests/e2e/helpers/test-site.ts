@@ -129,6 +129,7 @@ const DASH_PAGES: Record<string, string> = {
   '/dash-list.html': dashPage('River list', '/streams/dash-list/manifest.mpd'),
   '/dash-base.html': dashPage('River base', '/streams/dash-base/manifest.mpd'),
   '/dash-drm.html': dashPage('Protected series', '/drm/manifest.mpd'),
+  '/dash-periods.html': dashPage('Three acts', '/streams/dash-periods/manifest.mpd'),
 };
 
 /** The players the test pages use, from the devDependencies. */
