@@ -3,6 +3,7 @@ import { ConversionError } from '../failures';
 import { cancelledError } from '../timing/cancel';
 import { pageFetch, type StreamFetchLog } from './stream-fetch';
 import { dashSoundOf, hlsPlaylistOf, sameLanguage } from './dash-playlist';
+import { liveDashPlaylist } from './dash-live';
 import { copyStreamSound } from './stream-copy';
 import { recordLiveSound, type Recorded, type Recording } from './stream-recording';
 
@@ -57,8 +58,10 @@ async function openDash(source: StreamSource, log: StreamFetchLog, signal: Abort
       source: new UrlSource(sound.url, { fetchFn: fetchAsPage, getRetryDelay: () => null }),
     });
   }
-  if (sound.live) throw new ConversionError('stream-live');
-  const playlist = () => Promise.resolve(hlsPlaylistOf(sound.periods));
+  // A live stream's MPD is read again at each of mediabunny's playlist refreshes.
+  const playlist = sound.live
+    ? liveDashPlaylist(mpd, () => readMpd(fetchAsPage, source.url), source.url, source.language)
+    : () => Promise.resolve(hlsPlaylistOf(sound.periods));
   // Never fetched: mediabunny asks this fetch for it, which answers with the playlist made from the MPD.
   const playlistUrl = new URL('video-to-mp3-dash-sound.m3u8', source.url).href;
   const fetchFn: typeof fetch = async (resource, init) =>
