@@ -31,11 +31,15 @@ describe('live streams (recording)', () => {
   let page: Page;
   let streamOnsets: number[];
   let streamSeconds: number;
+  let dashOnsets: number[];
+  let dashSeconds: number;
 
   beforeAll(async () => {
     const dir = await makeLiveStream(join(inject('fixturesDir'), 'streams'));
     streamOnsets = await beepOnsets(join(dir, 'index.m3u8'));
     streamSeconds = await sourceAudioSeconds(join(dir, 'index.m3u8'));
+    dashOnsets = await beepOnsets(join(dir, 'dash', 'manifest.mpd'));
+    dashSeconds = await sourceAudioSeconds(join(dir, 'dash', 'manifest.mpd'));
     site = await startTestSite(inject('fixturesDir'));
     session = await launchExtension();
   });
@@ -66,12 +70,15 @@ describe('live streams (recording)', () => {
     await expect.poll(() => page.getByRole('button', { name: 'Stop', exact: true }).isVisible()).toBe(true);
   }
 
-  async function expectRecording(mp3Name: string): Promise<{ offset: number; durationSeconds: number }> {
+  async function expectRecording(
+    mp3Name: string,
+    onsets = streamOnsets,
+  ): Promise<{ offset: number; durationSeconds: number }> {
     const path = await session.waitForDownload(mp3Name, 60_000);
     const mp3 = await analyzeMp3(path);
     expect(mp3).toMatchObject({ sampleRate: 48_000, channels: 2, bitrateKbps: 192 });
     expect(mp3.titleTag).toBe(mp3Name.replace(/\.mp3$/, ''));
-    const offset = expectStretchOf(streamOnsets, await beepOnsets(path));
+    const offset = expectStretchOf(onsets, await beepOnsets(path));
     return { offset, durationSeconds: mp3.durationSeconds };
   }
 
@@ -90,6 +97,24 @@ describe('live streams (recording)', () => {
     const { durationSeconds } = await expectRecording('Night show.mp3');
     expect(durationSeconds).toBeGreaterThan(3 - TOLERANCE_SECONDS);
     await expect.poll(() => page.getByRole('status').innerText()).toBe('Saved Night show.mp3 to your downloads.');
+  });
+
+  it('records a live DASH stream (a dynamic MPD) from the click until it turns static, then saves the MP3', async () => {
+    await recordOn('/live-dash-ends.html', 1);
+    const { offset, durationSeconds } = await expectRecording('Evening show.mp3', dashOnsets);
+    expect(
+      site.extensionRequests.filter((request) => request === '/live-dash/ends/manifest.mpd').length,
+    ).toBeGreaterThan(3);
+    expect(Math.abs(offset + durationSeconds - dashSeconds)).toBeLessThan(TOLERANCE_SECONDS);
+    await expect.poll(() => page.getByRole('status').innerText()).toBe('Saved Evening show.mp3 to your downloads.');
+  });
+
+  it('stops recording a live DASH stream at Stop and saves what was recorded', async () => {
+    await recordOn('/live-dash-stop.html', 3);
+    await page.getByRole('button', { name: 'Stop', exact: true }).click();
+    const { durationSeconds } = await expectRecording('Late show.mp3', dashOnsets);
+    expect(durationSeconds).toBeGreaterThan(3 - TOLERANCE_SECONDS);
+    await expect.poll(() => page.getByRole('status').innerText()).toBe('Saved Late show.mp3 to your downloads.');
   });
 
   it('saves what it got, once, when the recording is cut off, and says it stopped early', async () => {

@@ -3,7 +3,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import type { Locator, Page } from 'playwright-core';
 import { launchExtension, type ExtensionSession } from './helpers/browser';
 import { fixture, fixturePath } from './helpers/popup';
-import { makeStreams } from './helpers/streams';
+import { beepOnsets } from './helpers/live-stream';
+import { analyzeMp3 } from './helpers/mp3';
+import { makeStreams, periodsSound } from './helpers/streams';
 import { expectStreamSound } from './helpers/stream-sound';
 import { startTestSite, type TestSite } from './helpers/test-site';
 import type { GoodExpectation } from '../../scripts/make-fixtures';
@@ -129,6 +131,34 @@ describe('streamed videos (HLS, DASH)', () => {
     const fetched = site.extensionRequests.filter((request) => request.startsWith('/streams/'));
     expect(fetched.some((request) => request.includes(audioPiece))).toBe(true);
     expect(fetched.filter((request) => /stream0|chunk-0-|video\.mp4/.test(request))).toEqual([]);
+  });
+
+  /** The MP3 of `dash-periods/`: every period's beeps where the stream has them, and its whole length. */
+  async function expectPeriodsSound(mp3Name: string): Promise<void> {
+    const path = await session.waitForDownload(mp3Name, 60_000);
+    const expected = periodsSound();
+    const onsets = await beepOnsets(path);
+    expect(onsets).toHaveLength(expected.onsets.length);
+    onsets.forEach((onset, index) => expect(Math.abs(onset - expected.onsets[index]!)).toBeLessThan(0.05));
+    expect(Math.abs((await analyzeMp3(path)).durationSeconds - expected.seconds)).toBeLessThan(0.05);
+    const fetched = site.extensionRequests.filter((request) => request.startsWith('/streams/dash-periods/'));
+    for (const period of ['p1', 'p2', 'p3'])
+      expect(fetched).toContain(`/streams/dash-periods/${period}/chunk-stream1-00001.m4s`);
+    expect(fetched.filter((request) => request.includes('stream0'))).toEqual([]);
+  }
+
+  it('joins the sound of every period of a dash.js video, each period naming its audio its own way', async () => {
+    await extractOn('/dash-periods.html');
+    await expectPeriodsSound('Three acts.mp3');
+  });
+
+  it('joins the periods of a pasted DASH link', async () => {
+    const popup = await session.openPopup();
+    site.extensionRequests.length = 0;
+    await popup.getByLabel('Video link').fill(`${site.url}/streams/dash-periods/manifest.mpd`);
+    await popup.locator('.video-link').getByRole('button', { name: 'Extract MP3', exact: true }).click();
+    await expectPeriodsSound('dash-periods.mp3');
+    await popup.close();
   });
 
   it('refuses a copy-protected DASH stream (ContentProtection) before fetching any of it', async () => {

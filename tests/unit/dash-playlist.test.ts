@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dashSoundOf } from '../../utils/site/dash-playlist';
+import { dashSoundOf, hlsPlaylistOf } from '../../utils/site/dash-playlist';
 import { ConversionError } from '../../utils/failures';
 
 const MPD_URL = 'https://cdn.example/show/manifest.mpd';
@@ -10,6 +10,8 @@ const audio = (id: string, bandwidth: number) =>
   `<Representation id="${id}" codecs="mp4a.40.2" bandwidth="${bandwidth}" audioSamplingRate="48000">
      <SegmentTemplate timescale="1000" duration="2000" initialization="${id}/init.mp4" media="${id}/$Number$.m4s" startNumber="1"/>
    </Representation>`;
+const timelineAudio = `<Representation id="live" codecs="mp4a.40.2" bandwidth="128000">
+  <SegmentTemplate timescale="1000" initialization="live/init.mp4" media="live/$Time$.m4s"><SegmentTimeline><S t="0" d="2000" r="2"/></SegmentTimeline></SegmentTemplate></Representation>`;
 const video = `<AdaptationSet contentType="video" mimeType="video/mp4"><Representation id="v" codecs="avc1.64001f" bandwidth="3000000" width="1280" height="720">
   <SegmentTemplate timescale="1000" duration="2000" initialization="v/init.mp4" media="v/$Number$.m4s" startNumber="1"/></Representation></AdaptationSet>`;
 const mpd = (periods: string, attributes = 'type="static" mediaPresentationDuration="PT4S"') =>
@@ -18,7 +20,7 @@ const mpd = (periods: string, attributes = 'type="static" mediaPresentationDurat
 const playlistOf = (text: string, language?: string) => {
   const sound = dashSoundOf(text, MPD_URL, language);
   if (sound.kind !== 'pieces') throw new Error('expected pieces');
-  return sound.playlist;
+  return hlsPlaylistOf(sound.periods);
 };
 
 describe('dashSoundOf', () => {
@@ -65,6 +67,35 @@ describe('dashSoundOf', () => {
     expect(playlist).toContain('#EXT-X-DISCONTINUITY');
   });
 
+  it('picks the sound of each period, whatever its representations are called, and joins them', () => {
+    const period = (index: number, start: number) =>
+      `<Period id="p${index}" start="PT${start}S" duration="PT4S"><BaseURL>p${index}/</BaseURL>${video}${audioSet('en', '', audio(`p${index}-a64`, 64000) + audio(`p${index}-a128`, 128000))}</Period>`;
+    const text = mpd(period(1, 0) + period(2, 4) + period(3, 8), 'type="static" mediaPresentationDuration="PT12S"');
+    const lines = playlistOf(text).split('\n');
+    expect(lines.filter((line) => line.startsWith('https:'))).toEqual(
+      [1, 2, 3].flatMap((index) =>
+        [1, 2].map((piece) => `https://cdn.example/show/p${index}/p${index}-a128/${piece}.m4s`),
+      ),
+    );
+    expect(lines.filter((line) => line === '#EXT-X-DISCONTINUITY')).toHaveLength(2);
+    // Each period's init segment comes before its first piece, after the discontinuity.
+    const second = lines.indexOf('#EXT-X-DISCONTINUITY');
+    expect(lines.slice(second + 1, second + 3)).toEqual([
+      '#EXT-X-MAP:URI="https://cdn.example/show/p2/p2-a128/init.mp4"',
+      '#EXTINF:2.000000,',
+    ]);
+  });
+
+  it('reads a dynamic MPD as a live stream, ended once it gives its length', () => {
+    const live = mpd(
+      `<Period start="PT0S">${audioSet('en', '', timelineAudio)}</Period>`,
+      'type="dynamic" availabilityStartTime="2026-01-01T00:00:00Z" minimumUpdatePeriod="PT2S"',
+    );
+    expect(dashSoundOf(live, MPD_URL)).toMatchObject({ kind: 'pieces', live: true, ended: false });
+    const ended = live.replace('minimumUpdatePeriod="PT2S"', 'mediaPresentationDuration="PT4S"');
+    expect(dashSoundOf(ended, MPD_URL)).toMatchObject({ kind: 'pieces', live: true, ended: true });
+  });
+
   it.each([
     [
       'copy protection',
@@ -72,14 +103,6 @@ describe('dashSoundOf', () => {
         `<Period><AdaptationSet><ContentProtection schemeIdUri="urn:mpeg:dash:mp4protection:2011" value="cenc"/></AdaptationSet></Period>`,
       ),
       'drm',
-    ],
-    [
-      'a live stream',
-      mpd(
-        `<Period>${audioSet('en', '', audio('a', 1))}</Period>`,
-        'type="dynamic" availabilityStartTime="2026-01-01T00:00:00Z"',
-      ),
-      'stream-live',
     ],
     ['no audio', mpd(`<Period>${video}</Period>`), 'no-audio'],
   ])('refuses %s', (_, text, reason) => {

@@ -9,8 +9,6 @@ declare module 'mpd-parser' {
     duration: number;
     byterange?: ByteRange;
     map?: { resolvedUri: string; byterange?: ByteRange };
-    timeline?: number;
-    discontinuity?: boolean;
   }
   export interface MpdPlaylist {
     attributes: { BANDWIDTH?: number; CODECS?: string };
@@ -30,5 +28,25 @@ declare module 'mpd-parser' {
     mediaGroups?: { AUDIO?: Record<string, Record<string, MpdRendition>> };
     endList?: boolean;
   }
-  export function parse(manifest: string, options: { manifestUri: string }): MpdManifest;
+  /** One Representation with what it inherits from its AdaptationSet, Period and MPD. */
+  export interface MpdRepresentationInfo {
+    attributes: {
+      periodStart?: number | null;
+      type?: 'static' | 'dynamic';
+      /** MPD@mediaPresentationDuration in seconds, 0 when absent. */
+      sourceDuration?: number;
+      minimumUpdatePeriod?: number;
+      mimeType?: string;
+      contentType?: string;
+      role?: { value?: string };
+    };
+  }
+  export type MpdXml = unknown;
+  export function stringToMpdXml(manifest: string): MpdXml;
+  export function inheritAttributes(
+    mpd: MpdXml,
+    options: { manifestUri: string },
+  ): { representationInfo: MpdRepresentationInfo[] };
+  export function toPlaylists(representations: MpdRepresentationInfo[]): unknown[];
+  export function toM3u8(options: { dashPlaylists: unknown[] }): MpdManifest;
 }

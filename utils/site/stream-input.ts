@@ -1,20 +1,10 @@
-import {
-  ALL_FORMATS,
-  Conversion,
-  ConversionCanceledError,
-  HLS_FORMATS,
-  Input,
-  MkvOutputFormat,
-  Output,
-  StreamTarget,
-  UrlSource,
-  type InputAudioTrack,
-  type StreamTargetChunk,
-} from 'mediabunny';
+import { ALL_FORMATS, HLS_FORMATS, Input, UrlSource, type InputAudioTrack, type StreamTargetChunk } from 'mediabunny';
 import { ConversionError } from '../failures';
 import { cancelledError } from '../timing/cancel';
 import { pageFetch, type StreamFetchLog } from './stream-fetch';
-import { dashSoundOf, sameLanguage } from './dash-playlist';
+import { dashSoundOf, hlsPlaylistOf, sameLanguage } from './dash-playlist';
+import { liveDashPlaylist } from './dash-live';
+import { copyStreamSound } from './stream-copy';
 import { recordLiveSound, type Recorded, type Recording } from './stream-recording';
 
 export interface StreamSource {
@@ -45,14 +35,18 @@ async function pickSoundTrack(input: Input, language?: string): Promise<InputAud
   return muxed[0]?.track ?? null;
 }
 
+async function readMpd(fetchAsPage: typeof fetch, url: string): Promise<string> {
+  const response = await fetchAsPage(url);
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  return response.text();
+}
+
 /** Reads the MPD and opens the chosen representation: its pieces as an HLS playlist made here, or its one file. */
 async function openDash(source: StreamSource, log: StreamFetchLog, signal: AbortSignal): Promise<Input> {
   const fetchAsPage = pageFetch(source.url, log, signal);
   let mpd: string;
   try {
-    const response = await fetchAsPage(source.url);
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    mpd = await response.text();
+    mpd = await readMpd(fetchAsPage, source.url);
   } catch (error) {
     throw streamFailure(error, log);
   }
@@ -64,11 +58,15 @@ async function openDash(source: StreamSource, log: StreamFetchLog, signal: Abort
       source: new UrlSource(sound.url, { fetchFn: fetchAsPage, getRetryDelay: () => null }),
     });
   }
+  // A live stream's MPD is read again at each of mediabunny's playlist refreshes.
+  const playlist = sound.live
+    ? liveDashPlaylist(mpd, () => readMpd(fetchAsPage, source.url), source.url, source.language)
+    : () => Promise.resolve(hlsPlaylistOf(sound.periods));
   // Never fetched: mediabunny asks this fetch for it, which answers with the playlist made from the MPD.
   const playlistUrl = new URL('video-to-mp3-dash-sound.m3u8', source.url).href;
-  const fetchFn: typeof fetch = (resource, init) =>
+  const fetchFn: typeof fetch = async (resource, init) =>
     String(resource instanceof Request ? resource.url : resource) === playlistUrl
-      ? Promise.resolve(new Response(sound.playlist, { headers: { 'Content-Type': 'application/vnd.apple.mpegurl' } }))
+      ? new Response(await playlist(), { headers: { 'Content-Type': 'application/vnd.apple.mpegurl' } })
       : fetchAsPage(resource, init);
   return new Input({
     formats: HLS_FORMATS,
@@ -155,23 +153,10 @@ export async function readStreamSound(
       return { ...(await recordLiveSound(track, recording, signal)), stored: true };
     }
     const target = blobParts();
-    const conversion = await Conversion.init({
-      input,
-      output: new Output({
-        format: new MkvOutputFormat({ appendOnly: true }),
-        target: new StreamTarget(target.writable),
-      }),
-      tracks: 'all',
-      showWarnings: false,
-      video: { discard: true },
-      audio: (candidate) => (candidate.id === track.id ? {} : { discard: true }),
-    });
-    if (!conversion.isValid) throw new ConversionError('unsupported-audio');
-    conversion.onProgress = (progress) => onProgress(progress);
     try {
-      await conversion.execute();
+      await copyStreamSound(track, target.writable, onProgress, signal);
     } catch (error) {
-      if (error instanceof ConversionCanceledError || signal.aborted) throw cancelledError();
+      if (signal.aborted) throw cancelledError();
       throw streamFailure(error, log);
     }
     return { blob: target.toBlob(), stoppedEarly: false, stored: false };

@@ -122,7 +122,8 @@ async function record(track: InputAudioTrack, recording: Recording, signal: Abor
     target: new StreamTarget(parts.writable),
   });
   const source = new EncodedAudioPacketSource(codec);
-  output.addAudioTrack(source, track.languageCode === 'und' ? {} : { languageCode: track.languageCode });
+  // No language: Matroska takes only ISO 639-2 codes, and a stream's `en` or `en-US` would be refused.
+  output.addAudioTrack(source);
   await output.start();
 
   const sink = new EncodedPacketSink(track);

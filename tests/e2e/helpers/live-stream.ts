@@ -11,23 +11,27 @@ const LIVE_BEEPS_SECONDS = [0.3, 1.7, 2.2, 3.6, 4.1, 5.5, 6.4, 7.2, 8.8, 9.3, 10
 const BEEP_SECONDS = 0.15;
 const LENGTH_SECONDS = 12;
 
+/** An ffmpeg lavfi source: `seconds` of stereo 48 kHz quiet with a 880 Hz beep starting at each of `beeps`. */
+export function beepsSource(beeps: number[], seconds: number): string {
+  // Commas inside a filter's argument are escaped.
+  const gate = beeps.map((at) => `between(t\\,${at}\\,${(at + BEEP_SECONDS).toFixed(2)})`).join('+');
+  return `aevalsrc=0.5*sin(2*PI*880*t)*(${gate}):s=48000:c=stereo:d=${seconds}`;
+}
+
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
+
 /**
- * Writes `live/index.m3u8` under `root` (kept when already there): 12 s of beeps as AAC in 1 s MPEG-TS
- * segments, a finished playlist that the test site serves as a live one, growing (`serveLivePlaylist`).
+ * Writes under `root` (each kept when already there) 12 s of beeps as AAC in 1 s segments: `live/index.m3u8`
+ * (MPEG-TS) and `live/dash/manifest.mpd` (fMP4, a SegmentTimeline), finished ones that the test site serves
+ * as live ones, growing (`livePlaylist`, `liveMpd`).
  */
 export async function makeLiveStream(root: string): Promise<string> {
   const dir = join(root, 'live');
-  if (
-    await access(join(dir, 'done')).then(
-      () => true,
-      () => false,
-    )
-  )
-    return dir;
-  await mkdir(dir, { recursive: true });
-  // Commas inside a filter's argument are escaped.
-  const gate = LIVE_BEEPS_SECONDS.map((at) => `between(t\\,${at}\\,${(at + BEEP_SECONDS).toFixed(2)})`).join('+');
-  await run('ffmpeg', [
+  const encode = [
     '-nostdin',
     '-v',
     'error',
@@ -35,22 +39,43 @@ export async function makeLiveStream(root: string): Promise<string> {
     '-f',
     'lavfi',
     '-i',
-    `aevalsrc=0.5*sin(2*PI*880*t)*(${gate}):s=48000:c=stereo:d=${LENGTH_SECONDS}`,
-    '-c:a',
-    'aac',
-    '-b:a',
-    '128k',
-    '-f',
-    'hls',
-    '-hls_time',
-    '1',
-    '-hls_playlist_type',
-    'vod',
-    '-hls_segment_filename',
-    join(dir, 'seg%d.ts'),
-    join(dir, 'index.m3u8'),
-  ]);
-  await writeFile(join(dir, 'done'), '');
+    beepsSource(LIVE_BEEPS_SECONDS, LENGTH_SECONDS),
+  ];
+  const aac = ['-c:a', 'aac', '-b:a', '128k'];
+  if (!(await exists(join(dir, 'done')))) {
+    await mkdir(dir, { recursive: true });
+    await run('ffmpeg', [
+      ...encode,
+      ...aac,
+      '-f',
+      'hls',
+      '-hls_time',
+      '1',
+      '-hls_playlist_type',
+      'vod',
+      '-hls_segment_filename',
+      join(dir, 'seg%d.ts'),
+      join(dir, 'index.m3u8'),
+    ]);
+    await writeFile(join(dir, 'done'), '');
+  }
+  if (!(await exists(join(dir, 'dash', 'done')))) {
+    await mkdir(join(dir, 'dash'), { recursive: true });
+    await run('ffmpeg', [
+      ...encode,
+      ...aac,
+      '-f',
+      'dash',
+      '-seg_duration',
+      '1',
+      '-use_template',
+      '1',
+      '-use_timeline',
+      '1',
+      join(dir, 'dash', 'manifest.mpd'),
+    ]);
+    await writeFile(join(dir, 'dash', 'done'), '');
+  }
   return dir;
 }
 
@@ -77,6 +102,45 @@ export function livePlaylist(dir: string, ends: boolean) {
     if (ends && shown >= segments.length) lines.push('#EXT-X-ENDLIST');
     if (byExtension) shown = Math.min(segments.length, shown + 1);
     return `${lines.join('\n')}\n`;
+  };
+}
+
+/** A SegmentTimeline's pieces, one `<S>` each (its `r` repeats written out). */
+function timelinePieces(timeline: string): { t: number; d: number }[] {
+  const pieces: { t: number; d: number }[] = [];
+  for (const [entry] of timeline.matchAll(/<S\b[^>]*>/g)) {
+    const attribute = (name: string) => new RegExp(`\\b${name}="(\\d+)"`).exec(entry)?.[1];
+    const at = attribute('t');
+    const duration = Number(attribute('d'));
+    let t = at === undefined ? (pieces.at(-1)?.t ?? 0) + (pieces.at(-1)?.d ?? 0) : Number(at);
+    for (let repeat = 0; repeat <= Number(attribute('r') ?? 0); repeat++, t += duration)
+      pieces.push({ t, d: duration });
+  }
+  return pieces;
+}
+
+/**
+ * The DASH stream as a live (dynamic) MPD, grown as `livePlaylist` grows its playlist: three pieces, then
+ * one more each time the extension asks. With `ends`, it turns static with its length once all are shown.
+ */
+export function liveMpd(dir: string, ends: boolean) {
+  let shown = 3;
+  return async (byExtension: boolean): Promise<string> => {
+    const mpd = await readFile(join(dir, 'dash', 'manifest.mpd'), 'utf8');
+    const timeline = /<SegmentTimeline>([\s\S]*?)<\/SegmentTimeline>/.exec(mpd)?.[1];
+    if (!timeline) throw new Error(`${join(dir, 'dash', 'manifest.mpd')}: no SegmentTimeline`);
+    const pieces = timelinePieces(timeline);
+    const listed = pieces.slice(0, shown);
+    const ended = ends && shown >= pieces.length;
+    if (byExtension) shown = Math.min(pieces.length, shown + 1);
+    if (ended) return mpd;
+    return mpd
+      .replace(
+        /\btype="static"/,
+        'type="dynamic" availabilityStartTime="1970-01-01T00:00:00Z" minimumUpdatePeriod="PT1S"',
+      )
+      .replace(/\s*mediaPresentationDuration="[^"]*"/, '')
+      .replace(timeline, listed.map(({ t, d }) => `<S t="${t}" d="${d}" />`).join(''));
   };
 }
 

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { access, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { beepsSource } from './live-stream';
 
 const run = promisify(execFile);
 
@@ -40,7 +41,8 @@ const hls = (dir: string, extra: string[]) => [
  * sequence) and `byterange/` (one TS file, its segments as byte ranges); and DASH with separate
  * video and audio AdaptationSets: `dash-timeline/` (SegmentTemplate, SegmentTimeline, `$Number$`),
  * `dash-time/` (the same with `$Time$`), `dash-template/` (SegmentTemplate by duration), `dash-list/`
- * (SegmentList of byte ranges) and `dash-base/` (SegmentBase: one file per representation with a sidx).
+ * (SegmentList of byte ranges), `dash-base/` (SegmentBase: one file per representation with a sidx) and
+ * `dash-periods/` (three periods of beeps, `PERIODS`).
  */
 export async function makeStreams(root: string, source: string): Promise<void> {
   const make = async (name: string, write: (dir: string) => Promise<void>) => {
@@ -98,6 +100,7 @@ export async function makeStreams(root: string, source: string): Promise<void> {
   await make('dash-template', (dir) => dash(dir, ['-use_template', '1', '-use_timeline', '0']));
   await make('dash-list', (dir) => dash(dir, ['-single_file', '1', '-use_template', '0', '-use_timeline', '0']));
   await make('dash-base', (dir) => writeSegmentBase(dir, source));
+  await make('dash-periods', writePeriods);
   await make('fmp4', (dir) =>
     ffmpeg([
       '-i',
@@ -176,6 +179,80 @@ async function writeSegmentBase(dir: string, source: string): Promise<void> {
     `<?xml version="1.0" encoding="utf-8"?>
 <MPD xmlns="urn:mpeg:dash:schema:mpd:2011" type="static" profiles="urn:mpeg:dash:profile:isoff-on-demand:2011" mediaPresentationDuration="PT3.1S" minBufferTime="PT2S">
 <Period id="0" start="PT0S">${representations.join('')}</Period>
+</MPD>
+`,
+  );
+}
+
+/** `dash-periods/`: a clip of beeps per period (beeps timed from the period's start), each period its own BaseURL. */
+const PERIODS = {
+  seconds: 2.56,
+  beeps: [
+    [0.3, 1.4],
+    [0.5, 1.9],
+    [0.2, 1.1, 2.0],
+  ],
+};
+
+/** Where the beeps of `dash-periods/` start in the whole stream, and its length. */
+export const periodsSound = () => ({
+  onsets: PERIODS.beeps.flatMap((beeps, index) => beeps.map((at) => index * PERIODS.seconds + at)),
+  seconds: PERIODS.beeps.length * PERIODS.seconds,
+});
+
+/**
+ * Each clip (a test picture and its beeps) cut into DASH by ffmpeg in `p<n>/`, then one MPD of the three
+ * periods whose representations are named after their period (`p2-1`), as an ad-stitching server would.
+ */
+async function writePeriods(dir: string): Promise<void> {
+  const periods: string[] = [];
+  for (const [index, beeps] of PERIODS.beeps.entries()) {
+    const name = `p${index + 1}`;
+    await mkdir(join(dir, name), { recursive: true });
+    await ffmpeg([
+      '-f',
+      'lavfi',
+      '-i',
+      `testsrc=size=320x180:rate=25:duration=${PERIODS.seconds}`,
+      '-f',
+      'lavfi',
+      '-i',
+      beepsSource(beeps, PERIODS.seconds),
+      '-map',
+      '0:v',
+      '-map',
+      '1:a',
+      ...VIDEO,
+      ...AUDIO,
+      '-f',
+      'dash',
+      '-seg_duration',
+      '1',
+      '-use_template',
+      '1',
+      '-use_timeline',
+      '1',
+      '-adaptation_sets',
+      'id=0,streams=v id=1,streams=a',
+      join(dir, name, 'manifest.mpd'),
+    ]);
+    const mpd = await readFile(join(dir, name, 'manifest.mpd'), 'utf8');
+    const body = /<Period[^>]*>([\s\S]*)<\/Period>/.exec(mpd)?.[1];
+    if (!body) throw new Error(`${join(dir, name, 'manifest.mpd')}: no Period`);
+    const renamed = body.replace(
+      /<Representation id="([^"]+)"([\s\S]*?)<\/Representation>/g,
+      (_, id: string, rest: string) =>
+        `<Representation id="${name}-${id}"${rest.replaceAll('$RepresentationID$', id)}</Representation>`,
+    );
+    periods.push(
+      `<Period id="${name}" start="PT${(index * PERIODS.seconds).toFixed(2)}S" duration="PT${PERIODS.seconds}S"><BaseURL>${name}/</BaseURL>${renamed}</Period>`,
+    );
+  }
+  await writeFile(
+    join(dir, 'manifest.mpd'),
+    `<?xml version="1.0" encoding="utf-8"?>
+<MPD xmlns="urn:mpeg:dash:schema:mpd:2011" type="static" profiles="urn:mpeg:dash:profile:isoff-live:2011" mediaPresentationDuration="PT${periodsSound().seconds.toFixed(2)}S" minBufferTime="PT2S">
+${periods.join('\n')}
 </MPD>
 `,
   );

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { livePlaylist } from './live-stream';
+import { liveMpd, livePlaylist } from './live-stream';
 
 const page = (title: string, body: string) =>
   `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body style="margin:24px;font-family:sans-serif">${body}</body></html>`;
@@ -129,6 +129,9 @@ const DASH_PAGES: Record<string, string> = {
   '/dash-list.html': dashPage('River list', '/streams/dash-list/manifest.mpd'),
   '/dash-base.html': dashPage('River base', '/streams/dash-base/manifest.mpd'),
   '/dash-drm.html': dashPage('Protected series', '/drm/manifest.mpd'),
+  '/dash-periods.html': dashPage('Three acts', '/streams/dash-periods/manifest.mpd'),
+  '/live-dash-ends.html': dashPage('Evening show', '/live-dash/ends/manifest.mpd'),
+  '/live-dash-stop.html': dashPage('Late show', '/live-dash/stop/manifest.mpd'),
 };
 
 /** The players the test pages use, from the devDependencies. */
@@ -239,7 +242,23 @@ function serveStream(streamsDir: string, request: IncomingMessage, response: Ser
 /** `/live/<name>/index.m3u8`: the live stream's playlist, `ends` finishing once it is all shown, the others never. */
 function liveStreams(streamsDir: string) {
   const playlists = new Map<string, ReturnType<typeof livePlaylist>>();
+  const mpds = new Map<string, ReturnType<typeof liveMpd>>();
   return (request: IncomingMessage, response: ServerResponse, path: string): boolean => {
+    // The same stream as live DASH: `/live-dash/<name>/manifest.mpd` and its pieces.
+    const dash = /^\/live-dash\/(\w+)\/(manifest\.mpd|[\w-]+\.m4s)$/.exec(path);
+    if (dash) {
+      const [, name, file] = dash as unknown as [string, string, string];
+      const dir = join(streamsDir, 'live');
+      if (file !== 'manifest.mpd') {
+        response.writeHead(200, { 'Content-Type': STREAM_TYPES.m4s! }).end(readFileSync(join(dir, 'dash', file)));
+        return true;
+      }
+      if (!mpds.has(name)) mpds.set(name, liveMpd(dir, name === 'ends'));
+      void mpds.get(name)!(request.headers['sec-fetch-site'] !== 'same-origin').then((mpd) =>
+        response.writeHead(200, { 'Content-Type': STREAM_TYPES.mpd! }).end(mpd),
+      );
+      return true;
+    }
     const match = /^\/live\/(\w+)\/(index\.m3u8|seg\d+\.ts)$/.exec(path);
     if (!match) return false;
     const [, name, file] = match as unknown as [string, string, string];
