@@ -40,7 +40,8 @@ const hls = (dir: string, extra: string[]) => [
  * sequence) and `byterange/` (one TS file, its segments as byte ranges); and DASH with separate
  * video and audio AdaptationSets: `dash-timeline/` (SegmentTemplate, SegmentTimeline, `$Number$`),
  * `dash-time/` (the same with `$Time$`), `dash-template/` (SegmentTemplate by duration), `dash-list/`
- * (SegmentList of byte ranges) and `dash-base/` (SegmentBase: one file per representation with a sidx).
+ * (SegmentList of byte ranges) and `dash-base/` (SegmentBase: one file per representation with a sidx);
+ * and `poster/poster.png`.
  */
 export async function makeStreams(root: string, source: string): Promise<void> {
   const make = async (name: string, write: (dir: string) => Promise<void>) => {
@@ -98,6 +99,10 @@ export async function makeStreams(root: string, source: string): Promise<void> {
   await make('dash-template', (dir) => dash(dir, ['-use_template', '1', '-use_timeline', '0']));
   await make('dash-list', (dir) => dash(dir, ['-single_file', '1', '-use_template', '0', '-use_timeline', '0']));
   await make('dash-base', (dir) => writeSegmentBase(dir, source));
+  // A poster of a size no frame of the clip has, so the cover can only be it.
+  await make('poster', (dir) =>
+    ffmpeg(['-f', 'lavfi', '-i', 'testsrc=size=400x224', '-frames:v', '1', join(dir, 'poster.png')]),
+  );
   await make('fmp4', (dir) =>
     ffmpeg([
       '-i',

@@ -101,6 +101,20 @@ const STREAM_PAGES: Record<string, string> = {
   '/live-ends.html': streamPage('Morning show', '/live/ends/index.m3u8'),
   '/live-stop.html': streamPage('Night show', '/live/stop/index.m3u8'),
   '/live-cut.html': streamPage('Cut short', '/live/cut/index.m3u8'),
+  // The separate-audio stream through hls.js, with a poster (the MP3's cover) of its own size.
+  '/hlsjs-poster.html': page(
+    'Poster page',
+    `<video id="v" width="320" height="180" muted poster="/streams/poster/poster.png"></video>
+     <script src="/lib/hls.min.js"></script><script>
+       const hls = new Hls();
+       hls.loadSource('/streams/fmp4/master.m3u8');
+       hls.attachMedia(document.getElementById('v'));
+     </script>`,
+  ),
+  '/poster-video.html': page(
+    'Poster clip',
+    '<video src="/media/clip.mp4" poster="/streams/poster/poster.png" width="320" height="180"></video>',
+  ),
   '/hlsjs.html': page(
     'Two players',
     `<video id="first" width="320" height="180" muted></video><video id="second" width="320" height="180" muted></video>
@@ -157,6 +171,7 @@ const STREAM_TYPES: Record<string, string> = {
   m4s: 'video/iso.segment',
   mp4: 'video/mp4',
   bin: 'application/octet-stream',
+  png: 'image/png',
 };
 
 /**
