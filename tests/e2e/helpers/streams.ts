@@ -41,9 +41,9 @@ const hls = (dir: string, extra: string[]) => [
  * video and audio AdaptationSets: `dash-timeline/` (SegmentTemplate, SegmentTimeline, `$Number$`),
  * `dash-time/` (the same with `$Time$`), `dash-template/` (SegmentTemplate by duration), `dash-list/`
  * (SegmentList of byte ranges) and `dash-base/` (SegmentBase: one file per representation with a sidx);
- * and `poster/poster.png`.
+ * `poster/poster.png`, and with `long`, `long/` (that video's sound, its packets as they are, in TS segments).
  */
-export async function makeStreams(root: string, source: string): Promise<void> {
+export async function makeStreams(root: string, source: string, long?: string): Promise<void> {
   const make = async (name: string, write: (dir: string) => Promise<void>) => {
     const dir = join(root, name);
     if (await exists(join(dir, 'done'))) return;
@@ -103,6 +103,25 @@ export async function makeStreams(root: string, source: string): Promise<void> {
   await make('poster', (dir) =>
     ffmpeg(['-f', 'lavfi', '-i', 'testsrc=size=400x224', '-frames:v', '1', join(dir, 'poster.png')]),
   );
+  // The 4-minute fixture's sound, its packets as they are, in 4-second TS segments.
+  if (long)
+    await make('long', (dir) =>
+      ffmpeg([
+        '-i',
+        long,
+        '-map',
+        '0:a',
+        '-c',
+        'copy',
+        '-f',
+        'hls',
+        '-hls_time',
+        '4',
+        '-hls_playlist_type',
+        'vod',
+        join(dir, 'index.m3u8'),
+      ]),
+    );
   await make('fmp4', (dir) =>
     ffmpeg([
       '-i',
