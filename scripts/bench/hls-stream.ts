@@ -61,6 +61,8 @@ async function filesUnder(dir: string): Promise<string[]> {
 /** Serves the stream's folder on a loopback port, counting the bytes it sends (reset per run). */
 async function serve(dir: string) {
   let sent = 0;
+  /** Bytes sent per rendition folder (`0/`, `1/`, … as ffmpeg numbers the variants), this run. */
+  let byFolder = new Map<string, number>();
   const server: Server = createServer((request, response) => {
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
     const file = join(dir, path.replace(`/${STREAM_NAME}/`, '/'));
@@ -70,7 +72,11 @@ async function serve(dir: string) {
         const type = TYPES[file.split('.').pop() ?? ''] ?? 'application/octet-stream';
         response.writeHead(200, { 'Content-Type': type, 'Content-Length': size, 'Access-Control-Allow-Origin': '*' });
         const body = createReadStream(file);
-        body.on('data', (chunk) => (sent += chunk.length));
+        const folder = relative(dir, file).split(sep).slice(0, -1).join('/') || '.';
+        body.on('data', (chunk) => {
+          sent += chunk.length;
+          byFolder.set(folder, (byFolder.get(folder) ?? 0) + chunk.length);
+        });
         body.pipe(response);
       },
       () => response.writeHead(404).end(),
@@ -85,9 +91,17 @@ async function serve(dir: string) {
   cleanups.add(close);
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/${STREAM_NAME}/master.m3u8`,
+    /** The bytes sent since the last call, in all and by folder. */
     takeSent: () => {
-      const bytes = sent;
+      const bytes = {
+        total: sent,
+        byFolder: [...byFolder]
+          .sort()
+          .map(([folder, n]) => `${folder}/ ${fmt(mb(n), 2)} MB`)
+          .join(', '),
+      };
       sent = 0;
+      byFolder = new Map();
       return bytes;
     },
     close: async () => {
@@ -99,6 +113,7 @@ async function serve(dir: string) {
 
 const fetched = (bytes: number, total: number) =>
   `fetched ${fmt(mb(bytes), 1)} of the stream's ${fmt(mb(total), 1)} MB (${fmt((100 * bytes) / total, 1)} %)`;
+const byFolder = (sent: { byFolder: string }) => `by folder: ${sent.byFolder}`;
 
 export const hlsStreamRow: BenchRow = {
   key: 'hls',
@@ -121,7 +136,7 @@ export const hlsStreamRow: BenchRow = {
     const rows: Row[] = [];
     try {
       log(`native ffmpeg, ${stream.label}…`);
-      let nativeBytes = 0;
+      let nativeBytes = { total: 0, byFolder: '' };
       const native = await measuredRow(
         { key: 'native', engine: 'native ffmpeg, `-i URL`', input: stream },
         opts.runs,
@@ -137,11 +152,11 @@ export const hlsStreamRow: BenchRow = {
             wallMs,
             firstProgressMs: Number.NaN,
             peakBytes: Number.NaN,
-            note: fetched(nativeBytes, totalBytes),
+            note: `${fetched(nativeBytes.total, totalBytes)}, ${byFolder(nativeBytes)}`,
           };
         },
       );
-      rows.push({ ...native, engine: `${native.engine} (${fetched(nativeBytes, totalBytes)})` });
+      rows.push({ ...native, engine: `${native.engine} (${fetched(nativeBytes.total, totalBytes)})` });
 
       const { chromium } = await import('playwright-core');
       log(`extension, ${stream.label}: launching Chromium…`);
@@ -160,7 +175,7 @@ export const hlsStreamRow: BenchRow = {
           ['first run', 1],
           ['warm', opts.runs],
         ] as const) {
-          let bytes = 0;
+          let bytes = { total: 0, byFolder: '' };
           const row = await measuredRow(
             { key: 'hls', engine: `extension, Video link, ${label}`, input: stream },
             runs,
@@ -175,10 +190,10 @@ export const hlsStreamRow: BenchRow = {
               );
               bytes = server.takeSent();
               await waitForIdle(session.popup, how.jobName);
-              return { ...result, note: `${fetched(bytes, totalBytes)}; ${result.note}` };
+              return { ...result, note: `${fetched(bytes.total, totalBytes)}, ${byFolder(bytes)}; ${result.note}` };
             },
           );
-          rows.push({ ...row, engine: `${row.engine} (${fetched(bytes, totalBytes)})` });
+          rows.push({ ...row, engine: `${row.engine} (${fetched(bytes.total, totalBytes)})` });
         }
       } finally {
         cleanups.delete(session.close);
