@@ -59,6 +59,8 @@ export const messageSchemas = {
     language: z.string().max(35).optional(),
     /** The page played it as a stream, whatever its address says. */
     stream: z.enum(['hls', 'dash']).optional(),
+    /** The video's `poster` image: the MP3's cover. */
+    poster: webUrl.optional(),
   }),
   'page:grant': z.undefined(),
   /** **Stop** on the in-page button of a live recording. */

@@ -31,7 +31,7 @@ const CHROMIUM = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 /** How often the downloads folder is looked at: finely enough that the poll adds no time worth noting. */
 const POLL_MS = 10;
 
-interface BrowserSession {
+export interface BrowserSession {
   context: BrowserContext;
   popup: Page;
   downloadsDir: string;
@@ -185,7 +185,7 @@ function directChildren(pid: number) {
   return children;
 }
 
-async function launchBrowser(chromium: BrowserType): Promise<BrowserSession> {
+export async function launchBrowser(chromium: BrowserType): Promise<BrowserSession> {
   const tempRoot = await mkdtemp(join(tmpdir(), 'video-to-mp3-bench-'));
   tempDirs.add(tempRoot);
   const downloadsDir = join(tempRoot, 'downloads');
@@ -297,7 +297,7 @@ async function waitForNewMp3(session: BrowserSession, known: Set<string>, timeou
 }
 
 /** Waits until the popup no longer lists the job, so the next run starts from an idle extension. */
-async function waitForIdle(popup: Page, fileName: string) {
+export async function waitForIdle(popup: Page, fileName: string) {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     const busy = await popup.evaluate(
@@ -321,14 +321,28 @@ async function keepMp3Sound(context: BrowserContext) {
   });
 }
 
-async function runExtensionOnce(session: BrowserSession, input: BenchInput, out: string, pss: boolean) {
-  const fileInput = session.popup.getByLabel('Choose video');
+/** How a run starts its job: by default the input file chosen in the popup, its job named after the file. */
+export interface JobStart {
+  jobName: string;
+  start: (popup: Page) => Promise<void>;
+}
+
+export async function runExtensionOnce(
+  session: BrowserSession,
+  input: BenchInput,
+  out: string,
+  pss: boolean,
+  how: JobStart = {
+    jobName: input.name,
+    start: (popup) => popup.getByLabel('Choose video').setInputFiles(input.path),
+  },
+) {
   const known = new Set(await readdir(session.downloadsDir));
-  await watchJobInPopup(session.popup, input.name);
+  await watchJobInPopup(session.popup, how.jobName);
   const sampler = memorySampler(session.browserPid, pss);
   const started = now();
   try {
-    await fileInput.setInputFiles(input.path);
+    await how.start(session.popup);
     const timeoutMs = 120_000 + (input.bytes / 1e6) * 500;
     const done = await waitForNewMp3(session, known, timeoutMs);
     const memory = sampler.stop();

@@ -5,5 +5,6 @@ import { extensionRow } from './extension.ts';
 import { nativeRow } from './native.ts';
 import { wasmRow } from './wasm.ts';
 import { firefoxRow } from './firefox-row.ts';
+import { hlsStreamRow } from './hls-stream.ts';
 
-export const benchRows: BenchRow[] = [nativeRow, wasmRow, extensionRow, firefoxRow];
+export const benchRows: BenchRow[] = [nativeRow, wasmRow, extensionRow, firefoxRow, hlsStreamRow];

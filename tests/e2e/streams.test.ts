@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { launchExtension, type ExtensionSession } from './helpers/browser';
@@ -10,7 +13,39 @@ import { expectStreamSound } from './helpers/stream-sound';
 import { startTestSite, type TestSite } from './helpers/test-site';
 import type { GoodExpectation } from '../../scripts/make-fixtures';
 
+const run = promisify(execFile);
+
+interface ProbedStream {
+  codec_type?: string;
+  codec_name?: string;
+  width?: number;
+  height?: number;
+  disposition?: { attached_pic?: number };
+}
+
 const extractButton = (scope: Page): Locator => scope.getByRole('button', { name: 'Extract MP3', exact: true });
+
+/** The MP3's cover is the test pages' poster, byte for byte (a PNG of a size no frame of the clip has). */
+async function expectPosterAsCover(mp3: string): Promise<void> {
+  const { stdout } = await run('ffprobe', ['-v', 'error', '-of', 'json', '-show_streams', mp3]);
+  const streams = (JSON.parse(stdout) as { streams: ProbedStream[] }).streams;
+  expect(streams.find((stream) => stream.codec_type === 'video')).toMatchObject({
+    codec_name: 'png',
+    width: 400,
+    height: 224,
+    disposition: { attached_pic: 1 },
+  });
+  const picture = await run(
+    'ffmpeg',
+    ['-v', 'error', '-i', mp3, '-map', '0:v', '-c', 'copy', '-f', 'image2pipe', '-'],
+    {
+      encoding: 'buffer',
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  );
+  const poster = await readFile(join(inject('fixturesDir'), 'streams', 'poster', 'poster.png'));
+  expect(Buffer.compare(picture.stdout, poster)).toBe(0);
+}
 
 describe('streamed videos (HLS, DASH)', () => {
   let session: ExtensionSession;
@@ -32,10 +67,11 @@ describe('streamed videos (HLS, DASH)', () => {
     await page?.close();
   });
 
-  async function extractOn(path: string): Promise<void> {
+  async function extractOn(path: string, ready?: () => boolean): Promise<void> {
     page = await session.context.newPage();
     await page.goto(`${site.url}${path}`);
     await expect.poll(() => extractButton(page).count()).toBe(1);
+    if (ready) await expect.poll(() => page.evaluate(ready)).toBe(true);
     site.requests.length = 0;
     site.extensionRequests.length = 0;
     await extractButton(page).click();
@@ -83,6 +119,24 @@ describe('streamed videos (HLS, DASH)', () => {
     const fetched = site.requests.filter((path) => path.startsWith('/streams/fmp4/'));
     expect(fetched).toContain('/streams/fmp4/1/init_1.mp4');
     expect(fetched.filter((path) => path.startsWith('/streams/fmp4/0/'))).toEqual([]);
+  });
+
+  it('gives the MP3 the video’s poster as cover, fetching nothing of the video for it', async () => {
+    // hls.js has read the master playlist once the video knows its length.
+    await extractOn('/hlsjs-poster.html', () => document.querySelector('video')!.duration > 0);
+    const mp3 = await session.waitForDownload('Poster page.mp3', 60_000);
+    await expectStreamSound(mp3, 'Poster page.mp3', source);
+    await expectPosterAsCover(mp3);
+    // The extension's own requests: the playlists, the audio rendition's pieces and the poster, once.
+    const fetched = site.extensionRequests;
+    expect(fetched.filter((path) => path === '/streams/poster/poster.png')).toHaveLength(1);
+    expect(fetched.filter((path) => path.startsWith('/streams/fmp4/0/'))).toEqual([]);
+  });
+
+  it('gives a plain page video the poster as cover too, rather than a frame', async () => {
+    await extractOn('/poster-video.html');
+    // Named after its file, as a plain video is.
+    await expectPosterAsCover(await session.waitForDownload('clip.mp3', 60_000));
   });
 
   it('follows a player over MediaSource (hls.js) to the manifest of the video clicked', async () => {

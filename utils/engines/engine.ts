@@ -4,6 +4,7 @@ import type { Fades } from '../fades';
 import type { Trim } from '../trim';
 import type { FileExtension, OutputFormat } from '../output-format';
 import type { SourceDescription } from '../outputs/output-plan';
+import type { PosterImage } from '../site/poster';
 
 export interface ConversionRequest {
   input: Blob;
@@ -36,6 +37,8 @@ export interface ConversionRequest {
    * title as album, and no chapter frames of its own.
    */
   chapterFile?: { album: string; trackNumber: number; tracksTotal: number };
+  /** The page's poster of the video: the cover when the source has none of its own (before a frame of it). */
+  cover?: PosterImage;
 }
 
 export interface ConversionResult {

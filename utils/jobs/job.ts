@@ -50,6 +50,8 @@ export const jobSourceSchema = z.discriminatedUnion('kind', [
     url: z.url({ protocol: /^https?$/ }),
     /** The page the video is on: its fetch is sent with it as Referer, as the page's player sends it. */
     referrer: z.url({ protocol: /^https?$/ }).optional(),
+    /** The video's `poster` image on its page: the MP3's cover. */
+    poster: z.url({ protocol: /^https?$/ }).optional(),
   }),
   /**
    * A streamed video (an HLS or DASH manifest): only its sound is fetched, piece by piece, into a file kept
@@ -62,6 +64,8 @@ export const jobSourceSchema = z.discriminatedUnion('kind', [
     referrer: z.url({ protocol: /^https?$/ }).optional(),
     /** The page's language, to choose among sound tracks none of which is the default. */
     language: z.string().max(35).optional(),
+    /** The video's `poster` image on its page: the MP3's cover (nothing of the video is fetched for one). */
+    poster: z.url({ protocol: /^https?$/ }).optional(),
   }),
 ]);
 export type JobSource = z.infer<typeof jobSourceSchema>;

@@ -45,7 +45,10 @@ export function fetchAsThePage(job: Pick<Job, 'id' | 'source'>): Promise<void> {
               ],
             },
             condition: {
-              requestDomains: [new URL(source.url).hostname],
+              // The poster, the page's cover for the MP3, may come from another host than the video.
+              requestDomains: [
+                ...new Set([source.url, source.poster ?? source.url].map((url) => new URL(url).hostname)),
+              ],
               // The extension's own origin's host: its id in Chromium, its per-profile UUID in Firefox
               // (whose add-on id, `…@…`, is no request's initiator).
               initiatorDomains: [new URL(browser.runtime.getURL('/')).hostname],

@@ -13,6 +13,7 @@ interface PageVideo {
   referrer?: string;
   language?: string;
   stream?: 'hls' | 'dash';
+  poster?: string;
 }
 
 const GRANT_LIFETIME_MS = 2 * 60 * 1000;
@@ -43,7 +44,7 @@ export const pageJobs = {
    * A web video or a streamed one (an HLS or DASH manifest, by its address or as the page said). `referrer` is
    * the page it is on, when it came from one: its fetches are sent as the page's player sends them.
    */
-  async extractUrl({ url, pageTitle, referrer, language, stream }: PageVideo): Promise<StartReply> {
+  async extractUrl({ url, pageTitle, referrer, language, stream, poster }: PageVideo): Promise<StartReply> {
     const web = referrer && /^https?:/i.test(referrer) ? referrer : undefined;
     const format = stream ?? streamFormatOf(url);
     if (format) {
@@ -54,11 +55,12 @@ export const pageJobs = {
         format,
         ...(web && { referrer: web }),
         ...(language && { language: language.slice(0, 35) }),
+        ...(poster && { poster }),
       };
       return { ok: true, jobIds: await jobQueue.add([{ sourceName, outputName, size: 0, source }]) };
     }
     const { sourceName, outputName } = namesForUrl(url, pageTitle);
-    const source = { kind: 'url' as const, url, ...(web && { referrer: web }) };
+    const source = { kind: 'url' as const, url, ...(web && { referrer: web }), ...(poster && { poster }) };
     return { ok: true, jobIds: await jobQueue.add([{ sourceName, outputName, size: 0, source }]) };
   },
 

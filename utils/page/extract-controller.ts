@@ -21,6 +21,11 @@ function pageLanguage(): { language?: string } {
   return language ? { language } : {};
 }
 
+/** The video's poster image (its resolved address), the MP3's cover; a page-made (blob:, data:) one is left out. */
+function posterOf(video: HTMLVideoElement): { poster?: string } {
+  return /^https?:/i.test(video.poster) && video.poster.length <= 16_384 ? { poster: video.poster } : {};
+}
+
 /** Starts a job for a video element's source: the extension downloads web URLs itself; page-made Blobs are handed over. */
 async function extractVideo(video: HTMLVideoElement): Promise<StartReply> {
   // Copy protection is refused before anything is fetched; nothing is ever circumvented.
@@ -29,7 +34,7 @@ async function extractVideo(video: HTMLVideoElement): Promise<StartReply> {
   const note = askAboutVideo(video);
   if (note?.drm) return { ok: false, error: i18n.t('page.drm') };
   const src = video.currentSrc || video.src;
-  const page = { pageTitle: document.title.slice(0, 500), ...pageLanguage() };
+  const page = { pageTitle: document.title.slice(0, 500), ...pageLanguage(), ...posterOf(video) };
   const manifest = note?.manifest && { url: note.manifest.url, stream: note.manifest.format };
   if (/^https?:/i.test(src))
     return sendMessage('page:extract-url', { url: src, ...(manifest?.url === src && manifest), ...page });

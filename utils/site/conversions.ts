@@ -12,6 +12,7 @@ import { sendMultipart } from '../engines/cloud/upload';
 import { oneAtATime } from '../one-at-a-time';
 import { throttleProgress } from '../timing/progress-throttle';
 import { readStreamSound } from './stream-input';
+import { readPoster } from './poster';
 import type { Recording } from './stream-recording';
 
 /** Each report is a runtime message and a storage write: a few a second, and a heartbeat for the job's watchdog. */
@@ -292,6 +293,11 @@ export class ConversionHost {
     } = request;
     const report = this.report;
     await report('job:progress', { jobId, phase: 'reading', progress: 0 });
+    // Fetched beside the input, never failing the job: a poster that doesn't load means no cover.
+    const poster =
+      source.kind !== 'stored-file' && source.poster && choices.tags?.cover !== false
+        ? readPoster(source.poster, signal)
+        : Promise.resolve(undefined);
     const { recording, done } = this.recordingFor(jobId, recorded, stall);
     const { blob: input, stoppedEarly } = await readInput(
       jobId,
@@ -308,6 +314,7 @@ export class ConversionHost {
       return;
     }
     const { outputs } = plan;
+    const cover = await poster;
     // The first progress a person can see goes out at once; after that, a few times a second.
     const reportProgress = throttleProgress(
       (progress) => void report('job:progress', { jobId, phase: 'converting', progress }),
@@ -331,6 +338,7 @@ export class ConversionHost {
               bitrate,
               ...choices,
               scratchKey: partScratch,
+              ...(cover && { cover }),
               ...(output.trackIndex !== undefined && { trackIndex: output.trackIndex }),
               ...(output.trim && { trim: output.trim }),
               ...(output.chapter && {

@@ -42,9 +42,10 @@ const hls = (dir: string, extra: string[]) => [
  * video and audio AdaptationSets: `dash-timeline/` (SegmentTemplate, SegmentTimeline, `$Number$`),
  * `dash-time/` (the same with `$Time$`), `dash-template/` (SegmentTemplate by duration), `dash-list/`
  * (SegmentList of byte ranges), `dash-base/` (SegmentBase: one file per representation with a sidx) and
- * `dash-periods/` (three periods of beeps, `PERIODS`).
+ * `dash-periods/` (three periods of beeps, `PERIODS`);
+ * `poster/poster.png`, and with `long`, `long/` (that video's sound, its packets as they are, in TS segments).
  */
-export async function makeStreams(root: string, source: string): Promise<void> {
+export async function makeStreams(root: string, source: string, long?: string): Promise<void> {
   const make = async (name: string, write: (dir: string) => Promise<void>) => {
     const dir = join(root, name);
     if (await exists(join(dir, 'done'))) return;
@@ -101,6 +102,29 @@ export async function makeStreams(root: string, source: string): Promise<void> {
   await make('dash-list', (dir) => dash(dir, ['-single_file', '1', '-use_template', '0', '-use_timeline', '0']));
   await make('dash-base', (dir) => writeSegmentBase(dir, source));
   await make('dash-periods', writePeriods);
+  // A poster of a size no frame of the clip has, so the cover can only be it.
+  await make('poster', (dir) =>
+    ffmpeg(['-f', 'lavfi', '-i', 'testsrc=size=400x224', '-frames:v', '1', join(dir, 'poster.png')]),
+  );
+  // The 4-minute fixture's sound, its packets as they are, in 4-second TS segments.
+  if (long)
+    await make('long', (dir) =>
+      ffmpeg([
+        '-i',
+        long,
+        '-map',
+        '0:a',
+        '-c',
+        'copy',
+        '-f',
+        'hls',
+        '-hls_time',
+        '4',
+        '-hls_playlist_type',
+        'vod',
+        join(dir, 'index.m3u8'),
+      ]),
+    );
   await make('fmp4', (dir) =>
     ffmpeg([
       '-i',

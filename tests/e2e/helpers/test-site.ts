@@ -101,6 +101,22 @@ const STREAM_PAGES: Record<string, string> = {
   '/live-ends.html': streamPage('Morning show', '/live/ends/index.m3u8'),
   '/live-stop.html': streamPage('Night show', '/live/stop/index.m3u8'),
   '/live-cut.html': streamPage('Cut short', '/live/cut/index.m3u8'),
+  // The separate-audio stream through hls.js, with a poster (the MP3's cover) of its own size.
+  '/hlsjs-poster.html': page(
+    'Poster page',
+    `<video id="v" width="320" height="180" muted poster="/streams/poster/poster.png"></video>
+     <script src="/lib/hls.min.js"></script><script>
+       const hls = new Hls();
+       hls.loadSource('/streams/fmp4/master.m3u8');
+       hls.attachMedia(document.getElementById('v'));
+     </script>`,
+  ),
+  '/poster-video.html': page(
+    'Poster clip',
+    '<video src="/media/clip.mp4" poster="/streams/poster/poster.png" width="320" height="180"></video>',
+  ),
+  // Four minutes whose every segment is served slowly: the job is still downloading when the test acts.
+  '/hls-slow.html': streamPage('Slow stream', '/slow/long/index.m3u8'),
   '/hlsjs.html': page(
     'Two players',
     `<video id="first" width="320" height="180" muted></video><video id="second" width="320" height="180" muted></video>
@@ -160,7 +176,11 @@ const STREAM_TYPES: Record<string, string> = {
   m4s: 'video/iso.segment',
   mp4: 'video/mp4',
   bin: 'application/octet-stream',
+  png: 'image/png',
 };
+
+/** How long `/slow/…` holds each segment back. */
+const SLOW_SEGMENT_MS = 300;
 
 /**
  * Serves TEST_PAGES and the fixtures (with byte ranges, as video players ask) on a loopback port:
@@ -177,8 +197,8 @@ export interface TestSite {
 
 /**
  * Serves a file of the HLS streams (`tests/e2e/helpers/streams.ts`) under `streamsDir`:
- * `/streams/…` to anyone, `/cookie-only/…` with the cookie its page sets, `/referer-only/…` with its
- * page as Referer.
+ * `/streams/…` to anyone, `/slow/…` to anyone with each segment held back, `/cookie-only/…` with the
+ * cookie its page sets, `/referer-only/…` with its page as Referer.
  */
 function serveStream(streamsDir: string, request: IncomingMessage, response: ServerResponse, path: string): boolean {
   const [, gate, ...rest] = path.split('/');
@@ -207,9 +227,10 @@ function serveStream(streamsDir: string, request: IncomingMessage, response: Ser
     response.writeHead(200, { 'Content-Type': STREAM_TYPES.mpd! }).end(mpd);
     return true;
   }
-  if (gate !== 'streams' && gate !== 'cookie-only' && gate !== 'referer-only') return false;
+  if (gate !== 'streams' && gate !== 'slow' && gate !== 'cookie-only' && gate !== 'referer-only') return false;
   const allowed =
     (gate === 'streams' ||
+      gate === 'slow' ||
       (gate === 'cookie-only' && /(^|; )member=yes/.test(request.headers.cookie ?? '')) ||
       (gate === 'referer-only' && /\/hls-referer\.html$/.test(request.headers.referer ?? ''))) &&
     rest.every((part) => part && part !== '..');
@@ -226,6 +247,16 @@ function serveStream(streamsDir: string, request: IncomingMessage, response: Ser
     return true;
   }
   const type = STREAM_TYPES[file.split('.').pop() ?? ''] ?? 'application/octet-stream';
+  if (gate === 'slow' && type !== STREAM_TYPES.m3u8) {
+    setTimeout(() => sendStreamFile(request, response, type, body), SLOW_SEGMENT_MS);
+    return true;
+  }
+  sendStreamFile(request, response, type, body);
+  return true;
+}
+
+function sendStreamFile(request: IncomingMessage, response: ServerResponse, type: string, body: Buffer): void {
+  if (response.destroyed) return;
   const range = /bytes=(\d+)-(\d*)/.exec(request.headers.range ?? '');
   if (range) {
     const start = Number(range[1]);
@@ -236,7 +267,6 @@ function serveStream(streamsDir: string, request: IncomingMessage, response: Ser
   } else {
     response.writeHead(200, { 'Content-Type': type, 'Accept-Ranges': 'bytes' }).end(body);
   }
-  return true;
 }
 
 /** `/live/<name>/index.m3u8`: the live stream's playlist, `ends` finishing once it is all shown, the others never. */

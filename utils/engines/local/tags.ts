@@ -89,7 +89,7 @@ async function coverFromVideo(input: Input, blob: Blob): Promise<AttachedImage |
 
 /**
  * The MP3's ID3 tags, as the user chose them: the title, the source's artist and album, and cover art
- * (the source's own, else a frame of the video). A tag that can't be read is left out, never a failure.
+ * (the source's own, else the page's poster, else a frame of the video). A tag that can't be read is left out, never a failure.
  */
 export async function mp3Tags(input: Input, request: ConversionRequest): Promise<MetadataTags> {
   const choices = request.tags ?? ALL_TAGS;
@@ -109,6 +109,7 @@ export async function mp3Tags(input: Input, request: ConversionRequest): Promise
   if (choices.cover) {
     const cover =
       source.images?.find((image) => image.kind === 'coverFront') ??
+      (request.cover && { ...request.cover, kind: 'coverFront' }) ??
       (await coverFromVideo(input, request.input).catch(() => undefined));
     if (cover) tags.images = [cover];
   }
