@@ -21,6 +21,7 @@ function siteWith(engine: Engine, failing?: keyof ReportHandlers) {
     'job:converted': handle('job:converted'),
     'job:failed': handle('job:failed'),
     'job:tracks': handle('job:tracks'),
+    'job:input-not-kept': handle('job:input-not-kept'),
   });
   return { site, reported };
 }

@@ -13,12 +13,13 @@ import { oneAtATime } from '../one-at-a-time';
 import { throttleProgress } from '../timing/progress-throttle';
 import { readStreamSound } from './stream-input';
 import type { Recording } from './stream-recording';
+import { handedFile, releaseHandedFile, takeHandedInputs, wasNotKept } from './handed-inputs';
 
 /** Each report is a runtime message and a storage write: a few a second, and a heartbeat for the job's watchdog. */
 const REPORT_PACE = { minIntervalMs: 200, heartbeatMs: 200 };
 const REPORT_ATTEMPTS = 5;
 
-export type ReportType = 'job:progress' | 'job:converted' | 'job:failed' | 'job:tracks';
+export type ReportType = 'job:progress' | 'job:converted' | 'job:failed' | 'job:tracks' | 'job:input-not-kept';
 /** Tells the job queue how a job goes: by message from the offscreen document, by a call in Firefox's background page. */
 export type Report = <T extends ReportType>(type: T, data: MessageData<T>) => Promise<void>;
 
@@ -84,7 +85,7 @@ async function uploadInput(
   report: Report,
   signal?: AbortSignal,
 ): Promise<ReplyOf<'site:upload'>> {
-  const input = await getBlob('inputs', inputKey);
+  const input = handedFile(inputKey) ?? (await getBlob('inputs', inputKey));
   if (!input) throw new ConversionError('input-missing');
   const onProgress = (share: number) => {
     void report('job:progress', { jobId, phase: 'reading', progress: clamp01(share) });
@@ -123,7 +124,7 @@ export async function readInput(
   recording?: Recording & { wasRecording: boolean },
 ): Promise<InputRead> {
   const key = inputKeyOf({ id: jobId, source });
-  const stored = await getBlob('inputs', key);
+  const stored = handedFile(key) ?? (await getBlob('inputs', key));
   if (stored) return { blob: stored, stoppedEarly: false };
   if (source.kind === 'stored-file') throw new ConversionError('input-missing');
   if (source.kind === 'stream') {
@@ -187,7 +188,9 @@ export class ConversionHost {
   constructor(
     private readonly engine: Engine,
     private readonly report: Report,
-  ) {}
+  ) {
+    takeHandedInputs((inputKey) => void report('job:input-not-kept', { inputKey }));
+  }
 
   runningJobIds(): string[] {
     return [...this.running.keys()];
@@ -209,8 +212,13 @@ export class ConversionHost {
    * the queue hears of it, so a Retry never waits for it to finish cleaning up: its parts are its own.
    */
   start(request: MessageData<'site:convert'>): void {
-    const { jobId } = request;
+    const { jobId, source } = request;
     if (this.running.get(jobId)?.signal.aborted === false) return;
+    // Its copy failed after the page had queued it: the queue withdraws it.
+    if (source.kind === 'stored-file' && wasNotKept(source.inputKey)) {
+      void this.report('job:input-not-kept', { inputKey: source.inputKey });
+      return;
+    }
     const controller = new AbortController();
     this.running.set(jobId, controller);
     void this.run(request, controller, `${jobId}/${this.runs++}`).finally(() => {
@@ -371,6 +379,7 @@ export class ConversionHost {
           ...(stoppedEarly && { stoppedEarly }),
           ...(several && { files: stored }),
         });
+        if (source.kind === 'stored-file') releaseHandedFile(source.inputKey);
       } catch (error) {
         // A job that fails halfway keeps none of its MP3s: a Retry makes them all again.
         if (several)

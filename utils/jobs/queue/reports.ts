@@ -1,6 +1,7 @@
 import { deleteBlob } from '../../blob-store';
 import type { MessageData } from '../../messages';
-import { readJob, readJobs, patchJob, transition } from '../job-store';
+import { readJob, readJobs, patchJob, removeJob, transition } from '../job-store';
+import { conversionSite } from '../conversion-site';
 import { outputFilesOf } from '../job';
 import { readHistory } from '../history';
 import { fail } from './failing';
@@ -63,5 +64,20 @@ export async function onConverted(report: MessageData<'job:converted'>): Promise
 export async function onFailed({ jobId, reason }: MessageData<'job:failed'>): Promise<void> {
   const job = await readJob(jobId);
   if (job) await fail(job, reason);
+  await pump();
+}
+
+/**
+ * The copy of a file a page handed over could not be stored (a full disk): its job is withdrawn, as one
+ * whose file could not be stored never was queued, and the page names the file.
+ */
+export async function onInputNotKept({ inputKey }: MessageData<'job:input-not-kept'>): Promise<void> {
+  for (const job of await readJobs()) {
+    if (job.source.kind !== 'stored-file' || job.source.inputKey !== inputKey) continue;
+    if (job.state === 'saving' || job.state === 'done') continue;
+    await removeJob(job.id);
+    await conversionSite.cancel(job.id);
+  }
+  await deleteBlob('inputs', inputKey);
   await pump();
 }
