@@ -148,6 +148,8 @@ export const messageSchemas = {
       .array(payload({ outputKey: id, fileName, size: z.number(), durationSeconds: z.number() }))
       .max(1000)
       .optional(),
+    /** Blob URLs the site made of the MP3s it has in hand, by output key, for the downloads API. */
+    objectUrls: z.record(id, extensionBlobUrl).optional(),
   }),
   'job:failed': payload({ jobId: id, reason: failureReasonSchema }),
   /** The video has several sound tracks and the user is to choose one. */

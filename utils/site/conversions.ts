@@ -325,6 +325,8 @@ export class ConversionHost {
     // The turn lasts until the MP3s are stored and reported, so the popup never shows two jobs converting.
     await this.inEngineTurn(jobId, stall, signal, async () => {
       const stored: { outputKey: string; fileName: string; size: number; durationSeconds: number }[] = [];
+      // The downloads API reads each MP3 from the blob in hand, not from IndexedDB again.
+      const objectUrls: Record<string, string> = {};
       let kept: Pick<ConversionResult, 'extension' | 'originalNotKept'> = {};
       try {
         for (const [index, output] of outputs.entries()) {
@@ -356,6 +358,7 @@ export class ConversionHost {
           if (signal.aborted) return;
           const outputKey = several ? `${jobId}-${index + 1}` : jobId;
           await putBlob('outputs', outputKey, result.mp3);
+          objectUrls[outputKey] = URL.createObjectURL(result.mp3);
           kept = { extension: result.extension, originalNotKept: result.originalNotKept };
           stored.push({
             outputKey,
@@ -378,9 +381,11 @@ export class ConversionHost {
           ...(kept.originalNotKept ? { originalNotKept: kept.originalNotKept } : {}),
           ...(stoppedEarly && { stoppedEarly }),
           ...(several && { files: stored }),
+          objectUrls,
         });
         if (source.kind === 'stored-file') releaseHandedFile(source.inputKey);
       } catch (error) {
+        for (const url of Object.values(objectUrls)) URL.revokeObjectURL(url);
         // A job that fails halfway keeps none of its MP3s: a Retry makes them all again.
         if (several)
           await Promise.all(stored.map((file) => deleteBlob('outputs', file.outputKey).catch(() => undefined)));

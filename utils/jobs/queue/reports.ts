@@ -2,11 +2,11 @@ import { deleteBlob } from '../../blob-store';
 import type { MessageData } from '../../messages';
 import { readJob, readJobs, patchJob, removeJob, transition } from '../job-store';
 import { conversionSite } from '../conversion-site';
-import { outputFilesOf } from '../job';
+import { canTransition, outputFilesOf } from '../job';
 import { readHistory } from '../history';
 import { fail } from './failing';
 import { pump } from './pump';
-import { save } from './saving';
+import { dropDownloads, save, startDownloads } from './saving';
 import { withExtension } from '../../output-format';
 
 // What the conversion site reports about a job it runs: how far it is, its MP3, or why it failed.
@@ -29,9 +29,10 @@ export async function onProgress({
 }
 
 export async function onConverted(report: MessageData<'job:converted'>): Promise<void> {
-  const { jobId, outputKey, size, durationSeconds, extension, originalNotKept, files, stoppedEarly } = report;
+  const { jobId, outputKey, size, durationSeconds, extension, originalNotKept, files, stoppedEarly, objectUrls } =
+    report;
   const before = await readJob(jobId);
-  const result = {
+  const made = {
     outputKey,
     size,
     durationSeconds,
@@ -39,14 +40,21 @@ export async function onConverted(report: MessageData<'job:converted'>): Promise
     ...(files ? { files } : {}),
     ...(stoppedEarly && { stoppedEarly }),
   };
+  // The name was made for an MP3; the original sound in its own container takes that container's extension.
+  const outputName = before && extension ? withExtension(before.outputName, extension) : before?.outputName;
+  // The downloads start before the job's one write, which records them; a job that can't be saving starts none.
+  const result =
+    before && outputName && canTransition(before.state, 'saving')
+      ? await startDownloads({ result: made, outputName }, objectUrls ?? {})
+      : made;
   const job = await transition(jobId, 'saving', {
     progress: 1,
     recording: undefined,
     result,
-    // The name was made for an MP3; the original sound in its own container takes that container's extension.
-    ...(before && extension ? { outputName: withExtension(before.outputName, extension) } : {}),
+    ...(outputName ? { outputName } : {}),
   });
   if (!job) {
+    await dropDownloads(result);
     // A late or repeated report: keep each MP3 that a job or Completed downloads still owns.
     const jobs = await readJobs();
     const history = await readHistory();
