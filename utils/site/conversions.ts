@@ -299,7 +299,8 @@ export class ConversionHost {
       ...choices
     } = request;
     const report = this.report;
-    await report('job:progress', { jobId, phase: 'reading', progress: 0 });
+    // Not waited for: the input is read while the queue writes it down.
+    void report('job:progress', { jobId, phase: 'reading', progress: 0 });
     const { recording, done } = this.recordingFor(jobId, recorded, stall);
     const { blob: input, stoppedEarly } = await readInput(
       jobId,

@@ -21,11 +21,10 @@ export async function onProgress({
     await patchJob(jobId, ['reading'], { waiting: true });
     return;
   }
-  if (phase === 'converting') await transition(jobId, 'converting', { waiting: undefined });
-  await patchJob(jobId, [phase], {
-    progress,
-    ...(recordedSeconds !== undefined && { recording: { seconds: recordedSeconds } }),
-  });
+  const patch = { progress, ...(recordedSeconds !== undefined && { recording: { seconds: recordedSeconds } }) };
+  // One write: the move to converting carries the first progress.
+  if (phase === 'converting' && (await transition(jobId, 'converting', { ...patch, waiting: undefined }))) return;
+  await patchJob(jobId, [phase], patch);
 }
 
 export async function onConverted(report: MessageData<'job:converted'>): Promise<void> {
