@@ -2,6 +2,7 @@ import { useId, useState, type DragEvent } from 'react';
 import { i18n } from '#i18n';
 import { deleteBlob, DiskFullError, putBlobInParts } from '@/utils/blob-store';
 import { sendMessage, type CommandReply } from '@/utils/messages';
+import { handOver } from '@/utils/hand-over/hand-over';
 import { Alert } from './Alert';
 import { ProgressBar } from './ProgressBar';
 import type { Trim } from '@/utils/trim';
@@ -30,9 +31,7 @@ async function storeInput(
     return { stored: { inputKey, fileName: file.name, size: file.size } };
   } catch (error) {
     console.error(`Storing ${file.name} failed`, error);
-    return {
-      problem: i18n.t(error instanceof DiskFullError ? 'popup.diskFull' : 'popup.notStored', { file: file.name }),
-    };
+    return { problem: notStoredProblem(file, error instanceof DiskFullError) };
   }
 }
 
@@ -67,10 +66,37 @@ async function startStored(
   return reply.error;
 }
 
+/** Why a file whose copy failed can't be converted, in plain words that name it. */
+function notStoredProblem(file: File, diskFull: boolean): string {
+  return i18n.t(diskFull ? 'popup.diskFull' : 'popup.notStored', { file: file.name });
+}
+
+/**
+ * Hands `file` to the conversion site and queues its job at once: it converts from the File while its
+ * copy into IndexedDB (for a job resumed after a restart) runs beside it. A copy that fails withdraws the
+ * job. Undefined when the site could not take the file.
+ */
+async function startHandedOver(
+  file: File,
+  choices: JobChoices,
+  onCopying: (copying: Copying) => void,
+): Promise<{ problem?: string | undefined } | undefined> {
+  const inputKey = crypto.randomUUID();
+  const fraction = (bytes: number) => (file.size > 0 ? bytes / file.size : 1);
+  const handed = await handOver(file, inputKey, (bytes) =>
+    onCopying({ fileName: file.name, fraction: fraction(bytes) }),
+  );
+  if (!handed) return undefined;
+  const started = await startStored([{ inputKey, fileName: file.name, size: file.size }], choices);
+  const outcome = await handed.copied;
+  return { problem: outcome.kept ? started : notStoredProblem(file, outcome.diskFull) };
+}
+
 /**
  * Hands the chosen files to the background queue; the bytes go through IndexedDB. Each file is
- * stored on its own and queued as soon as it is, so the first converts while the next is copied, and
- * one that can't be stored (a full disk) doesn't keep the others from starting.
+ * queued as soon as the conversion site has it, and the next is handed over once its copy is stored, so
+ * the first converts while the next is copied, and one that can't be stored (a full disk) doesn't keep
+ * the others from starting. Where the site can't take a file, the page stores it itself first.
  * Returns what went wrong, in plain words.
  */
 export async function startJobs(
@@ -81,6 +107,14 @@ export async function startJobs(
   const problems = new Set<string>();
   for (const file of files) {
     onCopying({ fileName: file.name, fraction: 0 });
+    const handed = await startHandedOver(file, choices, onCopying).catch((error: unknown) => {
+      console.warn(`Handing ${file.name} to the conversion site failed`, error);
+      return undefined;
+    });
+    if (handed) {
+      if (handed.problem) problems.add(handed.problem);
+      continue;
+    }
     const outcome = await storeInput(file, (bytes) =>
       onCopying({ fileName: file.name, fraction: file.size > 0 ? bytes / file.size : 1 }),
     );

@@ -11,6 +11,7 @@ export default defineBackground(() => {
   onMessage('jobs:start', (request) => jobQueue.start(request));
   onMessage('jobs:cancel', ({ jobId }) => jobQueue.cancel(jobId));
   onMessage('engine:warm-up', () => jobQueue.warmUp());
+  onMessage('engine:open-site', () => jobQueue.openSite());
   onMessage('jobs:retry', ({ jobId, engine }) => jobQueue.retry(jobId, engine));
   onMessage('cloud:refresh-credits', () => refreshCredits());
   onMessage('cloud:send', ({ jobId, message }) => sendFollowUp(jobId, message));
@@ -50,6 +51,10 @@ export default defineBackground(() => {
     'job:tracks': async (report) => {
       await recovered;
       await jobQueue.onTracks(report);
+    },
+    'job:input-not-kept': async (report) => {
+      await recovered;
+      await jobQueue.onInputNotKept(report);
     },
   });
   browser.runtime.onInstalled.addListener(() => void createContextMenu());

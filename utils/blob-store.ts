@@ -12,8 +12,10 @@ interface StoredBlob {
   createdAt: number;
 }
 
-/** Big enough that writing parts costs nothing extra; small enough that the first is stored in a blink. */
+/** Big enough that writing parts costs nothing extra. */
 const STORED_PART_BYTES = 32 * 1024 * 1024;
+/** A file bigger than a part starts with one small enough to be stored in a blink, so its copy shows progress at once; each next one is twice as big. */
+const FIRST_STORED_PART_BYTES = 1024 * 1024;
 const partKey = (key: string, index: number) => `${key}#${String(index).padStart(6, '0')}`;
 const partsOf = (key: string) => IDBKeyRange.bound(`${key}#`, `${key}#\uffff`);
 
@@ -121,7 +123,9 @@ export async function putBlobInParts(
   blob: Blob,
   onStored: (bytes: number) => void,
   partBytes = STORED_PART_BYTES,
+  firstPartBytes = FIRST_STORED_PART_BYTES,
 ): Promise<void> {
+  let length = Math.min(firstPartBytes, partBytes);
   if (blob.size <= partBytes) {
     await putBlob(store, key, blob);
     onStored(blob.size);
@@ -130,12 +134,12 @@ export async function putBlobInParts(
   await withDatabase(async (database) => {
     let partCount = 0;
     try {
-      for (let start = 0; start < blob.size; start += partBytes) {
-        const part = blob.slice(start, start + partBytes);
+      for (let start = 0; start < blob.size; start += length, length = Math.min(2 * length, partBytes)) {
+        const part = blob.slice(start, start + length);
         await writing(part.size, () =>
           database.put(store, { blob: part, size: part.size, createdAt: Date.now() }, partKey(key, partCount++)),
         );
-        onStored(Math.min(blob.size, start + partBytes));
+        onStored(Math.min(blob.size, start + length));
       }
       await database.put(store, { partCount, size: blob.size, createdAt: Date.now() }, key);
     } catch (error) {

@@ -37,6 +37,8 @@ export const messageSchemas = {
   }),
   'jobs:cancel': payload({ jobId: id }),
   'engine:warm-up': z.undefined(),
+  /** A page is about to hand a chosen file to the conversion site (`utils/hand-over/`): it is to be up. */
+  'engine:open-site': z.undefined(),
   'jobs:retry': payload({ jobId: id, engine: z.enum(['local', 'cloud']).optional() }),
   'cloud:refresh-credits': z.undefined(),
   'cloud:send': payload({ jobId: id, message: z.string().trim().min(1).max(2000) }),
@@ -148,10 +150,14 @@ export const messageSchemas = {
       .array(payload({ outputKey: id, fileName, size: z.number(), durationSeconds: z.number() }))
       .max(1000)
       .optional(),
+    /** Blob URLs the site made of the MP3s it has in hand, by output key, for the downloads API. */
+    objectUrls: z.record(id, extensionBlobUrl).optional(),
   }),
   'job:failed': payload({ jobId: id, reason: failureReasonSchema }),
   /** The video has several sound tracks and the user is to choose one. */
   'job:tracks': payload({ jobId: id, tracks: z.array(soundTrackSchema).min(2).max(256) }),
+  /** The copy of a file handed over under this key could not be stored: its job is withdrawn. */
+  'job:input-not-kept': payload({ inputKey: id }),
   // popup → background
   'jobs:choose-track': payload({ jobId: id, trackIndex: z.number().int().min(0).max(255) }),
 };

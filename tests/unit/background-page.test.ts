@@ -21,6 +21,7 @@ function siteWith(engine: Engine, failing?: keyof ReportHandlers) {
     'job:converted': handle('job:converted'),
     'job:failed': handle('job:failed'),
     'job:tracks': handle('job:tracks'),
+    'job:input-not-kept': handle('job:input-not-kept'),
   });
   return { site, reported };
 }
@@ -54,9 +55,17 @@ describe('conversions in the background page (Firefox)', () => {
     const expected = 'mp3 of clip.mp4 at 192';
     expect(reported.at(-1)).toEqual({
       type: 'job:converted',
-      data: { jobId: 'job-1', outputKey: 'job-1', size: expected.length, durationSeconds: 3 },
+      data: {
+        jobId: 'job-1',
+        outputKey: 'job-1',
+        size: expected.length,
+        durationSeconds: 3,
+        objectUrls: { 'job-1': expect.stringMatching(/^blob:/) },
+      },
     });
     expect(await (await getBlob('outputs', 'job-1'))?.text()).toBe(expected);
+    const { objectUrls } = reported.at(-1)!.data as { objectUrls: Record<string, string> };
+    expect(await (await fetch(objectUrls['job-1']!)).text()).toBe(expected);
     expect(await site.runningJobIds()).toEqual([]);
   });
 

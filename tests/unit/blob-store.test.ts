@@ -128,6 +128,16 @@ describe('putBlobInParts', () => {
     },
   );
 
+  it('starts with a small part that doubles up to a whole one, so the first progress comes soon', async () => {
+    const file = numberedBlob(7 * PART + 100);
+    const reported: number[] = [];
+    await putBlobInParts('inputs', 'growing', file, (stored) => reported.push(stored), 4 * PART, PART);
+    expect(reported).toEqual([PART, 3 * PART, 7 * PART, 7 * PART + 100]);
+    const stored = await getBlob('inputs', 'growing');
+    expect(new Uint8Array(await stored!.arrayBuffer())).toEqual(new Uint8Array(await file.arrayBuffer()));
+    await deleteBlob('inputs', 'growing');
+  });
+
   it('is not there until its last part is, and leaves no part behind when a write fails', async () => {
     const file = numberedBlob(3 * PART);
     let seenBeforeTheEnd: boolean | undefined;

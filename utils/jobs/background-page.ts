@@ -37,6 +37,8 @@ export function inThisPage(engine: Engine): ConversionSite {
       await here()['site:cancel']({ jobId });
     },
     async warmUp() {
+      // The host takes handed-over files from its start.
+      here();
       engine.warmUp?.();
     },
     async close() {},

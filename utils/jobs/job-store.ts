@@ -33,19 +33,27 @@ export function mutateJobs<T>(change: (jobs: Record<string, Job>) => T): Promise
   });
 }
 
+/** Replaces one job by what `next` makes of it, with no other write in between; nothing is written when it makes nothing. */
+function changeJob(id: string, next: (job: Job) => Job | undefined): Promise<Job | undefined> {
+  return exclusive(async () => {
+    const jobs = await jobsItem.getValue();
+    const job = jobs[id];
+    const changed = job && next(job);
+    if (!changed) return undefined;
+    await jobsItem.setValue({ ...jobs, [id]: changed });
+    return changed;
+  });
+}
+
 /**
  * Moves a job to `state` (and applies `patch`) if the state machine allows it.
  * Returns the updated job, or undefined when the job is gone or the move is not allowed
  * (a late progress report for a cancelled job, say).
  */
 export function transition(id: string, state: JobState, patch: Partial<Job> = {}): Promise<Job | undefined> {
-  return mutateJobs((jobs) => {
-    const job = jobs[id];
-    if (!job || !canTransition(job.state, state)) return undefined;
-    const next = { ...job, ...patch, state, updatedAt: Date.now() };
-    jobs[id] = next;
-    return next;
-  });
+  return changeJob(id, (job) =>
+    canTransition(job.state, state) ? { ...job, ...patch, state, updatedAt: Date.now() } : undefined,
+  );
 }
 
 /** Updates a job's fields without changing its state; only while it is in one of `states`. */
@@ -54,13 +62,9 @@ export function patchJob(
   states: readonly JobState[],
   patch: Partial<Omit<Job, 'state'>>,
 ): Promise<Job | undefined> {
-  return mutateJobs((jobs) => {
-    const job = jobs[id];
-    if (!job || !states.includes(job.state)) return undefined;
-    const next = { ...job, ...patch, state: job.state, updatedAt: Date.now() };
-    jobs[id] = next;
-    return next;
-  });
+  return changeJob(id, (job) =>
+    states.includes(job.state) ? { ...job, ...patch, state: job.state, updatedAt: Date.now() } : undefined,
+  );
 }
 
 export function removeJob(id: string): Promise<Job | undefined> {

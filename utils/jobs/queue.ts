@@ -1,10 +1,10 @@
 import { add, cancel, exportReviewed, remove, retry, start, stopRecording } from './queue/commands';
-import { onConverted, onFailed, onProgress } from './queue/reports';
+import { onConverted, onFailed, onInputNotKept, onProgress } from './queue/reports';
 import { chooseTrack, onTracks } from './queue/track-choice';
 import { downloadAgain, onDownloadChanged, showInFolder } from './queue/saving';
 import { downloadAllAsZip } from './queue/zip-download';
 import { fillSlots } from './queue/scheduling';
-import { warmUp } from './queue/idle-close';
+import { openSite, warmUp } from './queue/idle-close';
 import { recover } from './queue/recovery';
 import { pumpWith } from './queue/pump';
 
@@ -29,11 +29,13 @@ export const jobQueue = {
   onProgress,
   onConverted,
   onFailed,
+  onInputNotKept,
   onDownloadChanged,
   downloadAgain,
   downloadAllAsZip,
   showInFolder,
   warmUp,
+  openSite,
   recover,
   onTracks,
   chooseTrack,

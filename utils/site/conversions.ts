@@ -14,12 +14,13 @@ import { throttleProgress } from '../timing/progress-throttle';
 import { readStreamSound } from './stream-input';
 import { readPoster } from './poster';
 import type { Recording } from './stream-recording';
+import { handedFile, releaseHandedFile, takeHandedInputs, wasNotKept } from './handed-inputs';
 
 /** Each report is a runtime message and a storage write: a few a second, and a heartbeat for the job's watchdog. */
 const REPORT_PACE = { minIntervalMs: 200, heartbeatMs: 200 };
 const REPORT_ATTEMPTS = 5;
 
-export type ReportType = 'job:progress' | 'job:converted' | 'job:failed' | 'job:tracks';
+export type ReportType = 'job:progress' | 'job:converted' | 'job:failed' | 'job:tracks' | 'job:input-not-kept';
 /** Tells the job queue how a job goes: by message from the offscreen document, by a call in Firefox's background page. */
 export type Report = <T extends ReportType>(type: T, data: MessageData<T>) => Promise<void>;
 
@@ -85,7 +86,7 @@ async function uploadInput(
   report: Report,
   signal?: AbortSignal,
 ): Promise<ReplyOf<'site:upload'>> {
-  const input = await getBlob('inputs', inputKey);
+  const input = handedFile(inputKey) ?? (await getBlob('inputs', inputKey));
   if (!input) throw new ConversionError('input-missing');
   const onProgress = (share: number) => {
     void report('job:progress', { jobId, phase: 'reading', progress: clamp01(share) });
@@ -124,7 +125,7 @@ export async function readInput(
   recording?: Recording & { wasRecording: boolean },
 ): Promise<InputRead> {
   const key = inputKeyOf({ id: jobId, source });
-  const stored = await getBlob('inputs', key);
+  const stored = handedFile(key) ?? (await getBlob('inputs', key));
   if (stored) return { blob: stored, stoppedEarly: false };
   if (source.kind === 'stored-file') throw new ConversionError('input-missing');
   if (source.kind === 'stream') {
@@ -188,7 +189,9 @@ export class ConversionHost {
   constructor(
     private readonly engine: Engine,
     private readonly report: Report,
-  ) {}
+  ) {
+    takeHandedInputs((inputKey) => void report('job:input-not-kept', { inputKey }));
+  }
 
   runningJobIds(): string[] {
     return [...this.running.keys()];
@@ -210,8 +213,13 @@ export class ConversionHost {
    * the queue hears of it, so a Retry never waits for it to finish cleaning up: its parts are its own.
    */
   start(request: MessageData<'site:convert'>): void {
-    const { jobId } = request;
+    const { jobId, source } = request;
     if (this.running.get(jobId)?.signal.aborted === false) return;
+    // Its copy failed after the page had queued it: the queue withdraws it.
+    if (source.kind === 'stored-file' && wasNotKept(source.inputKey)) {
+      void this.report('job:input-not-kept', { inputKey: source.inputKey });
+      return;
+    }
     const controller = new AbortController();
     this.running.set(jobId, controller);
     void this.run(request, controller, `${jobId}/${this.runs++}`).finally(() => {
@@ -292,7 +300,8 @@ export class ConversionHost {
       ...choices
     } = request;
     const report = this.report;
-    await report('job:progress', { jobId, phase: 'reading', progress: 0 });
+    // Not waited for: the input is read while the queue writes it down.
+    void report('job:progress', { jobId, phase: 'reading', progress: 0 });
     // Fetched beside the input, never failing the job: a poster that doesn't load means no cover.
     const poster =
       source.kind !== 'stored-file' && source.poster && choices.tags?.cover !== false
@@ -324,6 +333,8 @@ export class ConversionHost {
     // The turn lasts until the MP3s are stored and reported, so the popup never shows two jobs converting.
     await this.inEngineTurn(jobId, stall, signal, async () => {
       const stored: { outputKey: string; fileName: string; size: number; durationSeconds: number }[] = [];
+      // The downloads API reads each MP3 from the blob in hand, not from IndexedDB again.
+      const objectUrls: Record<string, string> = {};
       let kept: Pick<ConversionResult, 'extension' | 'originalNotKept'> = {};
       try {
         for (const [index, output] of outputs.entries()) {
@@ -356,6 +367,7 @@ export class ConversionHost {
           if (signal.aborted) return;
           const outputKey = several ? `${jobId}-${index + 1}` : jobId;
           await putBlob('outputs', outputKey, result.mp3);
+          objectUrls[outputKey] = URL.createObjectURL(result.mp3);
           kept = { extension: result.extension, originalNotKept: result.originalNotKept };
           stored.push({
             outputKey,
@@ -378,8 +390,11 @@ export class ConversionHost {
           ...(kept.originalNotKept ? { originalNotKept: kept.originalNotKept } : {}),
           ...(stoppedEarly && { stoppedEarly }),
           ...(several && { files: stored }),
+          objectUrls,
         });
+        if (source.kind === 'stored-file') releaseHandedFile(source.inputKey);
       } catch (error) {
+        for (const url of Object.values(objectUrls)) URL.revokeObjectURL(url);
         // A job that fails halfway keeps none of its MP3s: a Retry makes them all again.
         if (several)
           await Promise.all(stored.map((file) => deleteBlob('outputs', file.outputKey).catch(() => undefined)));

@@ -15,6 +15,12 @@ export async function warmUp(): Promise<void> {
   closeWhenIdle();
 }
 
+/** A page is about to hand a file to the conversion site, whatever the engine: it is up when this resolves. */
+export async function openSite(): Promise<void> {
+  await conversionSite.warmUp();
+  closeWhenIdle();
+}
+
 /** Closes the conversion site once nothing has needed it for a while, so the next job starts warm. */
 export function closeWhenIdle(): void {
   clearTimeout(idleClose);

@@ -1,11 +1,12 @@
 import { deleteBlob } from '../../blob-store';
 import type { MessageData } from '../../messages';
-import { readJob, readJobs, patchJob, transition } from '../job-store';
-import { outputFilesOf } from '../job';
+import { readJob, readJobs, patchJob, removeJob, transition } from '../job-store';
+import { conversionSite } from '../conversion-site';
+import { canTransition, outputFilesOf } from '../job';
 import { readHistory } from '../history';
 import { fail } from './failing';
 import { pump } from './pump';
-import { save } from './saving';
+import { dropDownloads, save, startDownloads } from './saving';
 import { withExtension } from '../../output-format';
 
 // What the conversion site reports about a job it runs: how far it is, its MP3, or why it failed.
@@ -20,17 +21,17 @@ export async function onProgress({
     await patchJob(jobId, ['reading'], { waiting: true });
     return;
   }
-  if (phase === 'converting') await transition(jobId, 'converting', { waiting: undefined });
-  await patchJob(jobId, [phase], {
-    progress,
-    ...(recordedSeconds !== undefined && { recording: { seconds: recordedSeconds } }),
-  });
+  const patch = { progress, ...(recordedSeconds !== undefined && { recording: { seconds: recordedSeconds } }) };
+  // One write: the move to converting carries the first progress.
+  if (phase === 'converting' && (await transition(jobId, 'converting', { ...patch, waiting: undefined }))) return;
+  await patchJob(jobId, [phase], patch);
 }
 
 export async function onConverted(report: MessageData<'job:converted'>): Promise<void> {
-  const { jobId, outputKey, size, durationSeconds, extension, originalNotKept, files, stoppedEarly } = report;
+  const { jobId, outputKey, size, durationSeconds, extension, originalNotKept, files, stoppedEarly, objectUrls } =
+    report;
   const before = await readJob(jobId);
-  const result = {
+  const made = {
     outputKey,
     size,
     durationSeconds,
@@ -38,14 +39,21 @@ export async function onConverted(report: MessageData<'job:converted'>): Promise
     ...(files ? { files } : {}),
     ...(stoppedEarly && { stoppedEarly }),
   };
+  // The name was made for an MP3; the original sound in its own container takes that container's extension.
+  const outputName = before && extension ? withExtension(before.outputName, extension) : before?.outputName;
+  // The downloads start before the job's one write, which records them; a job that can't be saving starts none.
+  const result =
+    before && outputName && canTransition(before.state, 'saving')
+      ? await startDownloads({ result: made, outputName }, objectUrls ?? {})
+      : made;
   const job = await transition(jobId, 'saving', {
     progress: 1,
     recording: undefined,
     result,
-    // The name was made for an MP3; the original sound in its own container takes that container's extension.
-    ...(before && extension ? { outputName: withExtension(before.outputName, extension) } : {}),
+    ...(outputName ? { outputName } : {}),
   });
   if (!job) {
+    await dropDownloads(result);
     // A late or repeated report: keep each MP3 that a job or Completed downloads still owns.
     const jobs = await readJobs();
     const history = await readHistory();
@@ -63,5 +71,20 @@ export async function onConverted(report: MessageData<'job:converted'>): Promise
 export async function onFailed({ jobId, reason }: MessageData<'job:failed'>): Promise<void> {
   const job = await readJob(jobId);
   if (job) await fail(job, reason);
+  await pump();
+}
+
+/**
+ * The copy of a file a page handed over could not be stored (a full disk): its job is withdrawn, as one
+ * whose file could not be stored never was queued, and the page names the file.
+ */
+export async function onInputNotKept({ inputKey }: MessageData<'job:input-not-kept'>): Promise<void> {
+  for (const job of await readJobs()) {
+    if (job.source.kind !== 'stored-file' || job.source.inputKey !== inputKey) continue;
+    if (job.state === 'saving' || job.state === 'done') continue;
+    await removeJob(job.id);
+    await conversionSite.cancel(job.id);
+  }
+  await deleteBlob('inputs', inputKey);
   await pump();
 }

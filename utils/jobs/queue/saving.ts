@@ -9,14 +9,53 @@ import { fail } from './failing';
 import { pump } from './pump';
 import { ok, refuse } from './replies';
 
-/** Downloads the stored MP3 under `fileName`, without a Save-as prompt; returns the download's id. */
-async function startDownload(outputKey: string, fileName: string): Promise<number> {
-  const url = await conversionSite.send('site:object-url', { outputKey });
+/**
+ * Downloads the stored MP3 under `fileName`, without a Save-as prompt; returns the download's id. `url`: a
+ * blob URL the conversion site already made of it, else it is asked for one.
+ */
+async function startDownload(outputKey: string, fileName: string, url?: string): Promise<number> {
+  url ??= await conversionSite.send('site:object-url', { outputKey });
   return browser.downloads.download({ url, filename: fileName, conflictAction: 'uniquify', saveAs: false });
 }
 
+/**
+ * Hands the just-made MP3s of `job` (its result not yet written) to the downloads API from the blob URLs
+ * the site made of them, so that the job's move to saving is written once, with their download ids. A file
+ * whose download doesn't start here keeps no id: `save` starts it, or fails the job.
+ */
+export async function startDownloads(
+  job: Pick<Job, 'result' | 'outputName'>,
+  objectUrls: Record<string, string>,
+): Promise<NonNullable<Job['result']>> {
+  let current = job;
+  try {
+    for (const file of outputFilesOf(job)) {
+      const url = objectUrls[file.outputKey];
+      if (!url) break;
+      const downloadId = await startDownload(file.outputKey, file.fileName, url);
+      current = { ...current, result: withFile(current, file.outputKey, { downloadId }) };
+    }
+  } catch (error) {
+    console.warn('Starting a download from the made MP3 failed; it starts from the stored one', error);
+  }
+  return current.result!;
+}
+
+/** Downloads started for a job that was no longer there to save them (cancelled meanwhile). */
+export async function dropDownloads(result: NonNullable<Job['result']>): Promise<void> {
+  for (const file of outputFilesOf({ result, outputName: '' })) {
+    if (file.downloadId === undefined) continue;
+    await browser.downloads.cancel(file.downloadId).catch(() => undefined);
+    await browser.downloads.erase({ id: file.downloadId }).catch(() => undefined);
+  }
+}
+
 /** The job's result with one of its MP3s changed: the only one, or one of several. */
-function withFile(job: Job, outputKey: string, change: Partial<OutputFile>): NonNullable<Job['result']> {
+function withFile(
+  job: Pick<Job, 'result'>,
+  outputKey: string,
+  change: Partial<OutputFile>,
+): NonNullable<Job['result']> {
   const result = job.result!;
   if (!result.files) return 'downloadId' in change ? { ...result, downloadId: change.downloadId } : result;
   return {

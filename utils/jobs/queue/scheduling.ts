@@ -1,4 +1,3 @@
-import { hasBlob } from '../../blob-store';
 import { baseName } from '../../file-names';
 import { currentLimits } from '../../limits-override';
 import { isActive, isRunning, type Job } from '../job';
@@ -46,10 +45,6 @@ async function startLocal(job: Job): Promise<boolean> {
   if (!started) return false;
   // Inside the try: a job whose start throws shows Retry rather than waiting for ever, and the jobs after it still start.
   try {
-    if (job.source.kind === 'stored-file' && !(await hasBlob('inputs', job.source.inputKey))) {
-      await fail(job, 'input-missing');
-      return false;
-    }
     await fetchAsThePage(job);
     await conversionSite.send('site:convert', {
       jobId: job.id,
