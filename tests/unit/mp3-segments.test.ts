@@ -18,7 +18,8 @@ const workDir = mkdtempSync(join(tmpdir(), 'mp3-segments-'));
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
 /** The same LAME build the extension runs in its workers, here in-process. */
-const encodeWhole: EncodeSegment = async (planes, format) => encodeWithLame(await createShippedMp3Encoder(), planes, format);
+const encodeWhole: EncodeSegment = async (planes, format) =>
+  encodeWithLame(await createShippedMp3Encoder(), planes, format);
 
 /** Tones, noise and sharp clicks every 0.37 s, so window switching happens near some cuts. */
 function testSignal(sampleRate: number, channels: number, length: number): Float32Array[] {
