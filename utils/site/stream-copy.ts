@@ -1,14 +1,7 @@
-import {
-  EncodedAudioPacketSource,
-  EncodedPacketSink,
-  MkvOutputFormat,
-  Output,
-  StreamTarget,
-  type InputAudioTrack,
-  type StreamTargetChunk,
-} from 'mediabunny';
+import { EncodedPacketSink, type InputAudioTrack, type StreamTargetChunk } from 'mediabunny';
 import { ConversionError } from '../failures';
 import { cancelledError } from '../timing/cancel';
+import { startSoundFile } from './sound-file';
 
 /** Packets end within this of one another count as the same instant (timestamps are rounded). */
 const SAME_INSTANT_SECONDS = 1e-4;
@@ -26,14 +19,7 @@ export async function copyStreamSound(
   onProgress: (share: number) => void,
   signal: AbortSignal,
 ): Promise<void> {
-  const codec = track.codec;
-  const decoderConfig = await track.getDecoderConfig();
-  if (!codec || !decoderConfig) throw new ConversionError('unsupported-audio');
-  const output = new Output({ format: new MkvOutputFormat({ appendOnly: true }), target: new StreamTarget(writable) });
-  const source = new EncodedAudioPacketSource(codec);
-  // No language: Matroska takes only ISO 639-2 codes, and a stream's `en` or `en-US` would be refused.
-  output.addAudioTrack(source);
-  await output.start();
+  const { output, source, decoderConfig } = await startSoundFile(track, writable);
   const duration = await track.computeDuration();
   let copiedUpTo = -Infinity;
   let first = true;

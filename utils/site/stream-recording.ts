@@ -1,16 +1,8 @@
-import {
-  EncodedAudioPacketSource,
-  EncodedPacketSink,
-  MkvOutputFormat,
-  Output,
-  StreamTarget,
-  type EncodedPacket,
-  type InputAudioTrack,
-  type StreamTargetChunk,
-} from 'mediabunny';
+import { EncodedPacketSink, type EncodedPacket, type InputAudioTrack, type StreamTargetChunk } from 'mediabunny';
 import { deleteBlob, putPart, sealParts } from '../blob-store';
 import { ConversionError } from '../failures';
 import { cancelledError } from '../timing/cancel';
+import { startSoundFile } from './sound-file';
 
 /** What a live recording needs from the job that runs it. */
 export interface Recording {
@@ -113,18 +105,8 @@ export async function recordLiveSound(
 }
 
 async function record(track: InputAudioTrack, recording: Recording, signal: AbortSignal): Promise<Recorded> {
-  const codec = track.codec;
-  const decoderConfig = await track.getDecoderConfig();
-  if (!codec || !decoderConfig) throw new ConversionError('unsupported-audio');
   const parts = storedParts(recording.key);
-  const output = new Output({
-    format: new MkvOutputFormat({ appendOnly: true }),
-    target: new StreamTarget(parts.writable),
-  });
-  const source = new EncodedAudioPacketSource(codec);
-  // No language: Matroska takes only ISO 639-2 codes, and a stream's `en` or `en-US` would be refused.
-  output.addAudioTrack(source);
-  await output.start();
+  const { output, source, decoderConfig } = await startSoundFile(track, parts.writable);
 
   const sink = new EncodedPacketSink(track);
   let packet = await joinPoint(sink, track);
